@@ -1,0 +1,233 @@
+"""recycle: process planner for recycling spent solid-state Li-metal batteries (Typer CLI).
+
+Thin layer over the ``recycle`` package: it parses options, calls the library, and prints or
+writes. Messages go to stderr, data to stdout or ``--out``. Exit codes: 0 success, 1 a check
+the user asked for failed, 2 bad input or usage, 3 internal error.
+Heavy libraries (Cantera, pandas) are imported inside the commands so ``--help`` is fast.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Plan the recycling of spent solid-state Li-metal batteries: per-step mass, gas "
+                       "and heat balances from cited thermochemistry (Cantera).")
+inventory_app = typer.Typer(no_args_is_help=True, help="Check spent-cell inventory files.")
+app.add_typer(inventory_app, name="inventory")
+
+_STATE = {"debug": False}
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def guarded(func):
+    """Turn InputError into one line on stderr and exit 2; hide tracebacks unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from recycle.errors import InputError
+
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            if _STATE["debug"]:
+                raise
+            _err(f"error: {exc}")
+            raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except Exception as exc:  # noqa: BLE001 - last line of defence for users
+            if _STATE["debug"]:
+                raise
+            _err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+            raise typer.Exit(3) from None
+
+    return wrapper
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False):
+    _STATE["debug"] = debug
+
+
+def _parse_sets(sets: list[str]) -> dict[str, dict[str, str]]:
+    from recycle.errors import InputError
+
+    overrides: dict[str, dict[str, str]] = {}
+    for item in sets:
+        if "=" not in item or "." not in item.split("=", 1)[0]:
+            raise InputError(f"--set {item}", "expected STEP.PARAM=VALUE, e.g. --set quench.solvent=DEC")
+        key, value = item.split("=", 1)
+        step, param = key.strip().split(".", 1)
+        overrides.setdefault(step, {})[param.strip()] = value.strip()
+    return overrides
+
+
+def _print_table(df) -> None:
+    import pandas as pd
+
+    with pd.option_context("display.max_columns", None, "display.width", 200,
+                           "display.max_colwidth", 60, "display.float_format", "{:.4g}".format):
+        typer.echo(df.to_string(index=False))
+
+
+@app.command()
+@guarded
+def plan(
+    inventory: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    route: Annotated[str, typer.Option("--route", "-r", help="Route id (see `recycle routes`) or a route YAML file.")] = "direct-regeneration",
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable, e.g. quench.solvent=DEC.")] = None,
+    basis: Annotated[Optional[str], typer.Option("--basis", "--throughput", help="Batch mass ('500 kg') or throughput ('10 t/day', '2 kg/h'); default: the inventory as one batch.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write plan.json, steps.csv and streams.csv into this folder.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
+):
+    """Balance a recycling route for a spent-cell inventory, step by step.
+
+    Example: recycle plan --route direct-regeneration --set quench.solvent=DEC --basis "10 t/day"
+    """
+    from recycle import Planner, report
+
+    planner = Planner.load()
+    result = planner.plan(inventory, route, basis, _parse_sets(set_ or []))
+    doc = report.plan_json(result)
+    steps = report.steps_table(result)
+    if out is not None:
+        from recycle.output import write_folder
+
+        write_folder(out, {"plan.json": json.dumps(doc, indent=2) + "\n",
+                           "steps.csv": steps.to_csv(index=False),
+                           "streams.csv": report.streams_table(result).to_csv(index=False)}, force)
+        _err(f"wrote {out}/plan.json, steps.csv, streams.csv")
+    if fmt is Format.json:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is Format.csv:
+        typer.echo(steps.to_csv(index=False), nl=False)
+    else:
+        inv = result.inventory
+        typer.echo(f"Route {result.route.id}: {inv.source}, {len(inv.rows)} rows, "
+                   f"{inv.total_mass:,.1f} kg of cells; basis {result.basis.text}")
+        typer.echo("")
+        _print_table(steps)
+        for which, title in (("gas_generated", "Gas generated"), ("gas_emitted", "Gas emitted to stack"),
+                             ("reagents", "Reagents"), ("products", "Products")):
+            table = report.totals_table(result, which)
+            typer.echo(f"\n{title}:")
+            _print_table(table) if len(table) else typer.echo("  none")
+        energy = doc["balance"]["energy"]
+        typer.echo(f"\nHeat released {energy['heat_released']['value']:.4g} {energy['heat_released']['unit']}; "
+                   f"enthalpy duties {energy['sum_of_step_duties']['value']:.4g} {energy['sum_of_step_duties']['unit']}; "
+                   f"max relative element residual {doc['balance']['max_relative_element_residual']:.1e}")
+        notes = [f"  {s['id']}: {n}" for s in doc["steps"] for n in s["notes"]]
+        if notes:
+            typer.echo("\nNotes:\n" + "\n".join(notes))
+
+
+@app.command()
+@guarded
+def routes():
+    """List the shipped routes, one line each.
+
+    Example: recycle routes
+    """
+    from recycle.flowsheet import available_routes, load_route
+
+    for rid in available_routes():
+        r = load_route(rid)
+        first = r.description.split(". ")[0].replace("\n", " ")
+        typer.echo(f"{rid:24s} {' -> '.join(r.order())}: {first}.")
+
+
+@app.command()
+@guarded
+def steps(
+    step_type: Annotated[Optional[str], typer.Argument(help="Show the parameters of this step type.")] = None,
+):
+    """List the step types, or the parameters of one.
+
+    Example: recycle steps quench
+    """
+    from recycle.errors import InputError, closest
+    from recycle.steps import STEP_TYPES
+
+    if step_type is None:
+        for name, cls in STEP_TYPES.items():
+            typer.echo(f"{name:16s} {cls.summary}")
+        return
+    if step_type not in STEP_TYPES:
+        raise InputError("steps", f"unknown step type {step_type!r}; {closest(step_type, STEP_TYPES)}")
+    cls = STEP_TYPES[step_type]
+    typer.echo(f"{step_type}: {cls.summary}\ninlets: {', '.join(cls.inlets)}; outlets: {', '.join(cls.outlets)}\n")
+    for p in cls.params:
+        typer.echo(f"  {p.describe()}" + (f" [{p.source}]" if p.source else ""))
+
+
+@app.command()
+@guarded
+def chemistries():
+    """List the catalogue cells, one line each (family, specific energy).
+
+    Example: recycle chemistries
+    """
+    from recycle.cells import load_catalogue
+    from recycle.chemistry import ChemistryDB
+
+    db = ChemistryDB.load()
+    for cid, cell in load_catalogue(db).items():
+        typer.echo(f"{cid:18s} {cell.name:28s} {cell.family:8s} {cell.specific_energy / 3600:5.0f} Wh/kg")
+
+
+@inventory_app.command("check")
+@guarded
+def inventory_check(
+    file: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+):
+    """Validate an inventory and summarise it by species and by element.
+
+    Example: recycle inventory check cells.csv --format json
+    """
+    from recycle import Planner
+    from recycle.inventory_summary import summarise
+
+    planner = Planner.load()
+    inv = planner.read_inventory(file)
+    species, elements, doc = summarise(inv, planner.db)
+    if fmt is Format.json:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is Format.csv:
+        typer.echo(species.to_csv(index=False), nl=False)
+    else:
+        typer.echo(f"{inv.source}: {len(inv.rows)} rows, {inv.total_mass:,.2f} kg of cells\n")
+        _print_table(species)
+        typer.echo("")
+        _print_table(elements)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

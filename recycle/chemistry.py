@@ -1,0 +1,283 @@
+"""The chemistry database: species index, element matrix, Cantera thermochemistry.
+
+:class:`ChemistryDB` loads ``chemistry/`` once and is passed explicitly to everything that
+needs it. It owns the species index that every stream is a vector over.
+
+Units: molar mass kg/mol, density kg/m^3, molar enthalpy J/mol (formation enthalpy
+included, Cantera's convention), temperature K.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError, closest
+from .units import to_si
+from .yamlio import load_yaml_file
+
+PHASES = ("gas", "liquid", "solid")
+
+
+@dataclass(frozen=True)
+class SpeciesInfo:
+    """What recycle knows of one species besides its thermochemistry."""
+
+    name: str
+    phase: str                  # gas | liquid | solid
+    source_file: str            # the YAML file its data came from
+    role: str = "other"         # anode, cathode, electrolyte, ...
+    family: str | None = None   # electrolyte family: sulfide, oxide, halide, ...
+
+
+@dataclass
+class ChemistryDB:
+    """Species index with element matrix and Cantera species objects.
+
+    Build it with :meth:`load`. ``index[name]`` gives the position of a species in every
+    stream vector.
+    """
+
+    directory: Path
+    species: list[SpeciesInfo]
+    cantera_species: list                # cantera.Species, same order as ``species``
+    density: np.ndarray                  # kg/m^3 (nan for gases)
+    aliases: dict[str, str]
+    _enthalpy_cache: dict = field(default_factory=dict, repr=False)  # keyed, pure caches
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, directory: Path | str | None = None) -> "ChemistryDB":
+        """Load the species index from ``directory`` (default: the shipped ``chemistry/``)."""
+        import cantera as ct
+
+        from .resources import chemistry_dir
+
+        directory = Path(directory) if directory is not None else chemistry_dir()
+        index_file = directory / "species_index.yaml"
+        index = load_yaml_file(index_file, "chemistry/species_index.yaml")
+        roles = _read_roles(index.get("roles", {}))
+
+        infos: list[SpeciesInfo] = []
+        objects: list = []
+        densities: list[float] = []
+
+        gas_names = list(index["gases"])
+        shipped_gas = {s.name: s for s in ct.Species.list_from_file("nasa_gas.yaml")}
+        for name in gas_names:
+            if name not in shipped_gas:
+                raise InputError("chemistry/species_index.yaml: gases",
+                                 f"{name!r} is not in nasa_gas.yaml; {closest(name, shipped_gas)}")
+            infos.append(SpeciesInfo(name, "gas", "nasa_gas.yaml", *roles.get(name, ("other", None))))
+            objects.append(shipped_gas[name])
+            densities.append(np.nan)
+
+        dens_file = directory / "nasa_densities.yaml"
+        dens = load_yaml_file(dens_file, "chemistry/nasa_densities.yaml")["densities"]
+        shipped_cond = {s.name: s for s in ct.Species.list_from_file("nasa_condensed.yaml")}
+        for name, entry in dens.items():
+            where = f"chemistry/nasa_densities.yaml: densities.{name}"
+            if name not in shipped_cond:
+                raise InputError(where, f"not a species of nasa_condensed.yaml; {closest(name, shipped_cond)}")
+            infos.append(SpeciesInfo(name, _phase_of(name), "nasa_condensed.yaml",
+                                     *roles.get(name, ("other", None))))
+            objects.append(shipped_cond[name])
+            densities.append(to_si(entry["density"], "density", where + ".density"))
+
+        for fname in index["species_files"]:
+            path = directory / fname
+            data = load_yaml_file(path, f"chemistry/{fname}")
+            try:
+                loaded = ct.Species.list_from_file(str(path))
+            except ct.CanteraError as exc:
+                raise InputError(f"chemistry/{fname}", f"Cantera cannot read it: {exc}") from None
+            for sp, raw in zip(loaded, data["species"]):
+                where = f"chemistry/{fname}: species {sp.name}"
+                eos = raw.get("equation-of-state") or {}
+                if "density" not in eos:
+                    raise InputError(where, "condensed species needs equation-of-state.density")
+                infos.append(SpeciesInfo(sp.name, _phase_of(sp.name), fname,
+                                         *roles.get(sp.name, ("other", None))))
+                objects.append(sp)
+                densities.append(to_si(eos["density"], "density", where + ".density"))
+
+        names = [i.name for i in infos]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise InputError("chemistry/", f"species defined twice: {sorted(dupes)}")
+        unknown_roles = set(roles) - set(names)
+        if unknown_roles:
+            raise InputError("chemistry/species_index.yaml: roles",
+                             f"unknown species {sorted(unknown_roles)}")
+        aliases = _build_aliases(names, index.get("aliases", {}))
+        return cls(directory, infos, objects, np.array(densities), aliases)
+
+    # ------------------------------------------------------------------ index
+    @cached_property
+    def names(self) -> list[str]:
+        return [s.name for s in self.species]
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Position of each species in a stream vector."""
+        return {n: i for i, n in enumerate(self.names)}
+
+    @property
+    def n_species(self) -> int:
+        return len(self.species)
+
+    @cached_property
+    def elements(self) -> list[str]:
+        found = sorted({e for sp in self.cantera_species for e in sp.composition})
+        return found
+
+    @cached_property
+    def element_matrix(self) -> np.ndarray:
+        """``E[element, species]``: atoms of each element per molecule (mol/mol)."""
+        E = np.zeros((len(self.elements), self.n_species))
+        row = {e: i for i, e in enumerate(self.elements)}
+        for j, sp in enumerate(self.cantera_species):
+            for el, n in sp.composition.items():
+                E[row[el], j] = n
+        return E
+
+    @cached_property
+    def molar_mass(self) -> np.ndarray:
+        """Molar mass of each species, kg/mol (Cantera's atomic weights)."""
+        import cantera as ct
+
+        weights = np.array([ct.Element(e).weight for e in self.elements]) / 1000.0
+        return weights @ self.element_matrix
+
+    @cached_property
+    def element_molar_mass(self) -> np.ndarray:
+        import cantera as ct
+
+        return np.array([ct.Element(e).weight for e in self.elements]) / 1000.0
+
+    @cached_property
+    def is_gas(self) -> np.ndarray:
+        return np.array([s.phase == "gas" for s in self.species])
+
+    def mask(self, *, role: str | None = None, family: str | None = None,
+             phase: str | None = None) -> np.ndarray:
+        """Boolean vector selecting species by role, electrolyte family and/or phase."""
+        return np.array([(role is None or s.role == role)
+                         and (family is None or s.family == family)
+                         and (phase is None or s.phase == phase) for s in self.species])
+
+    def resolve(self, name: str, where: str) -> str:
+        """The index name for what a user typed (exact name, alias or name without phase)."""
+        if name in self.index:
+            return name
+        if name in self.aliases:
+            return self.aliases[name]
+        raise InputError(where, f"unknown species {name!r}; "
+                         f"{closest(name, list(self.index) + list(self.aliases))}")
+
+    def vector(self, amounts: dict[str, float]) -> np.ndarray:
+        """A species vector (mol) from ``{exact species name: mol}``."""
+        v = np.zeros(self.n_species)
+        for name, n in amounts.items():
+            v[self.index[name]] += n
+        return v
+
+    # ------------------------------------------------------------------ thermo
+    def enthalpy(self, temperature: float) -> np.ndarray:
+        """Molar enthalpy of every species at ``temperature`` (K), J/mol, from Cantera.
+
+        Includes the enthalpy of formation, so ``-(n_out - n_in) @ h`` is the heat a step
+        releases at that temperature. Cached per temperature.
+        """
+        key = round(float(temperature), 6)
+        h = self._enthalpy_cache.get(key)
+        if h is None:
+            h = np.array([sp.thermo.h(key) for sp in self.cantera_species]) / 1000.0
+            self._enthalpy_cache[key] = h
+        return h
+
+    def temperature_range(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lowest and highest temperature (K) of each species' thermo data."""
+        lo = np.array([sp.thermo.min_temp for sp in self.cantera_species])
+        hi = np.array([sp.thermo.max_temp for sp in self.cantera_species])
+        return lo, hi
+
+    def out_of_range(self, species_mask: np.ndarray, temperature: float) -> list[str]:
+        """Species of ``species_mask`` whose thermo data do not cover ``temperature``."""
+        lo, hi = self.temperature_range()
+        bad = species_mask & ((temperature < lo - 1e-6) | (temperature > hi + 1e-6))
+        return [self.names[i] for i in np.flatnonzero(bad)]
+
+    def gas_solution(self, exclude: tuple[str, ...] = ()):
+        """A Cantera ideal-gas Solution of the tracked gases less ``exclude``, cached per set.
+
+        Equilibria are restricted to the species that can form at the step's time scale
+        (DOMAIN.md section 5: unrestricted equilibria form kinetically impossible products).
+        """
+        import cantera as ct
+
+        key = ("gas", tuple(sorted(exclude)))
+        sol = self._enthalpy_cache.get(key)
+        if sol is None:
+            gases = [sp for sp, info in zip(self.cantera_species, self.species)
+                     if info.phase == "gas" and info.name not in exclude]
+            sol = ct.Solution(thermo="ideal-gas", species=gases)
+            self._enthalpy_cache[key] = sol
+        return sol
+
+    # ------------------------------------------------------------------ helpers
+    def element_totals(self, amounts: np.ndarray) -> np.ndarray:
+        """Moles of each element in ``amounts`` (..., n_species) -> (..., n_elements)."""
+        return amounts @ self.element_matrix.T
+
+    def mass(self, amounts: np.ndarray) -> np.ndarray:
+        """Mass (kg) of ``amounts`` (..., n_species) in mol."""
+        return amounts @ self.molar_mass
+
+    def sources(self) -> dict[str, str]:
+        """Where each project file's data comes from (its ``description``)."""
+        out = {}
+        for fname in ("species_index.yaml", "nasa_densities.yaml", "species.yaml",
+                      "species_process.yaml", "reactions.yaml", "cells.yaml"):
+            path = self.directory / fname
+            if path.exists():
+                out[fname] = str(load_yaml_file(path).get("description", "")).strip()
+        return out
+
+
+def _phase_of(name: str) -> str:
+    return "liquid" if name.endswith("(L)") else "solid"
+
+
+def _read_roles(raw: dict) -> dict[str, tuple[str, str | None]]:
+    roles: dict[str, tuple[str, str | None]] = {}
+    for role, members in raw.items():
+        if isinstance(members, dict):
+            for family, names in members.items():
+                for n in names:
+                    roles[n] = (role, family)
+        else:
+            for n in members:
+                roles[n] = (role, None)
+    return roles
+
+
+def _build_aliases(names: list[str], explicit: dict[str, str]) -> dict[str, str]:
+    """Aliases: explicit ones, plus each name without its phase suffix when unambiguous."""
+    stems: dict[str, list[str]] = {}
+    for n in names:
+        stem = n.split("(")[0] if "(" in n and not n.startswith("(") else n
+        stems.setdefault(stem, []).append(n)
+    aliases = {stem: found[0] for stem, found in stems.items()
+               if len(found) == 1 and stem not in names}
+    # Li has Li(cr) and Li(L): the solid is what a user means by "Li".
+    if "Li" in stems and "Li(cr)" in names:
+        aliases["Li"] = "Li(cr)"
+    for alias, target in explicit.items():
+        if target not in names:
+            raise InputError(f"chemistry/species_index.yaml: aliases.{alias}",
+                             f"unknown species {target!r}")
+        aliases[alias] = target
+    return aliases

@@ -1,0 +1,236 @@
+"""Spent-cell inventories (CSV or YAML) and the feed they make.
+
+A row names a catalogue chemistry (``chemistry``) with its state of charge (``soc``, 0-1),
+or gives its own bill of materials (``bom``: species -> mass per cell, or for the whole row).
+Its mass is ``count`` x ``cell_mass`` or a total ``mass``. CSV ``bom`` cells are written
+``"Li: 1 kg; Cu: 0.2 kg"``.
+
+The feed is the inventory's species vector (mol) for a basis: a batch (kg) or a throughput
+(kg/s); without one, the batch is the inventory itself.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .cells import CellDesign
+from .chemistry import ChemistryDB
+from .errors import InputError, closest
+from .units import to_si
+from .yamlio import load_yaml_file
+
+COLUMNS = ("name", "chemistry", "bom", "count", "cell_mass", "mass", "soc")
+MAX_BYTES = 200 * 1024 * 1024
+
+
+@dataclass
+class InventoryRow:
+    label: str              # "row 3" or the row's name
+    chemistry: str | None   # catalogue id, or None for a bill given directly
+    mass: float             # kg, the whole row
+    soc: float | None
+    composition: dict[str, float]   # species -> kg per kg of the row
+
+
+@dataclass
+class Inventory:
+    source: str
+    rows: list[InventoryRow]
+    basis: str | None = None        # as written in the file, e.g. "10 t/day"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total_mass(self) -> float:
+        return sum(r.mass for r in self.rows)
+
+    def species_mass(self) -> dict[str, float]:
+        """Species -> kg in the whole inventory."""
+        out: dict[str, float] = {}
+        for r in self.rows:
+            for sp, w in r.composition.items():
+                out[sp] = out.get(sp, 0.0) + w * r.mass
+        return out
+
+    def amounts(self, db: ChemistryDB) -> np.ndarray:
+        """Species vector (mol) of the whole inventory."""
+        v = np.zeros(db.n_species)
+        for sp, kg in self.species_mass().items():
+            v[db.index[sp]] += kg / db.molar_mass[db.index[sp]]
+        return v
+
+
+def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellDesign]) -> Inventory:
+    """Read a CSV or YAML inventory; every problem is an InputError naming file and row."""
+    path = Path(path)
+    label = str(path)
+    if not path.exists():
+        raise InputError(label, "file not found")
+    if path.is_dir():
+        raise InputError(label, "is a directory, expected an inventory file (.csv or .yaml)")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(label, f"{size / 1e6:.0f} MB is larger than the {MAX_BYTES / 1e6:.0f} MB limit; "
+                         "aggregate rows by chemistry and state of charge first")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        data = load_yaml_file(path, label)
+        if not isinstance(data, dict) or "cells" not in data:
+            raise InputError(label, "expected a mapping with a 'cells' list (and optional 'basis')")
+        unknown = set(data) - {"cells", "basis", "description"}
+        if unknown:
+            k = sorted(unknown)[0]
+            raise InputError(f"{label}: {k}", f"unknown key; {closest(k, ['cells', 'basis', 'description'])}")
+        if not isinstance(data["cells"], list) or not data["cells"]:
+            raise InputError(f"{label}: cells", "expected a non-empty list of rows")
+        raw_rows = [(f"cells[{i}]", r) for i, r in enumerate(data["cells"])]
+        basis = data.get("basis")
+    elif path.suffix.lower() == ".csv":
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(f"{label}: line {line}", "not UTF-8 text") from None
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or not any(f and f.strip() for f in reader.fieldnames):
+            raise InputError(label, "empty file; expected a header row with columns " + ", ".join(COLUMNS))
+        fields = [f.strip() if f else "" for f in reader.fieldnames]
+        for f in fields:
+            if f not in COLUMNS:
+                raise InputError(f"{label}: column {f!r}", f"unknown column; {closest(f, COLUMNS)}")
+        raw_rows = []
+        for i, row in enumerate(reader):
+            if None in row:
+                raise InputError(f"{label}: row {i + 2}", "more values than header columns")
+            cleaned = {k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""}
+            raw_rows.append((f"row {i + 2}", cleaned))
+        if not raw_rows:
+            raise InputError(label, "header only: no inventory rows")
+        basis = None
+    else:
+        raise InputError(label, "expected a .csv, .yaml or .yml inventory")
+    rows = [_row(f"{label}: {where}", r, db, catalogue) for where, r in raw_rows]
+    return Inventory(label, rows, basis)
+
+
+def _row(where: str, r, db: ChemistryDB, catalogue: dict[str, CellDesign]) -> InventoryRow:
+    if not isinstance(r, dict):
+        raise InputError(where, "expected a mapping of column -> value")
+    unknown = set(r) - set(COLUMNS)
+    if unknown:
+        k = sorted(unknown)[0]
+        raise InputError(f"{where}: {k}", f"unknown column; {closest(k, COLUMNS)}")
+    label = str(r.get("name") or where)
+    has_chem, has_bom = "chemistry" in r, "bom" in r
+    if has_chem == has_bom:
+        raise InputError(where, "give either 'chemistry' (a catalogue cell) or 'bom' (a bill of materials), not "
+                         + ("both" if has_chem else "neither"))
+    count = None
+    if "count" in r:
+        count = to_si(r["count"], "dimensionless", f"{where}: count")
+        if count <= 0 or count != math.floor(count):
+            raise InputError(f"{where}: count", f"{r['count']!r} is not a positive whole number of cells")
+    soc = None
+    if "soc" in r:
+        soc = to_si(r["soc"], "dimensionless", f"{where}: soc")
+        if not 0.0 <= soc <= 1.0:
+            raise InputError(f"{where}: soc", f"state of charge {r['soc']!r} is outside 0-1")
+    if has_chem:
+        cid = str(r["chemistry"]).strip()
+        if cid not in catalogue:
+            raise InputError(f"{where}: chemistry", f"unknown chemistry {cid!r}; {closest(cid, catalogue)}")
+        if soc is None:
+            raise InputError(f"{where}: soc", "missing state of charge (0-1) for a catalogue cell")
+        comp = catalogue[cid].bill_of_materials(soc, db)
+        mass = _row_mass(where, r, count, bom_mass=None)
+        return InventoryRow(label, cid, mass, soc, comp)
+    bom = _parse_bom(r["bom"], f"{where}: bom", db)
+    bom_total = sum(bom.values())
+    if bom_total <= 0:
+        raise InputError(f"{where}: bom", "the bill of materials has no mass")
+    per_cell = count is not None or "cell_mass" in r
+    mass = _row_mass(where, r, count, bom_mass=bom_total * (count or 1) if per_cell or "mass" not in r else None)
+    return InventoryRow(label, None, mass, soc, {sp: kg / bom_total for sp, kg in bom.items()})
+
+
+def _row_mass(where: str, r: dict, count: float | None, bom_mass: float | None) -> float:
+    if "mass" in r and ("cell_mass" in r or count is not None) and "bom" not in r:
+        raise InputError(where, "give 'mass' (the whole row) or 'count' with 'cell_mass', not both")
+    if "mass" in r:
+        mass = to_si(r["mass"], "mass", f"{where}: mass")
+    elif "cell_mass" in r:
+        if count is None:
+            raise InputError(f"{where}: count", "'cell_mass' needs a 'count' of cells")
+        mass = count * to_si(r["cell_mass"], "mass", f"{where}: cell_mass")
+    elif bom_mass is not None:
+        mass = bom_mass
+    else:
+        raise InputError(where, "missing mass: give 'mass', or 'count' and 'cell_mass'")
+    if mass <= 0:
+        raise InputError(where, f"mass must be positive, got {mass:g} kg")
+    return mass
+
+
+def _parse_bom(raw, where: str, db: ChemistryDB) -> dict[str, float]:
+    """``{species: "1 kg"}`` or ``"Li: 1 kg; Cu: 0.2 kg"`` -> {index name: kg}."""
+    if isinstance(raw, str):
+        items = {}
+        for part in raw.split(";"):
+            if not part.strip():
+                continue
+            if ":" not in part:
+                raise InputError(where, f"cannot read {part.strip()!r}; write 'Li: 1 kg; Cu: 0.2 kg'")
+            k, v = part.split(":", 1)
+            items[k.strip()] = v.strip()
+        raw = items
+    if not isinstance(raw, dict) or not raw:
+        raise InputError(where, "expected species and masses, e.g. {Li: 1 kg, Cu: 0.2 kg}")
+    out: dict[str, float] = {}
+    for name, value in raw.items():
+        sp = db.resolve(str(name), f"{where}.{name}")
+        kg = to_si(value, "mass", f"{where}.{name}")
+        if kg < 0:
+            raise InputError(f"{where}.{name}", f"negative mass {value!r}")
+        out[sp] = out.get(sp, 0.0) + kg
+    return out
+
+
+@dataclass(frozen=True)
+class Basis:
+    """How much feed a run is for: a batch of ``amount`` kg, or a throughput of kg/s."""
+
+    amount: float
+    rate: bool
+    text: str
+
+    @property
+    def per(self) -> str:
+        return "/s" if self.rate else ""
+
+
+def parse_basis(text: str | None, inventory: Inventory, where: str = "--basis") -> Basis:
+    """A batch mass ("500 kg") or a throughput ("10 t/day"); default: the inventory as a batch."""
+    if text is None:
+        return Basis(inventory.total_mass, False, f"{inventory.total_mass:g} kg")
+    text = str(text)
+    try:
+        return Basis(to_si(text, "mass_rate", where), True, text)
+    except InputError:
+        pass
+    try:
+        value = to_si(text, "mass", where)
+    except InputError:
+        raise InputError(where, f"{text!r} is neither a batch mass ('500 kg') nor a throughput ('10 t/day')") from None
+    if value <= 0:
+        raise InputError(where, f"{text!r} must be positive")
+    return Basis(value, False, text)
+
+
+def feed_amounts(inventory: Inventory, basis: Basis, db: ChemistryDB) -> np.ndarray:
+    """Feed vector (1, n_species): mol per batch, or mol/s, for ``basis``."""
+    amounts = inventory.amounts(db) * (basis.amount / inventory.total_mass)
+    return amounts[None, :]

@@ -1,0 +1,42 @@
+"""Atomic writing of output folders: a failed run leaves no half-written result."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import InputError
+
+
+def write_folder(out: Path | str, files: dict[str, str | bytes], force: bool = False) -> Path:
+    """Write ``files`` (name -> content) into folder ``out`` all at once.
+
+    The files are written to a temporary folder beside ``out`` and moved into place only when
+    all are written. An existing ``out`` is replaced only with ``force``.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}", "exists and is not a folder")
+    if out.exists() and any(out.iterdir()) and not force:
+        raise InputError(f"--out {out}", "folder exists and is not empty; use --force to replace it")
+    parent = out.resolve().parent
+    if not parent.exists():
+        raise InputError(f"--out {out}", f"parent folder {parent} does not exist")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    try:
+        for name, content in files.items():
+            mode = "wb" if isinstance(content, bytes) else "w"
+            with open(tmp / name, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:
+                f.write(content)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

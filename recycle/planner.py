@@ -1,0 +1,80 @@
+"""The library entry point: load the data once, then plan routes for inventories.
+
+    >>> planner = Planner.load()
+    >>> result = planner.plan(route="direct-regeneration")          # built-in example
+    >>> result.max_relative_element_residual() < 1e-9
+    True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .cells import CellDesign, load_catalogue
+from .chemistry import ChemistryDB
+from .errors import InputError
+from .flowsheet import Route, load_route
+from .inventory import Basis, Inventory, feed_amounts, parse_basis, read_inventory
+from .moisture import MoistureModel, load_moisture_model
+from .reactions import Reaction, load_reactions
+from .simulate import RouteResult, simulate
+from .steps import Context
+from .yamlio import load_yaml_file
+
+
+def example_inventory_path() -> Path:
+    """The built-in example inventory (sulfide pouch cells at mixed state of charge)."""
+    return Path(str(resources.files("recycle.examples").joinpath("inventory.csv")))
+
+
+@dataclass
+class Planner:
+    """Chemistry data, reactions, cell catalogue and models, loaded once and passed around."""
+
+    db: ChemistryDB
+    reactions: dict[str, Reaction]
+    catalogue: dict[str, CellDesign]
+    moisture: MoistureModel
+    regeneration: dict
+
+    @classmethod
+    def load(cls, chemistry_dir: Path | str | None = None) -> "Planner":
+        db = ChemistryDB.load(chemistry_dir)
+        reactions = load_reactions(db)
+        regen = load_yaml_file(db.directory / "regeneration.yaml", "chemistry/regeneration.yaml")
+        electrolytes = regen.get("electrolytes") or {}
+        for name in electrolytes:
+            if name not in db.index:
+                raise InputError(f"chemistry/regeneration.yaml: electrolytes.{name}", "unknown species")
+        return cls(db, reactions, load_catalogue(db), load_moisture_model(db, reactions), electrolytes)
+
+    def context(self, rate_basis: bool) -> Context:
+        return Context(self.db, self.reactions, self.moisture, self.regeneration, rate_basis)
+
+    def read_inventory(self, path: str | Path | None = None) -> Inventory:
+        """Read an inventory file; ``None`` gives the built-in example."""
+        if path is None:
+            inv = read_inventory(example_inventory_path(), self.db, self.catalogue)
+            inv.source = "built-in example"
+            return inv
+        return read_inventory(path, self.db, self.catalogue)
+
+    def plan(self, inventory: Inventory | str | Path | None = None, route: Route | str = "direct-regeneration",
+             basis: str | None = None, overrides: dict[str, dict[str, str]] | None = None) -> RouteResult:
+        """Balances of ``route`` for ``inventory`` on ``basis`` (batch mass or throughput).
+
+        ``overrides`` sets step parameters: ``{"quench": {"solvent": "DEC"}}``.
+        """
+        if not isinstance(inventory, Inventory):
+            inventory = self.read_inventory(inventory)
+        if not isinstance(route, Route):
+            route = load_route(route)
+        if overrides:
+            route = route.with_parameters(overrides)
+        b: Basis = parse_basis(basis if basis is not None else inventory.basis, inventory)
+        feed = feed_amounts(inventory, b, self.db)
+        result = simulate(route, feed, self.context(b.rate))
+        result.inventory = inventory
+        result.basis = b
+        return result

@@ -1,0 +1,169 @@
+"""Presentation of results: JSON documents and tables (pandas). Nothing here prints.
+
+Units shown: masses kg (kg/h on a throughput basis), heat kJ (kW), temperatures degC.
+Every JSON quantity is ``{"value": number, "unit": "pint unit string"}``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .simulate import RouteResult, StepResult
+from .units import Q_, quantity_json
+
+ROW = 0  # plans run with one batch row
+
+
+class Units:
+    """Display units for a result's basis, and conversion from internal SI."""
+
+    def __init__(self, rate: bool):
+        self.rate = rate
+        self.mass = "kg/h" if rate else "kg"
+        self.energy = "kW" if rate else "kJ"
+        self.volume = "m^3/h" if rate else "m^3"
+
+    def kg(self, kg_or_kg_per_s: float) -> float:
+        return kg_or_kg_per_s * 3600.0 if self.rate else kg_or_kg_per_s
+
+    def heat(self, joule_or_watt: float) -> float:
+        return joule_or_watt / 1000.0
+
+    def quantity(self, value: float, unit: str) -> dict:
+        """JSON quantity from a step's (value, unit), turning '/s' rates into '/h'."""
+        if unit.endswith("/s") and self.rate:
+            return quantity_json(Q_(value, unit).to(unit[:-2] + "/h").magnitude, unit[:-2] + "/h")
+        return quantity_json(value, unit)
+
+
+TRACE = 1e-12  # species below this fraction of the feed mass are left out of reports
+
+
+def species_masses(result: RouteResult, amounts: np.ndarray, only_gas: bool = False) -> dict[str, float]:
+    """Species -> mass (kg or kg/s) of a (batch, n_species) amounts array, row 0.
+
+    Traces below :data:`TRACE` x feed mass (equilibrium round-off) are left out.
+    """
+    db = result.db
+    kg = amounts[ROW] * db.molar_mass
+    threshold = TRACE * float(db.mass(result.feed)[ROW])
+    return {db.names[i]: float(kg[i]) for i in np.flatnonzero(np.abs(kg) > threshold)
+            if not only_gas or db.is_gas[i]}
+
+
+def _masses_json(result, amounts, units: Units, only_gas=False, positive=False) -> dict:
+    out = {}
+    for name, kg in species_masses(result, amounts, only_gas).items():
+        if positive and kg <= 0:
+            continue
+        out[name] = quantity_json(units.kg(kg), units.mass)
+    return out
+
+
+def step_json(result: RouteResult, step: StepResult, units: Units) -> dict:
+    o = step.outcome
+    return {
+        "id": step.id,
+        "type": step.type,
+        "temperature": quantity_json(step.temperature - 273.15, "degC"),
+        "heat_released": quantity_json(units.heat(step.heat_released[ROW]), units.energy),
+        "enthalpy_duty": quantity_json(units.heat(step.enthalpy_duty[ROW]), units.energy),
+        "gas_generated": _masses_json(result, step.gas_generated, units, only_gas=True),
+        "gas_emitted": _masses_json(result, step.gas_emitted, units, only_gas=True),
+        "reagents": _masses_json(result, step.reagents, units, positive=True),
+        "utilities": {k: quantity_json(units.heat(v[ROW]), units.energy) for k, v in o.utilities.items()},
+        "results": {k: {**units.quantity(float(np.asarray(v)[ROW]), unit), "description": d}
+                    for k, (v, unit, d) in o.quantities.items()},
+        "parameters": {k: str(v) for k, v in result.route.steps[step.id].raw.items()},
+        "element_residual": float(step.relative_residual[ROW]),
+        "notes": list(o.notes),
+    }
+
+
+def plan_json(result: RouteResult) -> dict:
+    """The JSON document of ``recycle plan``."""
+    units = Units(result.rate_basis)
+    energy = result.energy_balance()
+    inv = result.inventory
+    products = {name: _masses_json(result, a, units, positive=True) for name, a in result.sinks("product").items()}
+    wastes = {name: _masses_json(result, a, units, positive=True) for name, a in result.sinks("waste").items()}
+    return {
+        "route": result.route.id,
+        "route_description": result.route.description,
+        "basis": {"text": result.basis.text, "kind": "throughput" if result.rate_basis else "batch",
+                  "feed": quantity_json(units.kg(float(result.db.mass(result.feed)[ROW])), units.mass)},
+        "inventory": {"source": inv.source, "rows": len(inv.rows),
+                      "mass": quantity_json(inv.total_mass, "kg")} if inv else None,
+        "steps": [step_json(result, s, units) for s in result.steps.values()],
+        "totals": {
+            "feed": _masses_json(result, result.feed, units),
+            "gas_generated": _masses_json(result, result.gas_generated, units, only_gas=True),
+            "gas_emitted": _masses_json(result, result.sink_total("stack"), units, only_gas=True, positive=True),
+            "heat_released": quantity_json(units.heat(result.heat_released[ROW]), units.energy),
+            "reagents": _masses_json(result, result.reagents, units, positive=True),
+            "products": _masses_json(result, result.sink_total("product"), units, positive=True),
+            "wastes": _masses_json(result, result.sink_total("waste"), units, positive=True),
+        },
+        "products": products,
+        "wastes": wastes,
+        "balance": {
+            "max_relative_element_residual": result.max_relative_element_residual(),
+            "element_residual": {e: quantity_json(float(v), "mol" + ("/s" if result.rate_basis else ""))
+                                 for e, v in zip(result.db.elements, result.element_residual()[ROW])},
+            "energy": {k: quantity_json(units.heat(float(v[ROW])), units.energy) for k, v in energy.items()},
+        },
+    }
+
+
+def steps_table(result: RouteResult) -> pd.DataFrame:
+    """One row per step: temperature, heat, main gases, residual (display units in headers)."""
+    units = Units(result.rate_basis)
+    rows = []
+    for s in result.steps.values():
+        gen = species_masses(result, s.gas_generated, only_gas=True)
+        emitted = species_masses(result, s.gas_emitted, only_gas=True)
+        rows.append({
+            "step": s.id,
+            "type": s.type,
+            "T [degC]": round(s.temperature - 273.15, 1),
+            f"heat released [{units.energy}]": units.heat(s.heat_released[ROW]),
+            f"duty [{units.energy}]": units.heat(s.enthalpy_duty[ROW]),
+            f"gas generated [{units.mass}]": _top(gen, units),
+            f"gas emitted [{units.mass}]": _top(emitted, units),
+            "element residual": s.relative_residual[ROW],
+        })
+    return pd.DataFrame(rows)
+
+
+def streams_table(result: RouteResult) -> pd.DataFrame:
+    """The stream table: source, destination, temperature, phase split and species masses."""
+    units = Units(result.rate_basis)
+    db = result.db
+    rows = []
+    for name, (edge, amounts, T) in result.streams.items():
+        kg = amounts[ROW] * db.molar_mass
+        row = {"stream": name, "from": f"{edge.source}.{edge.outlet}".rstrip("."),
+               "to": f"{edge.target}.{edge.inlet}".rstrip("."), "T [degC]": round(float(T[ROW]) - 273.15, 1),
+               f"total [{units.mass}]": units.kg(kg.sum()),
+               f"gas [{units.mass}]": units.kg(kg[db.is_gas].sum())}
+        for i in np.flatnonzero(kg > 0):
+            row[f"{db.names[i]} [{units.mass}]"] = units.kg(kg[i])
+        rows.append(row)
+    return pd.DataFrame(rows).fillna(0.0)
+
+
+def totals_table(result: RouteResult, which: str) -> pd.DataFrame:
+    """Species masses of 'gas_generated', 'gas_emitted', 'reagents' or 'products'."""
+    units = Units(result.rate_basis)
+    amounts = {"gas_generated": result.gas_generated, "gas_emitted": result.sink_total("stack"),
+               "reagents": result.reagents, "products": result.sink_total("product")}[which]
+    masses = species_masses(result, amounts, only_gas=which.startswith("gas"))
+    rows = [{"species": k, f"mass [{units.mass}]": units.kg(v)} for k, v in
+            sorted(masses.items(), key=lambda kv: -kv[1]) if v > 0]
+    return pd.DataFrame(rows)
+
+
+def _top(masses: dict[str, float], units: Units, n: int = 3) -> str:
+    items = sorted(((k, v) for k, v in masses.items() if v > 0), key=lambda kv: -kv[1])
+    parts = [f"{k} {units.kg(v):.3g}" for k, v in items if k not in ("N2", "Ar", "O2")][:n]
+    return ", ".join(parts) if parts else "-"

@@ -1,0 +1,170 @@
+"""Run a route on a feed: walk the step graph, balance every step, collect the results.
+
+For every step the simulator computes, from amounts alone:
+- element residual: E (out - in - reagents), relative to the elements fed;
+- heat released at the step temperature: -(out - in - reagents) . h(T), Cantera enthalpies;
+- enthalpy duty: H(outlets at their temperatures) - H(inlets) - H(reagents at 25 C or T);
+- gas generated (net gas made in the step) and gas emitted (gas sent to the stack).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .chemistry import ChemistryDB
+from .flowsheet import FEED, Edge, Route
+from .steps import Context, StepOutcome
+
+T_FEED = 298.15  # K: cells arrive at 25 C
+
+
+@dataclass
+class StepResult:
+    """A step's balances. Arrays have shape (batch,) or (batch, n_species); mol, J, K."""
+
+    id: str
+    type: str
+    inlet: np.ndarray               # everything arriving through the inlets
+    outlets: dict[str, np.ndarray]
+    reagents: np.ndarray
+    temperature: float
+    heat_released: np.ndarray
+    enthalpy_duty: np.ndarray       # heat to supply (+) or remove (-) for the whole step
+    gas_generated: np.ndarray
+    gas_emitted: np.ndarray
+    element_residual: np.ndarray    # (batch, n_elements), mol
+    relative_residual: np.ndarray   # (batch,)
+    outcome: StepOutcome
+
+
+@dataclass
+class RouteResult:
+    """All streams and step balances of one run: the input of every later analysis."""
+
+    route: Route
+    db: ChemistryDB
+    feed: np.ndarray
+    rate_basis: bool
+    steps: dict[str, StepResult]
+    streams: dict[str, tuple[Edge, np.ndarray, np.ndarray]]  # edge name -> (edge, amounts, T)
+    inventory: Any = None           # recycle.inventory.Inventory the feed came from
+    basis: Any = None               # recycle.inventory.Basis
+
+    def sink_total(self, kind: str) -> np.ndarray:
+        """Sum of the streams into sinks of ``kind`` ('product', 'waste', 'stack')."""
+        total = np.zeros_like(self.feed)
+        for edge, amounts, _ in self.streams.values():
+            if edge.sink_kind == kind:
+                total = total + amounts
+        return total
+
+    def sinks(self, kind: str) -> dict[str, np.ndarray]:
+        """Streams into each sink of ``kind`` by sink name (e.g. 'regenerated electrolyte')."""
+        out: dict[str, np.ndarray] = {}
+        for edge, amounts, _ in self.streams.values():
+            if edge.sink_kind == kind:
+                name = edge.target.split(":", 1)[-1]
+                out[name] = out.get(name, 0) + amounts
+        return out
+
+    @property
+    def reagents(self) -> np.ndarray:
+        return sum(s.reagents for s in self.steps.values())
+
+    @property
+    def gas_generated(self) -> np.ndarray:
+        return sum(s.gas_generated for s in self.steps.values())
+
+    @property
+    def heat_released(self) -> np.ndarray:
+        return sum(s.heat_released for s in self.steps.values())
+
+    def element_residual(self) -> np.ndarray:
+        """Route element residual, mol per element: everything out - feed - reagents."""
+        out = self.sink_total("product") + self.sink_total("waste") + self.sink_total("stack")
+        return self.db.element_totals(out - self.feed - self.reagents)
+
+    def max_relative_element_residual(self) -> float:
+        """Largest element residual of the route or of any step, relative to what was fed."""
+        scale = np.abs(self.db.element_totals(self.feed + self.reagents)).sum(axis=-1)
+        route = np.abs(self.element_residual()).max(axis=-1) / np.maximum(scale, 1e-300)
+        steps = [s.relative_residual for s in self.steps.values()]
+        return float(np.max([route.max()] + [r.max() for r in steps]))
+
+    def energy_balance(self) -> dict[str, np.ndarray]:
+        """Route energy balance: enthalpy in vs out, with the steps' duties, J per basis.
+
+        H(out) - H(feed) - H(reagents) = sum of step enthalpy duties (first law); the residual
+        closes to round-off when every step's duty is counted.
+        """
+        db = self.db
+        h_out = np.zeros(len(self.feed))
+        for edge, amounts, T in self.streams.values():
+            if edge.sink_kind:
+                h_out += _enthalpy(db, amounts, T)
+        h_feed = _enthalpy(db, self.feed, np.full(len(self.feed), T_FEED))
+        h_reag = sum(_enthalpy(db, s.reagents, np.full(len(self.feed), _reagent_T(s))) for s in self.steps.values())
+        duty = sum(s.enthalpy_duty for s in self.steps.values())
+        return {"enthalpy_out": h_out, "enthalpy_feed": h_feed, "enthalpy_reagents": h_reag,
+                "sum_of_step_duties": duty, "residual": h_out - h_feed - h_reag - duty,
+                "heat_released": self.heat_released}
+
+
+def _reagent_T(step: StepResult) -> float:
+    return step.temperature
+
+
+def _enthalpy(db: ChemistryDB, amounts: np.ndarray, T: np.ndarray) -> np.ndarray:
+    """Enthalpy (J) of each batch row of ``amounts`` at temperatures ``T`` (K)."""
+    T = np.broadcast_to(np.asarray(T, dtype=float), (len(amounts),))
+    return np.array([amounts[b] @ db.enthalpy(T[b]) for b in range(len(amounts))])
+
+
+def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
+    """Run ``route`` on ``feed`` (batch, n_species) in topological order."""
+    db = ctx.db
+    batch = len(feed)
+    streams: dict[str, tuple[Edge, np.ndarray, np.ndarray]] = {}
+    produced: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {
+        (FEED, ""): (feed, np.full(batch, T_FEED))}
+    results: dict[str, StepResult] = {}
+    E = db.element_matrix
+    for sid in route.order():
+        step = route.steps[sid]
+        inlets = {p: np.zeros_like(feed) for p in step.inlets}
+        h_in = np.zeros(batch)
+        for edge in route.edges:
+            if edge.target == sid:
+                amounts, T = produced[(edge.source, edge.outlet)]
+                inlets[edge.inlet] = inlets[edge.inlet] + amounts
+                h_in += _enthalpy(db, amounts, T)
+        outcome = step.run(inlets, ctx)
+        total_in = sum(inlets.values())
+        total_out = sum(outcome.outlets.values())
+        change = total_out - total_in - outcome.reagents
+        residual = change @ E.T
+        scale = np.abs((total_in + outcome.reagents) @ E.T).sum(axis=1)
+        T = outcome.temperature
+        h_T = db.enthalpy(T)
+        heat = -(change @ h_T)
+        h_out = np.zeros(batch)
+        for port, amounts in outcome.outlets.items():
+            T_out = np.broadcast_to(outcome.outlet_temperature.get(port, T), (batch,))
+            produced[(sid, port)] = (amounts, np.array(T_out, dtype=float))
+            h_out += _enthalpy(db, amounts, T_out)
+        h_reagents = outcome.reagents @ h_T
+        gas_generated = np.where(db.is_gas, np.maximum(change, 0.0), 0.0)
+        emitted = np.zeros_like(feed)
+        for edge in route.edges:
+            if edge.source == sid and edge.sink_kind == "stack":
+                emitted += np.where(db.is_gas, outcome.outlets[edge.outlet], 0.0)
+        results[sid] = StepResult(
+            sid, step.type, total_in, outcome.outlets, outcome.reagents, T, heat,
+            h_out - h_in - h_reagents, gas_generated, emitted, residual,
+            np.abs(residual).max(axis=1) / np.maximum(scale, 1e-300), outcome)
+    for edge in route.edges:
+        amounts, T = produced[(edge.source, edge.outlet)]
+        streams[edge.name] = (edge, amounts, T)
+    return RouteResult(route, db, feed, ctx.rate_basis, results, streams)

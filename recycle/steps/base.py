@@ -1,0 +1,179 @@
+"""The step contract: typed parameters, named ports, and one method ``run``.
+
+A step maps the amounts arriving at its inlets to the amounts leaving its outlets and says
+what it did. Amounts are arrays of shape ``(batch, n_species)`` in mol (or mol/s on a
+throughput basis); temperatures in K; energies in J (or W on a throughput basis).
+
+The simulator, not the step, computes what follows from the amounts alone: heat released
+(from Cantera enthalpies), gas generated and emitted, element residuals and enthalpy duty.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..chemistry import ChemistryDB
+from ..errors import InputError, closest
+from ..reactions import Reaction
+from ..units import to_si
+
+T_STANDARD = 298.15  # K
+P_STANDARD = 101325.0  # Pa
+R_GAS = 8.314462618  # J/(mol K), CODATA 2018 exact
+
+
+@dataclass(frozen=True)
+class Param:
+    """A step parameter: its kind, default (as a user would write it) and source.
+
+    kind: ``quantity`` (with ``dimension``, a key of :data:`recycle.units.SI_UNIT`),
+    ``fraction`` (0-1), ``number`` (>= 0), ``choice`` (one of ``choices``) or ``flag``.
+    """
+
+    name: str
+    kind: str
+    default: Any
+    doc: str
+    dimension: str | None = None
+    choices: tuple[str, ...] = ()
+    source: str = ""
+
+    def parse(self, raw: Any, where: str) -> Any:
+        """The internal value (SI float, str or bool) of ``raw``, or :class:`InputError`."""
+        if self.kind == "quantity":
+            return to_si(raw, self.dimension, where)
+        if self.kind in ("fraction", "number"):
+            value = to_si(raw, "dimensionless", where)
+            if value < 0 or (self.kind == "fraction" and value > 1):
+                span = "between 0 and 1" if self.kind == "fraction" else ">= 0"
+                raise InputError(where, f"{raw!r} is out of range; expected a number {span}")
+            return value
+        if self.kind == "choice":
+            text = str(raw).strip()
+            if text not in self.choices:
+                raise InputError(where, f"unknown {self.name} {text!r}; {closest(text, self.choices)}")
+            return text
+        if self.kind == "flag":
+            text = str(raw).strip().lower()
+            if text in ("true", "yes", "on", "1"):
+                return True
+            if text in ("false", "no", "off", "0"):
+                return False
+            raise InputError(where, f"{raw!r} is not true or false")
+        raise AssertionError(self.kind)
+
+    def describe(self) -> str:
+        kind = {"choice": "one of " + "|".join(self.choices)}.get(self.kind, self.dimension or self.kind)
+        return f"{self.name} = {self.default} ({kind}): {self.doc}"
+
+
+@dataclass
+class Context:
+    """What a step may use besides its inlets: chemistry data and the basis.
+
+    On a batch basis amounts are mol per batch and energies J per batch; on a throughput
+    basis (``rate_basis``) they are mol/s and W. :meth:`energy` turns a power drawn for a
+    duration into the energy per basis unit accordingly.
+    """
+
+    db: ChemistryDB
+    reactions: dict[str, Reaction]
+    moisture: Any = None            # recycle.moisture.MoistureModel
+    regeneration: dict = field(default_factory=dict)  # chemistry/regeneration.yaml
+    rate_basis: bool = False
+
+    @property
+    def per(self) -> str:
+        """Suffix that makes an extensive unit a rate on a throughput basis ('' or '/s')."""
+        return "/s" if self.rate_basis else ""
+
+    def energy(self, power: float, duration: float) -> float:
+        """Energy per basis: J per batch for ``duration`` s, or W on a throughput basis."""
+        return power if self.rate_basis else power * duration
+
+    def reactions_tagged(self, tag: str) -> list[Reaction]:
+        return [r for r in self.reactions.values() if tag in r.tags]
+
+
+@dataclass
+class StepOutcome:
+    """What ``run`` returns: outlet amounts plus the record of what the step did.
+
+    ``reagents``: amounts fed to the step from outside the route (solvent, caustic, air,
+    room moisture), mol. ``utilities``: electricity and the like, J per basis unit.
+    ``quantities``: other results as (value per batch row, its pint unit, description).
+    """
+
+    outlets: dict[str, np.ndarray]
+    reagents: np.ndarray
+    temperature: float                      # K, where heat released is evaluated
+    outlet_temperature: dict[str, np.ndarray | float] = field(default_factory=dict)
+    utilities: dict[str, np.ndarray] = field(default_factory=dict)
+    quantities: dict[str, tuple[np.ndarray, str, str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Step:
+    """Base of every step type. Subclasses set the class attributes and implement ``run``."""
+
+    type: ClassVar[str]
+    summary: ClassVar[str]
+    inlets: ClassVar[tuple[str, ...]]
+    outlets: ClassVar[tuple[str, ...]]
+    params: ClassVar[tuple[Param, ...]]
+    sources: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, step_id: str, raw: dict[str, Any], where: str):
+        self.id = step_id
+        self.raw = {p.name: p.default for p in self.params}
+        known = {p.name: p for p in self.params}
+        for key in raw:
+            if key not in known:
+                raise InputError(f"{where}.{key}", f"unknown parameter of step type {self.type!r}; "
+                                 f"{closest(key, known)}")
+        self.raw.update(raw)
+        self.values = {name: known[name].parse(v, f"{where}.{name}") for name, v in self.raw.items()}
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def run(self, inlets: dict[str, np.ndarray], ctx: Context) -> StepOutcome:
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------- shared operations
+def extent(amounts: np.ndarray, reaction: Reaction, db: ChemistryDB, fraction: float = 1.0) -> np.ndarray:
+    """Extent (mol of reaction, per batch row) that converts ``fraction`` of the key reactant."""
+    nu = reaction.coefficient(db, reaction.key)
+    return fraction * amounts[:, db.index[reaction.key]] / -nu
+
+
+def react(amounts: np.ndarray, reaction: Reaction, xi: np.ndarray) -> np.ndarray:
+    """Amounts after a reaction of extent ``xi`` (per batch row)."""
+    return amounts + xi[:, None] * reaction.stoich[None, :]
+
+
+def co_reactant_demand(reaction: Reaction, xi: np.ndarray, db: ChemistryDB, species: str) -> np.ndarray:
+    """Moles of ``species`` a reaction of extent ``xi`` consumes."""
+    return -reaction.coefficient(db, species) * xi
+
+
+def split(amounts: np.ndarray, mask: np.ndarray, fraction: float | np.ndarray = 1.0):
+    """(selected, rest): ``fraction`` of the species in ``mask`` go to *selected*."""
+    take = amounts * (mask * fraction)
+    return take, amounts - take
+
+
+def vapour_pressure(db: ChemistryDB, liquid: str, gas: str, temperature: float) -> float:
+    """Saturation pressure (Pa) of ``liquid`` from the Gibbs energies of liquid and gas.
+
+    p_sat = p0 exp(-(g_gas - g_liq)/RT), with both species' Cantera thermochemistry and
+    p0 = 1 bar, the standard-state pressure of the NASA polynomials.
+    """
+    sp_l = db.cantera_species[db.index[liquid]].thermo
+    sp_g = db.cantera_species[db.index[gas]].thermo
+    T = temperature
+    dg = ((sp_g.h(T) - T * sp_g.s(T)) - (sp_l.h(T) - T * sp_l.s(T))) / 1000.0
+    return 1e5 * float(np.exp(-dg / (R_GAS * T)))

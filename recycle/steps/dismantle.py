@@ -1,0 +1,77 @@
+"""Dry-room or inert-box dismantling: opening cells, separating anode, cathode and casing.
+
+Moisture in the room air hydrolyses the exposed solid electrolyte (H2S, HCl, NH3 or H2 by
+family, via the species' hydrolysis reaction); the model is ``chemistry/moisture.yaml``.
+The room's air handling costs electricity in proportion to its volume (Argonne process
+model: ~400 kW for 16 000 m3 below 100 ppm, i.e. ~25 W/m3; DOMAIN.md section 4).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..moisture import water_fraction_at_dew_point
+from .base import Context, Param, Step, StepOutcome, T_STANDARD, react, split
+
+
+class Dismantle(Step):
+    type = "dismantle"
+    summary = "Open cells in a dry room or inert box; split anode, cathode+electrolyte, casing; moisture gives H2S/HCl/NH3/H2."
+    inlets = ("cells",)
+    outlets = ("anode", "cathode", "casing", "off_gas")
+    params = (
+        Param("atmosphere", "choice", "dry_room", "dry room air or argon glovebox/inert box",
+              choices=("dry_room", "inert_box")),
+        Param("dew_point", "quantity", "-60 degC", "frost point of the room air",
+              dimension="temperature",
+              source="DOMAIN.md section 4: Li-metal and solid-state rooms run -60 to -70 C"),
+        Param("exposure_time", "quantity", "2 h", "time the opened cells spend in the room",
+              dimension="time", source="estimate of this project (S)"),
+        Param("exposed_fraction", "fraction", 0.1,
+              "share of the electrolyte exposed to the room air (cut edges, delaminated layers)",
+              source="estimate of this project (S)"),
+        Param("worst_case", "flag", "false", "use the worst-case moisture release"),
+        Param("room_volume", "quantity", "1000 m^3", "dry-room volume", dimension="volume",
+              source="estimate of this project for a pilot line (S)"),
+        Param("specific_power", "quantity", "25 W/m^3", "dry-room air handling power per room volume",
+              dimension="power_per_volume", source="DOMAIN.md section 4 (Argonne: 400 kW per 16 000 m3)"),
+        Param("anode_recovery", "fraction", 0.95,
+              "share of anode material (Li, Li-In, In, Cu) separated into the anode stream",
+              source="estimate of this project (S)"),
+        Param("temperature", "quantity", "20 degC", "room temperature", dimension="temperature"),
+    )
+
+    def run(self, inlets, ctx: Context) -> StepOutcome:
+        db = ctx.db
+        cells = inlets["cells"]
+        reagents = np.zeros_like(cells)
+        water_x = (water_fraction_at_dew_point(self["dew_point"])
+                   if self["atmosphere"] == "dry_room" else 1e-6)  # glovebox spec: < 1 ppm H2O
+        t = self["exposure_time"]
+        amounts = cells.copy()
+        released = []
+        h2o_l, h2o_g = db.index["H2O(L)"], db.index["H2O"]
+        for reaction in ctx.reactions_tagged("hydrolysis"):
+            key = db.index[reaction.key]
+            if not amounts[:, key].any() or reaction.key not in ctx.moisture.rate:
+                continue
+            f = ctx.moisture.converted_fraction(reaction.key, water_x, t, self["exposed_fraction"],
+                                                self["worst_case"])
+            xi = f * amounts[:, key] / -reaction.coefficient(db, reaction.key)
+            water = -reaction.coefficient(db, "H2O(L)") * xi
+            # Room moisture arrives as vapour and condenses on the surface before reacting.
+            reagents[:, h2o_g] += water
+            amounts[:, h2o_l] += water
+            amounts = react(amounts, reaction, xi)
+            released.append(f"{reaction.key}: {f:.2e} hydrolysed ({reaction.id})")
+        gas, solids = split(amounts, db.is_gas)
+        anode_mask = db.mask(role="anode") | db.mask(role="anode_collector")
+        anode, rest = split(solids, anode_mask, self["anode_recovery"])
+        casing, cathode = split(rest, db.mask(role="packaging"))
+        power = self["specific_power"] * self["room_volume"] if self["atmosphere"] == "dry_room" else 0.0
+        notes = [f"room air {water_x * 1e6:.3g} ppmv water"] + released
+        return StepOutcome(
+            outlets={"anode": anode, "cathode": cathode, "casing": casing, "off_gas": gas},
+            reagents=reagents, temperature=self["temperature"],
+            utilities={"electricity": np.full(len(cells), ctx.energy(power, t))},
+            quantities={"room_water": (np.full(len(cells), water_x * 1e6), "ppmv", "water in the room air")},
+            notes=notes)

@@ -1,0 +1,80 @@
+"""H2 and other combustibles burnt with excess air: Cantera 'HP' equilibrium.
+
+Air is added until the gas holds ``excess_air`` times the oxygen needed for complete
+combustion (C -> CO2, H -> H2O, S -> SO2, Cl/F -> HCl/HF); a gas already that lean gets no
+air. The flame temperature and products (SO2 from H2S, ...) come from an adiabatic
+equilibrium of the tracked gases (DOMAIN.md section 7: 4 % H2 in air burns to 628 K).
+Heat released is evaluated at the feed temperature: the combustion heat the flue gas carries off.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Context, Param, Step, StepOutcome
+
+AIR = {"N2": 0.78084, "O2": 0.209476, "Ar": 0.00934}  # dry air, mole fractions (US Std. Atm. 1976, CO2 omitted)
+
+
+class Flare(Step):
+    type = "flare"
+    summary = "Burn H2 and combustibles with excess air (Cantera HP equilibrium): flame temperature, SO2, heat."
+    inlets = ("gas",)
+    outlets = ("flue_gas",)
+    params = (
+        Param("excess_air", "number", 1.5, "air-to-fuel equivalence ratio lambda (oxygen fed / needed)",
+              source="DOMAIN.md section 7 (lambda 1.5 example)"),
+        Param("temperature", "quantity", "25 degC", "temperature of the gas and air fed", dimension="temperature"),
+        Param("enabled", "flag", "true", "false passes the gas through unburnt"),
+        Param("thermal_nox", "flag", "false",
+              "let NO and NO2 form at equilibrium (an upper bound: thermal NOx is kinetically limited)",
+              source="DOMAIN.md section 5: restrict equilibria to the species that really form"),
+    )
+
+    def run(self, inlets, ctx: Context) -> StepOutcome:
+        db = ctx.db
+        gas = inlets["gas"]
+        reagents = np.zeros_like(gas)
+        T_in = self["temperature"]
+        if not self["enabled"]:
+            return StepOutcome({"flue_gas": gas.copy()}, reagents, T_in, notes=["flare off: gas passes unburnt"])
+        el = {e: i for i, e in enumerate(db.elements)}
+        atoms = db.element_totals(gas)
+
+        def col(e):
+            return atoms[:, el[e]] if e in el else 0.0
+
+        o2_present = gas[:, db.index["O2"]]
+        bound_o = col("O") - 2 * o2_present   # oxygen already in the fuel (H2O, CO, SO2, ethanol)
+        o2_needed = col("C") + (col("H") - col("Cl") - col("F")) / 4 + col("S") + col("P") * 1.25 - bound_o / 2
+        o2_needed = np.maximum(o2_needed, 0.0)
+        o2_add = np.maximum(self["excess_air"] * o2_needed - o2_present, 0.0) * (o2_needed > 0)
+        for name, x in AIR.items():
+            reagents[:, db.index[name]] = o2_add * x / AIR["O2"]
+        feed = gas + reagents
+        sol = ctx.db.gas_solution(() if self["thermal_nox"] else ("NO", "NO2"))
+        gas_idx = np.array([i for i in np.flatnonzero(db.is_gas) if db.names[i] in sol.species_names])
+        order = [sol.species_index(db.names[i]) for i in gas_idx]
+        out = np.zeros_like(gas)
+        flame = np.full(len(gas), T_in)
+        for b in range(len(gas)):
+            total = feed[b, gas_idx].sum()
+            if total <= 0 or o2_needed[b] <= 0:
+                out[b] = feed[b]
+                continue
+            moles = np.zeros(sol.n_species)
+            moles[order] = feed[b, gas_idx]
+            sol.TPX = T_in, 101325.0, moles / total
+            sol.equilibrate("HP")
+            mass = feed[b, gas_idx] @ db.molar_mass[gas_idx]
+            n_out = sol.X * mass / (sol.mean_molecular_weight / 1000.0)
+            out[b, gas_idx] = n_out[order]
+            out[b, ~db.is_gas] = feed[b, ~db.is_gas]
+            flame[b] = sol.T
+        notes = []
+        if np.any(o2_needed > 0):
+            notes.append(f"flame temperature {flame.max():.0f} K at lambda >= {self['excess_air']:g}")
+        return StepOutcome({"flue_gas": out}, reagents, T_in, notes=notes,
+                           outlet_temperature={"flue_gas": flame},
+                           quantities={"flame_temperature": (flame, "K", "adiabatic flame temperature"),
+                                       "air": (o2_add / AIR["O2"] * 0.0289647, "kg" + ctx.per,
+                                               "combustion air added")})

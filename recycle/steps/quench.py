@@ -1,0 +1,95 @@
+"""Lithium quenching: metallic Li (and Li in Li-In) consumed by an alcohol or DEC.
+
+Li + EtOH -> LiOEt + 1/2 H2 (72.0 mol H2 per kg Li); DEC reacts slowly to Li ethyl carbonate
+and ethyllithium, which the protic finish (ethanol) turns into C2H6 (Luo 2024 section 4.2;
+DOMAIN.md sections 3 and 4). The off-gas leaves saturated with solvent vapour where the
+solvent has a gas species (vapour pressure from Cantera Gibbs energies). The solvent feed is
+metered so that H2 is generated no faster than ``max_h2_rate``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..moisture import MOLAR_VOLUME_25C
+from .base import Context, Param, Step, StepOutcome, co_reactant_demand, extent, react, split, vapour_pressure
+
+SOLVENTS = {  # solvent choice -> (liquid species, vapour species or None)
+    "ethanol": ("C2H5OH(L)", "C2H5OH"),
+    "isopropanol": ("C3H7OH(L)", None),
+    "DEC": ("DEC(L)", None),
+    "water": ("H2O(L)", "H2O"),
+}
+
+
+class Quench(Step):
+    type = "quench"
+    summary = "Consume Li metal with ethanol, isopropanol or DEC (or water, hazardous); H2 (+C2H6), heat, cooling duty, addition time."
+    inlets = ("feed",)
+    outlets = ("slurry", "off_gas")
+    params = (
+        Param("solvent", "choice", "ethanol", "quench agent; 'none' skips the quench (Li passes on)",
+              choices=("ethanol", "isopropanol", "DEC", "water", "none"),
+              source="Luo 2024 section 4.2: ethanol, naphthalene or DEC consume Li mildly"),
+        Param("excess", "number", 3.0, "solvent fed per mol needed by the reactions (mol/mol)",
+              source="estimate of this project (S): Li is slurried in excess alcohol"),
+        Param("conversion", "fraction", 1.0, "share of the metallic Li that reacts"),
+        Param("temperature", "quantity", "25 degC", "vessel temperature (cooled)", dimension="temperature"),
+        Param("max_h2_rate", "quantity", "10 m^3/h", "limit on H2 generation (at 25 C, 1 atm) that sets the addition time",
+              dimension="volume_rate", source="estimate of this project (S); size it with the vent and flare"),
+    )
+
+    def run(self, inlets, ctx: Context) -> StepOutcome:
+        db = ctx.db
+        amounts = inlets["feed"].copy()
+        reagents = np.zeros_like(amounts)
+        notes: list[str] = []
+        solvent = self["solvent"]
+        T = self["temperature"]
+        if solvent == "none":
+            li = amounts[:, db.index["Li(cr)"]].sum()
+            if li > 0:
+                notes.append("quench skipped: metallic Li passes on unreacted (its H2 and heat move downstream)")
+            gas, slurry = split(amounts, db.is_gas)
+            return StepOutcome({"slurry": slurry, "off_gas": gas}, reagents, T, notes=notes)
+        liquid, vapour = SOLVENTS[solvent]
+        tag = f"quench.{solvent}"
+        demand = np.zeros(len(amounts))
+        for reaction in ctx.reactions_tagged(tag):
+            xi = extent(amounts, reaction, db, self["conversion"])
+            need = co_reactant_demand(reaction, xi, db, liquid)
+            amounts[:, db.index[liquid]] += need
+            demand += need
+            amounts = react(amounts, reaction, xi)
+        if solvent == "DEC":
+            # Protic finish: ethyllithium is destroyed with ethanol, giving ethane.
+            for reaction in ctx.reactions_tagged("quench.DEC.protic"):
+                xi = extent(amounts, reaction, db)
+                need = co_reactant_demand(reaction, xi, db, "C2H5OH(L)")
+                amounts[:, db.index["C2H5OH(L)"]] += need
+                reagents[:, db.index["C2H5OH(L)"]] += need
+                amounts = react(amounts, reaction, xi)
+            notes.append("DEC reacts slowly; ethyllithium finished with ethanol gives C2H6")
+        excess = (self["excess"] - 1.0) * demand if self["excess"] > 1 else 0.0
+        amounts[:, db.index[liquid]] += excess
+        reagents[:, db.index[liquid]] += demand + excess
+        h2 = amounts[:, db.index["H2"]] - inlets["feed"][:, db.index["H2"]]
+        if vapour is not None:
+            gas_moles = amounts[:, db.is_gas].sum(axis=1)
+            p_sat = vapour_pressure(db, liquid, vapour, T)
+            evaporated = np.minimum(gas_moles * p_sat / (101325.0 - p_sat), amounts[:, db.index[liquid]])
+            amounts[:, db.index[liquid]] -= evaporated
+            amounts[:, db.index[vapour]] += evaporated
+            notes.append(f"off-gas saturated with {solvent} vapour ({p_sat / 1000:.2f} kPa at {T - 273.15:.0f} C)")
+        if solvent == "water":
+            notes.append("water quench of Li metal is violent (H2, heat): hazardous option")
+        gas, slurry = split(amounts, db.is_gas)
+        h2_volume = h2 * MOLAR_VOLUME_25C
+        if ctx.rate_basis:
+            quantities = {"h2_rate": (h2_volume * 3600.0, "m^3/h", "H2 generation rate at 25 C, 1 atm")}
+            if np.any(h2_volume > self["max_h2_rate"]):
+                notes.append("H2 generation exceeds max_h2_rate: split the feed over parallel quench vessels")
+        else:
+            quantities = {"addition_time": (h2_volume / self["max_h2_rate"] / 3600.0, "h",
+                                            "solvent addition time that keeps H2 under max_h2_rate")}
+        return StepOutcome({"slurry": slurry, "off_gas": gas}, reagents, T, notes=notes,
+                           quantities=quantities)

@@ -1,0 +1,61 @@
+"""Alkaline wet scrubbing of acid gases (packed tower, NaOH solution).
+
+Each acid gas is absorbed with its removal efficiency and neutralised by its reaction tagged
+``scrub.NaOH`` in ``chemistry/reactions.yaml`` (H2S -> Na2S, HCl -> NaCl, SO2 -> Na2SO3, HF ->
+NaF, Cl2 -> NaCl + NaOCl, CO2 -> Na2CO3). Packed-bed scrubbers remove 95-99 % of inorganic
+acid gases (EPA-452/F-03-015; DOMAIN.md section 7). NH3 is not absorbed in caustic: it needs
+an acid stage. Heats of solution are not modelled (salts are counted as solids in water).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import Context, Param, Step, StepOutcome, co_reactant_demand, extent, react, split
+
+
+class Scrub(Step):
+    type = "scrub"
+    summary = "Absorb acid gases (H2S, HCl, HF, SO2, Cl2, CO2) in caustic; clean gas to stack, brine to treatment."
+    inlets = ("gas",)
+    outlets = ("clean_gas", "brine")
+    params = (
+        Param("reagent", "choice", "NaOH", "alkaline reagent", choices=("NaOH",)),
+        Param("removal", "fraction", 0.98, "removal efficiency for acid gases (H2S, HCl, HF, SO2, SO3, Cl2)",
+              source="EPA-452/F-03-015: packed-bed scrubbers remove 95-99 % of inorganic acid gases"),
+        Param("co2_removal", "fraction", 0.5, "share of the CO2 absorbed (it consumes caustic)",
+              source="estimate of this project (S): CO2 uptake depends on pH and contact time"),
+        Param("caustic_excess", "number", 1.1, "NaOH fed per mol consumed (mol/mol)",
+              source="estimate of this project (S)"),
+        Param("caustic_concentration", "fraction", 0.10, "NaOH mass fraction of the scrubbing liquor",
+              source="DOMAIN.md section 7: NaOH 5-15 %"),
+        Param("temperature", "quantity", "30 degC", "liquor temperature", dimension="temperature"),
+    )
+
+    def run(self, inlets, ctx: Context) -> StepOutcome:
+        db = ctx.db
+        gas = inlets["gas"]
+        amounts = gas.copy()
+        base = "NaOH(a)"
+        consumed = np.zeros(len(gas))
+        for reaction in ctx.reactions_tagged(f"scrub.{self['reagent']}"):
+            fraction = self["co2_removal"] if reaction.key == "CO2" else self["removal"]
+            xi = extent(amounts, reaction, db, fraction)
+            need = co_reactant_demand(reaction, xi, db, base)
+            amounts[:, db.index[base]] += need
+            consumed += need
+            amounts = react(amounts, reaction, xi)
+        reagents = np.zeros_like(gas)
+        fed = consumed * self["caustic_excess"]
+        amounts[:, db.index[base]] += fed - consumed
+        water = fed * db.molar_mass[db.index[base]] * (1 - self["caustic_concentration"]) \
+            / self["caustic_concentration"] / db.molar_mass[db.index["H2O(L)"]]
+        amounts[:, db.index["H2O(L)"]] += water
+        reagents[:, db.index[base]] = fed
+        reagents[:, db.index["H2O(L)"]] = water
+        clean, brine = split(amounts, db.is_gas)
+        notes = []
+        if np.any(gas[:, db.index["NH3"]] > 1e-6 * gas[:, db.is_gas].sum(axis=1)):
+            notes.append("NH3 is not absorbed by caustic: add an acid stage (acid_scrub)")
+        return StepOutcome({"clean_gas": clean, "brine": brine}, reagents, self["temperature"], notes=notes,
+                           quantities={"caustic": (fed * db.molar_mass[db.index[base]], "kg" + ctx.per,
+                                                   "NaOH fed (as 100 %)")})

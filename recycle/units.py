@@ -1,0 +1,114 @@
+"""The one pint registry of recycle, and parsing of quantities at the boundary.
+
+Inside the package every number is a plain float in the internal units below; pint is used
+only where data enters (files, CLI, API) or leaves (tables, JSON).
+
+Internal units: amount mol, mass kg, temperature K, pressure Pa, energy J, time s,
+volume m^3, power W.
+"""
+from __future__ import annotations
+
+import math
+
+import pint
+
+from .errors import InputError
+
+ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg.define("USD = [currency]")
+ureg.define("ppmv = 1e-6 = ppm_v")
+Q_ = ureg.Quantity
+
+# Internal unit of each dimension a parameter or input may have.
+SI_UNIT = {
+    "mass": "kg",
+    "mass_rate": "kg/s",
+    "temperature": "K",
+    "time": "s",
+    "pressure": "Pa",
+    "energy": "J",
+    "power": "W",
+    "volume": "m^3",
+    "volume_rate": "m^3/s",
+    "length": "m",
+    "area": "m^2",
+    "dimensionless": "",
+    "volume_per_mass": "m^3/kg",
+    "density": "kg/m^3",
+    "charge_per_area": "A*s/m^2",
+    "specific_charge": "A*s/kg",
+    "voltage": "V",
+    "amount": "mol",
+    "power_per_volume": "W/m^3",
+}
+
+
+def parse_quantity(text, dimension: str, where: str) -> pint.Quantity:
+    """Parse ``text`` (e.g. ``"10 t/day"``, ``"-60 degC"``) and check it has ``dimension``.
+
+    ``dimension`` is a key of :data:`DIMENSIONS`. A bare number is accepted only for
+    dimensionless quantities. Raises :class:`InputError` naming ``where``.
+    """
+    if isinstance(text, bool):
+        raise InputError(where, f"expected a {dimension.replace('_', ' ')} with a unit, got {text!r}")
+    if isinstance(text, (int, float)):
+        if dimension == "dimensionless":
+            q = Q_(float(text))
+        else:
+            raise InputError(
+                where, f"{text!r} has no unit; expected a {dimension.replace('_', ' ')} "
+                f"such as '{_example(dimension)}'")
+    elif isinstance(text, str):
+        s = text.strip()
+        if not s:
+            raise InputError(where, f"empty value; expected a {dimension.replace('_', ' ')}")
+        try:
+            q = Q_(s)
+        except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
+            raise InputError(where, f"cannot read {text!r} as a quantity: {exc}") from None
+        except Exception:  # pint's tokenizer raises assorted errors on garbage
+            raise InputError(where, f"cannot read {text!r} as a quantity") from None
+        if not isinstance(q, pint.Quantity):
+            q = Q_(float(q))
+        if dimension != "dimensionless" and q.dimensionless:
+            raise InputError(
+                where, f"{text!r} has no unit; expected a {dimension.replace('_', ' ')} "
+                f"such as '{_example(dimension)}'")
+    else:
+        raise InputError(where, f"expected a {dimension.replace('_', ' ')}, got {type(text).__name__}")
+    if not _has_dimension(q, dimension):
+        raise InputError(
+            where, f"{text!r} is not a {dimension.replace('_', ' ')} "
+            f"(it has dimension {q.dimensionality}); e.g. '{_example(dimension)}'")
+    magnitude = q.magnitude
+    if not isinstance(magnitude, (int, float)) or not math.isfinite(float(magnitude)):
+        raise InputError(where, f"{text!r} is not a finite number")
+    return q
+
+
+def _has_dimension(q: pint.Quantity, dimension: str) -> bool:
+    target = Q_(1, SI_UNIT[dimension] or "dimensionless")
+    return q.dimensionality == target.dimensionality
+
+
+def to_si(text, dimension: str, where: str) -> float:
+    """Parse like :func:`parse_quantity` and return the magnitude in internal SI units."""
+    q = parse_quantity(text, dimension, where)
+    unit = SI_UNIT[dimension]
+    return float(q.to(unit).magnitude) if unit else float(q.to("dimensionless").magnitude)
+
+
+def _example(dimension: str) -> str:
+    return {
+        "mass": "250 kg", "mass_rate": "10 t/day", "temperature": "25 degC", "time": "2 h",
+        "pressure": "1 atm", "energy": "5 MJ", "power": "400 kW", "volume": "16000 m^3",
+        "volume_rate": "500 m^3/h", "length": "30 um", "area": "2 m^2", "dimensionless": "0.9",
+        "volume_per_mass": "10 L/kg", "density": "1.86 g/cm^3", "charge_per_area": "4 mAh/cm^2",
+        "specific_charge": "195 mAh/g", "voltage": "3.8 V", "amount": "72 mol",
+        "power_per_volume": "25 W/m^3",
+    }[dimension]
+
+
+def quantity_json(value: float, unit: str) -> dict:
+    """The JSON form of a quantity: ``{"value": number, "unit": "pint unit string"}``."""
+    return {"value": float(value), "unit": unit}

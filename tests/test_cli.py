@@ -1,0 +1,131 @@
+"""The CLI as a user runs it: CliRunner for each command, once as a real subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_plan_table_on_builtin_example():
+    res = invoke("plan")
+    assert res.exit_code == 0, res.output
+    for word in ("dismantle", "quench", "regenerate_sse", "flare", "scrub", "heat released", "H2"):
+        assert word in res.stdout
+
+
+def test_plan_json_has_the_documented_keys():
+    res = invoke("plan", "--format", "json")
+    doc = json.loads(res.stdout)
+    assert doc["route"] == "direct-regeneration"
+    for step in doc["steps"]:
+        for key in ("id", "type", "heat_released", "gas_generated", "gas_emitted"):
+            assert key in step
+        assert set(step["heat_released"]) == {"value", "unit"}
+    for key in ("gas_generated", "gas_emitted", "heat_released", "reagents", "products"):
+        assert key in doc["totals"]
+    assert doc["totals"]["gas_generated"]["H2"]["unit"] == "kg"
+    assert doc["balance"]["max_relative_element_residual"] < 1e-9
+
+
+def test_set_changes_a_parameter():
+    doc = json.loads(invoke("plan", "-f", "json", "--set", "quench.solvent=DEC").stdout)
+    assert "C2H6" in doc["totals"]["gas_generated"]
+    quench = next(s for s in doc["steps"] if s["id"] == "quench")
+    assert quench["parameters"]["solvent"] == "DEC"
+
+
+def test_throughput_basis_gives_rates():
+    doc = json.loads(invoke("plan", "-f", "json", "--basis", "10 t/day").stdout)
+    assert doc["totals"]["gas_generated"]["H2"]["unit"] == "kg/h"
+    assert doc["basis"]["feed"]["value"] == pytest.approx(10000 / 24)
+
+
+def test_csv_format():
+    res = invoke("plan", "-f", "csv")
+    assert res.exit_code == 0
+    assert res.stdout.splitlines()[0].startswith("step,type,")
+
+
+@pytest.mark.parametrize("args, match", [
+    (("plan", "--set", "quench.solvnt=DEC"), "no parameter 'solvnt'"),
+    (("plan", "--set", "quench=DEC"), "expected STEP.PARAM=VALUE"),
+    (("plan", "--route", "direct-regen"), "unknown route"),
+    (("plan", "--basis", "10 m"), "neither a batch mass"),
+    (("plan", "missing.csv"), "missing.csv: file not found"),
+])
+def test_bad_input_exits_2_with_one_clear_line(args, match):
+    res = invoke(*args)
+    assert res.exit_code == 2
+    assert match in res.stderr
+    assert "Traceback" not in res.output
+
+
+def test_out_folder_written_and_not_overwritten(tmp_path):
+    out = tmp_path / "plan"
+    assert invoke("plan", "--out", str(out)).exit_code == 0
+    assert {p.name for p in out.iterdir()} == {"plan.json", "steps.csv", "streams.csv"}
+    before = (out / "plan.json").read_text()
+    res = invoke("plan", "--out", str(out), "--set", "quench.solvent=DEC")
+    assert res.exit_code == 2 and "--force" in res.stderr
+    assert (out / "plan.json").read_text() == before
+    assert invoke("plan", "--out", str(out), "--force", "--set", "quench.solvent=DEC").exit_code == 0
+    assert (out / "plan.json").read_text() != before
+
+
+def test_failed_run_writes_nothing(tmp_path):
+    out = tmp_path / "plan"
+    res = invoke("plan", "--out", str(out), "--set", "quench.solvent=etanol")
+    assert res.exit_code == 2
+    assert not out.exists()
+    assert [p for p in tmp_path.iterdir()] == []
+
+
+@pytest.mark.parametrize("cmd, expect", [
+    (("routes",), "direct-regeneration"),
+    (("steps",), "quench"),
+    (("steps", "quench"), "solvent = ethanol"),
+    (("chemistries",), "LPSCL-NCM811-LI"),
+    (("inventory", "check"), "Li6PS5Cl(s)"),
+])
+def test_listing_commands(cmd, expect):
+    res = invoke(*cmd)
+    assert res.exit_code == 0, res.output
+    assert expect in res.stdout
+
+
+def test_inventory_check_json_and_error(tmp_path):
+    doc = json.loads(invoke("inventory", "check", "--format", "json").stdout)
+    assert doc["mass"]["unit"] == "kg" and doc["elements"]["Li"]["value"] > 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("chemistry,count,cell_mass,soc\nLPSCL,1,1 kg,0\n")
+    res = invoke("inventory", "check", str(bad))
+    assert res.exit_code == 2 and "bad.csv: row 2: chemistry" in res.stderr
+
+
+def test_every_command_help_has_an_example():
+    for cmd in (["plan"], ["routes"], ["steps"], ["chemistries"], ["inventory", "check"]):
+        res = invoke(*cmd, "--help")
+        assert res.exit_code == 0 and "Example: recycle" in res.stdout, cmd
+
+
+def test_real_subprocess_from_another_directory(tmp_path):
+    """The installed console script works from any directory (data via importlib.resources)."""
+    exe = os.path.join(os.path.dirname(sys.executable), "recycle")
+    proc = subprocess.run([exe, "plan", "--format", "json"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["balance"]["max_relative_element_residual"] < 1e-9
+    bad = subprocess.run([exe, "plan", "nope.csv"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: nope.csv: file not found")
