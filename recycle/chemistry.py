@@ -86,7 +86,7 @@ class ChemistryDB:
             objects.append(shipped_cond[name])
             densities.append(to_si(entry["density"], "density", where + ".density"))
 
-        for fname in index["species_files"]:
+        for fname in _species_files(directory, index):
             path = directory / fname
             data = load_yaml_file(path, f"chemistry/{fname}")
             try:
@@ -245,6 +245,14 @@ class ChemistryDB:
             if path.exists():
                 out[fname] = str(load_yaml_file(path).get("description", "")).strip()
         return out
+
+
+def _species_files(directory: Path, index: dict) -> list[str]:
+    """Project species files: those the index names, then any other ``species_*.yaml``."""
+    named = list(index["species_files"])
+    extra = sorted(p.name for p in directory.glob("species_*.yaml")
+                   if p.name not in named and p.name != "species_index.yaml")
+    return named + extra
 
 
 def _phase_of(name: str) -> str:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from .cells import CellDesign, load_catalogue
 from .chemistry import ChemistryDB
 from .errors import InputError
@@ -21,6 +23,8 @@ from .reactions import Reaction, load_reactions
 from .simulate import RouteResult, simulate
 from .steps import Context
 from .yamlio import load_yaml_file
+
+CASES = ("expected", "worst case")  # the batch rows of a plan
 
 
 def example_inventory_path() -> Path:
@@ -49,8 +53,10 @@ class Planner:
                 raise InputError(f"chemistry/regeneration.yaml: electrolytes.{name}", "unknown species")
         return cls(db, reactions, load_catalogue(db), load_moisture_model(db, reactions), electrolytes)
 
-    def context(self, rate_basis: bool) -> Context:
-        return Context(self.db, self.reactions, self.moisture, self.regeneration, rate_basis)
+    def context(self, rate_basis: bool, worst_case=(False,)) -> Context:
+        """Context for a run; ``worst_case`` flags the batch rows that are worst cases."""
+        return Context(self.db, self.reactions, self.moisture, self.regeneration, rate_basis,
+                       np.asarray(worst_case, dtype=bool))
 
     def read_inventory(self, path: str | Path | None = None) -> Inventory:
         """Read an inventory file; ``None`` gives the built-in example."""
@@ -64,7 +70,8 @@ class Planner:
              basis: str | None = None, overrides: dict[str, dict[str, str]] | None = None) -> RouteResult:
         """Balances of ``route`` for ``inventory`` on ``basis`` (batch mass or throughput).
 
-        ``overrides`` sets step parameters: ``{"quench": {"solvent": "DEC"}}``.
+        ``overrides`` sets step parameters: ``{"quench": {"solvent": "DEC"}}``. The result has
+        two batch rows, :data:`CASES`: expected values and the worst case.
         """
         if not isinstance(inventory, Inventory):
             inventory = self.read_inventory(inventory)
@@ -73,8 +80,8 @@ class Planner:
         if overrides:
             route = route.with_parameters(overrides)
         b: Basis = parse_basis(basis if basis is not None else inventory.basis, inventory)
-        feed = feed_amounts(inventory, b, self.db)
-        result = simulate(route, feed, self.context(b.rate))
+        feed = np.repeat(feed_amounts(inventory, b, self.db), len(CASES), axis=0)
+        result = simulate(route, feed, self.context(b.rate, [c == "worst case" for c in CASES]))
         result.inventory = inventory
         result.basis = b
         return result

@@ -1,4 +1,4 @@
-"""Reactions as data: stoichiometry from ``chemistry/reactions.yaml``, enthalpy from Cantera.
+"""Reactions as data: stoichiometry from ``chemistry/reactions*.yaml``, enthalpy from Cantera.
 
 A reaction is a stoichiometric vector over the species index (negative for reactants). Its
 element balance is checked when the file loads; its enthalpy is never typed in but computed
@@ -68,12 +68,25 @@ def element_imbalance(db: ChemistryDB, stoich: np.ndarray) -> dict[str, float]:
 
 
 def load_reactions(db: ChemistryDB, path=None) -> dict[str, Reaction]:
-    """Load and element-check every reaction in ``chemistry/reactions.yaml``."""
-    path = path or db.directory / "reactions.yaml"
-    data = load_yaml_file(path, "chemistry/reactions.yaml")
+    """Load and element-check every reaction of ``chemistry/reactions*.yaml`` (or of ``path``).
+
+    Reactions are grouped in files by process area (``reactions.yaml``,
+    ``reactions_hydromet.yaml``, ...); ids must be unique across files.
+    """
+    paths = [path] if path else sorted(db.directory.glob("reactions*.yaml"))
     out: dict[str, Reaction] = {}
+    for p in paths:
+        _load_file(db, p, out)
+    return out
+
+
+def _load_file(db: ChemistryDB, path, out: dict[str, Reaction]) -> None:
+    label = f"chemistry/{path.name}"
+    data = load_yaml_file(path, label)
     for rid, entry in (data.get("reactions") or {}).items():
-        where = f"chemistry/reactions.yaml: reactions.{rid}"
+        where = f"{label}: reactions.{rid}"
+        if rid in out:
+            raise InputError(where, "reaction id already defined in another reactions file")
         if not isinstance(entry, dict) or "equation" not in entry:
             raise InputError(where, "needs an 'equation'")
         unknown = set(entry) - {"equation", "key", "tags", "source", "description"}
@@ -91,4 +104,3 @@ def load_reactions(db: ChemistryDB, path=None) -> dict[str, Reaction]:
             raise InputError(where, "needs a 'source'")
         out[rid] = Reaction(rid, entry["equation"], nu, key, tuple(entry.get("tags", ())),
                             str(entry["source"]))
-    return out

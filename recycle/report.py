@@ -11,7 +11,8 @@ import pandas as pd
 from .simulate import RouteResult, StepResult
 from .units import Q_, quantity_json
 
-ROW = 0  # plans run with one batch row
+ROW = 0    # the expected case (recycle.planner.CASES)
+WORST = 1  # the worst case
 
 
 class Units:
@@ -39,21 +40,23 @@ class Units:
 TRACE = 1e-12  # species below this fraction of the feed mass are left out of reports
 
 
-def species_masses(result: RouteResult, amounts: np.ndarray, only_gas: bool = False) -> dict[str, float]:
-    """Species -> mass (kg or kg/s) of a (batch, n_species) amounts array, row 0.
+def species_masses(result: RouteResult, amounts: np.ndarray, only_gas: bool = False,
+                   row: int = ROW) -> dict[str, float]:
+    """Species -> mass (kg or kg/s) of a (batch, n_species) amounts array, one batch row.
 
     Traces below :data:`TRACE` x feed mass (equilibrium round-off) are left out.
     """
     db = result.db
-    kg = amounts[ROW] * db.molar_mass
-    threshold = TRACE * float(db.mass(result.feed)[ROW])
+    row = min(row, len(amounts) - 1)
+    kg = amounts[row] * db.molar_mass
+    threshold = TRACE * float(db.mass(result.feed)[row])
     return {db.names[i]: float(kg[i]) for i in np.flatnonzero(np.abs(kg) > threshold)
             if not only_gas or db.is_gas[i]}
 
 
-def _masses_json(result, amounts, units: Units, only_gas=False, positive=False) -> dict:
+def _masses_json(result, amounts, units: Units, only_gas=False, positive=False, row=ROW) -> dict:
     out = {}
-    for name, kg in species_masses(result, amounts, only_gas).items():
+    for name, kg in species_masses(result, amounts, only_gas, row).items():
         if positive and kg <= 0:
             continue
         out[name] = quantity_json(units.kg(kg), units.mass)
@@ -70,6 +73,8 @@ def step_json(result: RouteResult, step: StepResult, units: Units) -> dict:
         "enthalpy_duty": quantity_json(units.heat(step.enthalpy_duty[ROW]), units.energy),
         "gas_generated": _masses_json(result, step.gas_generated, units, only_gas=True),
         "gas_emitted": _masses_json(result, step.gas_emitted, units, only_gas=True),
+        "gas_generated_worst_case": _masses_json(result, step.gas_generated, units, only_gas=True, row=WORST),
+        "gas_emitted_worst_case": _masses_json(result, step.gas_emitted, units, only_gas=True, row=WORST),
         "reagents": _masses_json(result, step.reagents, units, positive=True),
         "utilities": {k: quantity_json(units.heat(v[ROW]), units.energy) for k, v in o.utilities.items()},
         "results": {k: {**units.quantity(float(np.asarray(v)[ROW]), unit), "description": d}
@@ -100,6 +105,10 @@ def plan_json(result: RouteResult) -> dict:
             "gas_generated": _masses_json(result, result.gas_generated, units, only_gas=True),
             "gas_emitted": _masses_json(result, result.sink_total("stack"), units, only_gas=True, positive=True),
             "heat_released": quantity_json(units.heat(result.heat_released[ROW]), units.energy),
+            "gas_generated_worst_case": _masses_json(result, result.gas_generated, units, only_gas=True, row=WORST),
+            "gas_emitted_worst_case": _masses_json(result, result.sink_total("stack"), units, only_gas=True,
+                                                   positive=True, row=WORST),
+            "heat_released_worst_case": quantity_json(units.heat(result.heat_released[-1]), units.energy),
             "reagents": _masses_json(result, result.reagents, units, positive=True),
             "products": _masses_json(result, result.sink_total("product"), units, positive=True),
             "wastes": _masses_json(result, result.sink_total("waste"), units, positive=True),
@@ -121,6 +130,7 @@ def steps_table(result: RouteResult) -> pd.DataFrame:
     rows = []
     for s in result.steps.values():
         gen = species_masses(result, s.gas_generated, only_gas=True)
+        worst = species_masses(result, s.gas_generated, only_gas=True, row=WORST)
         emitted = species_masses(result, s.gas_emitted, only_gas=True)
         rows.append({
             "step": s.id,
@@ -129,6 +139,7 @@ def steps_table(result: RouteResult) -> pd.DataFrame:
             f"heat released [{units.energy}]": units.heat(s.heat_released[ROW]),
             f"duty [{units.energy}]": units.heat(s.enthalpy_duty[ROW]),
             f"gas generated [{units.mass}]": _top(gen, units),
+            f"worst case [{units.mass}]": "same" if _top(worst, units) == _top(gen, units) else _top(worst, units),
             f"gas emitted [{units.mass}]": _top(emitted, units),
             "element residual": s.relative_residual[ROW],
         })

@@ -74,7 +74,9 @@ class Context:
     """What a step may use besides its inlets: chemistry data and the basis.
 
     On a batch basis amounts are mol per batch and energies J per batch; on a throughput
-    basis (``rate_basis``) they are mol/s and W. :meth:`energy` turns a power drawn for a
+    basis (``rate_basis``) they are mol/s and W. Batch rows can be cases: uncertain inputs
+    take their expected value on ordinary rows and their worst-case value where
+    ``worst_case`` is True (see :meth:`pick`). :meth:`energy` turns a power drawn for a
     duration into the energy per basis unit accordingly.
     """
 
@@ -83,6 +85,12 @@ class Context:
     moisture: Any = None            # recycle.moisture.MoistureModel
     regeneration: dict = field(default_factory=dict)  # chemistry/regeneration.yaml
     rate_basis: bool = False
+    worst_case: np.ndarray = field(default_factory=lambda: np.array([False]))
+    """Per batch row: True where the row is the worst case (a plan runs rows [expected, worst])."""
+
+    def pick(self, expected, worst):
+        """Per batch row, ``worst`` on worst-case rows and ``expected`` elsewhere."""
+        return np.where(self.worst_case, worst, expected)
 
     @property
     def per(self) -> str:

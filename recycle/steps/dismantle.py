@@ -29,7 +29,6 @@ class Dismantle(Step):
         Param("exposed_fraction", "fraction", 0.1,
               "share of the electrolyte exposed to the room air (cut edges, delaminated layers)",
               source="estimate of this project (S)"),
-        Param("worst_case", "flag", "false", "use the worst-case moisture release"),
         Param("room_volume", "quantity", "1000 m^3", "dry-room volume", dimension="volume",
               source="estimate of this project for a pilot line (S)"),
         Param("specific_power", "quantity", "25 W/m^3", "dry-room air handling power per room volume",
@@ -54,15 +53,15 @@ class Dismantle(Step):
             key = db.index[reaction.key]
             if not amounts[:, key].any() or reaction.key not in ctx.moisture.rate:
                 continue
-            f = ctx.moisture.converted_fraction(reaction.key, water_x, t, self["exposed_fraction"],
-                                                self["worst_case"])
+            f = ctx.pick(*(ctx.moisture.converted_fraction(reaction.key, water_x, t, self["exposed_fraction"], w)
+                           for w in (False, True)))
             xi = f * amounts[:, key] / -reaction.coefficient(db, reaction.key)
             water = -reaction.coefficient(db, "H2O(L)") * xi
             # Room moisture arrives as vapour and condenses on the surface before reacting.
             reagents[:, h2o_g] += water
             amounts[:, h2o_l] += water
             amounts = react(amounts, reaction, xi)
-            released.append(f"{reaction.key}: {f:.2e} hydrolysed ({reaction.id})")
+            released.append(f"{reaction.key}: {f.min():.2e} hydrolysed, worst case {f.max():.2e} ({reaction.id})")
         gas, solids = split(amounts, db.is_gas)
         anode_mask = db.mask(role="anode") | db.mask(role="anode_collector")
         anode, rest = split(solids, anode_mask, self["anode_recovery"])
