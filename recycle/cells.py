@@ -12,7 +12,7 @@ from .errors import InputError, closest
 from .units import to_si
 from .yamlio import load_yaml_file
 
-FARADAY = 96485.33212  # C/mol, CODATA 2018 exact
+from .constants import FARADAY
 
 
 @dataclass(frozen=True)

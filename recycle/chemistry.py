@@ -168,6 +168,10 @@ class ChemistryDB:
                          and (family is None or s.family == family)
                          and (phase is None or s.phase == phase) for s in self.species])
 
+    def phase_is(self, phase: str) -> np.ndarray:
+        """Boolean vector of the species in ``phase`` (gas, liquid or solid)."""
+        return np.array([s.phase == phase for s in self.species])
+
     def resolve(self, name: str, where: str) -> str:
         """The index name for what a user typed (exact name, alias or name without phase)."""
         if name in self.index:
@@ -197,6 +201,12 @@ class ChemistryDB:
             h = np.array([sp.thermo.h(key) for sp in self.cantera_species]) / 1000.0
             self._enthalpy_cache[key] = h
         return h
+
+    def gibbs(self, temperature: float) -> np.ndarray:
+        """Standard molar Gibbs energy g = h - T s of every species, J/mol (1 bar), from Cantera."""
+        T = float(temperature)
+        s = np.array([sp.thermo.s(T) for sp in self.cantera_species]) / 1000.0
+        return self.enthalpy(T) - T * s
 
     def temperature_range(self) -> tuple[np.ndarray, np.ndarray]:
         """Lowest and highest temperature (K) of each species' thermo data."""

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 
 from .chemistry import ChemistryDB
+from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .reactions import Reaction
 from .units import to_si
 from .yamlio import load_yaml_file
 
-MOLAR_VOLUME_25C = 0.024465  # m^3/mol, ideal gas at 25 C and 1 atm (DOMAIN.md section 3)
 
 
 def ice_vapour_pressure(temperature: float) -> float:

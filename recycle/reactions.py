@@ -36,6 +36,10 @@ class Reaction:
         """Reaction enthalpy, J per mol of reaction as written, at ``temperature`` (K)."""
         return float(self.stoich @ db.enthalpy(temperature))
 
+    def gibbs_energy(self, db: ChemistryDB, temperature: float) -> float:
+        """Standard reaction Gibbs energy, J per mol of reaction, at ``temperature`` (K)."""
+        return float(self.stoich @ db.gibbs(temperature))
+
 
 def parse_equation(equation: str, db: ChemistryDB, where: str) -> tuple[np.ndarray, list[str]]:
     """Stoichiometric vector of ``"2 Li(cr) + 2 H2O(L) => 2 LiOH(s) + H2"`` and its reactants

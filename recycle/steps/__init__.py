@@ -1,15 +1,21 @@
 """Step types, registered in one explicit mapping (type name -> class)."""
 from __future__ import annotations
 
+from .acid_scrub import AcidScrub
 from .base import Context, Param, Step, StepOutcome
+from .discharge import Discharge
 from .dismantle import Dismantle
 from .flare import Flare
 from .quench import Quench
 from .regenerate_sse import RegenerateSSE
+from .relithiate_cathode import RelithiateCathode
 from .scrub import Scrub
+from .separate import Separate
+from .shred import Shred
 
 STEP_TYPES: dict[str, type[Step]] = {
-    cls.type: cls for cls in (Dismantle, Quench, RegenerateSSE, Scrub, Flare)
+    cls.type: cls for cls in (Discharge, Dismantle, Shred, Quench, Separate, RegenerateSSE,
+                              RelithiateCathode, Scrub, AcidScrub, Flare)
 }
 
 __all__ = ["STEP_TYPES", "Context", "Param", "Step", "StepOutcome"]

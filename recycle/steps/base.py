@@ -19,9 +19,7 @@ from ..errors import InputError, closest
 from ..reactions import Reaction
 from ..units import to_si
 
-T_STANDARD = 298.15  # K
-P_STANDARD = 101325.0  # Pa
-R_GAS = 8.314462618  # J/(mol K), CODATA 2018 exact
+from ..constants import FARADAY, P_STANDARD, R_GAS, T_STANDARD  # noqa: F401 - re-exported for steps
 
 
 @dataclass(frozen=True)

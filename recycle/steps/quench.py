@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..moisture import MOLAR_VOLUME_25C
+from ..constants import MOLAR_VOLUME_25C
 from .base import Context, Param, Step, StepOutcome, co_reactant_demand, extent, react, split, vapour_pressure
 
 SOLVENTS = {  # solvent choice -> (liquid species, vapour species or None)

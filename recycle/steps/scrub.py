@@ -1,4 +1,4 @@
-"""Alkaline wet scrubbing of acid gases (packed tower, NaOH solution).
+"""Alkaline wet scrubbing of acid gases (packed tower, NaOH solution or lime slurry).
 
 Each acid gas is absorbed with its removal efficiency and neutralised by its reaction tagged
 ``scrub.NaOH`` in ``chemistry/reactions.yaml`` (H2S -> Na2S, HCl -> NaCl, SO2 -> Na2SO3, HF ->
@@ -19,14 +19,15 @@ class Scrub(Step):
     inlets = ("gas",)
     outlets = ("clean_gas", "brine")
     params = (
-        Param("reagent", "choice", "NaOH", "alkaline reagent", choices=("NaOH",)),
+        Param("reagent", "choice", "NaOH", "alkaline reagent: caustic soda, or hydrated lime slurry",
+              choices=("NaOH", "CaOH2"), source="DOMAIN.md section 7; ECONOMICS.md (hydrated lime)"),
         Param("removal", "fraction", 0.98, "removal efficiency for acid gases (H2S, HCl, HF, SO2, SO3, Cl2)",
               source="EPA-452/F-03-015: packed-bed scrubbers remove 95-99 % of inorganic acid gases"),
         Param("co2_removal", "fraction", 0.5, "share of the CO2 absorbed (it consumes caustic)",
               source="estimate of this project (S): CO2 uptake depends on pH and contact time"),
-        Param("caustic_excess", "number", 1.1, "NaOH fed per mol consumed (mol/mol)",
+        Param("caustic_excess", "number", 1.1, "alkali fed per mol consumed (mol/mol)",
               source="estimate of this project (S)"),
-        Param("caustic_concentration", "fraction", 0.10, "NaOH mass fraction of the scrubbing liquor",
+        Param("caustic_concentration", "fraction", 0.10, "alkali mass fraction of the scrubbing liquor",
               source="DOMAIN.md section 7: NaOH 5-15 %"),
         Param("temperature", "quantity", "30 degC", "liquor temperature", dimension="temperature"),
     )
@@ -35,7 +36,7 @@ class Scrub(Step):
         db = ctx.db
         gas = inlets["gas"]
         amounts = gas.copy()
-        base = "NaOH(a)"
+        base = {"NaOH": "NaOH(a)", "CaOH2": "CaO2H2(s)"}[self["reagent"]]
         consumed = np.zeros(len(gas))
         for reaction in ctx.reactions_tagged(f"scrub.{self['reagent']}"):
             fraction = self["co2_removal"] if reaction.key == "CO2" else self["removal"]
@@ -54,8 +55,10 @@ class Scrub(Step):
         reagents[:, db.index["H2O(L)"]] = water
         clean, brine = split(amounts, db.is_gas)
         notes = []
+        if self["reagent"] == "CaOH2" and gas[:, db.index["CL2"]].any():
+            notes.append("Cl2 is not absorbed by the lime model (no hypochlorite data): it passes")
         if np.any(gas[:, db.index["NH3"]] > 1e-6 * gas[:, db.is_gas].sum(axis=1)):
             notes.append("NH3 is not absorbed by caustic: add an acid stage (acid_scrub)")
         return StepOutcome({"clean_gas": clean, "brine": brine}, reagents, self["temperature"], notes=notes,
                            quantities={"caustic": (fed * db.molar_mass[db.index[base]], "kg" + ctx.per,
-                                                   "NaOH fed (as 100 %)")})
+                                                   f"{self['reagent']} fed (as 100 %)")})

@@ -1,0 +1,66 @@
+"""Discharge of spent cells before opening them.
+
+Resistive discharge runs the cell reaction (Li from the anode back into the cathode,
+reactions tagged ``discharge``) until ``remaining`` of the stored charge is left; the
+electrical energy -dG (Gibbs energy of the cell reaction, from Cantera) is dissipated in the
+resistor bank, and the open-circuit voltage -dG/F is reported as a check of the data.
+Brine discharge (immersion in NaCl solution) is modelled as the hazardous option it is for
+Li-metal and sulfide cells (Luo 2024 section 4.2): brine enters breached cells and the
+metallic Li and the electrolyte hydrolyse (H2, H2S, HCl, NH3).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import FARADAY, Context, Param, Step, StepOutcome, extent, react, split
+
+
+class Discharge(Step):
+    type = "discharge"
+    summary = "Resistive discharge to a remaining charge (cell reaction; -dG as heat); brine discharge as a hazardous option (H2, H2S)."
+    inlets = ("cells",)
+    outlets = ("cells", "off_gas")
+    params = (
+        Param("method", "choice", "resistive", "resistive load, or immersion in brine (hazardous for Li metal and sulfides)",
+              choices=("resistive", "brine"), source="Luo 2024 section 4.2: brine discharge is unsafe for Li metal and sulfides"),
+        Param("remaining", "fraction", 0.0, "share of the stored charge left after discharge"),
+        Param("temperature", "quantity", "25 degC", "cell temperature", dimension="temperature"),
+        Param("brine_ingress", "fraction", 0.05,
+              "brine method: share of the metallic Li and electrolyte reached by brine in breached cells",
+              source="estimate of this project (S)"),
+    )
+
+    def run(self, inlets, ctx: Context) -> StepOutcome:
+        db = ctx.db
+        amounts = inlets["cells"].copy()
+        reagents = np.zeros_like(amounts)
+        T = self["temperature"]
+        work = np.zeros(len(amounts))
+        quantities = {}
+        notes = []
+        for reaction in ctx.reactions_tagged("discharge"):
+            if not amounts[:, db.index[reaction.key]].any():
+                continue
+            xi = extent(amounts, reaction, db, 1.0 - self["remaining"])
+            xi = np.minimum(xi, amounts[:, db.index["Li(cr)"]])   # no more than the Li metal there
+            dg = reaction.gibbs_energy(db, T)                       # J per mol Li
+            work += -dg * xi
+            amounts = react(amounts, reaction, xi)
+            quantities[f"voltage_{reaction.key.split('(')[0]}"] = (
+                np.full(len(amounts), -dg / FARADAY), "V", f"open-circuit voltage of {reaction.id} from Cantera -dG/F")
+        quantities["energy_dissipated"] = (work / 1000.0, "kJ" if not ctx.rate_basis else "kW",
+                                           "electrical energy dissipated in the load (-dG)")
+        if self["method"] == "brine":
+            f = ctx.pick(self["brine_ingress"], min(1.0, 4 * self["brine_ingress"]))
+            for reaction in ctx.reactions_tagged("hydrolysis"):
+                key = db.index[reaction.key]
+                if not amounts[:, key].any() or "H2O(L)" not in reaction.equation:
+                    continue
+                xi = extent(amounts, reaction, db, f)
+                water = -reaction.coefficient(db, "H2O(L)") * xi
+                amounts[:, db.index["H2O(L)"]] += water
+                reagents[:, db.index["H2O(L)"]] += water
+                amounts = react(amounts, reaction, xi)
+            notes.append("brine discharge: Li metal and electrolyte hydrolyse in breached cells (hazardous)")
+        gas, cells = split(amounts, db.is_gas)
+        return StepOutcome({"cells": cells, "off_gas": gas}, reagents, T, quantities=quantities, notes=notes)
