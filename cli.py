@@ -145,17 +145,33 @@ def plan(
 
 @app.command()
 @guarded
-def routes():
-    """List the shipped routes, one line each.
+def routes(
+    chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Say which routes apply to this catalogue cell, and why others do not.")] = None,
+    soc: Annotated[float, typer.Option("--soc", help="State of charge of the cell for --chemistry (0-1).", min=0.0, max=1.0)] = 0.1,
+):
+    """List the shipped routes, one line each, or judge them for one chemistry.
 
-    Example: recycle routes
+    Example: recycle routes --chemistry LGPS-LCO-LI
     """
     from recycle.flowsheet import available_routes, load_route
 
-    for rid in available_routes():
-        r = load_route(rid)
-        first = r.description.split(". ")[0].replace("\n", " ")
-        typer.echo(f"{rid:24s} {' -> '.join(r.order())}: {first}.")
+    if chemistry is None:
+        for rid in available_routes():
+            r = load_route(rid)
+            first = r.description.split(". ")[0].replace("\n", " ")
+            typer.echo(f"{rid:24s} {' -> '.join(r.order())}: {first}.")
+        return
+    from recycle import Planner
+    from recycle.applicability import fits
+    from recycle.errors import InputError, closest
+
+    planner = Planner.load()
+    if chemistry not in planner.catalogue:
+        raise InputError("--chemistry", f"unknown chemistry {chemistry!r}; {closest(chemistry, planner.catalogue)}")
+    for fit in fits(planner, chemistry, soc):
+        typer.echo(f"{fit.route:24s} {fit.status}")
+        for reason in fit.reasons:
+            typer.echo(f"    {reason}")
 
 
 @app.command()
