@@ -8,6 +8,7 @@ included, Cantera's convention), temperature K.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -286,7 +287,7 @@ def _build_aliases(names: list[str], explicit: dict[str, str]) -> dict[str, str]
     """Aliases: explicit ones, plus each name without its phase suffix when unambiguous."""
     stems: dict[str, list[str]] = {}
     for n in names:
-        stem = n.split("(")[0] if "(" in n and not n.startswith("(") else n
+        stem = re.sub(r"\([^()]*\)$", "", n) or n      # "Ni(OH)2(s)" -> "Ni(OH)2", "Li(cr)" -> "Li"
         stems.setdefault(stem, []).append(n)
     aliases = {stem: found[0] for stem, found in stems.items()
                if len(found) == 1 and stem not in names}

@@ -12,10 +12,11 @@ from .relithiate_cathode import RelithiateCathode
 from .scrub import Scrub
 from .separate import Separate
 from .shred import Shred
+from .smelt import Smelt
 
 STEP_TYPES: dict[str, type[Step]] = {
     cls.type: cls for cls in (Discharge, Dismantle, Shred, Quench, Separate, RegenerateSSE,
-                              RelithiateCathode, Scrub, AcidScrub, Flare)
+                              RelithiateCathode, Smelt, Scrub, AcidScrub, Flare)
 }
 
 __all__ = ["STEP_TYPES", "Context", "Param", "Step", "StepOutcome"]
