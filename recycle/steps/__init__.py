@@ -6,6 +6,8 @@ from .base import Context, Param, Step, StepOutcome
 from .discharge import Discharge
 from .dismantle import Dismantle
 from .flare import Flare
+from .leach import Leach
+from .precipitate import Precipitate
 from .quench import Quench
 from .regenerate_sse import RegenerateSSE
 from .relithiate_cathode import RelithiateCathode
@@ -13,10 +15,12 @@ from .scrub import Scrub
 from .separate import Separate
 from .shred import Shred
 from .smelt import Smelt
+from .treat_water import TreatWater
 
 STEP_TYPES: dict[str, type[Step]] = {
     cls.type: cls for cls in (Discharge, Dismantle, Shred, Quench, Separate, RegenerateSSE,
-                              RelithiateCathode, Smelt, Scrub, AcidScrub, Flare)
+                              RelithiateCathode, Leach, Precipitate, TreatWater, Smelt, Scrub,
+                              AcidScrub, Flare)
 }
 
 __all__ = ["STEP_TYPES", "Context", "Param", "Step", "StepOutcome"]
