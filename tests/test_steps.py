@@ -92,3 +92,22 @@ def test_scrubber_caustic_per_kg_gas(planner):
         out = run_step(planner, "scrub", {"gas": feed}, removal="1", caustic_excess="1")
         naoh = out.reagents[0, db.index["NaOH(a)"]] * db.molar_mass[db.index["NaOH(a)"]]
         assert naoh == pytest.approx(ratio, abs=0.01), gas
+
+
+@pytest.mark.parametrize("rid, key, gas, per_unit", [
+    ("hydrolysis_Li3InCl6", "Li3InCl6(s)", "HCL", 3),   # DOMAIN.md section 3: 3 HCl per formula unit
+    ("hydrolysis_Li3N", "Li3N(s)", "NH3", 1),           # 1 NH3 per formula unit
+    ("hydrolysis_Li3PS4", "Li3PS4(s)", "H2S", 4),
+    ("hydrolysis_LiBH4", "LiBH4(s)", "H2", 4),
+])
+def test_gas_per_formula_unit(planner, rid, key, gas, per_unit):
+    db = planner.db
+    r = planner.reactions[rid]
+    assert r.coefficient(db, gas) / -r.coefficient(db, key) == per_unit
+
+
+def test_libh4_gives_0_370_g_h2_per_g(planner):
+    # DOMAIN.md section 3: LiBH4 + 2 H2O -> LiBO2 + 4 H2: 4 x 2.016 / 21.78 = 0.370 g H2 per g.
+    db = planner.db
+    ratio = 4 * db.molar_mass[db.index["H2"]] / db.molar_mass[db.index["LiBH4(s)"]]
+    assert ratio == pytest.approx(0.370, abs=0.002)
