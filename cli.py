@@ -143,6 +143,82 @@ def plan(
             typer.echo("\nNotes:\n" + "\n".join(notes))
 
 
+class AuditFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class FailOn(str, Enum):
+    critical = "critical"
+    warning = "warning"
+
+
+@app.command()
+@guarded
+def audit(
+    inventory: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "direct-regeneration",
+    throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day' or '500 kg/h'.")] = "10 t/day",
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable.")] = None,
+    monitored: Annotated[bool, typer.Option("--monitored", help="Allow 60 % LEL (continuous monitoring and interlocks) instead of 25 %.")] = False,
+    k: Annotated[Optional[float], typer.Option("--k", help="Dilution mixing factor K (1-10); default from chemistry/audit.yaml.", min=1.0, max=10.0)] = None,
+    fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format.")] = AuditFormat.table,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 if findings of this severity (or worse) exist.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write audit.json and audit.md into this folder.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
+):
+    """Audit the gas handling of a route: gases, rates, limits, scrubber, flare, ventilation.
+
+    Example: recycle audit cells.csv --route direct-regeneration --throughput "10 t/day" --fail-on critical
+    """
+    from recycle import Planner
+    from recycle.audit import SEVERITY
+    from recycle.audit import audit as run_audit
+    from recycle.audit_report import findings_table, gases_table, markdown, sections
+    from recycle.errors import InputError
+    from recycle.inventory import parse_basis
+
+    planner = Planner.load()
+    inv = planner.read_inventory(inventory)
+    if not parse_basis(throughput, inv, "--throughput").rate:
+        raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
+    result = planner.plan(inv, route, throughput, _parse_sets(set_ or []))
+    lel = None
+    if monitored:
+        from recycle.yamlio import load_yaml_file
+
+        lel = float(load_yaml_file(planner.db.directory / "audit.yaml")["lel_fraction_monitored"]["value"])
+    report = run_audit(result, lel_fraction=lel, dilution_k=k)
+    doc = report.as_dict()
+    if out is not None:
+        from recycle.output import write_folder
+
+        write_folder(out, {"audit.json": json.dumps(doc, indent=2) + "\n", "audit.md": markdown(report)}, force)
+        _err(f"wrote {out}/audit.json, audit.md")
+    if fmt is AuditFormat.json:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is AuditFormat.markdown:
+        typer.echo(markdown(report), nl=False)
+    elif fmt is AuditFormat.csv:
+        typer.echo(findings_table(report).to_csv(index=False), nl=False)
+    else:
+        typer.echo(f"Gas-handling audit: route {report.route}, {inv.source}, throughput {report.throughput}\n")
+        typer.echo("Findings:")
+        _print_table(findings_table(report)) if report.findings else typer.echo("  none")
+        typer.echo("\nGases by step (kg/h; vent ppm at peak, worst case):")
+        _print_table(gases_table(report))
+        for title, items in sections(report):
+            typer.echo(f"\n{title}:")
+            typer.echo("\n".join(f"  {i}" for i in items) if items else "  none")
+    worst = report.worst_severity()
+    if fail_on is not None and worst is not None and SEVERITY[worst] <= SEVERITY[fail_on.value]:
+        _err(f"audit: {sum(SEVERITY[f.severity] <= SEVERITY[fail_on.value] for f in report.findings)} "
+             f"finding(s) at or above '{fail_on.value}'")
+        raise typer.Exit(1)
+
+
 @app.command()
 @guarded
 def routes(

@@ -1,0 +1,294 @@
+"""Gas-handling audit: what gas, how much, how fast, and what must handle it.
+
+Runs on a plan made on a throughput basis (amounts in mol/s; row 0 expected, row 1 worst
+case) and returns plain data: per step and gas the average and peak generation, the vent or
+headspace concentration against exposure and flammability limits, dilution air, the
+scrubber and flare duties, the dry room's dew point, and findings sorted by severity.
+Sources of the parameters: ``chemistry/audit.yaml``; of the limits: ``chemistry/hazards.yaml``.
+Units in the returned data: kg/h, m^3/h (25 C, 1 atm), ppm (volume), kW, K, m, m^2.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .constants import MOLAR_VOLUME_25C
+from .hazards import Hazard, le_chatelier_lel, load_hazards
+from .moisture import ice_vapour_pressure
+from .simulate import RouteResult
+from .units import Q_
+from .yamlio import load_yaml_file
+
+SEVERITY = {"critical": 0, "warning": 1, "info": 2}
+TOXIC_NO_DILUTION = ("H2S", "HF", "HCL", "CL2")   # DOMAIN.md section 7, ACGIH: local exhaust or enclosure
+EXP, WORST = 0, 1
+TRACE = 1e-9            # gases made at less than this fraction of the feed mass are not listed
+# Normal products of combustion and inert gases: judged as asphyxiants in rooms, not as
+# toxic releases in flue gas or at the stack.
+COMBUSTION_PRODUCTS = ("CO2", "H2O", "N2", "O2", "Ar")
+
+
+@dataclass
+class Finding:
+    severity: str
+    step: str
+    gas: str
+    message: str
+    value: dict | None = None       # {"value", "unit"}
+    limit: dict | None = None
+    source: str = ""
+
+
+@dataclass
+class GasLine:
+    """One gas of one step; quantities as {"value", "unit"}."""
+
+    step: str
+    gas: str
+    generated: dict           # kg/h, expected average
+    generated_worst: dict     # kg/h, worst-case average
+    peak: dict                # kg/h, worst case x the step's peak factor
+    vent: dict                # ppm in the vent/headspace, expected average
+    vent_peak: dict           # ppm, worst case at peak
+    limits: dict = field(default_factory=dict)
+
+
+@dataclass
+class Audit:
+    route: str
+    throughput: str
+    gases: list[GasLine]
+    findings: list[Finding]
+    ventilation: list[dict]
+    scrubber: list[dict]
+    flare: list[dict]
+    dry_room: list[dict]
+    parameters: dict
+
+    def worst_severity(self) -> str | None:
+        return min((f.severity for f in self.findings), key=SEVERITY.get, default=None)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def dilution_air(gas_rate: float, limit: float, k: float) -> float:
+    """Dilution air (same unit as ``gas_rate``) keeping a gas at ``limit`` (mole fraction):
+    Q = K G / C (ACGIH Industrial Ventilation; DOMAIN.md section 7)."""
+    return k * gas_rate / limit
+
+
+def _q(value: float, unit: str) -> dict:
+    return {"value": float(value), "unit": unit}
+
+
+def _param(data: dict, key: str, unit: str) -> float:
+    raw = data[key]["value"]
+    return float(Q_(str(raw)).to(unit).magnitude) if unit else float(raw)
+
+
+def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: float | None = None,
+          path=None) -> Audit:
+    """Audit the gas handling of ``result`` (a throughput-basis plan with expected/worst rows)."""
+    if not result.rate_basis:
+        raise ValueError("the audit needs a plan on a throughput basis")
+    db = result.db
+    cfg = load_yaml_file(path or db.directory / "audit.yaml", "chemistry/audit.yaml")
+    hazards = load_hazards(db)
+    k = dilution_k if dilution_k is not None else _param(cfg, "dilution_k", "")
+    f_lel = lel_fraction if lel_fraction is not None else _param(cfg, "lel_fraction", "")
+    kg_h = db.molar_mass * 3600.0                      # mol/s -> kg/h per species
+    m3_h = MOLAR_VOLUME_25C * 3600.0                   # mol/s -> m3/h
+    gases, findings, ventilation = [], [], []
+    for sid, step in result.steps.items():
+        scfg = cfg["steps"].get(step.type, {"peak_factor": 1, "sweep": "0 m^3/h", "source": "S"})
+        peak = float(scfg["peak_factor"])
+        vent = sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values())      # (2, S) mol/s
+        sweep = _sweep(result, sid, scfg, cfg) / m3_h                                  # mol/s
+        total = vent.sum(axis=1) + sweep
+        gen = step.gas_generated
+        if "Li(cr)" in db.index and step.inlet[:, db.index["Li(cr)"]].any():
+            findings.append(Finding("info", sid, "-", "metallic Li in process: class D fire suppression "
+                                    "(graphite, dry sand, NaCl, LiCl or Cu powder); never water, CO2 or halons",
+                                    source="DOMAIN.md section 4"))
+        fractions_peak = {}
+        trace = TRACE * float(result.db.mass(result.feed)[EXP])
+        for i in np.flatnonzero(db.is_gas & (gen.max(axis=0) * db.molar_mass > trace)):
+            name = db.names[i]
+            h = hazards.get(name)
+            if h is None or not (h.values or h.asphyxiant):
+                continue
+            x_avg = vent[EXP, i] / max(total[EXP], 1e-300)
+            n_peak = vent[WORST, i] * peak
+            x_peak = n_peak / max(vent[WORST].sum() * peak + sweep, 1e-300)
+            fractions_peak[name] = x_peak
+            line = GasLine(sid, name, _q(gen[EXP, i] * kg_h[i], "kg/h"), _q(gen[WORST, i] * kg_h[i], "kg/h"),
+                           _q(gen[WORST, i] * peak * kg_h[i], "kg/h"), _q(x_avg * 1e6, "ppm"), _q(x_peak * 1e6, "ppm"),
+                           {key: _q(v.value * 1e6, "ppm") for key, v in h.values.items() if key in
+                            ("idlh", "tlv_twa", "stel", "ceiling", "erpg2", "lel")})
+            gases.append(line)
+            if name not in COMBUSTION_PRODUCTS:
+                findings += _exposure_findings(sid, name, h, x_peak)
+        lel_mix = le_chatelier_lel(fractions_peak, hazards)
+        comb = sum(v for g, v in fractions_peak.items() if hazards[g].combustible)
+        row = {"step": sid}
+        if lel_mix is not None:
+            comb_rate = sum(vent[WORST, db.index[g]] * peak for g in fractions_peak if hazards[g].combustible)
+            air = dilution_air(comb_rate * m3_h, f_lel * lel_mix, k)
+            row.update(lel_mixture=_q(lel_mix * 100, "percent"), combustibles=_q(comb * 100, "percent"),
+                       dilution_air_lel=_q(air, "m^3/h"))
+            if comb >= lel_mix:
+                findings.append(Finding("critical", sid, "+".join(g for g in fractions_peak if hazards[g].combustible),
+                                        f"vent stream is flammable ({comb:.1%} combustibles, LEL of the mixture "
+                                        f"{lel_mix:.1%}): inert the headspace or dilute with {air:,.0f} m3/h of air "
+                                        f"(K={k:g}, {f_lel:.0%} LEL)", _q(comb * 100, "percent"),
+                                        _q(lel_mix * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
+            elif comb >= f_lel * lel_mix:
+                findings.append(Finding("warning", sid, "combustibles", f"vent above {f_lel:.0%} of the LEL",
+                                        _q(comb * 100, "percent"), _q(f_lel * lel_mix * 100, "percent"), "NFPA 69 (U)"))
+        toxic_air = 0.0
+        for g, x in fractions_peak.items():
+            tlv = hazards[g].get("tlv_twa")
+            if tlv and x > 0:
+                toxic_air += dilution_air(vent[WORST, db.index[g]] * peak * m3_h, tlv.value, k)
+        if toxic_air > 0:
+            bad = [g for g in fractions_peak if g in TOXIC_NO_DILUTION]
+            row.update(dilution_air_exposure=_q(toxic_air, "m^3/h"),
+                       dilution_acceptable=not bad,
+                       remark=("dilution not acceptable for " + ", ".join(bad) + ": local exhaust or enclosure")
+                       if bad else "dilution acceptable")
+        if len(row) > 1:
+            ventilation.append(row)
+    findings += _stack_findings(result, hazards)
+    types = {s.type for s in result.route.steps.values()}
+    nh3 = db.index["NH3"]
+    if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > 0 for s in result.steps.values()):
+        findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
+                                "caustic does not absorb it (add an acid_scrub step)", source="DOMAIN.md sections 4, 7"))
+    findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
+    return Audit(result.route.id, result.basis.text, gases, findings, ventilation,
+                 _scrubbers(result, cfg), _flares(result), _dry_rooms(result, cfg, hazards),
+                 {"dilution_k": k, "lel_fraction": f_lel,
+                  "sources": {"dilution_k": cfg["dilution_k"]["source"], "lel_fraction": cfg["lel_fraction"]["source"]}})
+
+
+def _sweep(result, sid, scfg, cfg) -> float:
+    """Sweep or ventilation flow (m3/h) diluting the step's vent."""
+    sweep = str(scfg.get("sweep", "0 m^3/h"))
+    step = result.route.steps[sid]
+    if sweep == "room":
+        return step["room_volume"] * _param(cfg, "dry_room_air_changes", "1/h") if "room_volume" in step.values else 0.0
+    if sweep == "step":
+        return 0.0
+    return float(Q_(sweep).to("m^3/h").magnitude)
+
+
+def _exposure_findings(sid: str, gas: str, h: Hazard, x: float) -> list[Finding]:
+    out = []
+    checks = (("idlh", "critical", "above IDLH"), ("ceiling", "warning", "above the ceiling limit"),
+              ("erpg2", "warning", "above ERPG-2"), ("stel", "warning", "above the STEL"))
+    for key, severity, words in checks:
+        lim = h.get(key)
+        if lim and x > lim.value:
+            out.append(Finding(severity, sid, gas, f"{gas} in the vent/headspace at peak {words}: "
+                               + ("keep the system closed and route it to treatment" if severity == "critical"
+                                  else "enclose and extract"),
+                               _q(x * 1e6, "ppm"), _q(lim.value * 1e6, "ppm"), lim.source))
+            break
+    return out
+
+
+def _stack_findings(result, hazards) -> list[Finding]:
+    db = result.db
+    stack = result.sink_total("stack")
+    total = stack[:, db.is_gas].sum(axis=1)
+    out = []
+    for i in np.flatnonzero(db.is_gas & (stack.max(axis=0) > 0)):
+        if db.names[i] in COMBUSTION_PRODUCTS:
+            continue
+        h = hazards.get(db.names[i])
+        tlv = h.get("tlv_twa") if h else None
+        if not tlv or total[WORST] <= 0:
+            continue
+        x = stack[WORST, i] / total[WORST]
+        if x > tlv.value:
+            out.append(Finding("warning", "stack", db.names[i], f"{db.names[i]} at the stack above the TLV-TWA: "
+                               "check the dispersion and the permit limit", _q(x * 1e6, "ppm"),
+                               _q(tlv.value * 1e6, "ppm"), tlv.source))
+    return out
+
+
+def _scrubbers(result, cfg) -> list[dict]:
+    db = result.db
+    out = []
+    lg = _param(cfg, "scrubber_l_over_g", "m^3/m^3")
+    v = _param(cfg, "scrubber_gas_velocity", "m/s")
+    for sid, step in result.steps.items():
+        if step.type not in ("scrub", "acid_scrub"):
+            continue
+        gas_in = step.inlet[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C       # m3/s at 25 C
+        reagents = {db.names[i]: _q(step.reagents[EXP, i] * db.molar_mass[i] * 3600, "kg/h")
+                    for i in np.flatnonzero(step.reagents[EXP] > 0)}
+        area = gas_in[WORST] / v
+        absorbed = {db.names[i]: _q((step.inlet[EXP, i] - step.outlets["clean_gas"][EXP, i]) * db.molar_mass[i] * 3600,
+                                    "kg/h")
+                    for i in np.flatnonzero(db.is_gas & (step.inlet[EXP] > step.outlets["clean_gas"][EXP] * (1 + 1e-9)))}
+        out.append({"step": sid, "reagent": str(result.route.steps[sid]["reagent"]),
+                    "gas_flow": _q(gas_in[EXP] * 3600, "m^3/h"), "reagents": reagents, "absorbed": absorbed,
+                    "liquid_flow": _q(gas_in[EXP] * lg * 3600, "m^3/h"),
+                    "cross_section": _q(area, "m^2"), "diameter": _q(math.sqrt(4 * area / math.pi), "m"),
+                    "removal": float(result.route.steps[sid]["removal"]),
+                    "basis": f"L/G {lg * 1000:g} L/m3, gas velocity {v:g} m/s, worst-case gas flow"})
+    return out
+
+
+def _flares(result) -> list[dict]:
+    db = result.db
+    out = []
+    for sid, step in result.steps.items():
+        if step.type != "flare":
+            continue
+        q = step.outcome.quantities
+        so2 = step.gas_generated[:, db.index["SO2"]] * db.molar_mass[db.index["SO2"]] * 3600
+        out.append({"step": sid, "heat_release": _q(step.heat_released[EXP] / 1000, "kW"),
+                    "heat_release_worst": _q(step.heat_released[WORST] / 1000, "kW"),
+                    "flame_temperature": _q(float(q["flame_temperature"][0][EXP]), "K"),
+                    "so2_formed": _q(so2[EXP], "kg/h"), "so2_formed_worst": _q(so2[WORST], "kg/h")})
+    return out
+
+
+def _dry_rooms(result, cfg, hazards) -> list[dict]:
+    """Dew point that keeps the room's toxic gas under target (release ~ water fraction)."""
+    db = result.db
+    out = []
+    target = _param(cfg, "dry_room_h2s_target", "dimensionless")
+    ach = _param(cfg, "dry_room_air_changes", "1/h")
+    for sid, step in result.steps.items():
+        if step.type != "dismantle" or result.route.steps[sid]["atmosphere"] != "dry_room":
+            continue
+        room = result.route.steps[sid]["room_volume"]
+        air = room * ach / MOLAR_VOLUME_25C / 3600.0                         # mol/s of room air
+        toxic = [i for i in np.flatnonzero(db.is_gas & (step.gas_generated.max(axis=0) > 0))]
+        x_room = max((step.gas_generated[WORST, i] / air for i in toxic), default=0.0)
+        x_water = float(step.outcome.quantities["room_water"][0][EXP]) * 1e-6
+        needed = x_water * min(1.0, target / x_room) if x_room > 0 else x_water
+        out.append({"step": sid, "room_volume": _q(room, "m^3"), "air_changes": _q(ach, "1/h"),
+                    "water": _q(x_water * 1e6, "ppm"), "toxic_gas_in_room_worst": _q(x_room * 1e6, "ppm"),
+                    "target": _q(target * 1e6, "ppm"),
+                    "dew_point_needed": _q(_frost_point(needed) - 273.15, "degC"),
+                    "power": _q(float(step.outcome.utilities["electricity"][EXP]) / 1000, "kW")})
+    return out
+
+
+def _frost_point(x_water: float, pressure: float = 101325.0) -> float:
+    """Frost point (K) of air with water mole fraction ``x_water`` (inverse of Buck 1981, bisection)."""
+    lo, hi = 150.0, 273.15
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        if ice_vapour_pressure(mid) / pressure > x_water:
+            hi = mid
+        else:
+            lo = mid
+    return (lo + hi) / 2

@@ -1,0 +1,64 @@
+"""Rendering of an :class:`recycle.audit.Audit`: tables (pandas), Markdown, JSON document."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .audit import Audit
+
+
+def gases_table(a: Audit) -> pd.DataFrame:
+    rows = [{"step": g.step, "gas": g.gas, "expected [kg/h]": g.generated["value"],
+             "worst [kg/h]": g.generated_worst["value"], "peak [kg/h]": g.peak["value"],
+             "vent [ppm]": g.vent["value"], "vent peak [ppm]": g.vent_peak["value"],
+             "IDLH [ppm]": g.limits.get("idlh", {}).get("value"), "TLV [ppm]": g.limits.get("tlv_twa", {}).get("value"),
+             "LEL [ppm]": g.limits.get("lel", {}).get("value")} for g in a.gases]
+    return pd.DataFrame(rows)
+
+
+def findings_table(a: Audit) -> pd.DataFrame:
+    rows = [{"severity": f.severity, "step": f.step, "gas": f.gas, "value": _fmt(f.value), "limit": _fmt(f.limit),
+             "finding": f.message, "source": f.source} for f in a.findings]
+    return pd.DataFrame(rows)
+
+
+def _fmt(q) -> str:
+    return f"{q['value']:.4g} {q['unit']}" if q else ""
+
+
+def _kv(d: dict) -> str:
+    parts = []
+    for k, v in d.items():
+        if k == "step":
+            continue
+        if isinstance(v, dict) and "value" in v:
+            parts.append(f"{k.replace('_', ' ')} {_fmt(v)}")
+        elif isinstance(v, dict):
+            parts.append(f"{k}: " + ", ".join(f"{kk} {_fmt(vv)}" for kk, vv in v.items()))
+        else:
+            parts.append(f"{k.replace('_', ' ')} {v}")
+    return "; ".join(parts)
+
+
+def sections(a: Audit) -> list[tuple[str, list[str]]]:
+    """(title, lines) for the scrubber, flare, ventilation and dry-room sections."""
+    return [
+        ("Scrubbers", [f"{s['step']}: {_kv(s)}" for s in a.scrubber]),
+        ("Flares", [f"{f['step']}: {_kv(f)}" for f in a.flare]),
+        ("Ventilation", [f"{v['step']}: {_kv(v)}" for v in a.ventilation]),
+        ("Dry rooms", [f"{d['step']}: {_kv(d)}" for d in a.dry_room]),
+    ]
+
+
+def markdown(a: Audit) -> str:
+    """The audit as a Markdown document."""
+    lines = [f"# Gas-handling audit: route `{a.route}` at {a.throughput}", "",
+             f"Dilution mixing factor K = {a.parameters['dilution_k']:g}; combustibles kept below "
+             f"{a.parameters['lel_fraction']:.0%} of the LEL.", "", "## Findings", ""]
+    ft = findings_table(a)
+    lines.append(ft.to_markdown(index=False) if len(ft) else "No findings.")
+    lines += ["", "## Gases by step (worst case at peak for the vent)", ""]
+    gt = gases_table(a)
+    lines.append(gt.to_markdown(index=False, floatfmt=".4g") if len(gt) else "No gas generated.")
+    for title, items in sections(a):
+        lines += ["", f"## {title}", ""] + ([f"- {i}" for i in items] or ["none"])
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,82 @@
+"""Exposure and flammability data of gases and liquids (``chemistry/hazards.yaml``).
+
+Limits are volume (mole) fractions in air; temperatures K. Each value keeps its source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .chemistry import ChemistryDB
+from .errors import InputError
+from .units import Q_
+from .yamlio import load_yaml_file
+
+LIMITS = ("idlh", "tlv_twa", "stel", "ceiling", "erpg2", "lel", "uel")
+TEMPERATURES = ("autoignition", "flash_point")
+
+
+@dataclass(frozen=True)
+class Value:
+    value: float            # mole fraction (limits) or K (temperatures)
+    source: str
+    quality: str = ""
+
+
+@dataclass
+class Hazard:
+    """Hazard data of one species; missing values are None (not applicable / none set)."""
+
+    name: str
+    values: dict[str, Value] = field(default_factory=dict)
+    nfpa: dict | None = None
+    corrosive: bool = False
+    asphyxiant: bool = False
+
+    def get(self, key: str) -> Value | None:
+        return self.values.get(key)
+
+    @property
+    def combustible(self) -> bool:
+        return "lel" in self.values
+
+
+def load_hazards(db: ChemistryDB, path=None) -> dict[str, Hazard]:
+    """Hazard data by species name (gases by Cantera name, liquids and solids by index name)."""
+    label = "chemistry/hazards.yaml"
+    data = load_yaml_file(path or db.directory / "hazards.yaml", label)
+    out: dict[str, Hazard] = {}
+    for group in ("gases", "liquids", "solids"):
+        for name, entry in (data.get(group) or {}).items():
+            where = f"{label}: {group}.{name}"
+            if name not in db.index:
+                raise InputError(where, "unknown species")
+            h = Hazard(name, nfpa=entry.get("nfpa"), corrosive=bool(_flag(entry.get("corrosive"))),
+                       asphyxiant=bool(_flag(entry.get("asphyxiant"))))
+            for key in LIMITS + TEMPERATURES:
+                raw = entry.get(key)
+                if not isinstance(raw, dict) or raw.get("value") is None:
+                    continue
+                try:
+                    q = Q_(str(raw["value"]))
+                    v = q.to("K").magnitude if key in TEMPERATURES else q.to("dimensionless").magnitude
+                except Exception as exc:  # noqa: BLE001 - pint raises several kinds
+                    raise InputError(f"{where}.{key}", f"cannot read {raw['value']!r}: {exc}") from None
+                h.values[key] = Value(float(v), str(raw.get("source", "")), str(raw.get("quality", "")))
+            out[name] = h
+    return out
+
+
+def _flag(raw) -> bool:
+    if isinstance(raw, dict):
+        return bool(raw.get("value"))
+    return bool(raw)
+
+
+def le_chatelier_lel(fractions: dict[str, float], hazards: dict[str, Hazard]) -> float | None:
+    """LEL (mole fraction) of a combustible mixture: 1 / sum(y_i / LEL_i), y on a
+    combustibles-only basis (Le Chatelier's rule, DOMAIN.md section 6). None without combustibles."""
+    comb = {k: v for k, v in fractions.items() if v > 0 and k in hazards and hazards[k].combustible}
+    total = sum(comb.values())
+    if total <= 0:
+        return None
+    return 1.0 / sum((v / total) / hazards[k].values["lel"].value for k, v in comb.items())

@@ -1,0 +1,84 @@
+"""Gas-handling audit against hand calculations named in each test."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from conftest import bom_inventory
+from recycle.audit import audit, dilution_air
+from recycle.hazards import le_chatelier_lel, load_hazards
+
+runner = CliRunner()
+
+
+def test_dilution_air_for_h2_at_25_percent_lel():
+    # DOMAIN.md section 7: 1 kg Li quenched gives 1.76 m3 H2; keeping it at 1 vol % (25 % of the
+    # 4 % LEL) needs 176 m3 of air before K. With K = 5: 880 m3.
+    assert dilution_air(1.76, 0.25 * 0.04, 1.0) == pytest.approx(176.0)
+    assert dilution_air(1.76, 0.25 * 0.04, 5.0) == pytest.approx(880.0)
+
+
+def test_le_chatelier_lel_of_a_known_mixture(db):
+    # Hand calculation: 50 % H2 (LEL 4.0 %) + 50 % CH4 (LEL 5.0 %): 1 / (0.5/4 + 0.5/5) = 4.444 %.
+    hazards = load_hazards(db)
+    lel = le_chatelier_lel({"H2": 0.1, "CH4": 0.1, "N2": 0.8}, hazards)
+    h2, ch4 = hazards["H2"].values["lel"].value, hazards["CH4"].values["lel"].value
+    assert lel == pytest.approx(1 / (0.5 / h2 + 0.5 / ch4))
+    assert lel == pytest.approx(0.04444, abs=0.0005)
+
+
+def test_hazard_data_have_sources(db):
+    for name, h in load_hazards(db).items():
+        for key, v in h.values.items():
+            assert v.source, f"{name}.{key} has no source"
+    h2s = load_hazards(db)["H2S"]
+    assert h2s.values["idlh"].value == pytest.approx(100e-6)        # NIOSH IDLH 100 ppm
+    assert h2s.values["tlv_twa"].value == pytest.approx(1e-6)       # ACGIH TLV 1 ppm (not the old 10)
+
+
+def test_scrubber_caustic_in_the_audit(planner):
+    # DOMAIN.md section 7: 2.35 kg NaOH per kg H2S to Na2S; the route feeds 10 % excess.
+    inv = bom_inventory(planner, {"Li6PS5Cl": 1.0, "Cu": 1.0})
+    result = planner.plan(inv, "direct-regeneration", basis="1 t/day",
+                          overrides={"discharge": {"method": "brine"}, "regenerate_sse": {"solvent": "acetonitrile"}})
+    a = audit(result)
+    scrub = next(s for s in a.scrubber if s["step"] == "scrub")
+    h2s = scrub["absorbed"]["H2S"]["value"]
+    naoh_for_h2s = 2.35 * h2s * 1.1
+    assert scrub["reagents"]["NaOH(a)"]["value"] >= naoh_for_h2s * 0.99
+    assert scrub["cross_section"]["unit"] == "m^2" and scrub["cross_section"]["value"] > 0
+
+
+def test_toxic_gas_above_idlh_is_critical(planner):
+    """Brine discharge of a sulfide cell at 10 t/day: H2S in a 100 m3/h hood far above 100 ppm."""
+    inv = bom_inventory(planner, {"Li6PS5Cl": 1.0, "NCM811": 2.0})
+    result = planner.plan(inv, "direct-regeneration", basis="10 t/day", overrides={"discharge": {"method": "brine"}})
+    a = audit(result)
+    crit = [f for f in a.findings if f.severity == "critical" and f.gas == "H2S" and f.step == "discharge"]
+    assert crit and crit[0].value["value"] > crit[0].limit["value"] == pytest.approx(100)
+    assert a.findings[0].severity == "critical"          # sorted by severity
+
+
+def test_quench_vent_is_flammable_and_li_steps_note_class_d(planner):
+    a = audit(planner.plan(None, "direct-regeneration", basis="10 t/day"))
+    assert any(f.step == "quench" and f.severity == "critical" and "flammable" in f.message for f in a.findings)
+    assert any(f.step == "quench" and "class D" in f.message for f in a.findings)
+    vent = next(v for v in a.ventilation if v["step"] == "quench")
+    assert vent["dilution_air_lel"]["value"] > 0
+
+
+def test_cli_audit_json_and_fail_on():
+    res = runner.invoke(app, ["audit", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    for key in ("gases", "findings", "scrubber", "ventilation"):
+        assert key in doc
+    assert doc["gases"][0]["generated"]["unit"] == "kg/h" and doc["gases"][0]["generated"]["value"] >= 0
+    res = runner.invoke(app, ["audit", "--fail-on", "critical"])
+    assert res.exit_code == 1 and "finding(s)" in res.stderr
+    assert runner.invoke(app, ["audit", "--throughput", "500 kg"]).exit_code == 2
+    md = runner.invoke(app, ["audit", "--format", "markdown"])
+    assert md.stdout.startswith("# Gas-handling audit")
