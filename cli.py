@@ -221,6 +221,51 @@ def audit(
 
 @app.command()
 @guarded
+def compare(
+    inventory: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    routes_: Annotated[Optional[list[str]], typer.Option("--routes", "--route", "-r", help="Routes to compare (repeatable); default: all shipped routes.")] = None,
+    throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day'.")] = "10 t/day",
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and compare.csv into this folder.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
+):
+    """Compare recycling routes side by side: safety score with its contributors.
+
+    Example: recycle compare cells.csv --routes direct-regeneration --routes hydrometallurgy --format json
+    """
+    from recycle import Planner
+    from recycle.compare import compare_routes, compare_table
+    from recycle.inventory import parse_basis
+    from recycle.errors import InputError
+
+    planner = Planner.load()
+    inv = planner.read_inventory(inventory)
+    if not parse_basis(throughput, inv, "--throughput").rate:
+        raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
+    doc = compare_routes(planner, inv, routes_ or None, throughput, _parse_sets(set_ or []))
+    table = compare_table(doc)
+    if out is not None:
+        from recycle.output import write_folder
+
+        write_folder(out, {"compare.json": json.dumps(doc, indent=2) + "\n",
+                           "compare.csv": table.to_csv(index=False)}, force)
+        _err(f"wrote {out}/compare.json, compare.csv")
+    if fmt is Format.json:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is Format.csv:
+        typer.echo(table.to_csv(index=False), nl=False)
+    else:
+        typer.echo(f"Route comparison: {inv.source}, throughput {throughput}\n")
+        _print_table(table)
+        for r in doc["routes"]:
+            typer.echo(f"\n{r['route']}: safety {r['safety']['score']} (worst case {r['safety']['score_worst_case']})")
+            for c in r["safety"]["contributors"]:
+                typer.echo(f"  {c}")
+
+
+@app.command()
+@guarded
 def routes(
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Say which routes apply to this catalogue cell, and why others do not.")] = None,
     soc: Annotated[float, typer.Option("--soc", help="State of charge of the cell for --chemistry (0-1).", min=0.0, max=1.0)] = 0.1,

@@ -1,0 +1,51 @@
+"""Side-by-side comparison of routes for one inventory: balances, audit, safety."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .audit import audit
+from .errors import InputError
+from .flowsheet import available_routes, load_route
+from .report import Units, species_masses
+from .safety import safety
+
+KEY_GASES = ("H2", "H2S", "HCL", "SO2", "NH3", "CL2", "HF", "CO")
+
+
+def compare_routes(planner, inventory, routes: list[str] | None, throughput: str,
+                   overrides: dict[str, dict[str, str]]) -> dict:
+    """JSON document: ``routes[]`` with ``safety`` (score, breakdown, contributors), gas totals."""
+    names = routes or list(available_routes())
+    out = []
+    for name in names:
+        route = load_route(name)
+        applicable = {s: p for s, p in overrides.items() if s in route.steps}
+        result = planner.plan(inventory, route, throughput, applicable)
+        units = Units(True)
+        gas = species_masses(result, result.gas_generated, only_gas=True)
+        report = audit(result)
+        out.append({
+            "route": route.id,
+            "safety": safety(result, report),
+            "gas_generated": {g: {"value": units.kg(gas[g]), "unit": units.mass} for g in KEY_GASES if g in gas},
+            "heat_released": {"value": units.heat(float(result.heat_released[0])), "unit": units.energy},
+            "critical_findings": sum(f.severity == "critical" for f in report.findings),
+            "balance": {"max_relative_element_residual": result.max_relative_element_residual()},
+        })
+    unknown = set(overrides) - {s for n in names for s in load_route(n).steps}
+    if unknown:
+        raise InputError(f"--set {sorted(unknown)[0]}", "no compared route has this step")
+    return {"inventory": inventory.source, "throughput": throughput, "routes": out}
+
+
+def compare_table(doc: dict) -> pd.DataFrame:
+    rows = []
+    for r in doc["routes"]:
+        row = {"route": r["route"], "safety": r["safety"]["score"], "safety (worst)": r["safety"]["score_worst_case"],
+               "critical findings": r["critical_findings"],
+               "heat released [kW]": r["heat_released"]["value"]}
+        for g in KEY_GASES:
+            if g in r["gas_generated"]:
+                row[f"{g} [kg/h]"] = r["gas_generated"][g]["value"]
+        rows.append(row)
+    return pd.DataFrame(rows).fillna(0.0)

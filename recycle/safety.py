@@ -1,0 +1,285 @@
+"""Inherent-safety index per step and route, traceable to the balances.
+
+Heikkilae's Inherent Safety Index (1999) with solid-state Li-metal additions; the factors and
+bands are data (``chemistry/safety.yaml``). Every point carries the step, the factor and the
+computed quantity behind it. A route's score sums, per factor, the highest step score
+(Heikkilae's worst-case rule), for the expected and for the worst case.
+
+Input: a plan on a throughput basis (rows expected, worst) and its gas-handling audit.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .audit import Audit
+from .hazards import Hazard, load_hazards
+from .simulate import RouteResult
+from .units import Q_
+from .yamlio import load_yaml_file
+
+INERT = ("CO2", "H2O", "N2", "O2", "Ar")
+SPECIAL_MATERIALS = ("HCL", "HF", "CL2")
+STAINLESS = ("SO2", "SO3", "H2S", "NH3", "H2SO4(L)", "NaOH(a)", "H2O2(L)")
+LAYERED_CHARGED = ("Ni0.8Co0.1Mn0.1O2(s)", "CoO2(s)")
+HOLDUP = 3600.0   # s: contents of a continuous step = 1 h of throughput (S, this project's choice)
+CASES = ("expected", "worst")
+
+
+@dataclass
+class Point:
+    """One factor of one step: its points and the quantity behind them."""
+
+    step: str
+    factor: str
+    points: int
+    quantity: dict          # {"value", "unit"}
+    basis: str              # words: what the quantity is
+
+
+def band(value: float, bands: list) -> int:
+    """Points of ``value`` for bands ``[[upper edge, points], ...]`` (edges inclusive)."""
+    for edge, points in bands:
+        if value <= float(edge):
+            return int(points)
+    return int(bands[-1][1])
+
+
+def _q(v, unit):
+    return {"value": float(v), "unit": unit}
+
+
+class _StepScorer:
+    """Scores the factors of one step for one case row."""
+
+    def __init__(self, result: RouteResult, sid: str, row: int, cfg: dict, hazards: dict[str, Hazard], audit: Audit):
+        self.r, self.sid, self.row, self.cfg, self.hz, self.audit = result, sid, row, cfg, hazards, audit
+        self.db = result.db
+        self.step = result.steps[sid]
+        self.contents = self.step.inlet[row] + self.step.reagents[row]          # mol/s
+        self.mass = float(self.contents @ self.db.molar_mass)                   # kg/s
+        gen = self.step.gas_generated[row] * self.db.molar_mass
+        self.gases = [self.db.names[i] for i in np.flatnonzero(gen > 1e-6 * max(self.mass, 1e-300))]
+
+    def p(self, factor, points, value, unit, basis) -> Point:
+        return Point(self.sid, factor, int(points), _q(value, unit), basis)
+
+    def f(self, key):
+        return self.cfg["factors"][key]
+
+    def all(self) -> list[Point]:
+        scorers = [self.reaction_heat, self.side_reaction_heat, self.chemical_interaction,
+                   self.flammability, self.explosiveness, self.toxicity, self.corrosivity,
+                   self.inventory, self.temperature, self.pressure, self.equipment,
+                   self.reactive_lithium, self.adiabatic_rise, self.toxic_vent,
+                   self.combustible_vent, self.charged_cathode]
+        if self.step.type in self.cfg.get("fired_equipment", ()):
+            skip = {"reaction_heat", "side_reaction_heat", "temperature", "adiabatic_rise"}
+            scorers = [m for m in scorers if m.__name__ not in skip]
+        points: list[Point] = []
+        for m in scorers:
+            got = m()
+            points += got if isinstance(got, list) else [got]
+        return points
+
+    def reaction_heat(self):
+        q = self.step.heat_released[self.row] / max(self.mass, 1e-300) / 1000.0
+        return self.p("reaction_heat", band(q, self.f("reaction_heat")["bands"]), q, "J/g",
+                      "heat released per mass of the step's contents")
+
+    def side_reaction_heat(self):
+        h = self.step.heat_released
+        q = max(h[-1] - h[0], 0.0) / max(self.mass, 1e-300) / 1000.0
+        return self.p("side_reaction_heat", band(q, self.f("side_reaction_heat")["bands"]), q, "J/g",
+                      "extra heat released in the worst case")
+
+    def _metal_and_water(self) -> tuple[float, bool]:
+        db = self.db
+        li = self.contents[db.index["Li(cr)"]] + self.contents[db.index["LiIn(s)"]]
+        kg = li * 6.94e-3 * (1 if not self.r.rate_basis else HOLDUP)
+        return kg, bool(self.contents[db.index["H2O(L)"]] > 0)
+
+    def chemical_interaction(self):
+        pts = self.f("chemical_interaction")["points"]
+        kg, water = self._metal_and_water()
+        if kg > 0 and water:
+            return self.p("chemical_interaction", pts["water_reactive_metal"], kg, "kg",
+                          "metallic Li meeting water (fire, H2)")
+        best, what = 0, "no gas formed"
+        for g in self.gases:
+            h = self.hz.get(g)
+            if g in INERT or h is None:
+                kind = "inert"
+            elif h.combustible:
+                kind = "flammable_above_lel" if self._vent_over_lel() else "flammable"
+            elif h.values:
+                kind = "toxic"
+            else:
+                kind = "inert"
+            if pts[kind] > best:
+                best, what = pts[kind], f"{g} formed ({kind.replace('_', ' ')})"
+        return self.p("chemical_interaction", best, best, "points", what)
+
+    def _vent_over_lel(self) -> bool:
+        vent = next((v for v in self.audit.ventilation if v["step"] == self.sid and "lel_mixture" in v), None)
+        return bool(vent and vent["combustibles"]["value"] >= vent["lel_mixture"]["value"])
+
+    def flammability(self):
+        best, what, value = 0, "no flammable material", float("nan")
+        bands = self.f("flammability")["bands"]
+        for i in np.flatnonzero(self.contents > 0):
+            name = self.db.names[i]
+            h = self.hz.get(name)
+            if h and h.get("flash_point") and self.db.species[i].phase == "liquid":
+                fp = h.get("flash_point").value - 273.15
+                pts = band(fp, bands)
+                if pts > best:
+                    best, what, value = pts, f"{name} flash point", fp
+        for g in self.gases:
+            h = self.hz.get(g)
+            if h and h.combustible and 4 > best:
+                best, what, value = 4, f"flammable gas {g} formed", h.values["lel"].value * 100
+        unit = "degC" if "flash" in what else "percent"
+        return self.p("flammability", best, 0.0 if math.isnan(value) else value, unit, what)
+
+    def explosiveness(self):
+        best, what, span = 0, "no flammable gas formed", 0.0
+        for g in self.gases:
+            h = self.hz.get(g)
+            if h and h.get("lel") and h.get("uel"):
+                s = (h.values["uel"].value - h.values["lel"].value) * 100
+                pts = band(s, self.f("explosiveness")["bands"])
+                if pts > best:
+                    best, what, span = pts, f"{g} UEL-LEL", s
+        return self.p("explosiveness", best, span, "percent", what)
+
+    def toxicity(self) -> list[Point]:
+        """One point per toxic gas formed (the factor takes the highest), so every gas shows."""
+        out = []
+        for g in self.gases:
+            h = self.hz.get(g)
+            if g in INERT or h is None:
+                continue
+            for key, words in (("tlv_twa", "TLV-TWA"), ("ceiling", "ceiling"), ("stel", "STEL")):
+                v = h.get(key)
+                if v:
+                    ppm = v.value * 1e6
+                    out.append(self.p("toxicity", band(ppm, self.f("toxicity")["bands"]), ppm, "ppm",
+                                      f"{g} formed ({words} {ppm:g} ppm)"))
+                    break
+        return out or [self.p("toxicity", 0, 0.0, "ppm", "no toxic gas formed")]
+
+    def corrosivity(self):
+        present = set(self.gases) | {self.db.names[i] for i in np.flatnonzero(self.contents > 0)}
+        pts = self.f("corrosivity")["points"]
+        special = sorted(present & set(SPECIAL_MATERIALS))
+        if special:
+            return self.p("corrosivity", pts["special"], pts["special"], "points", "special materials for " + ", ".join(special))
+        steel = sorted(present & set(STAINLESS))
+        if steel:
+            return self.p("corrosivity", pts["stainless"], pts["stainless"], "points", "stainless steel for " + ", ".join(steel))
+        return self.p("corrosivity", 0, 0, "points", "carbon steel")
+
+    def inventory(self):
+        t = self.mass * (HOLDUP if self.r.rate_basis else 1.0) / 1000.0
+        return self.p("inventory", band(t, self.f("inventory")["bands"]), t, "t",
+                      "contents of the step (1 h of throughput)" if self.r.rate_basis else "contents per batch")
+
+    def temperature(self):
+        temps = [self.step.temperature] + [float(np.max(T)) for e, a, T in self.r.streams.values() if e.source == self.sid]
+        c = max(temps) - 273.15
+        return self.p("temperature", band(c, self.f("temperature")["bands"]), c, "degC", "highest temperature in the step")
+
+    def pressure(self):
+        return self.p("pressure", band(1.01325, self.f("pressure")["bands"]), 1.01325, "bar", "near-atmospheric step")
+
+    def equipment(self):
+        pts = self.f("equipment")["points"].get(self.step.type, 1)
+        return self.p("equipment", pts, pts, "points", f"{self.step.type} equipment")
+
+    def reactive_lithium(self):
+        cfg = self.f("reactive_lithium")
+        kg, water = self._metal_and_water()
+        pts = band(kg, cfg["bands"]) + (cfg["aqueous_penalty"] if kg > 0 and water else 0)
+        return self.p("reactive_lithium", pts, kg, "kg", "metallic Li in the step" + (" meeting water" if water and kg > 0 else ""))
+
+    def adiabatic_rise(self):
+        cfg = self.f("adiabatic_rise")
+        db, T = self.db, self.step.temperature
+        out = sum(a[self.row] for a in self.step.outlets.values())
+        cp = out @ np.array([sp.thermo.cp(T) for sp in db.cantera_species]) / 1000.0     # J/K (per s)
+        rise = max(self.step.heat_released[self.row], 0.0) / max(cp, 1e-300)
+        onsets = {k: Q_(v).to("K").magnitude for k, v in cfg["onsets"].items()}
+        relevant = {
+            "lithium_melting": self.contents[db.index["Li(cr)"]] > 0,
+            "sulfide_oxidation": bool(self.contents[db.mask(family="sulfide")].sum() > 0
+                                      and (self.contents[db.index["O2"]] > 0 or self._charged() > 0)),
+            "peo_decomposition": self.contents[db.index["PEO(s)"]] > 0,
+        }
+        for name, onset in onsets.items():
+            if relevant[name] and T < onset <= T + rise:
+                return self.p("adiabatic_rise", cfg["onset_crossed"], rise, "K",
+                              f"adiabatic rise crosses the {name.replace('_', ' ')} onset ({onset - 273.15:g} C)")
+        return self.p("adiabatic_rise", band(rise, cfg["bands"]), rise, "K", "adiabatic temperature rise")
+
+    def _charged(self) -> float:
+        db = self.db
+        return sum(self.contents[db.index[n]] * db.molar_mass[db.index[n]] for n in LAYERED_CHARGED) \
+            * (HOLDUP if self.r.rate_basis else 1.0)
+
+    def toxic_vent(self):
+        best, what, ratio = 0, "no toxic gas in the vent", 0.0
+        for g in (g for g in self.audit.gases if g.step == self.sid):
+            idlh = g.limits.get("idlh")
+            if idlh:
+                x = g.vent_peak["value"] / idlh["value"]
+                pts = band(x, self.f("toxic_vent")["bands"])
+                if x > ratio:
+                    best, what, ratio = pts, f"{g.gas} at {g.vent_peak['value']:.3g} ppm vs IDLH {idlh['value']:g} ppm", x
+        return self.p("toxic_vent", best, ratio, "", what)
+
+    def combustible_vent(self):
+        vent = next((v for v in self.audit.ventilation if v["step"] == self.sid and "lel_mixture" in v), None)
+        if not vent:
+            return self.p("combustible_vent", 0, 0, "", "no combustible gas in the vent")
+        x = vent["combustibles"]["value"] / vent["lel_mixture"]["value"]
+        return self.p("combustible_vent", band(x, self.f("combustible_vent")["bands"]), x, "",
+                      f"combustibles {vent['combustibles']['value']:.3g} % vs LEL {vent['lel_mixture']['value']:.3g} %")
+
+    def charged_cathode(self):
+        cfg = self.f("charged_cathode")
+        kg = self._charged()
+        pts = band(kg, cfg["bands"]) + (cfg["hot_penalty"] if kg > 0 and self.step.temperature >= 423.15 else 0)
+        return self.p("charged_cathode", pts, kg, "kg", "delithiated layered oxide (O2 on heating)")
+
+
+def safety(result: RouteResult, audit: Audit, path=None) -> dict:
+    """Safety score of a route: totals, per-step and per-factor breakdown, top contributors."""
+    cfg = load_yaml_file(path or result.db.directory / "safety.yaml", "chemistry/safety.yaml")
+    hazards = load_hazards(result.db)
+    out = {}
+    for row, case in enumerate(CASES):
+        points = [pt for sid in result.steps for pt in _StepScorer(result, sid, row, cfg, hazards, audit).all()]
+        per_factor = {}
+        for pt in points:
+            if pt.points > per_factor.get(pt.factor, Point("", "", -1, {}, "")).points:
+                per_factor[pt.factor] = pt
+        total = sum(pt.points for pt in per_factor.values())
+        top = sorted(per_factor.values(), key=lambda pt: -pt.points)[:3]
+        out[case] = {
+            "score": total,
+            "score_cumulative": sum(pt.points for pt in points),
+            "by_factor": {f: asdict(pt) for f, pt in per_factor.items()},
+            "breakdown": [asdict(pt) for pt in points if pt.points > 0],
+            "contributors": [f"{pt.basis} in {pt.step}: {cfg['factors'][pt.factor]['title']} {pt.points}" for pt in top],
+        }
+    return {"score": out["expected"]["score"], "score_worst_case": out["worst"]["score"],
+            "score_cumulative": out["expected"]["score_cumulative"],
+            "breakdown": out["expected"]["breakdown"], "by_factor": out["expected"]["by_factor"],
+            "contributors": out["expected"]["contributors"], "worst_case": out["worst"],
+            "method": "Heikkilae 1999 ISI with solid-state Li additions; bands in chemistry/safety.yaml"}
+
+
+__all__ = ["safety", "band", "Point"]
