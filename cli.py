@@ -226,24 +226,30 @@ def compare(
     routes_: Annotated[Optional[list[str]], typer.Option("--routes", "--route", "-r", help="Routes to compare (repeatable); default: all shipped routes.")] = None,
     throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day'.")] = "10 t/day",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
+    prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and compare.csv into this folder.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
 ):
-    """Compare recycling routes side by side: safety score with its contributors.
+    """Compare recycling routes side by side: safety score and economics, with their breakdowns.
 
-    Example: recycle compare cells.csv --routes direct-regeneration --routes hydrometallurgy --format json
+    Prices: --prices FILE overrides any subset; --set price.Li2CO3="12 USD/kg" overrides one.
+
+    Example: recycle compare cells.csv --routes direct-regeneration --routes hydrometallurgy --set price.Li2CO3="12 USD/kg"
     """
     from recycle import Planner
     from recycle.compare import compare_routes, compare_table
-    from recycle.inventory import parse_basis
     from recycle.errors import InputError
+    from recycle.inventory import parse_basis
+    from recycle.prices import load_prices
 
     planner = Planner.load()
     inv = planner.read_inventory(inventory)
     if not parse_basis(throughput, inv, "--throughput").rate:
         raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
-    doc = compare_routes(planner, inv, routes_ or None, throughput, _parse_sets(set_ or []))
+    overrides = _parse_sets(set_ or [])
+    book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
+    doc = compare_routes(planner, inv, routes_ or None, throughput, overrides, book)
     table = compare_table(doc)
     if out is not None:
         from recycle.output import write_folder
@@ -259,9 +265,13 @@ def compare(
         typer.echo(f"Route comparison: {inv.source}, throughput {throughput}\n")
         _print_table(table)
         for r in doc["routes"]:
-            typer.echo(f"\n{r['route']}: safety {r['safety']['score']} (worst case {r['safety']['score_worst_case']})")
+            e = r["economics"]
+            typer.echo(f"\n{r['route']}: safety {r['safety']['score']} (worst case {r['safety']['score_worst_case']}); "
+                       f"net value {e['net_value']['value']:.3g} USD/kg, NPV {e['npv']['value'] / 1e6:.3g} M USD")
             for c in r["safety"]["contributors"]:
                 typer.echo(f"  {c}")
+            cats = ", ".join(f"{k} {v['value'] / 1e6:+.3g}" for k, v in e["by_category"].items())
+            typer.echo(f"  M USD/year: {cats}")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .audit import audit
+from .economics import economics
 from .errors import InputError
 from .flowsheet import available_routes, load_route
 from .report import Units, species_masses
@@ -13,8 +14,9 @@ KEY_GASES = ("H2", "H2S", "HCL", "SO2", "NH3", "CL2", "HF", "CO")
 
 
 def compare_routes(planner, inventory, routes: list[str] | None, throughput: str,
-                   overrides: dict[str, dict[str, str]]) -> dict:
-    """JSON document: ``routes[]`` with ``safety`` (score, breakdown, contributors), gas totals."""
+                   overrides: dict[str, dict[str, str]], prices) -> dict:
+    """JSON document: ``routes[]`` with ``safety`` (score, breakdown, contributors),
+    ``economics`` (net value and breakdown) and gas totals."""
     names = routes or list(available_routes())
     out = []
     for name in names:
@@ -27,6 +29,7 @@ def compare_routes(planner, inventory, routes: list[str] | None, throughput: str
         out.append({
             "route": route.id,
             "safety": safety(result, report),
+            "economics": economics(result, prices),
             "gas_generated": {g: {"value": units.kg(gas[g]), "unit": units.mass} for g in KEY_GASES if g in gas},
             "heat_released": {"value": units.heat(float(result.heat_released[0])), "unit": units.energy},
             "critical_findings": sum(f.severity == "critical" for f in report.findings),
@@ -35,14 +38,18 @@ def compare_routes(planner, inventory, routes: list[str] | None, throughput: str
     unknown = set(overrides) - {s for n in names for s in load_route(n).steps}
     if unknown:
         raise InputError(f"--set {sorted(unknown)[0]}", "no compared route has this step")
-    return {"inventory": inventory.source, "throughput": throughput, "routes": out}
+    return {"inventory": inventory.source, "throughput": throughput, "prices": prices.label, "routes": out}
 
 
 def compare_table(doc: dict) -> pd.DataFrame:
     rows = []
     for r in doc["routes"]:
+        e = r["economics"]
         row = {"route": r["route"], "safety": r["safety"]["score"], "safety (worst)": r["safety"]["score_worst_case"],
                "critical findings": r["critical_findings"],
+               "net value [USD/kg]": e["net_value"]["value"],
+               "net value [USD/kWh]": e["net_value_per_kwh"]["value"] if e["net_value_per_kwh"] else float("nan"),
+               "capital [M USD]": e["capital"]["fixed"]["value"] / 1e6,
                "heat released [kW]": r["heat_released"]["value"]}
         for g in KEY_GASES:
             if g in r["gas_generated"]:

@@ -35,6 +35,7 @@ class InventoryRow:
     mass: float             # kg, the whole row
     soc: float | None
     composition: dict[str, float]   # species -> kg per kg of the row
+    specific_energy: float | None = None   # J/kg nominal, catalogue cells only
 
 
 @dataclass
@@ -147,7 +148,7 @@ def _row(where: str, r, db: ChemistryDB, catalogue: dict[str, CellDesign]) -> In
             raise InputError(f"{where}: soc", "missing state of charge (0-1) for a catalogue cell")
         comp = catalogue[cid].bill_of_materials(soc, db)
         mass = _row_mass(where, r, count, bom_mass=None)
-        return InventoryRow(label, cid, mass, soc, comp)
+        return InventoryRow(label, cid, mass, soc, comp, catalogue[cid].specific_energy)
     bom = _parse_bom(r["bom"], f"{where}: bom", db)
     bom_total = sum(bom.values())
     if bom_total <= 0:

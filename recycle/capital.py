@@ -1,0 +1,163 @@
+"""Capital cost of a route from its balances: equipment sized by the step flows and costed with
+the correlations and plant references of ``chemistry/equipment.yaml``.
+
+Sizing quantities (``sizing_rule.size_from``), from a throughput-basis plan (mol/s, W):
+vessel_volume m^3 (condensed contents x residence time x headroom), cake_volume m^3 (solids x
+residence time / (1 - cake porosity 0.4)), heat_power MW (heating duty), heat_release MW,
+discharge_power kW, room_area m^2, feed_per_year t/year, gas_flow m^3/h, liquid_flow L/s
+(scrubber L/G), column_shell_mass kg and packing_volume m^3 (packed tower from the gas flow).
+Costs are escalated with CEPCI to the file's base year; purchased costs x installation factor
+give the installed (ISBL) cost.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+from .constants import MOLAR_VOLUME_25C
+from .errors import InputError
+from .simulate import RouteResult
+from .units import Q_
+from .yamlio import load_yaml_file
+
+WORST = -1
+CAKE_POROSITY = 0.4          # S
+COLUMN = {"height": 8.0, "packed_height": 4.0, "wall": 0.006, "steel_density": 8000.0, "heads": 1.2}  # S
+SCRUB_L_OVER_G = 3e-3        # m3/m3, DOMAIN.md section 7 (1.5-5 L/m3)
+SCRUB_VELOCITY = 1.5         # m/s, DOMAIN.md section 7 (1.0-2.5 m/s)
+
+
+@dataclass
+class Item:
+    step: str
+    name: str
+    size: float
+    size_unit: str
+    cost: float              # USD at the base year, installed (ISBL) or total capital
+    basis: str               # purchased | installed | total_capital
+    source: str
+
+
+def load_equipment(directory) -> dict:
+    return load_yaml_file(directory / "equipment.yaml", "chemistry/equipment.yaml")
+
+
+def operating_seconds(equipment: dict) -> float:
+    return float(Q_(str(equipment["general"]["operating_days"]["value"])).to("s").magnitude)
+
+
+def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
+    db = result.db
+    step = result.steps[sid]
+    contents = step.inlet[WORST] + step.reagents[WORST]
+    condensed = ~db.is_gas
+    kind = rule["size_from"]
+
+    def hours(key):
+        return float(Q_(str(rule[key])).to("s").magnitude)
+
+    if kind == "vessel_volume":
+        vol = float((contents * db.molar_mass)[condensed] @ (1.0 / db.density[condensed]))     # m3/s
+        if rule.get("with_solvent") and "solvent_circulated" in step.outcome.quantities:
+            vol += float(step.outcome.quantities["solvent_circulated"][0][WORST]) / 800.0
+        return vol * hours("residence_time") * float(rule.get("headroom", 1.0))
+    if kind == "cake_volume":
+        solid = db.phase_is("solid")
+        vol = float((contents * db.molar_mass)[solid] @ (1.0 / db.density[solid]))
+        return vol * hours("residence_time") / (1 - CAKE_POROSITY)
+    if kind == "heat_power":
+        heat = step.outcome.utilities.get("heat")
+        w = float(heat[WORST]) if heat is not None else max(float(step.enthalpy_duty[WORST]), 0.0)
+        return max(w, 0.0) / 1e6
+    if kind == "heat_release":
+        return max(float(step.heat_released[WORST]), 0.0) / 1e6
+    if kind == "discharge_power":
+        return float(step.outcome.quantities["energy_dissipated"][0][WORST])          # kW on a rate basis
+    if kind == "room_area":
+        return result.route.steps[sid]["room_volume"] / float(Q_(str(rule["room_height"])).to("m").magnitude)
+    if kind == "feed_per_year":
+        return float(step.inlet[WORST] @ db.molar_mass) * seconds / 1000.0
+    gas = float(step.inlet[WORST, db.is_gas].sum()) * MOLAR_VOLUME_25C                    # m3/s
+    area = gas / SCRUB_VELOCITY
+    if kind == "gas_flow":
+        return gas * 3600.0
+    if kind == "liquid_flow":
+        return gas * SCRUB_L_OVER_G * 1000.0
+    if kind == "packing_volume":
+        return area * COLUMN["packed_height"]
+    if kind == "column_shell_mass":
+        d = math.sqrt(4 * area / math.pi)
+        return math.pi * d * COLUMN["height"] * COLUMN["wall"] * COLUMN["steel_density"] * COLUMN["heads"]
+    raise InputError(f"chemistry/equipment.yaml: sizing_rule {kind!r}", "unknown size_from")
+
+
+def _cost(entry: dict, size: float, unit: str, equipment: dict, where: str) -> float:
+    """Purchased/installed/total cost at the base year for ``size`` in ``unit``."""
+    cepci = equipment["cepci"]
+    base = float(cepci[cepci["base_year"]])
+    if "correlation" in entry:
+        c = entry["correlation"]
+        a, b = (float(Q_(str(c[k])).to("USD").magnitude) for k in ("a", "b"))
+        n = float(c["n"])
+        smin, smax = float(c.get("size_min", 0.0)), float(c.get("size_max", math.inf))
+        units = max(1, math.ceil(size / smax)) if math.isfinite(smax) else 1
+        s = max(size / units, smin)
+        cost = units * (a + b * s ** n)
+        index = float(c.get("cepci", equipment["towler_sinnott_cepci"]))
+    elif "reference" in entry:
+        r = entry["reference"]
+        cap = Q_(str(r["capacity"]))
+        capacity = float(cap.magnitude) if cap.dimensionless else float(cap.to(unit).magnitude)
+        cost = float(Q_(str(r["cost"])).to("USD").magnitude) * (size / capacity) ** float(r["exponent"])
+        index = float(r["cepci"])
+    elif "cost_per_area" in entry:
+        cost = float(Q_(str(entry["cost_per_area"]["value"])).to("USD/m^2").magnitude) * size
+        index = float(entry.get("cepci", base))
+    else:
+        raise InputError(where, "needs a correlation, reference or cost_per_area")
+    factor = float(entry.get("installation_factor", 1.0)) if entry.get("cost_basis") == "purchased" else 1.0
+    return cost * base / index * factor
+
+
+SIZE_UNITS = {"vessel_volume": "m^3", "cake_volume": "m^3", "heat_power": "MW", "heat_release": "MW",
+              "discharge_power": "kW", "room_area": "m^2", "feed_per_year": "t/year", "gas_flow": "m^3/h",
+              "liquid_flow": "L/s", "packing_volume": "m^3", "column_shell_mass": "kg"}
+
+
+def capital_items(result: RouteResult, equipment: dict) -> list[Item]:
+    """Every costed equipment item of the route (USD at the base year)."""
+    seconds = operating_seconds(equipment)
+    items = []
+    for sid, step in result.steps.items():
+        entries = equipment["steps"].get(step.type, [])
+        if isinstance(entries, dict) and "same_as" in entries:
+            entries = equipment["steps"][entries["same_as"]]
+        for i, entry in enumerate(entries):
+            rule = entry.get("sizing_rule")
+            if not rule:
+                continue
+            where = f"chemistry/equipment.yaml: steps.{step.type}[{i}]"
+            size = _size(rule, result, sid, seconds)
+            if size <= 0:
+                continue
+            unit = SIZE_UNITS[rule["size_from"]]
+            items.append(Item(sid, entry["name"], size, unit, _cost(entry, size, unit, equipment, where),
+                              entry.get("cost_basis", "purchased"), str(entry.get("source", ""))))
+    return items
+
+
+def fixed_capital(items: list[Item], equipment: dict) -> tuple[float, dict[str, float]]:
+    """Fixed capital (USD) and its share per step: ISBL x (1 + offsite) x (1 + engineering +
+    contingency), plus whole-section references that already are total capital."""
+    g = equipment["general"]
+    mult = (1 + float(g["offsite_fraction"]["value"])) * (
+        1 + float(g["engineering_fraction"]["value"]) + float(g["contingency_fraction"]["value"]))
+    per_step: dict[str, float] = {}
+    for it in items:
+        c = it.cost if it.basis == "total_capital" else it.cost * mult
+        per_step[it.step] = per_step.get(it.step, 0.0) + c
+    return sum(per_step.values()), per_step
+
+
+__all__ = ["Item", "capital_items", "fixed_capital", "load_equipment", "operating_seconds"]

@@ -1,0 +1,178 @@
+"""Economics of a route from its balances: revenue, operating cost, capital, net value, NPV.
+
+Scope follows Argonne's EverBatt (capex, opex, revenue per kg of cells) and adds what it
+lacks: gas handling costed from the balances (caustic, flare, scrubber), solid-state products,
+and low/high ranges from the price file. Input: a plan on a throughput basis (kg/s of cells).
+Every line of the breakdown names its step and item; the lines sum to the totals.
+Units: USD per year, USD per kg of cells, USD per kWh of cell capacity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .capital import capital_items, fixed_capital, load_equipment, operating_seconds
+from .prices import PriceBook
+from .simulate import RouteResult
+
+AIR_STEPS = ("flare",)          # their N2/O2/Ar reagents are atmospheric air: free
+FREE = ("H2O",)                 # water vapour taken up from room air: free
+EXP = 0
+
+
+@dataclass
+class Line:
+    step: str
+    category: str       # revenue | reagent | utility | labour | maintenance | waste | capital
+    item: str
+    value: float        # USD/year; revenue positive, costs negative
+    basis: str
+
+
+def _g(equipment, key) -> float:
+    return float(equipment["general"][key]["value"])
+
+
+def crf(rate: float, years: float) -> float:
+    """Capital recovery factor i (1+i)^n / ((1+i)^n - 1)."""
+    return rate * (1 + rate) ** years / ((1 + rate) ** years - 1)
+
+
+def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = None) -> dict:
+    """Net value and breakdown of ``result`` (a throughput-basis plan) at ``prices``."""
+    db = result.db
+    equipment = equipment or load_equipment(db.directory)
+    seconds = operating_seconds(equipment)
+    years = float(str(equipment["general"]["plant_life"]["value"]).split()[0])
+    rate = _g(equipment, "discount_rate")
+    lines: list[Line] = []
+    notes: list[str] = []
+    product_prices = prices.by_species("products")
+    reagent_prices = prices.by_species("reagents")
+
+    # revenue: products of the balances x price
+    for edge, amounts, _ in result.streams.values():
+        if edge.sink_kind != "product":
+            continue
+        kg_y = amounts[EXP] * db.molar_mass * seconds
+        for i in np.flatnonzero(kg_y > 0):
+            name = db.names[i]
+            p = product_prices.get(name)
+            if p is None:
+                notes.append(f"no product price for {name} in '{edge.target}': not valued")
+                continue
+            lines.append(Line(edge.source, "revenue", f"{p.name} ({edge.target.split(':', 1)[1]})",
+                              kg_y[i] * p.value, f"{kg_y[i] / 1000:.4g} t/y x {p.value:.4g} USD/kg"))
+    # reagents and utilities per step
+    elec = prices.get("electricity").value
+    gas_price = prices.get("natural_gas").value
+    cooling = prices.get("cooling_water").value
+    eff = _g(equipment, "heater_efficiency")
+    for sid, step in result.steps.items():
+        kg_y = step.reagents[EXP] * db.molar_mass * seconds
+        for i in np.flatnonzero(kg_y > 0):
+            name = db.names[i]
+            if (step.type in AIR_STEPS and name in ("N2", "O2", "Ar")) or name in FREE:
+                continue
+            p = reagent_prices.get(name)
+            if p is None:
+                notes.append(f"no reagent price for {name} in {sid}: not costed")
+                continue
+            per_kg = p.value / 1000.0 if p.unit == "USD/t" else p.value
+            lines.append(Line(sid, "reagent", p.name, -kg_y[i] * per_kg, f"{kg_y[i] / 1000:.4g} t/y x {per_kg:.4g} USD/kg"))
+        u = step.outcome.utilities
+        if "electricity" in u:
+            kwh = float(u["electricity"][EXP]) * seconds / 3.6e6
+            lines.append(Line(sid, "utility", "electricity", -kwh * elec, f"{kwh:.4g} kWh/y x {elec:.4g} USD/kWh"))
+        heat = float(u["heat"][EXP]) if "heat" in u else max(float(step.enthalpy_duty[EXP]), 0.0)
+        if heat > 0:
+            gj = heat * seconds / 1e9 / eff
+            lines.append(Line(sid, "utility", "natural gas", -gj * gas_price, f"{gj:.4g} GJ/y fuel x {gas_price:.4g} USD/GJ"))
+        cool = max(-float(step.enthalpy_duty[EXP]), 0.0) * seconds / 1e9
+        if cool > 0:
+            lines.append(Line(sid, "utility", "cooling water", -cool * cooling, f"{cool:.4g} GJ/y x {cooling:.4g} USD/GJ"))
+    # waste disposal
+    for edge, amounts, _ in result.streams.values():
+        if edge.sink_kind != "waste":
+            continue
+        t_y = float(amounts[EXP] @ db.molar_mass) * seconds / 1000.0
+        kind = _waste_kind(edge.target)
+        p = prices.get(kind)
+        lines.append(Line(edge.source, "waste", f"{kind} ({edge.target.split(':', 1)[1]})", -t_y * p.value,
+                          f"{t_y:.4g} t/y x {p.value:.4g} USD/t"))
+    # labour
+    wage = prices.get("operator_wage").value * float(prices.get("overhead_factor").value)
+    ops = equipment["general"]["operators_per_shift"]["value"]
+    crews = _g(equipment, "crews")
+    for sid, step in result.steps.items():
+        n = float(ops.get(step.type, 0.0))
+        if n:
+            lines.append(Line(sid, "labour", "operators", -n * crews * 2080 * wage,
+                              f"{n:g} per shift x {crews:g} crews x 2080 h x {wage:.4g} USD/h (loaded)"))
+    # capital: annualised fixed capital, working capital, maintenance
+    items = capital_items(result, equipment)
+    fc, per_step = fixed_capital(items, equipment)
+    wc = _g(equipment, "working_capital_fraction") * fc
+    factor = crf(rate, years)
+    maint = _g(equipment, "maintenance_fraction")
+    for sid, c in per_step.items():
+        lines.append(Line(sid, "maintenance", "maintenance", -maint * c, f"{maint:.0%} of {c:.4g} USD fixed capital"))
+        lines.append(Line(sid, "capital", "capital charge", -factor * c,
+                          f"CRF {factor:.4f} ({rate:.0%}, {years:g} y) x {c:.4g} USD"))
+    if wc:
+        lines.append(Line("plant", "capital", "working capital charge", -rate * wc, f"{rate:.0%} of {wc:.4g} USD"))
+
+    cells_y = float(result.feed[EXP] @ db.molar_mass) * seconds                     # kg/year
+    revenue = sum(l.value for l in lines if l.category == "revenue")
+    opex = -sum(l.value for l in lines if l.category not in ("revenue", "capital"))
+    capital_charge = -sum(l.value for l in lines if l.category == "capital")
+    net = revenue - opex - capital_charge
+    cash = revenue - opex
+    npv = -(fc + wc) + sum(cash / (1 + rate) ** t for t in range(1, int(years) + 1)) + wc / (1 + rate) ** years
+    kwh_y = _capacity_kwh_per_year(result, cells_y)
+    return {
+        "net_value": _q(net / cells_y, "USD/kg"),
+        "net_value_per_kwh": _q(net / kwh_y, "USD/kWh") if kwh_y else None,
+        "annual": {"revenue": _q(revenue, "USD/year"), "operating_cost": _q(opex, "USD/year"),
+                   "capital_charge": _q(capital_charge, "USD/year"), "net": _q(net, "USD/year"),
+                   "cash_flow": _q(cash, "USD/year")},
+        "capital": {"fixed": _q(fc, "USD"), "working": _q(wc, "USD"),
+                    "unit": _q(fc / (cells_y / 1000.0), "USD per t/year"),
+                    "items": [{"step": it.step, "item": it.name, "size": _q(it.size, it.size_unit),
+                               "cost": _q(it.cost, "USD"), "basis": it.basis} for it in items]},
+        "npv": _q(npv, "USD"),
+        "throughput": _q(cells_y / 1000.0, "t/year"),
+        "breakdown": [{"step": l.step, "category": l.category, "item": l.item,
+                       "value": _q(l.value, "USD/year"), "basis": l.basis} for l in lines],
+        "by_category": {c: _q(sum(l.value for l in lines if l.category == c), "USD/year")
+                        for c in dict.fromkeys(l.category for l in lines)},
+        "by_step": {s: _q(sum(l.value for l in lines if l.step == s), "USD/year")
+                    for s in dict.fromkeys(l.step for l in lines)},
+        "notes": sorted(set(notes)),
+        "assumptions": {"discount_rate": rate, "plant_life_years": years, "operating_days": seconds / 86400,
+                        "price_file": prices.label},
+    }
+
+
+def _waste_kind(target: str) -> str:
+    name = target.lower()
+    if "slag" in name:
+        return "slag"
+    if "brine" in name:
+        return "brine"
+    if any(w in name for w in ("effluent", "liquor", "water")):
+        return "wastewater"
+    return "hazardous_solid"
+
+
+def _capacity_kwh_per_year(result, cells_y: float) -> float | None:
+    """kWh of cell capacity processed per year, from the catalogue cells of the inventory."""
+    inv = result.inventory
+    if inv is None or not inv.rows or any(r.specific_energy is None for r in inv.rows):
+        return None
+    return cells_y * sum(r.mass * r.specific_energy for r in inv.rows) / inv.total_mass / 3.6e6
+
+
+def _q(v, unit):
+    return {"value": float(v), "unit": unit}

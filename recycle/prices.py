@@ -1,0 +1,125 @@
+"""Prices and costs (``chemistry/prices.yaml``), with user overrides, in USD.
+
+Every entry has value, low, high, date, source. ``--prices FILE`` overrides any subset (same
+structure); ``--set price.NAME="12 USD/kg"`` overrides one value. Values in CNY, EUR or GBP
+are converted with the file's dated rates. Internal units: USD per kg, per kWh (electricity),
+per GJ (heat), per t (water, waste), per h (labour).
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+from .errors import InputError, closest
+from .units import Q_
+from .yamlio import load_yaml_file
+
+SECTIONS = ("products", "reagents", "utilities", "labour", "waste")
+
+
+@dataclass(frozen=True)
+class Price:
+    name: str
+    section: str
+    value: float            # USD per `unit`
+    low: float
+    high: float
+    unit: str               # e.g. "USD/kg"
+    species: str | None
+    source: str
+    date: str
+
+
+class PriceBook:
+    """Prices by name, with lookups by species for products and reagents."""
+
+    def __init__(self, data: dict, label: str):
+        self.label = label
+        self.rates = {code: float(Q_(str(c["value"])).to("USD").magnitude)
+                      for code, c in (data.get("currencies") or {}).items()}
+        self.prices: dict[tuple[str, str], Price] = {}      # (section, name) -> price
+        for section in SECTIONS:
+            for name, e in (data.get(section) or {}).items():
+                if not isinstance(e, dict) or "value" not in e:
+                    continue
+                self.prices[(section, name)] = self._price(name, section, e)
+
+    def _price(self, name, section, e) -> Price:
+        where = f"{self.label}: {section}.{name}"
+        unit = e.get("unit") or _unit_of(str(e["value"]))
+        value = self.to_usd(e["value"], unit, where + ".value")
+        return Price(name, section, value,
+                     self.to_usd(e.get("low", e["value"]), unit, where + ".low"),
+                     self.to_usd(e.get("high", e["value"]), unit, where + ".high"),
+                     unit, e.get("species"), str(e.get("source", "")), str(e.get("date", "")))
+
+    def to_usd(self, text, unit: str, where: str) -> float:
+        """Magnitude of ``text`` in ``unit`` (USD-based), converting other currencies."""
+        s = str(text)
+        for code, rate in self.rates.items():
+            s = re.sub(rf"\b{code}\b", f"({rate} USD)", s)
+        try:
+            q = Q_(s)
+            return float(q.to(unit).magnitude) if unit else float(q.magnitude)
+        except Exception:  # noqa: BLE001 - pint raises several kinds
+            raise InputError(where, f"cannot read price {text!r} as {unit or 'a number'}") from None
+
+    def by_species(self, section: str) -> dict[str, Price]:
+        return {p.species: p for p in self.prices.values() if p.section == section and p.species}
+
+    @property
+    def names(self) -> list[str]:
+        return sorted({name for _, name in self.prices})
+
+    def get(self, name: str) -> Price:
+        """The price called ``name`` (products first, then reagents, utilities, labour, waste)."""
+        for section in SECTIONS:
+            if (section, name) in self.prices:
+                return self.prices[(section, name)]
+        raise KeyError(name)
+
+    def override(self, name: str, text: str, where: str) -> None:
+        """Set a price (``--set price.NAME=VALUE``) in the unit of the entry; a commodity that
+        is both product and reagent (Li2CO3, LiOH) gets the value in both."""
+        keys = [k for k in self.prices if k[1] == name]
+        if not keys:
+            raise InputError(where, f"unknown price {name!r}; {closest(name, self.names)}")
+        for key in keys:
+            old = self.prices[key]
+            v = self.to_usd(text, old.unit, where)
+            self.prices[key] = Price(name, old.section, v, v, v, old.unit, old.species, f"user ({where})", "user")
+
+
+def _unit_of(text: str) -> str:
+    """'10.52 USD/kg' -> 'USD/kg'; '1.6' -> ''."""
+    parts = text.strip().split(None, 1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+def load_prices(db_dir, override_file=None, overrides: dict[str, str] | None = None) -> PriceBook:
+    """The shipped price book, with a user price file and single overrides applied."""
+    data = load_yaml_file(db_dir / "prices.yaml", "chemistry/prices.yaml")
+    label = "chemistry/prices.yaml"
+    if override_file is not None:
+        user = load_yaml_file(override_file)
+        if not isinstance(user, dict):
+            raise InputError(str(override_file), "expected a mapping of sections (products, reagents, ...)")
+        data = copy.deepcopy(data)
+        for section, entries in user.items():
+            if section not in SECTIONS + ("currencies", "description"):
+                raise InputError(f"{override_file}: {section}", f"unknown section; {closest(section, SECTIONS)}")
+            if section == "description":
+                continue
+            for name, e in (entries or {}).items():
+                base = data.setdefault(section, {}).get(name, {})
+                data[section][name] = {**base, **(e if isinstance(e, dict) else {"value": e})}
+                if "value" in base:   # keep the shipped entry's unit; the user may write CNY/t
+                    data[section][name]["unit"] = _unit_of(str(base["value"]))
+                if "value" in (e if isinstance(e, dict) else {}) and isinstance(e, dict) and "low" not in e:
+                    data[section][name]["low"] = data[section][name]["high"] = e["value"]
+        label = f"{override_file}"
+    book = PriceBook(data, label)
+    for name, text in (overrides or {}).items():
+        book.override(name, text, f"--set price.{name}")
+    return book
