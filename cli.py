@@ -127,6 +127,8 @@ def plan(
         inv = result.inventory
         typer.echo(f"Route {result.route.id}: {inv.source}, {len(inv.rows)} rows, "
                    f"{inv.total_mass:,.1f} kg of cells; basis {result.basis.text}")
+        for note in inv.notes:
+            typer.echo(f"({note})")
         typer.echo("")
         _print_table(steps)
         for which, title in (("gas_generated", "Gas generated"), ("gas_emitted", "Gas emitted to stack"),
@@ -227,6 +229,8 @@ def compare(
     throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day'.")] = "10 t/day",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
     prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none).", min=0)] = 0,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and compare.csv into this folder.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
@@ -250,6 +254,11 @@ def compare(
     overrides = _parse_sets(set_ or [])
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
     doc = compare_routes(planner, inv, routes_ or None, throughput, overrides, book)
+    if samples:
+        from recycle.uncertainty import monte_carlo, route_model
+
+        models = [route_model(planner, inv, r["route"], throughput, overrides, book) for r in doc["routes"]]
+        doc["monte_carlo"] = monte_carlo(models, book, samples, seed)
     table = compare_table(doc)
     if out is not None:
         from recycle.output import write_folder
@@ -264,6 +273,11 @@ def compare(
     else:
         typer.echo(f"Route comparison: {inv.source}, throughput {throughput}\n")
         _print_table(table)
+        if samples:
+            from recycle.compare import monte_carlo_table
+
+            typer.echo(f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg and safety score")
+            _print_table(monte_carlo_table(doc["monte_carlo"]))
         for r in doc["routes"]:
             e = r["economics"]
             typer.echo(f"\n{r['route']}: safety {r['safety']['score']} (worst case {r['safety']['score_worst_case']}); "
@@ -272,6 +286,64 @@ def compare(
                 typer.echo(f"  {c}")
             cats = ", ".join(f"{k} {v['value'] / 1e6:+.3g}" for k, v in e["by_category"].items())
             typer.echo(f"  M USD/year: {cats}")
+
+
+@app.command()
+@guarded
+def sensitivity(
+    inventory: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "hydrometallurgy",
+    throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day'.")] = "10 t/day",
+    set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE or price.NAME=VALUE, repeatable.")] = None,
+    prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
+    top: Annotated[int, typer.Option("--top", help="Show the N largest swings.", min=1)] = 15,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write sensitivity.json, sensitivity.csv and tornado.png into this folder.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
+):
+    """One-at-a-time sensitivity (tornado) of net value and safety score for one route.
+
+    Every process parameter of chemistry/uncertainty.yaml and every price with a range is moved
+    to its low and high value, the others held at base.
+
+    Example: recycle sensitivity --route hydrometallurgy --throughput "10 t/day" --top 10
+    """
+    import pandas as pd
+
+    from recycle import Planner
+    from recycle.errors import InputError
+    from recycle.inventory import parse_basis
+    from recycle.prices import load_prices
+    from recycle.uncertainty import route_model, tornado
+
+    planner = Planner.load()
+    inv = planner.read_inventory(inventory)
+    if not parse_basis(throughput, inv, "--throughput").rate:
+        raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
+    overrides = _parse_sets(set_ or [])
+    book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
+    model = route_model(planner, inv, route, throughput, overrides, book)
+    rows = tornado(model, book, top)
+    table = pd.DataFrame([{"input": r["input"], "low": r["low"], "high": r["high"],
+                           "net value low [USD/kg]": r["net_value_low"], "net value high [USD/kg]": r["net_value_high"],
+                           "safety low": r["safety_low"], "safety high": r["safety_high"]} for r in rows])
+    doc = {"route": model.route, "throughput": throughput, "net_value_base": {"value": rows[0]["net_value_base"] if rows else None, "unit": "USD/kg"},
+           "safety_base": model.safety, "inputs": rows}
+    if out is not None:
+        from recycle.output import write_folder
+        from recycle.sensitivity_chart import tornado_png
+
+        write_folder(out, {"sensitivity.json": json.dumps(doc, indent=2) + "\n", "sensitivity.csv": table.to_csv(index=False),
+                           "tornado.png": tornado_png(rows, model.route)}, force)
+        _err(f"wrote {out}/sensitivity.json, sensitivity.csv, tornado.png")
+    if fmt is Format.json:
+        typer.echo(json.dumps(doc, indent=2))
+    elif fmt is Format.csv:
+        typer.echo(table.to_csv(index=False), nl=False)
+    else:
+        base = doc["net_value_base"]["value"]
+        typer.echo(f"Sensitivity of route {model.route} at {throughput}: net value {base:.4g} USD/kg, safety {model.safety}\n")
+        _print_table(table)
 
 
 @app.command()

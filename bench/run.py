@@ -1,50 +1,65 @@
 """Benchmarks of recycle, printed with units and the machine they ran on.
 
 Run: .venv/bin/python bench/run.py   (after the README's set-up command)
-Targets (issues 2 and 8, 2-core machine): `recycle --help` < 0.3 s, `recycle plan` on the
-example < 2 s wall time (process start, data load, balances, printing).
+Targets (issues 2 and 8, 2-core machine):
+  `recycle --help` < 0.3 s; `recycle plan` on the example < 2 s; `recycle compare` on the
+  example < 2 s; 100 000 Monte Carlo samples over all routes < 10 s; a 1 000 000-row
+  inventory planned < 15 s with peak memory < 2 GB.
 """
 from __future__ import annotations
 
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
+import numpy as np
 
-def wall(cmd: list[str], repeat: int = 5) -> float:
-    """Median wall time (s) of running ``cmd``."""
+
+def wall(cmd: list[str], repeat: int = 3) -> tuple[float, float]:
+    """Median wall time (s) of running ``cmd`` and the peak memory (MB) of its children."""
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return statistics.median(times), peak
+
+
+def million_row_inventory(path: str, rows: int = 1_000_000) -> None:
+    rng = np.random.default_rng(0)
+    chems = np.array(["LPSCL-NCM811-LI", "LPS-NCM811-LI", "LGPS-LCO-LI", "LLZO-NCM811-LI",
+                      "LATP-LFP-LI", "LIC-NCM811-LIIN", "LBH-TIS2-LI", "PEO-LFP-LI"])
+    c = chems[rng.integers(0, len(chems), rows)]
+    soc = np.round(rng.random(rows), 4)
+    count = rng.integers(1, 50, rows)
+    mass = np.array(["0.8 kg", "1.2 kg", "450 g"])[rng.integers(0, 3, rows)]
+    with open(path, "w") as f:
+        f.write("chemistry,count,cell_mass,soc\n")
+        f.write("\n".join(f"{a},{b},{m},{s}" for a, b, m, s in zip(c, count, mass, soc)) + "\n")
 
 
 def main() -> None:
     exe = shutil.which("recycle") or os.path.join(os.path.dirname(sys.executable), "recycle")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}, {platform.platform()}")
-    print(f"recycle --help: {wall([exe, '--help']):.3f} s (target < 0.3 s)")
-    print(f"recycle plan (example, table): {wall([exe, 'plan']):.3f} s (target < 2 s)")
-
-    from recycle import Planner
-
-    t0 = time.perf_counter()
-    planner = Planner.load()
-    t_load = time.perf_counter() - t0
-    inv = planner.read_inventory(None)
-    runs = []
-    for _ in range(10):
-        t0 = time.perf_counter()
-        planner.plan(inv, "direct-regeneration")
-        runs.append(time.perf_counter() - t0)
-    print(f"Planner.load(): {t_load:.3f} s")
-    print(f"plan direct-regeneration (in process): {statistics.median(runs) * 1000:.1f} ms")
+    print(f"recycle --help: {wall([exe, '--help'])[0]:.3f} s (target < 0.3 s)")
+    print(f"recycle plan (example): {wall([exe, 'plan'])[0]:.3f} s (target < 2 s)")
+    print(f"recycle compare (example, 4 routes): {wall([exe, 'compare'])[0]:.3f} s (target < 2 s)")
+    t, _ = wall([exe, "compare", "--samples", "100000", "--seed", "1"], repeat=1)
+    print(f"recycle compare --samples 100000 (4 routes): {t:.3f} s (target < 10 s)")
+    with tempfile.TemporaryDirectory() as tmp:
+        big = os.path.join(tmp, "inventory.csv")
+        million_row_inventory(big)
+        t, peak = wall([exe, "plan", big], repeat=1)
+        print(f"recycle plan, 1 000 000-row inventory ({os.path.getsize(big) / 1e6:.0f} MB): {t:.3f} s "
+              f"(target < 15 s), peak memory {peak:.0f} MB (target < 2048 MB)")
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     if not result.rate_basis:
         raise ValueError("the audit needs a plan on a throughput basis")
     db = result.db
-    cfg = load_yaml_file(path or db.directory / "audit.yaml", "chemistry/audit.yaml")
+    cfg = load_yaml_file(path, str(path)) if path else db.data("audit.yaml")
     hazards = load_hazards(db)
     k = dilution_k if dilution_k is not None else _param(cfg, "dilution_k", "")
     f_lel = lel_fraction if lel_fraction is not None else _param(cfg, "lel_fraction", "")

@@ -203,6 +203,22 @@ class ChemistryDB:
             self._enthalpy_cache[key] = h
         return h
 
+    def heat_capacity(self, temperature: float) -> np.ndarray:
+        """Molar heat capacity cp of every species at ``temperature`` (K), J/(mol K). Cached."""
+        key = ("cp", round(float(temperature), 6))
+        cp = self._enthalpy_cache.get(key)
+        if cp is None:
+            cp = np.array([sp.thermo.cp(key[1]) for sp in self.cantera_species]) / 1000.0
+            self._enthalpy_cache[key] = cp
+        return cp
+
+    def data(self, fname: str):
+        """A parsed YAML file of this chemistry folder (e.g. 'hazards.yaml'), read once."""
+        key = ("file", fname)
+        if key not in self._enthalpy_cache:
+            self._enthalpy_cache[key] = load_yaml_file(self.directory / fname, f"chemistry/{fname}")
+        return self._enthalpy_cache[key]
+
     def gibbs(self, temperature: float) -> np.ndarray:
         """Standard molar Gibbs energy g = h - T s of every species, J/mol (1 bar), from Cantera."""
         T = float(temperature)

@@ -56,3 +56,16 @@ def compare_table(doc: dict) -> pd.DataFrame:
                 row[f"{g} [kg/h]"] = r["gas_generated"][g]["value"]
         rows.append(row)
     return pd.DataFrame(rows).fillna(0.0)
+
+
+def monte_carlo_table(mc: dict) -> pd.DataFrame:
+    """Percentiles of net value and safety, and the probability of being best, per route."""
+    rows = []
+    for r in mc["routes"]:
+        row = {"route": r["route"]}
+        row.update({f"net value {k} [USD/kg]": v["value"] for k, v in r["net_value"].items()})
+        row.update({f"safety {k}": v for k, v in r["safety_score"].items()})
+        row["P(best net value)"] = r["probability_best_net_value"]
+        row["P(safest)"] = r["probability_best_safety"]
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .capital import capital_items, fixed_capital, load_equipment, operating_seconds
+from .capital import capital_items, fixed_capital, operating_seconds
 from .prices import PriceBook
 from .simulate import RouteResult
 
@@ -28,6 +28,8 @@ class Line:
     item: str
     value: float        # USD/year; revenue positive, costs negative
     basis: str
+    price: str | None = None    # "section.name" of the price the line is linear in
+    amount: float = 0.0         # value = amount x price value (amount in the price's unit denominator)
 
 
 def _g(equipment, key) -> float:
@@ -42,7 +44,7 @@ def crf(rate: float, years: float) -> float:
 def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = None) -> dict:
     """Net value and breakdown of ``result`` (a throughput-basis plan) at ``prices``."""
     db = result.db
-    equipment = equipment or load_equipment(db.directory)
+    equipment = equipment or db.data("equipment.yaml")
     seconds = operating_seconds(equipment)
     years = float(str(equipment["general"]["plant_life"]["value"]).split()[0])
     rate = _g(equipment, "discount_rate")
@@ -63,7 +65,8 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
                 notes.append(f"no product price for {name} in '{edge.target}': not valued")
                 continue
             lines.append(Line(edge.source, "revenue", f"{p.name} ({edge.target.split(':', 1)[1]})",
-                              kg_y[i] * p.value, f"{kg_y[i] / 1000:.4g} t/y x {p.value:.4g} USD/kg"))
+                              kg_y[i] * p.value, f"{kg_y[i] / 1000:.4g} t/y x {p.value:.4g} USD/kg",
+                              f"products.{p.name}", kg_y[i]))
     # reagents and utilities per step
     elec = prices.get("electricity").value
     gas_price = prices.get("natural_gas").value
@@ -79,19 +82,23 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
             if p is None:
                 notes.append(f"no reagent price for {name} in {sid}: not costed")
                 continue
-            per_kg = p.value / 1000.0 if p.unit == "USD/t" else p.value
-            lines.append(Line(sid, "reagent", p.name, -kg_y[i] * per_kg, f"{kg_y[i] / 1000:.4g} t/y x {per_kg:.4g} USD/kg"))
+            per = 1000.0 if p.unit == "USD/t" else 1.0          # kg per price unit
+            lines.append(Line(sid, "reagent", p.name, -kg_y[i] / per * p.value,
+                              f"{kg_y[i] / 1000:.4g} t/y x {p.value / per:.4g} USD/kg", f"reagents.{p.name}", -kg_y[i] / per))
         u = step.outcome.utilities
         if "electricity" in u:
             kwh = float(u["electricity"][EXP]) * seconds / 3.6e6
-            lines.append(Line(sid, "utility", "electricity", -kwh * elec, f"{kwh:.4g} kWh/y x {elec:.4g} USD/kWh"))
+            lines.append(Line(sid, "utility", "electricity", -kwh * elec, f"{kwh:.4g} kWh/y x {elec:.4g} USD/kWh",
+                              "utilities.electricity", -kwh))
         heat = float(u["heat"][EXP]) if "heat" in u else max(float(step.enthalpy_duty[EXP]), 0.0)
         if heat > 0:
             gj = heat * seconds / 1e9 / eff
-            lines.append(Line(sid, "utility", "natural gas", -gj * gas_price, f"{gj:.4g} GJ/y fuel x {gas_price:.4g} USD/GJ"))
+            lines.append(Line(sid, "utility", "natural gas", -gj * gas_price, f"{gj:.4g} GJ/y fuel x {gas_price:.4g} USD/GJ",
+                              "utilities.natural_gas", -gj))
         cool = max(-float(step.enthalpy_duty[EXP]), 0.0) * seconds / 1e9
         if cool > 0:
-            lines.append(Line(sid, "utility", "cooling water", -cool * cooling, f"{cool:.4g} GJ/y x {cooling:.4g} USD/GJ"))
+            lines.append(Line(sid, "utility", "cooling water", -cool * cooling, f"{cool:.4g} GJ/y x {cooling:.4g} USD/GJ",
+                              "utilities.cooling_water", -cool))
     # waste disposal
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind != "waste":
@@ -100,16 +107,18 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         kind = _waste_kind(edge.target)
         p = prices.get(kind)
         lines.append(Line(edge.source, "waste", f"{kind} ({edge.target.split(':', 1)[1]})", -t_y * p.value,
-                          f"{t_y:.4g} t/y x {p.value:.4g} USD/t"))
+                          f"{t_y:.4g} t/y x {p.value:.4g} USD/t", f"waste.{kind}", -t_y))
     # labour
-    wage = prices.get("operator_wage").value * float(prices.get("overhead_factor").value)
+    overhead = float(prices.get("overhead_factor").value)
+    wage = prices.get("operator_wage").value * overhead
     ops = equipment["general"]["operators_per_shift"]["value"]
     crews = _g(equipment, "crews")
     for sid, step in result.steps.items():
         n = float(ops.get(step.type, 0.0))
         if n:
             lines.append(Line(sid, "labour", "operators", -n * crews * 2080 * wage,
-                              f"{n:g} per shift x {crews:g} crews x 2080 h x {wage:.4g} USD/h (loaded)"))
+                              f"{n:g} per shift x {crews:g} crews x 2080 h x {wage:.4g} USD/h (loaded)",
+                              "labour.operator_wage", -n * crews * 2080 * overhead))
     # capital: annualised fixed capital, working capital, maintenance
     items = capital_items(result, equipment)
     fc, per_step = fixed_capital(items, equipment)
@@ -145,6 +154,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         "throughput": _q(cells_y / 1000.0, "t/year"),
         "breakdown": [{"step": l.step, "category": l.category, "item": l.item,
                        "value": _q(l.value, "USD/year"), "basis": l.basis} for l in lines],
+        "linear_model": linear_model(lines, cells_y),
         "by_category": {c: _q(sum(l.value for l in lines if l.category == c), "USD/year")
                         for c in dict.fromkeys(l.category for l in lines)},
         "by_step": {s: _q(sum(l.value for l in lines if l.step == s), "USD/year")
@@ -153,6 +163,19 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         "assumptions": {"discount_rate": rate, "plant_life_years": years, "operating_days": seconds / 86400,
                         "price_file": prices.label},
     }
+
+
+def linear_model(lines: list[Line], cells_y: float) -> dict:
+    """Net value per kg of cells as c0 + sum_k a_k p_k in the prices p (USD per price unit):
+    ``{"constant": c0, "coefficients": {"section.name": a_k}}``, both per kg of cells."""
+    coef: dict[str, float] = {}
+    const = 0.0
+    for line in lines:
+        if line.price:
+            coef[line.price] = coef.get(line.price, 0.0) + line.amount / cells_y
+        else:
+            const += line.value / cells_y
+    return {"constant": const, "coefficients": coef}
 
 
 def _waste_kind(target: str) -> str:

@@ -41,9 +41,19 @@ class Hazard:
 
 
 def load_hazards(db: ChemistryDB, path=None) -> dict[str, Hazard]:
-    """Hazard data by species name (gases by Cantera name, liquids and solids by index name)."""
+    """Hazard data by species name (gases by Cantera name, liquids and solids by index name).
+
+    The shipped file is read once per ChemistryDB (cached on it); ``path`` reads another file."""
+    if path is None:
+        key = ("hazards",)
+        if key not in db._enthalpy_cache:
+            db._enthalpy_cache[key] = _read_hazards(db, db.data("hazards.yaml"))
+        return db._enthalpy_cache[key]
+    return _read_hazards(db, load_yaml_file(path, str(path)))
+
+
+def _read_hazards(db: ChemistryDB, data: dict) -> dict[str, Hazard]:
     label = "chemistry/hazards.yaml"
-    data = load_yaml_file(path or db.directory / "hazards.yaml", label)
     out: dict[str, Hazard] = {}
     for group in ("gases", "liquids", "solids"):
         for name, entry in (data.get(group) or {}).items():

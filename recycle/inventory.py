@@ -26,6 +26,8 @@ from .yamlio import load_yaml_file
 
 COLUMNS = ("name", "chemistry", "bom", "count", "cell_mass", "mass", "soc")
 MAX_BYTES = 200 * 1024 * 1024
+LARGE_ROWS = 5000       # CSV files with more rows are validated and aggregated with array operations
+SOC_DECIMALS = 3        # large inventories are grouped by chemistry and SOC rounded to 0.001
 
 
 @dataclass
@@ -96,6 +98,8 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise InputError(f"{label}: line {line}", "not UTF-8 text") from None
+        if text.count("\n") > LARGE_ROWS:
+            return _read_large_csv(text, label, db, catalogue)
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or not any(f and f.strip() for f in reader.fieldnames):
             raise InputError(label, "empty file; expected a header row with columns " + ", ".join(COLUMNS))
@@ -235,3 +239,69 @@ def feed_amounts(inventory: Inventory, basis: Basis, db: ChemistryDB) -> np.ndar
     """Feed vector (1, n_species): mol per batch, or mol/s, for ``basis``."""
     amounts = inventory.amounts(db) * (basis.amount / inventory.total_mass)
     return amounts[None, :]
+
+
+def _read_large_csv(text: str, label: str, db: ChemistryDB, catalogue: dict[str, CellDesign]) -> Inventory:
+    """A large CSV inventory, validated column-wise and aggregated by chemistry and SOC.
+
+    Rows are never looped over in Python: each distinct (chemistry, bom, count, cell_mass,
+    mass) combination is validated once by the row reader (so errors read as for small
+    files, naming the first row with that value), numbers are checked as arrays, and rows are
+    grouped by chemistry and state of charge rounded to 0.001 before bills of materials are made.
+    """
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.ParserError as exc:
+        raise InputError(label, f"cannot read as CSV: {exc}") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    for c in df.columns:
+        if c not in COLUMNS:
+            raise InputError(f"{label}: column {c!r}", f"unknown column; {closest(c, COLUMNS)}")
+    for c in COLUMNS:
+        df[c] = df[c].str.strip() if c in df.columns else ""
+    row_no = df.index.to_numpy() + 2
+
+    def fail(mask, fallback: str):
+        """Raise the row reader's own message for the first row in ``mask``."""
+        i = int(np.flatnonzero(np.asarray(mask))[0])
+        raw = {k: v for k, v in df.iloc[i].items() if v != ""}
+        _row(f"{label}: row {row_no[i]}", raw, db, catalogue)
+        raise InputError(f"{label}: row {row_no[i]}", fallback)
+
+    soc = pd.to_numeric(df["soc"].where(df["soc"] != ""), errors="coerce")
+    bad_soc = (df["soc"] != "") & (soc.isna() | (soc < 0) | (soc > 1))
+    if bad_soc.any():
+        fail(bad_soc, "state of charge is not a number between 0 and 1")
+    key_cols = ["chemistry", "bom", "count", "cell_mass", "mass"]
+    keys = df[key_cols].drop_duplicates()
+    mass_of_key = {}
+    for i, key in keys.iterrows():                      # distinct combinations only
+        raw = {k: v for k, v in key.items() if v != ""}
+        if raw.get("chemistry") and df.at[i, "soc"] == "":
+            fail(df.index == i, "missing state of charge")
+        raw_soc = {**raw, "soc": df.at[i, "soc"] or "0"} if raw.get("chemistry") else raw
+        mass_of_key[tuple(key)] = _row(f"{label}: row {row_no[i]}", raw_soc, db, catalogue).mass
+    if (df["chemistry"].ne("") & df["soc"].eq("")).any():
+        fail(df["chemistry"].ne("") & df["soc"].eq(""), "missing state of charge")
+    mass = pd.Series([mass_of_key[k] for k in map(tuple, df[key_cols].to_numpy())], index=df.index) \
+        if len(keys) < len(df) / 10 else df[key_cols].apply(lambda r: mass_of_key[tuple(r)], axis=1)
+    rows: list[InventoryRow] = []
+    chem = df["chemistry"] != ""
+    grouped = pd.DataFrame({"chemistry": df["chemistry"][chem], "soc": soc[chem].round(SOC_DECIMALS),
+                            "mass": mass[chem]}).groupby(["chemistry", "soc"], sort=True)["mass"].agg(["sum", "size"])
+    for (cid, s), g in grouped.iterrows():
+        comp = catalogue[cid].bill_of_materials(float(s), db)
+        rows.append(InventoryRow(f"{cid} at SOC {s:g} ({int(g['size'])} rows)", cid, float(g["sum"]), float(s), comp,
+                                 catalogue[cid].specific_energy))
+    boms = pd.DataFrame({"bom": df["bom"][~chem], "mass": mass[~chem]}).groupby("bom")["mass"].agg(["sum", "size"])
+    for bom, g in boms.iterrows():
+        parsed = _parse_bom(bom, f"{label}: bom", db)
+        total = sum(parsed.values())
+        rows.append(InventoryRow(f"bill {bom} ({int(g['size'])} rows)", None, float(g["sum"]), None,
+                                 {k: v / total for k, v in parsed.items()}))
+    inv = Inventory(label, rows)
+    inv.notes.append(f"{len(df)} rows aggregated into {len(rows)} groups by chemistry and state of charge "
+                     f"(rounded to {10 ** -SOC_DECIMALS:g})")
+    return inv

@@ -209,7 +209,7 @@ class _StepScorer:
         cfg = self.f("adiabatic_rise")
         db, T = self.db, self.step.temperature
         out = sum(a[self.row] for a in self.step.outlets.values())
-        cp = out @ np.array([sp.thermo.cp(T) for sp in db.cantera_species]) / 1000.0     # J/K (per s)
+        cp = out @ db.heat_capacity(T)                                                   # J/K (per s)
         rise = max(self.step.heat_released[self.row], 0.0) / max(cp, 1e-300)
         onsets = {k: Q_(v).to("K").magnitude for k, v in cfg["onsets"].items()}
         relevant = {
@@ -257,7 +257,7 @@ class _StepScorer:
 
 def safety(result: RouteResult, audit: Audit, path=None) -> dict:
     """Safety score of a route: totals, per-step and per-factor breakdown, top contributors."""
-    cfg = load_yaml_file(path or result.db.directory / "safety.yaml", "chemistry/safety.yaml")
+    cfg = load_yaml_file(path, str(path)) if path else result.db.data("safety.yaml")
     hazards = load_hazards(result.db)
     out = {}
     for row, case in enumerate(CASES):

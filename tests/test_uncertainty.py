@@ -1,0 +1,97 @@
+"""Monte Carlo and sensitivity: statistics against closed forms, determinism, large inventories."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from recycle.prices import load_prices
+from recycle.uncertainty import RouteModel, monte_carlo, route_model, tornado
+
+runner = CliRunner()
+
+
+def test_linear_case_matches_the_triangular_closed_form(db):
+    """Net = 1 + 2 p_Li2CO3 with p ~ triangular(a, c, b): median and P(best) by hand."""
+    prices = load_prices(db.directory)
+    p = prices.get("Li2CO3")
+    a, c, b = p.low, p.value, p.high
+    model = RouteModel("linear", 1.0, {"products.Li2CO3": 2.0}, 10)
+    other = RouteModel("constant", 1.0 + 2.0 * c, {}, 12)
+    mc = monte_carlo([model, other], prices, 200_000, seed=7)
+    median = a + math.sqrt((b - a) * (c - a) / 2) if c >= (a + b) / 2 else b - math.sqrt((b - a) * (b - c) / 2)
+    assert mc["routes"][0]["net_value"]["p50"]["value"] == pytest.approx(1 + 2 * median, rel=5e-3)
+    # P(linear beats constant) = P(p > c) = (b - c) / (b - a) for a triangular distribution.
+    assert mc["routes"][0]["probability_best_net_value"] == pytest.approx((b - c) / (b - a), abs=5e-3)
+    assert mc["routes"][0]["probability_best_safety"] == 1.0          # score 10 < 12 in every sample
+
+
+def test_same_seed_same_result_and_probabilities_sum_to_one():
+    args = ["compare", "-f", "json", "--samples", "2000", "--seed", "11", "--routes", "hydrometallurgy",
+            "--routes", "pyrometallurgy"]
+    one, two = runner.invoke(app, args), runner.invoke(app, args)
+    assert one.exit_code == 0, one.output
+    assert one.stdout == two.stdout
+    mc = json.loads(one.stdout)["monte_carlo"]
+    assert sum(r["probability_best_net_value"] for r in mc["routes"]) == pytest.approx(1.0)
+    other = runner.invoke(app, args[:-5] + ["12"] + args[-4:])
+    assert json.loads(other.stdout)["monte_carlo"] != mc
+
+
+def test_surrogate_reproduces_a_rerun_at_a_parameter_value(planner, db):
+    """At a sampled parameter value the interpolated net value equals the full re-plan when the
+    balance is linear in the parameter (foil recovery of the sieving)."""
+    prices = load_prices(db.directory)
+    inv = planner.read_inventory(None)
+    model = route_model(planner, inv, "hydrometallurgy", "10 t/day", {}, prices)
+    effect = next(e for e in model.effects if e.name == "separate.foil_recovery")
+    theta = (effect.base + effect.high) / 2
+    w = (theta - effect.base) / (effect.high - effect.base)
+    prices_vec = {k: prices.prices[tuple(k.split(".", 1))].value for k in set(model.coef) | set(effect.coef[1])}
+    def net(const, coef):
+        return const + sum(a * prices_vec[k] for k, a in coef.items())
+    surrogate = net(model.const, model.coef) + w * (net(effect.const[1], effect.coef[1]) - net(model.const, model.coef))
+    rerun = route_model(planner, inv, "hydrometallurgy", "10 t/day", {"separate": {"foil_recovery": str(theta)}}, prices)
+    assert surrogate == pytest.approx(net(rerun.const, rerun.coef), rel=1e-6)
+
+
+def test_tornado_is_sorted_and_names_inputs(planner, db):
+    prices = load_prices(db.directory)
+    model = route_model(planner, planner.read_inventory(None), "hydrometallurgy", "10 t/day", {}, prices)
+    rows = tornado(model, prices)
+    swings = [abs(r["net_value_high"] - r["net_value_low"]) for r in rows if r["safety_low"] == r["safety_high"]]
+    assert swings == sorted(swings, reverse=True)
+    assert any(r["input"] == "price products.Li2CO3" for r in rows)
+    res = runner.invoke(app, ["sensitivity", "--route", "hydrometallurgy", "--top", "5", "-f", "csv"])
+    assert res.exit_code == 0 and len(res.stdout.strip().splitlines()) == 6
+
+
+def test_large_inventory_aggregates_without_changing_the_feed(planner, tmp_path):
+    """6 000 rows (aggregated path) hold the same elements as the rows read one by one."""
+    rng = np.random.default_rng(3)
+    chems = ["LPSCL-NCM811-LI", "LATP-LFP-LI", "LIC-NCM811-LIIN"]
+    lines = ["chemistry,count,cell_mass,soc"]
+    for i in range(6000):
+        lines.append(f"{chems[i % 3]},{1 + i % 7},{['0.8 kg', '450 g'][i % 2]},{rng.choice([0.0, 0.25, 0.5])}")
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(lines) + "\n")
+    inv = planner.read_inventory(big)
+    assert len(inv.rows) <= 9 and "aggregated" in inv.notes[0]
+    small_a, small_b = tmp_path / "a.csv", tmp_path / "b.csv"
+    small_a.write_text("\n".join(lines[:3001]) + "\n")
+    small_b.write_text("\n".join(lines[:1] + lines[3001:]) + "\n")
+    one_by_one = planner.read_inventory(small_a).amounts(planner.db) + planner.read_inventory(small_b).amounts(planner.db)
+    np.testing.assert_allclose(inv.amounts(planner.db), one_by_one, rtol=1e-12)
+
+
+def test_large_inventory_error_names_the_row(planner, tmp_path):
+    lines = ["chemistry,count,cell_mass,soc"] + ["LPSCL-NCM811-LI,1,0.8 kg,0.1"] * 6000
+    lines[5500] = "LPSCL-NCM811-LI,1,0.8 kg,1.7"
+    big = tmp_path / "big.csv"
+    big.write_text("\n".join(lines) + "\n")
+    res = runner.invoke(app, ["plan", str(big)])
+    assert res.exit_code == 2 and "big.csv: row 5501: soc" in res.stderr and "outside 0-1" in res.stderr
