@@ -5,6 +5,7 @@ import pandas as pd
 
 from .audit import audit
 from .economics import economics
+from .environment import environment
 from .errors import InputError
 from .flowsheet import available_routes, load_route
 from .report import Units, species_masses
@@ -14,7 +15,7 @@ KEY_GASES = ("H2", "H2S", "HCL", "SO2", "NH3", "CL2", "HF", "CO")
 
 
 def compare_routes(planner, inventory, routes: list[str] | None, throughput: str,
-                   overrides: dict[str, dict[str, str]], prices) -> dict:
+                   overrides: dict[str, dict[str, str]], prices, region: str = "US") -> dict:
     """JSON document: ``routes[]`` with ``safety`` (score, breakdown, contributors),
     ``economics`` (net value and breakdown) and gas totals."""
     names = routes or list(available_routes())
@@ -30,6 +31,7 @@ def compare_routes(planner, inventory, routes: list[str] | None, throughput: str
             "route": route.id,
             "safety": safety(result, report),
             "economics": economics(result, prices),
+            "environment": environment(result, region),
             "gas_generated": {g: {"value": units.kg(gas[g]), "unit": units.mass} for g in KEY_GASES if g in gas},
             "heat_released": {"value": units.heat(float(result.heat_released[0])), "unit": units.energy},
             "critical_findings": sum(f.severity == "critical" for f in report.findings),
@@ -50,6 +52,8 @@ def compare_table(doc: dict) -> pd.DataFrame:
                "net value [USD/kg]": e["net_value"]["value"],
                "net value [USD/kWh]": e["net_value_per_kwh"]["value"] if e["net_value_per_kwh"] else float("nan"),
                "capital [M USD]": e["capital"]["fixed"]["value"] / 1e6,
+               "GHG [kg CO2e/kg]": r["environment"]["ghg"]["total"]["value"],
+               "energy [MJ/kg]": r["environment"]["energy"]["total"]["value"],
                "heat released [kW]": r["heat_released"]["value"]}
         for g in KEY_GASES:
             if g in r["gas_generated"]:

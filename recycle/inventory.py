@@ -108,10 +108,16 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
             if f not in COLUMNS:
                 raise InputError(f"{label}: column {f!r}", f"unknown column; {closest(f, COLUMNS)}")
         raw_rows = []
+        seen: dict[tuple, int] = {}
         for i, row in enumerate(reader):
             if None in row:
                 raise InputError(f"{label}: row {i + 2}", "more values than header columns")
             cleaned = {k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""}
+            key = tuple(sorted(cleaned.items()))
+            if key in seen:
+                raise InputError(f"{label}: row {i + 2}", f"duplicates row {seen[key]}; add up the counts in one "
+                                 "row or give the rows different names")
+            seen[key] = i + 2
             raw_rows.append((f"row {i + 2}", cleaned))
         if not raw_rows:
             raise InputError(label, "header only: no inventory rows")

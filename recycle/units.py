@@ -12,12 +12,18 @@ import math
 
 import pint
 
-from .errors import InputError
+from .errors import InputError, closest
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("USD = [currency]")
 ureg.define("ppmv = 1e-6 = ppm_v")
 Q_ = ureg.Quantity
+
+# Units a user is likely to mean, offered when a unit is mistyped.
+COMMON_UNITS = ("kg", "g", "t", "tonne", "lb", "mg", "kg/h", "kg/s", "t/day", "t/h", "t/year", "degC", "degF",
+                "K", "s", "min", "h", "hour", "day", "year", "m", "cm", "mm", "um", "m^2", "m^3", "L", "mL",
+                "m^3/h", "L/kg", "Pa", "kPa", "bar", "atm", "J", "kJ", "MJ", "kWh", "W", "kW", "MW", "V",
+                "mAh", "ppm", "ppmv", "percent", "USD", "USD/kg", "USD/t", "mol")
 
 # Internal unit of each dimension a parameter or input may have.
 SI_UNIT = {
@@ -65,7 +71,11 @@ def parse_quantity(text, dimension: str, where: str) -> pint.Quantity:
             raise InputError(where, f"empty value; expected a {dimension.replace('_', ' ')}")
         try:
             q = Q_(s)
-        except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as exc:
+        except pint.errors.UndefinedUnitError as exc:
+            bad = str(exc.unit_names[0] if getattr(exc, "unit_names", None) else exc)
+            raise InputError(where, f"cannot read {text!r} as a quantity: unknown unit {bad!r}; "
+                             f"{closest(bad, COMMON_UNITS)}") from None
+        except pint.errors.DefinitionSyntaxError as exc:
             raise InputError(where, f"cannot read {text!r} as a quantity: {exc}") from None
         except Exception:  # pint's tokenizer raises assorted errors on garbage
             raise InputError(where, f"cannot read {text!r} as a quantity") from None

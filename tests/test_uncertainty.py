@@ -74,9 +74,9 @@ def test_large_inventory_aggregates_without_changing_the_feed(planner, tmp_path)
     """6 000 rows (aggregated path) hold the same elements as the rows read one by one."""
     rng = np.random.default_rng(3)
     chems = ["LPSCL-NCM811-LI", "LATP-LFP-LI", "LIC-NCM811-LIIN"]
-    lines = ["chemistry,count,cell_mass,soc"]
+    lines = ["name,chemistry,count,cell_mass,soc"]
     for i in range(6000):
-        lines.append(f"{chems[i % 3]},{1 + i % 7},{['0.8 kg', '450 g'][i % 2]},{rng.choice([0.0, 0.25, 0.5])}")
+        lines.append(f"lot {i},{chems[i % 3]},{1 + i % 7},{['0.8 kg', '450 g'][i % 2]},{rng.choice([0.0, 0.25, 0.5])}")
     big = tmp_path / "big.csv"
     big.write_text("\n".join(lines) + "\n")
     inv = planner.read_inventory(big)

@@ -183,3 +183,17 @@ def vapour_pressure(db: ChemistryDB, liquid: str, gas: str, temperature: float) 
     T = temperature
     dg = ((sp_g.h(T) - T * sp_g.s(T)) - (sp_l.h(T) - T * sp_l.s(T))) / 1000.0
     return 1e5 * float(np.exp(-dg / (R_GAS * T)))
+
+
+def fan_and_pump_power(gas: np.ndarray, db: ChemistryDB, pressure_drop: float, liquid_to_gas: float,
+                       efficiency: float, pump_head: float = 15.0) -> np.ndarray:
+    """Electric power (W, or J per batch-second) of a scrubber's fan and liquor pump.
+
+    Fan: Q dp / eta with Q the gas volume at 25 C, 1 atm (m^3/s); pump: rho g H L / eta with
+    L = (L/G) Q, water density and a 15 m head (S). On a batch basis ``gas`` is mol per batch
+    and the result is the energy per batch (J), since Q is then m^3 per batch.
+    """
+    from ..constants import MOLAR_VOLUME_25C
+
+    q = gas[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C
+    return (q * pressure_drop + 1000.0 * 9.81 * pump_head * liquid_to_gas * q) / efficiency

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Context, Param, Step, StepOutcome, co_reactant_demand, extent, react, split
+from .base import (Context, Param, Step, StepOutcome, co_reactant_demand, extent, fan_and_pump_power, react,
+                   split)
 
 
 class Scrub(Step):
@@ -30,6 +31,12 @@ class Scrub(Step):
         Param("caustic_concentration", "fraction", 0.10, "alkali mass fraction of the scrubbing liquor",
               source="DOMAIN.md section 7: NaOH 5-15 %"),
         Param("temperature", "quantity", "30 degC", "liquor temperature", dimension="temperature"),
+        Param("pressure_drop", "quantity", "2.5 kPa", "gas-side pressure drop the fan overcomes",
+              dimension="pressure", source="estimate of this project (S): packed tower plus ducting"),
+        Param("liquid_to_gas", "quantity", "3 L/m^3", "liquor recirculated per gas volume",
+              dimension="dimensionless", source="DOMAIN.md section 7: L/G 1.5-5 L/m3"),
+        Param("machine_efficiency", "fraction", 0.65, "fan and pump efficiency (wire to fluid)",
+              source="estimate of this project (S)"),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:
@@ -54,11 +61,13 @@ class Scrub(Step):
         reagents[:, db.index[base]] = fed
         reagents[:, db.index["H2O(L)"]] = water
         clean, brine = split(amounts, db.is_gas)
+        power = fan_and_pump_power(gas, db, self["pressure_drop"], self["liquid_to_gas"], self["machine_efficiency"])
         notes = []
         if self["reagent"] == "CaOH2" and gas[:, db.index["CL2"]].any():
             notes.append("Cl2 is not absorbed by the lime model (no hypochlorite data): it passes")
         if np.any(gas[:, db.index["NH3"]] > 1e-6 * gas[:, db.is_gas].sum(axis=1)):
             notes.append("NH3 is not absorbed by caustic: add an acid stage (acid_scrub)")
         return StepOutcome({"clean_gas": clean, "brine": brine}, reagents, self["temperature"], notes=notes,
+                           utilities={"electricity": power},
                            quantities={"caustic": (fed * db.molar_mass[db.index[base]], "kg" + ctx.per,
                                                    f"{self['reagent']} fed (as 100 %)")})

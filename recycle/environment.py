@@ -1,0 +1,209 @@
+"""Environmental footprint of a route from its balances: energy, greenhouse gases, water, air.
+
+Scope follows Argonne's EverBatt (energy, GHG, water per kg of cells, by route) but every
+number comes from this tool's balances, not from fixed per-route factors:
+
+- energy: electricity (step utilities "electricity", W) and fuel (utilities "heat", W, or
+  else the positive enthalpy duty, divided by ``general.heater_efficiency`` of
+  ``chemistry/equipment.yaml`` to give fuel LHV), MJ per kg of cells, by step;
+- greenhouse gases, kg CO2e per kg of cells, by step: direct = the balances' ``gas_emitted``
+  x GWP-100; indirect electricity = kWh x grid factor of the region; indirect fuel = GJ of
+  natural gas x combustion factor; embodied = reagents x cradle-to-gate factor. ``total`` is
+  their sum. Credits for recovered products (avoided primary production) are a separate
+  block, returned only when ``credits=True`` and never added to ``total``;
+- water: process water H2O(L) taken as reagent, and H2O(L) leaving in waste sinks, kg/kg;
+- air emissions: every gas in the stack (``sink_total("stack")``), g per kg of cells, with
+  N2, O2, Ar and H2O left out and CO2 listed apart. Amounts below 1e-9 g/kg are not listed.
+
+Choices. All stack CO2 is counted as fossil, also the part that comes from bio-ethanol
+(conservative; the ethanol embodied factor excludes biogenic uptake, the 0/0 convention).
+Carbon gases without an AR6 GWP (CO, ethane, vapours) count as the CO2 they oxidise to;
+the factors and their sources are in ``chemistry/emission_factors.yaml``. Atmospheric air fed
+to flares and water vapour taken from room air carry no embodied emissions (as in
+recycle.economics). Input: a throughput-basis plan (mol/s, W); row 0 is the expected case.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .capital import load_equipment, operating_seconds
+from .economics import AIR_STEPS, FREE
+from .errors import InputError, closest
+from .simulate import RouteResult
+from .units import Q_
+from .yamlio import load_yaml_file
+
+EXP = 0
+AIR = ("N2", "O2", "Ar", "H2O")      # carrier gases: not air pollutants
+FLOOR = 1e-9                          # g/kg: smaller stack amounts are round-off, not reported
+KG_CO2E = "kg CO2e/kg"
+
+
+def load_factors(directory, path=None) -> tuple[dict, str]:
+    """The emission-factor file (default ``chemistry/emission_factors.yaml``) and its label."""
+    if path is None:
+        return load_yaml_file(Path(directory) / "emission_factors.yaml", "chemistry/emission_factors.yaml"), \
+            "chemistry/emission_factors.yaml"
+    return load_yaml_file(path), str(path)
+
+
+def _magnitude(entry: dict, unit: str, where: str) -> float:
+    try:
+        return float(Q_(str(entry["value"])).to(unit).magnitude)
+    except Exception:  # noqa: BLE001 - pint raises several kinds
+        raise InputError(where, f"cannot read {entry.get('value')!r} as {unit}") from None
+
+
+def _species_factors(section: dict, db, label: str, name: str) -> dict[int, float]:
+    """Species index -> kg CO2e per kg, checking the keys against the chemistry database."""
+    out = {}
+    for key, entry in (section or {}).items():
+        where = f"{label}: {name}.{key}"
+        if key not in db.index:
+            raise InputError(where, f"unknown species; {closest(key, db.names)}")
+        out[db.index[key]] = _magnitude(entry, "kg/kg", where)
+    return out
+
+
+def environment(result: RouteResult, region: str = "US", credits: bool = False, path=None) -> dict:
+    """Footprint of ``result`` per kg of cells fed, JSON-ready ({"value", "unit"} everywhere).
+
+    ``region`` selects the grid factor (US, EU, China, World; case-insensitive); ``path`` is
+    another emission-factor file of the same structure. Returns energy, ghg (direct, indirect
+    electricity, indirect fuel, embodied reagents, each by step, and total), credits (or None),
+    water, air_emissions, annual totals and the factors used with their sources.
+    """
+    if not result.rate_basis:
+        raise InputError("environment", "needs a throughput-basis plan (e.g. basis='10 t/day')")
+    db = result.db
+    data, label = load_factors(db.directory, path)
+    grids = data.get("electricity") or {}
+    key = next((k for k in grids if k.lower() == str(region).lower()), None)
+    if key is None:
+        raise InputError(f"{label}: electricity", f"unknown region {region!r}; {closest(region, grids)}")
+    grid = _magnitude(grids[key], "kg/kWh", f"{label}: electricity.{key}")
+    gas = _magnitude(data["fuel"]["natural_gas"], "kg/GJ", f"{label}: fuel.natural_gas")
+    gwp = {db.index[k]: float(e["value"]) for k, e in (data.get("gwp100") or {}).items() if k in db.index}
+    embodied = _species_factors(data.get("reagents"), db, label, "reagents")
+    avoided = _species_factors(data.get("credits"), db, label, "credits")
+    equipment = load_equipment(db.directory)
+    eff = float(equipment["general"]["heater_efficiency"]["value"])
+    M = db.molar_mass
+    cells = float(result.feed[EXP] @ M)                                   # kg/s of cells
+    notes: set[str] = set()
+
+    elec, fuel, direct, ind_e, ind_f, reag, water_in = ({} for _ in range(7))
+    reag_items: list[dict] = []
+    no_gwp: set[str] = set()
+    for sid, step in result.steps.items():
+        u = step.outcome.utilities
+        if "electricity" in u:
+            elec[sid] = float(u["electricity"][EXP]) / cells / 1e6                      # MJ/kg
+            ind_e[sid] = elec[sid] / 3.6 * grid
+        heat = float(u["heat"][EXP]) if "heat" in u else max(float(step.enthalpy_duty[EXP]), 0.0)
+        if heat > 0:
+            fuel[sid] = heat / eff / cells / 1e6                                        # MJ/kg fuel LHV
+            ind_f[sid] = fuel[sid] / 1000.0 * gas
+        kg = step.gas_emitted[EXP] * M / cells                                           # kg/kg cells
+        for i in np.flatnonzero(kg > 0):
+            if i in gwp:
+                direct[sid] = direct.get(sid, 0.0) + kg[i] * gwp[i]
+            elif db.names[i] not in AIR:
+                no_gwp.add(db.names[i])
+        kg = step.reagents[EXP] * M / cells
+        for i in np.flatnonzero(kg > 0):
+            name = db.names[i]
+            if (step.type in AIR_STEPS and name in ("N2", "O2", "Ar")) or name in FREE:
+                continue
+            if name == "H2O(L)":
+                water_in[sid] = water_in.get(sid, 0.0) + kg[i]
+            if i not in embodied:
+                notes.add(f"no embodied factor for {name} in {sid}: not counted")
+                continue
+            value = kg[i] * embodied[i]
+            reag[sid] = reag.get(sid, 0.0) + value
+            reag_items.append({"step": sid, "reagent": name, "amount": _q(kg[i], "kg/kg"),
+                               "factor": _q(embodied[i], KG_CO2E), "value": _q(value, KG_CO2E)})
+    for name in sorted(no_gwp):
+        notes.add(f"no GWP-100 for stack gas {name}: counted as 0")
+
+    parts = {"direct": direct, "electricity": ind_e, "fuel": ind_f, "reagents": reag}
+    total = sum(sum(p.values()) for p in parts.values())
+    ghg = {name: {"total": _q(sum(p.values()), KG_CO2E), "by_step": _by_step(p, KG_CO2E)}
+           for name, p in parts.items()}
+    ghg["reagents"]["items"] = reag_items
+    ghg["total"] = _q(total, KG_CO2E)
+    ghg["by_step"] = _by_step({s: sum(p.get(s, 0.0) for p in parts.values())
+                               for s in result.steps if any(s in p for p in parts.values())}, KG_CO2E)
+
+    credit_block = _credits(result, avoided, cells, total) if credits else None
+    stack = result.sink_total("stack")[EXP] * M / cells * 1000.0                        # g/kg
+    pollutants = {db.names[i]: _q(stack[i], "g/kg") for i in np.flatnonzero(stack > FLOOR)
+                  if db.names[i] not in AIR and db.names[i] != "CO2"}
+    water_idx = db.index["H2O(L)"]
+    waste_water = {name: float(a[EXP, water_idx] * M[water_idx] / cells)
+                   for name, a in result.sinks("waste").items() if a[EXP, water_idx] > 0}
+    seconds = operating_seconds(equipment)
+    return {
+        "basis": "per kg of cells fed",
+        "region": key,
+        "energy": {
+            "electricity": {"total": _q(sum(elec.values()), "MJ/kg"), "by_step": _by_step(elec, "MJ/kg")},
+            "fuel": {"total": _q(sum(fuel.values()), "MJ/kg"), "by_step": _by_step(fuel, "MJ/kg")},
+            "total": _q(sum(elec.values()) + sum(fuel.values()), "MJ/kg"),
+        },
+        "ghg": ghg,
+        "credits": credit_block,
+        "water": {
+            "process_water_in": {"total": _q(sum(water_in.values()), "kg/kg"),
+                                 "by_step": _by_step(water_in, "kg/kg")},
+            "wastewater_out": {"total": _q(sum(waste_water.values()), "kg/kg"),
+                               "by_sink": _by_step(waste_water, "kg/kg")},
+            "vapour_to_stack": _q(stack[db.index["H2O"]] / 1000.0, "kg/kg"),
+        },
+        "air_emissions": {"CO2": _q(stack[db.index["CO2"]], "g/kg"), "pollutants": pollutants},
+        "annual": {"throughput": _q(cells * seconds / 1000.0, "t/year"),
+                   "ghg_total": _q(total * cells * seconds / 1000.0, "t CO2e/year"),
+                   "electricity": _q(sum(elec.values()) * cells * seconds / 3600.0, "MWh/year")},
+        "factors": {
+            "file": label,
+            "electricity": {**_meta(grids[key]), "value": _q(grid, "kg CO2e/kWh")},
+            "natural_gas": {**_meta(data["fuel"]["natural_gas"]), "value": _q(gas, "kg CO2e/GJ")},
+            "heater_efficiency": eff,
+            "gwp": "IPCC AR6 WG1 GWP-100; carbon gases without a GWP counted as CO2 after oxidation",
+        },
+        "notes": sorted(notes),
+    }
+
+
+def _credits(result: RouteResult, avoided: dict[int, float], cells: float, total: float) -> dict:
+    """Avoided primary production of the recovered products, kg CO2e per kg of cells (>= 0)."""
+    db = result.db
+    items = []
+    for sink, amounts in result.sinks("product").items():
+        kg = amounts[EXP] * db.molar_mass / cells
+        for i in np.flatnonzero(kg > 0):
+            if i in avoided:
+                items.append({"product": sink, "species": db.names[i], "amount": _q(kg[i], "kg/kg"),
+                              "factor": _q(avoided[i], KG_CO2E), "value": _q(kg[i] * avoided[i], KG_CO2E)})
+    credit = sum(it["value"]["value"] for it in items)
+    return {"total": _q(credit, KG_CO2E), "items": items,
+            "net_with_credits": _q(total - credit, KG_CO2E),
+            "note": "avoided primary production; not included in ghg.total"}
+
+
+def _by_step(values: dict[str, float], unit: str) -> dict:
+    return {k: _q(v, unit) for k, v in values.items()}
+
+
+def _meta(entry: dict) -> dict:
+    return {k: str(entry[k]) for k in ("date", "source", "quality") if k in entry}
+
+
+def _q(v, unit):
+    return {"value": float(v), "unit": unit}
+
+
+__all__ = ["environment", "load_factors"]
