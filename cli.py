@@ -7,6 +7,7 @@ Heavy libraries (Cantera, pandas) are imported inside the commands so ``--help``
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -91,6 +92,65 @@ def _print_table(df) -> None:
         typer.echo(df.to_string(index=False))
 
 
+@contextlib.contextmanager
+def _progress(label: str, total: int):
+    """A progress bar on stderr (drawn only on a terminal); yields ``advance(text)``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda text="": bar.update(task, advance=1, description=f"{label} {text}".strip())
+
+
+def _plan_report(planner, result, doc: dict) -> dict[str, str]:
+    """report.html, report.md and summary.json of a plan; with the audit, safety score and
+    economics (default prices) when the plan is on a throughput basis."""
+    from recycle.html_report import plan_report
+
+    audit_ = safety_ = economics_ = None
+    extra = {}
+    if result.rate_basis:
+        from recycle.audit import audit as run_audit
+        from recycle.economics import economics
+        from recycle.prices import load_prices
+        from recycle.safety import safety
+
+        audit_ = run_audit(result)
+        safety_ = safety(result, audit_)
+        economics_ = economics(result, load_prices(planner.db.directory))
+        extra = {"audit": audit_.as_dict(), "safety": safety_, "economics": economics_}
+    files = plan_report(result, audit_, safety_, economics_)
+    files["summary.json"] = json.dumps({**doc, **extra}, indent=2) + "\n"
+    return files
+
+
+def _compare_routes(planner, inv, routes, throughput, overrides, book, *args, keep_plans=False):
+    """``compare_routes`` one route at a time under a progress bar; with each route's plan
+    (for the report's diagrams) when ``keep_plans``. Returns (document, {route: plan})."""
+    from recycle.compare import compare_routes
+    from recycle.errors import InputError
+    from recycle.flowsheet import available_routes, load_route
+
+    names = routes or list(available_routes())
+    unknown = set(overrides) - {s for n in names for s in load_route(n).steps}
+    if unknown:
+        raise InputError(f"--set {sorted(unknown)[0]}", "no compared route has this step")
+    doc, entries, plans = {}, [], {}
+    with _progress("Comparing routes", len(names)) as advance:
+        for name in names:
+            steps_ = load_route(name).steps
+            applicable = {s: p for s, p in overrides.items() if s in steps_}
+            doc = compare_routes(planner, inv, [name], throughput, applicable, book, *args)
+            entries += doc["routes"]
+            if keep_plans:
+                plans[name] = planner.plan(inv, name, throughput, applicable)
+            advance(name)
+    return {**doc, "routes": entries}, plans
+
+
 @app.command()
 @guarded
 def plan(
@@ -99,7 +159,7 @@ def plan(
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable, e.g. quench.solvent=DEC.")] = None,
     basis: Annotated[Optional[str], typer.Option("--basis", "--throughput", help="Batch mass ('500 kg') or throughput ('10 t/day', '2 kg/h'); default: the inventory as one batch.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write plan.json, steps.csv and streams.csv into this folder.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write plan.json, steps.csv, streams.csv, summary.json, report.html and report.md into this folder.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
 ):
     """Balance a recycling route for a spent-cell inventory, step by step.
@@ -115,10 +175,10 @@ def plan(
     if out is not None:
         from recycle.output import write_folder
 
-        write_folder(out, {"plan.json": json.dumps(doc, indent=2) + "\n",
-                           "steps.csv": steps.to_csv(index=False),
-                           "streams.csv": report.streams_table(result).to_csv(index=False)}, force)
-        _err(f"wrote {out}/plan.json, steps.csv, streams.csv")
+        files = {"plan.json": json.dumps(doc, indent=2) + "\n", "steps.csv": steps.to_csv(index=False),
+                 "streams.csv": report.streams_table(result).to_csv(index=False), **_plan_report(planner, result, doc)}
+        write_folder(out, files, force)
+        _err(f"wrote {out}/{', '.join(files)}")
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.csv:
@@ -229,10 +289,11 @@ def compare(
     throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day'.")] = "10 t/day",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
     prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
+    region: Annotated[str, typer.Option("--region", help="Grid region for indirect emissions (US, EU, China, World).")] = "US",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none).", min=0)] = 0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json and compare.csv into this folder.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json, compare.csv, compare.png, summary.json, report.html and report.md into this folder.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
 ):
     """Compare recycling routes side by side: safety score and economics, with their breakdowns.
@@ -242,7 +303,7 @@ def compare(
     Example: recycle compare cells.csv --routes direct-regeneration --routes hydrometallurgy --set price.Li2CO3="12 USD/kg"
     """
     from recycle import Planner
-    from recycle.compare import compare_routes, compare_table
+    from recycle.compare import compare_table
     from recycle.errors import InputError
     from recycle.inventory import parse_basis
     from recycle.prices import load_prices
@@ -253,7 +314,7 @@ def compare(
         raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
     overrides = _parse_sets(set_ or [])
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
-    doc = compare_routes(planner, inv, routes_ or None, throughput, overrides, book)
+    doc, plans = _compare_routes(planner, inv, routes_, throughput, overrides, book, region, keep_plans=out is not None)
     if samples:
         from recycle.uncertainty import monte_carlo, route_model
 
@@ -261,11 +322,16 @@ def compare(
         doc["monte_carlo"] = monte_carlo(models, book, samples, seed)
     table = compare_table(doc)
     if out is not None:
+        from recycle.charts import compare_chart
+        from recycle.html_report import compare_report
         from recycle.output import write_folder
 
-        write_folder(out, {"compare.json": json.dumps(doc, indent=2) + "\n",
-                           "compare.csv": table.to_csv(index=False)}, force)
-        _err(f"wrote {out}/compare.json, compare.csv")
+        chart = compare_chart(doc)
+        files = {"compare.json": json.dumps(doc, indent=2) + "\n", "compare.csv": table.to_csv(index=False),
+                 "compare.png": chart, "summary.json": json.dumps(doc, indent=2) + "\n",
+                 **compare_report(doc, chart, plans)}
+        write_folder(out, files, force)
+        _err(f"wrote {out}/{', '.join(files)}")
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.csv:

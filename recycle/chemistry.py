@@ -33,7 +33,7 @@ class SpeciesInfo:
     family: str | None = None   # electrolyte family: sulfide, oxide, halide, ...
 
 
-@dataclass
+@dataclass(repr=False)
 class ChemistryDB:
     """Species index with element matrix and Cantera species objects.
 
@@ -114,6 +114,9 @@ class ChemistryDB:
                              f"unknown species {sorted(unknown_roles)}")
         aliases = _build_aliases(names, index.get("aliases", {}))
         return cls(directory, infos, objects, np.array(densities), aliases)
+
+    def __repr__(self) -> str:
+        return f"ChemistryDB({self.directory}, {self.n_species} species)"
 
     # ------------------------------------------------------------------ index
     @cached_property

@@ -14,8 +14,9 @@ class InputError(ValueError):
     """Bad user input: ``where`` names the file and key/row, ``message`` says what is wrong."""
 
     def __init__(self, where: str, message: str):
-        self.where = where
-        self.message = message
+        self.where = " ".join(str(where).split())          # one line, whatever the parser said
+        self.message = " ".join(str(message).split())
+        where, message = self.where, self.message
         super().__init__(f"{where}: {message}" if where else message)
 
     def within(self, prefix: str) -> "InputError":

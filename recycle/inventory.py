@@ -100,16 +100,20 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
             raise InputError(f"{label}: line {line}", "not UTF-8 text") from None
         if text.count("\n") > LARGE_ROWS:
             return _read_large_csv(text, label, db, catalogue)
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or not any(f and f.strip() for f in reader.fieldnames):
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            fieldnames = reader.fieldnames
+        except csv.Error as exc:
+            raise InputError(f"{label}: line 1", f"cannot read as CSV: {exc}") from None
+        if not fieldnames or not any(f and f.strip() for f in fieldnames):
             raise InputError(label, "empty file; expected a header row with columns " + ", ".join(COLUMNS))
-        fields = [f.strip() if f else "" for f in reader.fieldnames]
+        fields = [f.strip() if f else "" for f in fieldnames]
         for f in fields:
             if f not in COLUMNS:
                 raise InputError(f"{label}: column {f!r}", f"unknown column; {closest(f, COLUMNS)}")
         raw_rows = []
         seen: dict[tuple, int] = {}
-        for i, row in enumerate(reader):
+        for i, row in _rows(reader, label):
             if None in row:
                 raise InputError(f"{label}: row {i + 2}", "more values than header columns")
             cleaned = {k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""}
@@ -126,6 +130,20 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
         raise InputError(label, "expected a .csv, .yaml or .yml inventory")
     rows = [_row(f"{label}: {where}", r, db, catalogue) for where, r in raw_rows]
     return Inventory(label, rows, basis)
+
+
+def _rows(reader: csv.DictReader, label: str):
+    """(index, row) of a CSV reader, with csv module errors as InputError naming the line."""
+    i = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"{label}: line {reader.line_num}", f"cannot read as CSV: {exc}") from None
+        yield i, row
+        i += 1
 
 
 def _row(where: str, r, db: ChemistryDB, catalogue: dict[str, CellDesign]) -> InventoryRow:

@@ -32,7 +32,7 @@ def example_inventory_path() -> Path:
     return Path(str(resources.files("recycle.examples").joinpath("inventory.csv")))
 
 
-@dataclass
+@dataclass(repr=False)
 class Planner:
     """Chemistry data, reactions, cell catalogue and models, loaded once and passed around."""
 
@@ -41,6 +41,9 @@ class Planner:
     catalogue: dict[str, CellDesign]
     moisture: MoistureModel
     regeneration: dict
+
+    def __repr__(self) -> str:
+        return f"Planner({self.db!r}, {len(self.reactions)} reactions, {len(self.catalogue)} cells)"
 
     @classmethod
     def load(cls, chemistry_dir: Path | str | None = None) -> "Planner":

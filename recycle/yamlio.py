@@ -47,6 +47,9 @@ def load_yaml_text(text: str, where: str):
         mark = exc.problem_mark or exc.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
         raise InputError(f"{where}: {line}", f"{exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise InputError(f"{where}: line {line}", f"character #x{exc.character:04x} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
         raise InputError(where, f"not valid YAML: {exc}") from None
 

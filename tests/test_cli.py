@@ -75,7 +75,7 @@ def test_bad_input_exits_2_with_one_clear_line(args, match):
 def test_out_folder_written_and_not_overwritten(tmp_path):
     out = tmp_path / "plan"
     assert invoke("plan", "--out", str(out)).exit_code == 0
-    assert {p.name for p in out.iterdir()} == {"plan.json", "steps.csv", "streams.csv"}
+    assert {"plan.json", "steps.csv", "streams.csv", "report.html", "report.md", "summary.json"} <= {p.name for p in out.iterdir()}
     before = (out / "plan.json").read_text()
     res = invoke("plan", "--out", str(out), "--set", "quench.solvent=DEC")
     assert res.exit_code == 2 and "--force" in res.stderr

@@ -1,0 +1,58 @@
+"""Charts as PNG bytes (matplotlib, Agg canvas; imported only when a chart is drawn).
+
+The figure is built on a :class:`matplotlib.figure.Figure` with its own Agg canvas, not through
+``pyplot``, so no global figure state or backend switch is involved.
+"""
+from __future__ import annotations
+
+import io
+
+
+def pareto_front(points: dict[str, tuple[float, float]]) -> list[str]:
+    """Names of the non-dominated routes, by increasing safety score.
+
+    ``points`` maps a route to (safety score, net value). A lower safety score is better (the
+    inherent-safety index counts hazard points) and a higher net value is better; a route is
+    dominated when another is at least as good on both and better on one.
+    """
+    front = []
+    for name, (s, v) in points.items():
+        dominated = any((s2 <= s and v2 >= v) and (s2 < s or v2 > v) for n2, (s2, v2) in points.items() if n2 != name)
+        if not dominated:
+            front.append(name)
+    return sorted(front, key=lambda n: (points[n][0], -points[n][1]))
+
+
+def compare_chart(doc: dict) -> bytes:
+    """PNG of the routes of a ``recycle compare`` document: safety score (points) against net
+    value (USD per kg of cells), with the Pareto front marked."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    points = {r["route"]: (float(r["safety"]["score"]), float(r["economics"]["net_value"]["value"]))
+              for r in doc["routes"]}
+    front = pareto_front(points)
+    fig = Figure(figsize=(7.0, 4.6), dpi=110)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for name, (s, v) in points.items():
+        on = name in front
+        ax.scatter([s], [v], s=70, zorder=3, color="#2e8b57" if on else "#8a8a8a",
+                   edgecolor="#1d5c39" if on else "#555", marker="o" if on else "s")
+        ax.annotate(name, (s, v), xytext=(6, 6), textcoords="offset points", fontsize=9)
+    if len(front) > 1:
+        ax.plot([points[n][0] for n in front], [points[n][1] for n in front], color="#2e8b57",
+                linestyle="--", linewidth=1.2, zorder=2, label="Pareto front")
+    ax.scatter([], [], color="#2e8b57", marker="o", label="on the Pareto front")
+    ax.scatter([], [], color="#8a8a8a", marker="s", label="dominated")
+    ax.set_xlabel("safety score [points] (lower is safer)")
+    ax.set_ylabel("net value [USD/kg cells] (higher is better)")
+    ax.set_title(f"Routes at {doc.get('throughput', '')}: safety and net value", fontsize=11)
+    ax.grid(True, color="#e4e4e4", zorder=0)
+    xs = [p[0] for p in points.values()]
+    ax.set_xlim(min(xs) - 3, max(xs) + 8)
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -1,0 +1,155 @@
+"""Robustness: the corpus of bad files, property-based tests, determinism."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from cli import app
+from recycle.errors import InputError
+from recycle.flowsheet import available_routes, load_route
+from recycle.inventory import Inventory, InventoryRow
+from recycle.reactions import load_reactions
+from recycle.yamlio import load_yaml_file
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+EXPECTED = load_yaml_file(CORPUS / "expected.yaml")
+runner = CliRunner()
+
+
+def test_corpus_covers_every_file():
+    files = {p.name for p in CORPUS.iterdir() if p.name != "expected.yaml"}
+    assert files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_gives_one_clear_message(name, tmp_path, db):
+    case = EXPECTED[name]
+    path = CORPUS / name
+    out = tmp_path / "out"
+    if case["kind"] == "reactions":
+        with pytest.raises(InputError) as info:
+            load_reactions(db, path)
+        assert case["match"] in str(info.value)
+        return
+    args = {"inventory": ["plan", str(path), "--out", str(out)],
+            "route": ["plan", "--route", str(path), "--out", str(out)],
+            "prices": ["compare", "--routes", "pyrometallurgy", "--prices", str(path), "--out", str(out)]}[case["kind"]]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    message = res.stderr.strip()
+    assert case["match"] in message
+    assert name in message and message.startswith("error: ") and len(message.splitlines()) == 1
+    assert "Traceback" not in res.output
+    assert not out.exists()
+
+
+def test_a_200_mb_file_is_refused_before_reading(tmp_path):
+    big = tmp_path / "huge.csv"
+    with open(big, "wb") as f:
+        f.truncate(201 * 1024 * 1024)        # sparse: costs no memory or disk
+    res = runner.invoke(app, ["inventory", "check", str(big)])
+    assert res.exit_code == 2 and "larger than the 210 MB limit" in res.stderr
+
+
+def test_debug_shows_the_traceback():
+    res = runner.invoke(app, ["--debug", "plan", str(CORPUS / "soc_out_of_range.csv")])
+    assert res.exit_code != 0 and isinstance(res.exception, InputError)
+
+
+def test_failed_run_leaves_an_existing_output_untouched(tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["plan", "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    res = runner.invoke(app, ["plan", str(CORPUS / "no_unit.csv"), "--out", str(out), "--force"])
+    assert res.exit_code == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_same_inputs_give_byte_identical_json():
+    for args in (["plan", "-f", "json"], ["plan", "-f", "json", "--basis", "10 t/day", "-r", "pyrometallurgy"],
+                 ["audit", "-f", "json"], ["compare", "-f", "json", "--routes", "hybrid"]):
+        first, second = runner.invoke(app, args), runner.invoke(app, args)
+        assert first.exit_code == 0, first.output
+        assert first.stdout == second.stdout, args
+
+
+# --- property-based tests ------------------------------------------------------------------
+CHEMISTRIES = ["LPSCL-NCM811-LI", "LPS-NCM811-LI", "LGPS-LCO-LI", "LLZO-NCM811-LI", "LATP-LFP-LI",
+               "LIC-NCM811-LIIN", "LBH-TIS2-LI", "PEO-LFP-LI"]
+rows = st.lists(st.tuples(st.sampled_from(CHEMISTRIES), st.floats(0.0, 1.0), st.floats(0.1, 1e4)), min_size=1,
+                max_size=4)
+params = st.fixed_dictionaries({
+    "quench": st.fixed_dictionaries({"solvent": st.sampled_from(["ethanol", "isopropanol", "DEC", "water", "none"]),
+                                     "excess": st.floats(1.0, 6.0).map(str)}),
+    "scrub": st.fixed_dictionaries({"reagent": st.sampled_from(["NaOH", "CaOH2"]),
+                                    "removal": st.floats(0.5, 1.0).map(str)}),
+})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=rows, params=params, route=st.sampled_from(sorted(available_routes())))
+def test_random_inventories_and_parameters_stay_balanced(planner, rows, params, route):
+    from recycle.audit import audit
+    from recycle.safety import safety
+
+    inv = Inventory("hypothesis", [InventoryRow(f"r{i}", c, m, s, planner.catalogue[c].bill_of_materials(s, planner.db))
+                                   for i, (c, s, m) in enumerate(rows)])
+    steps = load_route(route).steps
+    overrides = {k: v for k, v in params.items() if k in steps}
+    result = planner.plan(inv, route, basis="5 t/day", overrides=overrides)
+    assert result.max_relative_element_residual() < 1e-9
+    for step in result.steps.values():
+        assert np.all(np.isfinite(step.heat_released)) and np.all(np.isfinite(step.enthalpy_duty))
+    score = safety(result, audit(result))
+    assert np.isfinite(score["score"]) and np.isfinite(score["score_worst_case"])
+
+
+VALID_CSV = (Path(__file__).parent.parent / "recycle" / "examples" / "inventory.csv").read_text()
+VALID_ROUTE = (Path(__file__).parent.parent / "flowsheets" / "direct-regeneration.yaml").read_text()
+
+
+def corruptions(text: str):
+    """Strategy: ``text`` with a random slice deleted, replaced, duplicated or junk inserted."""
+    junk = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8)
+
+    @st.composite
+    def build(draw):
+        i = draw(st.integers(0, len(text) - 1))
+        j = draw(st.integers(i, min(len(text), i + 12)))
+        how = draw(st.sampled_from(["delete", "insert", "replace", "duplicate"]))
+        extra = draw(junk)
+        return {"delete": text[:i] + text[j:], "insert": text[:i] + extra + text[i:],
+                "replace": text[:i] + extra + text[j:], "duplicate": text[:j] + text[i:j] + text[j:]}[how]
+    return build()
+
+
+def assert_clean(run):
+    try:
+        result = run()
+    except InputError as exc:
+        assert str(exc).strip() and "\n" not in str(exc).strip()
+    else:
+        assert result.max_relative_element_residual() < 1e-9
+
+
+@settings(max_examples=int(os.environ.get("RECYCLE_FUZZ_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=corruptions(VALID_CSV))
+def test_corrupted_inventories_give_clean_errors(planner, tmp_path, text):
+    """Every corruption either still reads as a valid inventory or raises InputError, nothing else."""
+    path = tmp_path / "inv.csv"
+    path.write_text(text, encoding="utf-8")
+    assert_clean(lambda: planner.plan(path, "direct-regeneration"))
+
+
+@settings(max_examples=int(os.environ.get("RECYCLE_FUZZ_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=corruptions(VALID_ROUTE))
+def test_corrupted_routes_give_clean_errors(planner, tmp_path, text):
+    path = tmp_path / "route.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert_clean(lambda: planner.plan(None, str(path)))
