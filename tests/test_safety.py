@@ -77,3 +77,14 @@ def test_compare_json_has_safety_per_route():
     assert [r["route"] for r in doc["routes"]] == ["hydrometallurgy", "pyrometallurgy"]
     for r in doc["routes"]:
         assert isinstance(r["safety"]["score"], int) and r["safety"]["breakdown"] and r["safety"]["contributors"]
+
+
+def test_methods_page_lists_every_factor_and_band(db):
+    """docs/methods.md states the bands that chemistry/safety.yaml holds (no silent drift)."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "methods.md").read_text()
+    for key, factor in load_yaml_file(db.directory / "safety.yaml")["factors"].items():
+        assert factor["title"] in text, key
+        for edge, points in factor.get("bands", []):
+            assert f"<= {edge} -> {points}" in text, (key, edge)
