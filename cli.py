@@ -118,11 +118,14 @@ def _plan_report(planner, result, doc: dict) -> dict[str, str]:
         from recycle.prices import load_prices
         from recycle.safety import safety
 
+        from recycle.environment import environment
+
         audit_ = run_audit(result)
         safety_ = safety(result, audit_)
         economics_ = economics(result, load_prices(planner.db.directory))
-        extra = {"audit": audit_.as_dict(), "safety": safety_, "economics": economics_}
-    files = plan_report(result, audit_, safety_, economics_)
+        environment_ = environment(result)
+        extra = {"audit": audit_.as_dict(), "safety": safety_, "economics": economics_, "environment": environment_}
+    files = plan_report(result, audit_, safety_, economics_, extra.get("environment"))
     files["summary.json"] = json.dumps({**doc, **extra}, indent=2) + "\n"
     return files
 

@@ -232,6 +232,32 @@ def economics_blocks(e: dict) -> list:
             ("ul", e["notes"])]
 
 
+def environment_blocks(env: dict) -> list:
+    """Energy, greenhouse gases (by part and by step), water and stack emissions per kg of cells."""
+    g, en = env["ghg"], env["energy"]
+    key = [("energy, electricity", en["electricity"]["total"]), ("energy, fuel", en["fuel"]["total"]),
+           ("energy, total", en["total"]), ("GHG, direct (stack)", g["direct"]["total"]),
+           ("GHG, electricity", g["electricity"]["total"]), ("GHG, fuel", g["fuel"]["total"]),
+           ("GHG, reagents (embodied)", g["reagents"]["total"]), ("GHG, total", g["total"]),
+           ("process water in", env["water"]["process_water_in"]["total"])]
+    steps = sorted(set(g["by_step"]) | set(en["electricity"]["by_step"]) | set(en["fuel"]["by_step"]))
+    by_step = pd.DataFrame([{"step": s, "GHG [kg CO2e/kg]": g["by_step"].get(s, {"value": 0.0})["value"],
+                             "electricity [MJ/kg]": en["electricity"]["by_step"].get(s, {"value": 0.0})["value"],
+                             "fuel [MJ/kg]": en["fuel"]["by_step"].get(s, {"value": 0.0})["value"]} for s in steps])
+    air = env["air_emissions"]
+    stack = [{"gas": "CO2", "g per kg of cells": air["CO2"]["value"]}] + [
+        {"gas": k, "g per kg of cells": v["value"]} for k, v in air["pollutants"].items()]
+    blocks = [("p", f"Per kg of cells fed; grid region {env['region']}. Credits for recovered materials are "
+                    "reported apart and never added to the total."),
+              ("table", pd.DataFrame([{"quantity": k, "value": v["value"], "unit": v["unit"]} for k, v in key])),
+              ("h", "By step"), ("table", by_step), ("h", "Leaving the stack after treatment"),
+              ("table", pd.DataFrame(stack))]
+    if env.get("credits"):
+        blocks += [("p", f"Credits (avoided primary production, separate): {env['credits']['total']['value']:.4g} "
+                         f"{env['credits']['total']['unit']}")]
+    return blocks
+
+
 def audit_blocks(audit) -> list:
     """Findings, gases by step and the scrubber, flare, ventilation and dry-room sizing."""
     from .audit_report import findings_table, gases_table, sections
@@ -271,8 +297,8 @@ def _figures(result: RouteResult, prefix: str, elements=ELEMENTS) -> list:
 
 
 def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
-                  economics: dict | None = None) -> list:
-    """The sections of a plan report; audit, safety and economics are added when given."""
+                  economics: dict | None = None, environment: dict | None = None) -> list:
+    """The sections of a plan report; audit, safety, economics and footprint are added when given."""
     units = Units(result.rate_basis)
     doc = report.plan_json(result)
     inv = result.inventory
@@ -307,6 +333,8 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
         sections.append(("safety", "Safety", safety_blocks(safety)))
     if economics:
         sections.append(("economics", "Economics", economics_blocks(economics)))
+    if environment:
+        sections.append(("environment", "Environmental footprint", environment_blocks(environment)))
     if audit is not None:
         sections.append(("audit", "Gas-handling audit", audit_blocks(audit)))
     elif not result.rate_basis:
@@ -326,10 +354,10 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
 
 
 def plan_report(result: RouteResult, audit=None, safety: dict | None = None,
-                economics: dict | None = None) -> dict[str, str]:
+                economics: dict | None = None, environment: dict | None = None) -> dict[str, str]:
     """``{"report.html": ..., "report.md": ...}`` for a plan."""
     title = f"Recycling plan: route {result.route.id}, {result.basis.text}"
-    sections = plan_sections(result, audit, safety, economics)
+    sections = plan_sections(result, audit, safety, economics, environment)
     return {"report.html": to_html(title, sections), "report.md": to_markdown(title, sections)}
 
 
@@ -350,7 +378,14 @@ def compare_sections(doc: dict, chart_png: bytes | None, results: dict[str, Rout
                            for r in doc["routes"]]).fillna(0.0)
     by_factor = pd.DataFrame([{"route": r["route"], **{k: v["points"] for k, v in r["safety"]["by_factor"].items()}}
                               for r in doc["routes"]]).fillna(0)
+    env = pd.DataFrame([{"route": r["route"], "GHG [kg CO2e/kg]": r["environment"]["ghg"]["total"]["value"],
+                         "energy [MJ/kg]": r["environment"]["energy"]["total"]["value"],
+                         "process water [kg/kg]": r["environment"]["water"]["process_water_in"]["total"]["value"]}
+                        for r in doc["routes"] if "environment" in r])
     sections = [("summary", "Comparison", summary),
+                ("environment", "Environmental footprint", [("table", env)] + [
+                    ("details", f"{r['route']}: {r['environment']['ghg']['total']['value']:.3g} kg CO2e/kg",
+                     environment_blocks(r["environment"])) for r in doc["routes"] if "environment" in r]),
                 ("safety", "Safety by factor [points]", [("table", by_factor)] + [
                     ("details", f"{r['route']}: score {r['safety']['score']}", safety_blocks(r["safety"]))
                     for r in doc["routes"]]),

@@ -71,8 +71,8 @@ def test_html_is_self_contained(plan_dir):
     assert "<script" not in html.lower()
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.I)
     assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", html, re.I)
-    for section in ("Stream table", "Balances", "Heat", "Safety", "Economics", "Gas-handling audit",
-                    "Assumptions and data sources"):
+    for section in ("Stream table", "Balances", "Heat", "Safety", "Economics", "Environmental footprint",
+                    "Gas-handling audit", "Assumptions and data sources"):
         assert f">{section}</h2>" in html
     for svg_id in SVG_IDS:
         assert f'<svg id="{svg_id}"' in html
