@@ -292,6 +292,8 @@ def compare(
     throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day'.")] = "10 t/day",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
     prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
+    chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Compare for one catalogue cell instead of an inventory (see `recycle chemistries`).")] = None,
+    soc: Annotated[float, typer.Option("--soc", help="State of charge of the --chemistry cell (0-1).")] = 0.1,
     region: Annotated[str, typer.Option("--region", help="Grid region for indirect emissions (US, EU, China, World).")] = "US",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none).", min=0)] = 0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,
@@ -303,7 +305,7 @@ def compare(
 
     Prices: --prices FILE overrides any subset; --set price.Li2CO3="12 USD/kg" overrides one.
 
-    Example: recycle compare cells.csv --routes direct-regeneration --routes hydrometallurgy --set price.Li2CO3="12 USD/kg"
+    Example: recycle compare --chemistry LPSCL-NCM811-LI --routes direct-regeneration --routes hydrometallurgy --set price.Li2CO3="12 USD/kg"
     """
     from recycle import Planner
     from recycle.compare import compare_table
@@ -312,7 +314,9 @@ def compare(
     from recycle.prices import load_prices
 
     planner = Planner.load()
-    inv = planner.read_inventory(inventory)
+    if chemistry is not None and inventory is not None:
+        raise InputError("--chemistry", "give an inventory file or --chemistry, not both")
+    inv = planner.cell_inventory(chemistry, soc) if chemistry else planner.read_inventory(inventory)
     if not parse_basis(throughput, inv, "--throughput").rate:
         raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
     overrides = _parse_sets(set_ or [])

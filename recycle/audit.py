@@ -235,7 +235,14 @@ def _scrubbers(result, cfg) -> list[dict]:
         absorbed = {db.names[i]: _q((step.inlet[EXP, i] - step.outlets["clean_gas"][EXP, i]) * db.molar_mass[i] * 3600,
                                     "kg/h")
                     for i in np.flatnonzero(db.is_gas & (step.inlet[EXP] > step.outlets["clean_gas"][EXP] * (1 + 1e-9)))}
+        clean = step.outlets["clean_gas"][EXP]
+        clean_total = clean[db.is_gas].sum()
+        acid = ("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "NH3")
+        emission = {g: {"rate": _q(clean[db.index[g]] * db.molar_mass[db.index[g]] * 3600, "kg/h"),
+                        "concentration": _q(clean[db.index[g]] / max(clean_total, 1e-300) * 1e6, "ppm")}
+                    for g in acid if step.inlet[EXP, db.index[g]] > 0}
         out.append({"step": sid, "reagent": str(result.route.steps[sid]["reagent"]),
+                    "outlet": emission,
                     "gas_flow": _q(gas_in[EXP] * 3600, "m^3/h"), "reagents": reagents, "absorbed": absorbed,
                     "liquid_flow": _q(gas_in[EXP] * lg * 3600, "m^3/h"),
                     "cross_section": _q(area, "m^2"), "diameter": _q(math.sqrt(4 * area / math.pi), "m"),

@@ -32,6 +32,9 @@ def _kv(d: dict) -> str:
             continue
         if isinstance(v, dict) and "value" in v:
             parts.append(f"{k.replace('_', ' ')} {_fmt(v)}")
+        elif isinstance(v, dict) and all(isinstance(x, dict) and "value" not in x for x in v.values()) and v:
+            parts.append(f"{k}: " + ", ".join(f"{kk} " + " at ".join(_fmt(q) for q in vv.values())
+                                               for kk, vv in v.items()))
         elif isinstance(v, dict):
             parts.append(f"{k}: " + ", ".join(f"{kk} {_fmt(vv)}" for kk, vv in v.items()))
         else:

@@ -64,9 +64,11 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
             if p is None:
                 notes.append(f"no product price for {name} in '{edge.target}': not valued")
                 continue
+            sold = kg_y[i] * p.purity_factor        # recovery is in the balances; grade in the price file
+            grade = f" x purity factor {p.purity_factor:g}" if p.purity_factor != 1.0 else ""
             lines.append(Line(edge.source, "revenue", f"{p.name} ({edge.target.split(':', 1)[1]})",
-                              kg_y[i] * p.value, f"{kg_y[i] / 1000:.4g} t/y x {p.value:.4g} USD/kg",
-                              f"products.{p.name}", kg_y[i]))
+                              sold * p.value, f"{kg_y[i] / 1000:.4g} t/y{grade} x {p.value:.4g} USD/kg",
+                              f"products.{p.name}", sold))
     # reagents and utilities per step
     elec = prices.get("electricity").value
     gas_price = prices.get("natural_gas").value

@@ -17,7 +17,7 @@ from .cells import CellDesign, load_catalogue
 from .chemistry import ChemistryDB
 from .errors import InputError
 from .flowsheet import Route, load_route
-from .inventory import Basis, Inventory, feed_amounts, parse_basis, read_inventory
+from .inventory import Basis, Inventory, InventoryRow, feed_amounts, parse_basis, read_inventory
 from .moisture import MoistureModel, load_moisture_model
 from .reactions import Reaction, load_reactions
 from .simulate import RouteResult, simulate
@@ -68,6 +68,18 @@ class Planner:
             inv.source = "built-in example"
             return inv
         return read_inventory(path, self.db, self.catalogue)
+
+    def cell_inventory(self, cell_id: str, soc: float, where: str = "--chemistry") -> Inventory:
+        """An inventory of one catalogue cell at state of charge ``soc`` (1 t; scale with the basis)."""
+        from .errors import closest
+
+        if cell_id not in self.catalogue:
+            raise InputError(where, f"unknown chemistry {cell_id!r}; {closest(cell_id, self.catalogue)}")
+        if not 0.0 <= soc <= 1.0:
+            raise InputError("--soc", f"state of charge {soc} is outside 0-1")
+        cell = self.catalogue[cell_id]
+        row = InventoryRow(cell.name, cell_id, 1000.0, soc, cell.bill_of_materials(soc, self.db), cell.specific_energy)
+        return Inventory(f"{cell.name} at state of charge {soc:g}", [row])
 
     def plan(self, inventory: Inventory | str | Path | None = None, route: Route | str = "direct-regeneration",
              basis: str | None = None, overrides: dict[str, dict[str, str]] | None = None) -> RouteResult:

@@ -29,6 +29,7 @@ class Price:
     species: str | None
     source: str
     date: str
+    purity_factor: float = 1.0   # share of the price realised for the product's grade (products only)
 
 
 class PriceBook:
@@ -49,10 +50,13 @@ class PriceBook:
         where = f"{self.label}: {section}.{name}"
         unit = e.get("unit") or _unit_of(str(e["value"]))
         value = self.to_usd(e["value"], unit, where + ".value")
+        purity = float(e.get("purity_factor", 1.0))
+        if not 0.0 < purity <= 1.0:
+            raise InputError(where + ".purity_factor", f"{purity} is not a fraction in (0, 1]")
         return Price(name, section, value,
                      self.to_usd(e.get("low", e["value"]), unit, where + ".low"),
                      self.to_usd(e.get("high", e["value"]), unit, where + ".high"),
-                     unit, e.get("species"), str(e.get("source", "")), str(e.get("date", "")))
+                     unit, e.get("species"), str(e.get("source", "")), str(e.get("date", "")), purity)
 
     def to_usd(self, text, unit: str, where: str) -> float:
         """Magnitude of ``text`` in ``unit`` (USD-based), converting other currencies."""
@@ -88,7 +92,8 @@ class PriceBook:
         for key in keys:
             old = self.prices[key]
             v = self.to_usd(text, old.unit, where)
-            self.prices[key] = Price(name, old.section, v, v, v, old.unit, old.species, f"user ({where})", "user")
+            self.prices[key] = Price(name, old.section, v, v, v, old.unit, old.species, f"user ({where})", "user",
+                                     old.purity_factor)
 
 
 def _unit_of(text: str) -> str:

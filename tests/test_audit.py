@@ -50,6 +50,10 @@ def test_scrubber_caustic_in_the_audit(planner):
     naoh_for_h2s = 2.35 * h2s * 1.1
     assert scrub["reagents"]["NaOH(a)"]["value"] >= naoh_for_h2s * 0.99
     assert scrub["cross_section"]["unit"] == "m^2" and scrub["cross_section"]["value"] > 0
+    # stack side: what the 98 % removal leaves, as a rate and a concentration in the clean gas
+    out = scrub["outlet"]["H2S"]
+    assert out["rate"]["value"] == pytest.approx(h2s * 0.02 / 0.98, rel=1e-6)
+    assert 0 < out["concentration"]["value"] < 1e6
 
 
 def test_toxic_gas_above_idlh_is_critical(planner):

@@ -84,7 +84,20 @@ def test_every_product_revenue_matches_the_product_mass(planner, prices):
         price = prices.get(name)
         amounts = result.sinks("product")[sink][0]
         kg_y = amounts[db.index[price.species]] * db.molar_mass[db.index[price.species]] * seconds
-        assert line["value"]["value"] == pytest.approx(kg_y * price.value, rel=1e-12)
+        assert line["value"]["value"] == pytest.approx(kg_y * price.purity_factor * price.value, rel=1e-12)
+
+
+def test_purity_factor_scales_a_product_revenue(planner, tmp_path, db):
+    f = tmp_path / "p.yaml"
+    f.write_text("products:\n  Li2CO3: {purity_factor: 0.9}\n")
+    result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    base = economics(result, load_prices(db.directory))
+    graded = economics(result, load_prices(db.directory, f))
+
+    def li2co3(e):
+        return sum(line["value"]["value"] for line in e["breakdown"] if line["item"].startswith("Li2CO3"))
+
+    assert li2co3(graded) == pytest.approx(0.9 * li2co3(base), rel=1e-12)
 
 
 def test_doubling_throughput_lowers_unit_capital_by_the_scaling_law(planner, prices):
@@ -119,3 +132,15 @@ def test_cny_prices_convert_with_the_file_rate(db):
     book = load_prices(db.directory, overrides={"Li2CO3": "100000 CNY/t"})
     assert book.get("Li2CO3").value == pytest.approx(100000 * 0.1421 / 1000)
     assert np.isfinite(book.get("electricity").value)
+
+
+def test_compare_for_one_catalogue_chemistry():
+    runner = CliRunner()
+    res = runner.invoke(app, ["compare", "-f", "json", "--chemistry", "LATP-LFP-LI", "--soc", "0.3",
+                              "--routes", "hydrometallurgy"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["inventory"].startswith("LATP | LFP | Li at state of charge 0.3")
+    assert doc["routes"][0]["economics"]["net_value_per_kwh"]["unit"] == "USD/kWh"
+    both = runner.invoke(app, ["compare", "somefile.csv", "--chemistry", "LATP-LFP-LI"])
+    assert both.exit_code == 2 and "not both" in both.stderr
