@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (Context, Param, Step, StepOutcome, co_reactant_demand, extent, fan_and_pump_power, react,
-                   split)
+from .base import (PACKED_TOWER, Context, Param, Step, StepOutcome, co_reactant_demand, extent, fan_and_pump_power,
+                   react, split)
 
 
 class AcidScrub(Step):
@@ -20,14 +20,7 @@ class AcidScrub(Step):
         Param("removal", "fraction", 0.98, "NH3 removal efficiency",
               source="EPA-452/F-03-015: packed-bed absorbers remove 95-99 % of soluble gases"),
         Param("acid_excess", "number", 1.1, "acid fed per mol consumed (mol/mol)", source="estimate of this project (S)"),
-        Param("temperature", "quantity", "30 degC", "liquor temperature", dimension="temperature"),
-        Param("pressure_drop", "quantity", "2.5 kPa", "gas-side pressure drop the fan overcomes",
-              dimension="pressure", source="estimate of this project (S): packed tower plus ducting"),
-        Param("liquid_to_gas", "quantity", "3 L/m^3", "liquor recirculated per gas volume",
-              dimension="dimensionless", source="DOMAIN.md section 7: L/G 1.5-5 L/m3"),
-        Param("machine_efficiency", "fraction", 0.65, "fan and pump efficiency (wire to fluid)",
-              source="estimate of this project (S)"),
-    )
+    ) + PACKED_TOWER
 
     def run(self, inlets, ctx: Context) -> StepOutcome:
         db = ctx.db

@@ -185,6 +185,18 @@ def vapour_pressure(db: ChemistryDB, liquid: str, gas: str, temperature: float) 
     return 1e5 * float(np.exp(-dg / (R_GAS * T)))
 
 
+# Parameters shared by the packed-tower absorbers (scrub, acid_scrub).
+PACKED_TOWER = (
+    Param("temperature", "quantity", "30 degC", "liquor temperature", dimension="temperature"),
+    Param("pressure_drop", "quantity", "2.5 kPa", "gas-side pressure drop the fan overcomes",
+          dimension="pressure", source="estimate of this project (S): packed tower plus ducting"),
+    Param("liquid_to_gas", "quantity", "3 L/m^3", "liquor recirculated per gas volume",
+          dimension="dimensionless", source="DOMAIN.md section 7: L/G 1.5-5 L/m3"),
+    Param("machine_efficiency", "fraction", 0.65, "fan and pump efficiency (wire to fluid)",
+          source="estimate of this project (S)"),
+)
+
+
 def fan_and_pump_power(gas: np.ndarray, db: ChemistryDB, pressure_drop: float, liquid_to_gas: float,
                        efficiency: float, pump_head: float = 15.0) -> np.ndarray:
     """Electric power (W, or J per batch-second) of a scrubber's fan and liquor pump.

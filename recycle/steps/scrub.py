@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (Context, Param, Step, StepOutcome, co_reactant_demand, extent, fan_and_pump_power, react,
-                   split)
+from .base import (PACKED_TOWER, Context, Param, Step, StepOutcome, co_reactant_demand, extent, fan_and_pump_power,
+                   react, split)
 
 
 class Scrub(Step):
@@ -30,14 +30,7 @@ class Scrub(Step):
               source="estimate of this project (S)"),
         Param("caustic_concentration", "fraction", 0.10, "alkali mass fraction of the scrubbing liquor",
               source="DOMAIN.md section 7: NaOH 5-15 %"),
-        Param("temperature", "quantity", "30 degC", "liquor temperature", dimension="temperature"),
-        Param("pressure_drop", "quantity", "2.5 kPa", "gas-side pressure drop the fan overcomes",
-              dimension="pressure", source="estimate of this project (S): packed tower plus ducting"),
-        Param("liquid_to_gas", "quantity", "3 L/m^3", "liquor recirculated per gas volume",
-              dimension="dimensionless", source="DOMAIN.md section 7: L/G 1.5-5 L/m3"),
-        Param("machine_efficiency", "fraction", 0.65, "fan and pump efficiency (wire to fluid)",
-              source="estimate of this project (S)"),
-    )
+    ) + PACKED_TOWER
 
     def run(self, inlets, ctx: Context) -> StepOutcome:
         db = ctx.db
