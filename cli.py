@@ -93,7 +93,7 @@ def _print_table(df) -> None:
 
 
 @contextlib.contextmanager
-def _progress(label: str, total: int):
+def _progress(label: str, total: int | None):
     """A progress bar on stderr (drawn only on a terminal); yields ``advance(text)``."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -325,7 +325,9 @@ def compare(
     if samples:
         from recycle.uncertainty import monte_carlo, route_model
 
-        models = [route_model(planner, inv, r["route"], throughput, overrides, book) for r in doc["routes"]]
+        with _progress("Monte Carlo: runs per uncertain input", None) as advance:
+            models = [route_model(planner, inv, r["route"], throughput, overrides, book, advance)
+                      for r in doc["routes"]]
         doc["monte_carlo"] = monte_carlo(models, book, samples, seed)
     table = compare_table(doc)
     if out is not None:
@@ -395,7 +397,8 @@ def sensitivity(
         raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
     overrides = _parse_sets(set_ or [])
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
-    model = route_model(planner, inv, route, throughput, overrides, book)
+    with _progress("Sensitivity runs", None) as advance:
+        model = route_model(planner, inv, route, throughput, overrides, book, advance)
     rows = tornado(model, book, top)
     table = pd.DataFrame([{"input": r["input"], "low": r["low"], "high": r["high"],
                            "net value low [USD/kg]": r["net_value_low"], "net value high [USD/kg]": r["net_value_high"],
@@ -424,6 +427,7 @@ def sensitivity(
 def routes(
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Say which routes apply to this catalogue cell, and why others do not.")] = None,
     soc: Annotated[float, typer.Option("--soc", help="State of charge of the cell for --chemistry (0-1).", min=0.0, max=1.0)] = 0.1,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ):
     """List the shipped routes, one line each, or judge them for one chemistry.
 
@@ -432,10 +436,12 @@ def routes(
     from recycle.flowsheet import available_routes, load_route
 
     if chemistry is None:
+        rows = []
         for rid in available_routes():
             r = load_route(rid)
-            first = r.description.split(". ")[0].replace("\n", " ")
-            typer.echo(f"{rid:24s} {' -> '.join(r.order())}: {first}.")
+            rows.append({"route": rid, "steps": " -> ".join(r.order()),
+                         "description": r.description.split(". ")[0].replace("\n", " ") + "."})
+        _emit(fmt, rows, [f"{r['route']:24s} {r['steps']}: {r['description']}" for r in rows])
         return
     from recycle import Planner
     from recycle.applicability import fits
@@ -444,18 +450,21 @@ def routes(
     planner = Planner.load()
     if chemistry not in planner.catalogue:
         raise InputError("--chemistry", f"unknown chemistry {chemistry!r}; {closest(chemistry, planner.catalogue)}")
-    for fit in fits(planner, chemistry, soc):
-        typer.echo(f"{fit.route:24s} {fit.status}")
-        for reason in fit.reasons:
-            typer.echo(f"    {reason}")
+    found = fits(planner, chemistry, soc)
+    rows = [{"route": f.route, "status": f.status, "reasons": "; ".join(f.reasons)} for f in found]
+    lines = []
+    for f in found:
+        lines += [f"{f.route:24s} {f.status}"] + [f"    {reason}" for reason in f.reasons]
+    _emit(fmt, rows, lines)
 
 
 @app.command()
 @guarded
 def steps(
     step_type: Annotated[Optional[str], typer.Argument(help="Show the parameters of this step type.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ):
-    """List the step types, or the parameters of one.
+    """List the step types, or the parameters of one with defaults and sources.
 
     Example: recycle steps quench
     """
@@ -463,30 +472,58 @@ def steps(
     from recycle.steps import STEP_TYPES
 
     if step_type is None:
-        for name, cls in STEP_TYPES.items():
-            typer.echo(f"{name:16s} {cls.summary}")
+        rows = [{"type": name, "inlets": ", ".join(cls.inlets), "outlets": ", ".join(cls.outlets),
+                 "summary": cls.summary} for name, cls in STEP_TYPES.items()]
+        _emit(fmt, rows, [f"{r['type']:20s} {r['summary']}" for r in rows])
         return
     if step_type not in STEP_TYPES:
         raise InputError("steps", f"unknown step type {step_type!r}; {closest(step_type, STEP_TYPES)}")
     cls = STEP_TYPES[step_type]
-    typer.echo(f"{step_type}: {cls.summary}\ninlets: {', '.join(cls.inlets)}; outlets: {', '.join(cls.outlets)}\n")
-    for p in cls.params:
-        typer.echo(f"  {p.describe()}" + (f" [{p.source}]" if p.source else ""))
+    rows = [{"parameter": p.name, "kind": p.kind, "default": str(p.default),
+             "unit_or_choices": p.dimension or "|".join(p.choices), "meaning": p.doc, "source": p.source}
+            for p in cls.params]
+    lines = [f"{step_type}: {cls.summary}", f"inlets: {', '.join(cls.inlets)}; outlets: {', '.join(cls.outlets)}", ""]
+    lines += [f"  {p.describe()}" + (f" [{p.source}]" if p.source else "") for p in cls.params]
+    _emit(fmt, rows, lines)
 
 
 @app.command()
 @guarded
-def chemistries():
+def chemistries(
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format (json adds each bill of materials).")] = Format.table,
+):
     """List the catalogue cells, one line each (family, specific energy).
 
-    Example: recycle chemistries
+    Example: recycle chemistries --format json
     """
     from recycle.cells import load_catalogue
     from recycle.chemistry import ChemistryDB
 
     db = ChemistryDB.load()
+    rows, lines = [], []
     for cid, cell in load_catalogue(db).items():
-        typer.echo(f"{cid:18s} {cell.name:28s} {cell.family:8s} {cell.specific_energy / 3600:5.0f} Wh/kg")
+        rows.append({"id": cid, "name": cell.name, "family": cell.family,
+                     "specific_energy": {"value": cell.specific_energy / 3600, "unit": "Wh/kg"},
+                     "voltage": {"value": cell.voltage, "unit": "V"},
+                     "bill_of_materials_soc0": {sp: {"value": kg, "unit": "kg/kg"}
+                                                for sp, kg in cell.bill_of_materials(0.0, db).items()},
+                     "assumptions": cell.assumptions})
+        lines.append(f"{cid:18s} {cell.name:28s} {cell.family:8s} {cell.specific_energy / 3600:5.0f} Wh/kg")
+    flat = [{"id": r["id"], "name": r["name"], "family": r["family"],
+             "specific energy [Wh/kg]": r["specific_energy"]["value"], "voltage [V]": r["voltage"]["value"]} for r in rows]
+    _emit(fmt, rows, lines, flat)
+
+
+def _emit(fmt: Format, rows: list[dict], lines: list[str], flat: list[dict] | None = None) -> None:
+    """Print ``lines`` (table), ``rows`` as JSON, or ``flat`` (default ``rows``) as CSV."""
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, indent=2))
+    elif fmt is Format.csv:
+        import pandas as pd
+
+        typer.echo(pd.DataFrame(flat if flat is not None else rows).to_csv(index=False), nl=False)
+    else:
+        typer.echo("\n".join(lines))
 
 
 @inventory_app.command("check")

@@ -55,11 +55,16 @@ def _evaluate(planner, inventory, route: Route, throughput, prices) -> tuple[flo
     return lm["constant"], lm["coefficients"], safety(result, audit(result))["score"]
 
 
-def route_model(planner, inventory, route_id: str, throughput: str, overrides: dict, prices) -> RouteModel:
-    """Base run and low/high runs of every uncertain parameter of the route."""
+def route_model(planner, inventory, route_id: str, throughput: str, overrides: dict, prices,
+                progress=None) -> RouteModel:
+    """Base run and low/high runs of every uncertain parameter of the route.
+
+    ``progress(text)``, when given, is called after each run (for a progress bar)."""
+    tick = progress or (lambda text="": None)
     route = load_route(route_id)
     route = route.with_parameters({s: p for s, p in overrides.items() if s in route.steps})
     const, coef, score = _evaluate(planner, inventory, route, throughput, prices)
+    tick(f"{route.id} base")
     model = RouteModel(route.id, const, coef, score)
     ranges = planner.db.data("uncertainty.yaml")["parameters"]
     for sid, step in route.steps.items():
@@ -79,6 +84,7 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
             for text in (lo_text, hi_text):
                 runs.append(_evaluate(planner, inventory, route.with_parameters({sid: {pname: text}}),
                                       throughput, prices))
+                tick(f"{route.id} {sid}.{pname}={text}")
             model.effects.append(Effect(f"{sid}.{pname}", lo, base, hi, (lo_text, hi_text),
                                         (runs[0][0], runs[1][0]), (runs[0][1], runs[1][1]),
                                         (runs[0][2], runs[1][2]), str(rng.get("source", ""))))

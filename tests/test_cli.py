@@ -129,3 +129,21 @@ def test_real_subprocess_from_another_directory(tmp_path):
     assert json.loads(proc.stdout)["balance"]["max_relative_element_residual"] < 1e-9
     bad = subprocess.run([exe, "plan", "nope.csv"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and bad.stderr.startswith("error: nope.csv: file not found")
+
+
+@pytest.mark.parametrize("cmd, key", [
+    (("routes",), "route"), (("routes", "--chemistry", "LIC-NCM811-LIIN"), "status"),
+    (("steps",), "type"), (("steps", "leach"), "parameter"), (("chemistries",), "family"),
+])
+def test_listing_commands_speak_json_and_csv(cmd, key):
+    doc = json.loads(invoke(*cmd, "--format", "json").stdout)
+    assert doc and all(key in row for row in doc)
+    csv = invoke(*cmd, "--format", "csv").stdout.splitlines()
+    assert key in csv[0].split(",") and len(csv) == len(doc) + 1
+
+
+def test_chemistries_json_carries_units_and_bills():
+    doc = json.loads(invoke("chemistries", "-f", "json").stdout)
+    cell = next(c for c in doc if c["id"] == "LPSCL-NCM811-LI")
+    assert cell["specific_energy"]["unit"] == "Wh/kg"
+    assert sum(v["value"] for v in cell["bill_of_materials_soc0"].values()) == pytest.approx(1.0)
