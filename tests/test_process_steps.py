@@ -140,3 +140,17 @@ def test_lime_scrubbing_and_acid_stage(planner):
     acid = run_step(planner, "acid_scrub", {"gas": gas}, removal="0.98")
     assert acid.outlets["clean_gas"][0, db.index["NH3"]] == pytest.approx(0.02 * gas[0, db.index["NH3"]])
     assert residual(planner, {"gas": gas}, acid) < 1e-12
+
+
+def test_per_gas_removal_efficiency(planner):
+    db = planner.db
+    gas = feed_of(planner, {"HCL": 1.0, "SO2": 1.0})
+    out = run_step(planner, "scrub", {"gas": gas}, removal="0.95", removal_by_gas="HCL: 0.999")
+    left = out.outlets["clean_gas"][0]
+    assert left[db.index["HCL"]] == pytest.approx(0.001 * gas[0, db.index["HCL"]])   # DOMAIN.md 7: > 99.9 %
+    assert left[db.index["SO2"]] == pytest.approx(0.05 * gas[0, db.index["SO2"]])
+    from recycle.errors import InputError
+    with pytest.raises(InputError, match="unknown gas 'HCl'; did you mean 'HCL'"):
+        run_step(planner, "scrub", {"gas": gas}, removal_by_gas="HCl: 0.99")
+    with pytest.raises(InputError, match="not a fraction"):
+        run_step(planner, "scrub", {"gas": gas}, removal_by_gas="HCL: 1.5")

@@ -27,7 +27,8 @@ class Param:
     """A step parameter: its kind, default (as a user would write it) and source.
 
     kind: ``quantity`` (with ``dimension``, a key of :data:`recycle.units.SI_UNIT`),
-    ``fraction`` (0-1), ``number`` (>= 0), ``choice`` (one of ``choices``) or ``flag``.
+    ``fraction`` (0-1), ``number`` (>= 0), ``choice`` (one of ``choices``), ``flag``, or
+    ``fractions`` (``"KEY: 0.9, KEY2: 0.8"`` with keys from ``choices``).
     """
 
     name: str
@@ -53,6 +54,21 @@ class Param:
             if text not in self.choices:
                 raise InputError(where, f"unknown {self.name} {text!r}; {closest(text, self.choices)}")
             return text
+        if self.kind == "fractions":   # "HCL: 0.999, SO2: 0.95" -> {"HCL": 0.999, "SO2": 0.95}
+            out = {}
+            for part in str(raw).split(","):
+                if not part.strip():
+                    continue
+                if ":" not in part:
+                    raise InputError(where, f"cannot read {part.strip()!r}; write 'HCL: 0.999, SO2: 0.95'")
+                key, value = (x.strip() for x in part.split(":", 1))
+                if key not in self.choices:
+                    raise InputError(where, f"unknown gas {key!r}; {closest(key, self.choices)}")
+                f = to_si(value, "dimensionless", f"{where}.{key}")
+                if not 0.0 <= f <= 1.0:
+                    raise InputError(f"{where}.{key}", f"{value!r} is not a fraction between 0 and 1")
+                out[key] = f
+            return out
         if self.kind == "flag":
             text = str(raw).strip().lower()
             if text in ("true", "yes", "on", "1"):

@@ -1,7 +1,8 @@
 """Direct regeneration of solid electrolytes, per family (``chemistry/regeneration.yaml``).
 
 - dissolution (sulfides): dissolve in ethanol/acetonitrile (Li3PS4: NMF), filter off the
-  cathode, dry at ~180 C; water in the solvent hydrolyses some electrolyte (H2S).
+  cathode, dry at ~180 C, relithiate with Li2S; water in the solvent hydrolyses some
+  electrolyte (H2S).
 - water_mediated (halides): dissolve in water, dehydrate near 120 C; above the dehydration
   limit hydrolysis releases HCl.
 - wash_resinter (LLZO): wash, relithiate with Li2CO3 (CO2 released), re-sinter.
@@ -48,6 +49,9 @@ class RegenerateSSE(Step):
         Param("halide_hydrolysis", "fraction", 0.001,
               "share of a halide hydrolysed (HCl) at or below the dehydration limit; x100 above it",
               source="estimate of this project (S); worst case x5"),
+        Param("li2s_addition", "quantity", "0.02 kg/kg", "Li2S added per kg of recovered sulfide to relithiate it",
+              dimension="dimensionless",
+              source="Luo 2024 section 4.2: sulfides are relithiated with Li2S after heat treatment; amount S"),
         Param("li2co3_addition", "quantity", "0.02 kg/kg", "Li2CO3 added per kg LLZO to relithiate it",
               dimension="dimensionless", source="estimate of this project (S)"),
         Param("sintering_temperature", "quantity", "1000 degC", "LLZO re-sintering temperature",
@@ -153,8 +157,14 @@ class RegenerateSSE(Step):
 
     def _dissolution(self, taken, mask, solvent, reagents, ctx, notes):
         notes.append(f"sulfide dissolved in {solvent}, {self['solvent_ratio'] * 1000:.0f} L/kg, "
-                     f"{self['solvent_recovery']:.0%} solvent recovered")
-        return self._dissolve(taken, mask, solvent, reagents, ctx, self["solvent_water"], None)
+                     f"{self['solvent_recovery']:.0%} solvent recovered, relithiated with Li2S")
+        product, lost, gas, duty = self._dissolve(taken, mask, solvent, reagents, ctx, self["solvent_water"], None)
+        db = ctx.db
+        li2s = db.index["Li2S(s)"]
+        add = db.mass(product) * self["li2s_addition"] / db.molar_mass[li2s]   # taken up by the product
+        product[:, li2s] += add
+        reagents[:, li2s] += add
+        return product, lost, gas, duty
 
     def _water_mediated(self, taken, mask, solvent, reagents, ctx, notes):
         f = self["halide_hydrolysis"]

@@ -24,6 +24,9 @@ class Scrub(Step):
               choices=("NaOH", "CaOH2"), source="DOMAIN.md section 7; ECONOMICS.md (hydrated lime)"),
         Param("removal", "fraction", 0.98, "removal efficiency for acid gases (H2S, HCl, HF, SO2, SO3, Cl2)",
               source="EPA-452/F-03-015: packed-bed scrubbers remove 95-99 % of inorganic acid gases"),
+        Param("removal_by_gas", "fractions", "HCL: 0.999", "removal efficiency of single gases, overriding `removal`",
+              choices=("H2S", "HCL", "HF", "SO2", "SO3", "CL2"),
+              source="DOMAIN.md section 7: > 99.9 % for HCl in a countercurrent tower"),
         Param("co2_removal", "fraction", 0.5, "share of the CO2 absorbed (it consumes caustic)",
               source="estimate of this project (S): CO2 uptake depends on pH and contact time"),
         Param("caustic_excess", "number", 1.1, "alkali fed per mol consumed (mol/mol)",
@@ -39,7 +42,8 @@ class Scrub(Step):
         base = {"NaOH": "NaOH(a)", "CaOH2": "CaO2H2(s)"}[self["reagent"]]
         consumed = np.zeros(len(gas))
         for reaction in ctx.reactions_tagged(f"scrub.{self['reagent']}"):
-            fraction = self["co2_removal"] if reaction.key == "CO2" else self["removal"]
+            fraction = (self["co2_removal"] if reaction.key == "CO2"
+                        else self["removal_by_gas"].get(reaction.key, self["removal"]))
             xi = extent(amounts, reaction, db, fraction)
             need = co_reactant_demand(reaction, xi, db, base)
             amounts[:, db.index[base]] += need
