@@ -247,9 +247,13 @@ def parse_basis(text: str | None, inventory: Inventory, where: str = "--basis") 
         return Basis(inventory.total_mass, False, f"{inventory.total_mass:g} kg")
     text = str(text)
     try:
-        return Basis(to_si(text, "mass_rate", where), True, text)
+        rate = to_si(text, "mass_rate", where)
     except InputError:
-        pass
+        rate = None
+    if rate is not None:
+        if rate <= 0:
+            raise InputError(where, f"{text!r} must be positive")
+        return Basis(rate, True, text)
     try:
         value = to_si(text, "mass", where)
     except InputError:

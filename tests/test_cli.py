@@ -147,3 +147,10 @@ def test_chemistries_json_carries_units_and_bills():
     cell = next(c for c in doc if c["id"] == "LPSCL-NCM811-LI")
     assert cell["specific_energy"]["unit"] == "Wh/kg"
     assert sum(v["value"] for v in cell["bill_of_materials_soc0"].values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("cmd", [("plan", "--basis"), ("audit", "--throughput"), ("compare", "--throughput")])
+@pytest.mark.parametrize("value", ["0 t/day", "-5 t/day", "0 kg"])
+def test_non_positive_basis_is_refused(cmd, value):
+    res = invoke(*cmd, value)
+    assert res.exit_code == 2 and "must be positive" in res.stderr

@@ -57,3 +57,15 @@ def test_set_overrides_one_parameter_and_refuses_unknown_ones():
         route.with_parameters({"quenc": {"solvent": "DEC"}})
     with pytest.raises(InputError, match="no parameter 'solvnt'"):
         route.with_parameters({"quench": {"solvnt": "DEC"}})
+
+
+@pytest.mark.parametrize("step, param, value, match", [
+    ("quench", "temperature", "0 K", "outside 150-3000 K"),
+    ("flare", "temperature", "-300 degC", "outside 150-3000 K"),
+    ("scrub", "caustic_concentration", "0", "above 0"),
+    ("quench", "max_h2_rate", "0 m^3/h", "must be positive"),
+    ("dismantle", "room_volume", "-5 m^3", "negative"),
+])
+def test_out_of_range_parameters_are_refused(step, param, value, match):
+    with pytest.raises(InputError, match=match):
+        load_route("direct-regeneration").with_parameters({step: {param: value}})

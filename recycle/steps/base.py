@@ -21,6 +21,8 @@ from ..units import to_si
 
 from ..constants import FARADAY, P_STANDARD, R_GAS, T_STANDARD  # noqa: F401 - re-exported for steps
 
+T_MIN, T_MAX = 150.0, 3000.0   # K: step temperatures outside this are refused (dew points to -120 C)
+
 
 @dataclass(frozen=True)
 class Param:
@@ -38,15 +40,25 @@ class Param:
     dimension: str | None = None
     choices: tuple[str, ...] = ()
     source: str = ""
+    positive: bool = False          # refuse zero (a divisor such as a concentration)
 
     def parse(self, raw: Any, where: str) -> Any:
         """The internal value (SI float, str or bool) of ``raw``, or :class:`InputError`."""
         if self.kind == "quantity":
-            return to_si(raw, self.dimension, where)
+            value = to_si(raw, self.dimension, where)
+            if self.dimension == "temperature" and not T_MIN <= value <= T_MAX:
+                raise InputError(where, f"{raw!r} is outside {T_MIN:g}-{T_MAX:g} K, the range recycle's "
+                                 "thermochemical data and steps are meant for")
+            if value < 0 and self.dimension != "temperature":
+                raise InputError(where, f"{raw!r} is negative")
+            if self.positive and value <= 0:
+                raise InputError(where, f"{raw!r} must be positive")
+            return value
         if self.kind in ("fraction", "number"):
             value = to_si(raw, "dimensionless", where)
-            if value < 0 or (self.kind == "fraction" and value > 1):
+            if value < 0 or (self.kind == "fraction" and value > 1) or (self.positive and value == 0):
                 span = "between 0 and 1" if self.kind == "fraction" else ">= 0"
+                span = span.replace("between 0", "above 0,").replace(">= 0", "> 0") if self.positive else span
                 raise InputError(where, f"{raw!r} is out of range; expected a number {span}")
             return value
         if self.kind == "choice":

@@ -46,7 +46,7 @@ class Precipitate(Step):
         Param("caustic_excess", "number", 1.05, "NaOH fed per mol consumed (mol/mol)",
               source="estimate of this project (S): a small surplus holds pH ~11 for the hydroxides"),
         Param("caustic_concentration", "fraction", 0.32, "NaOH mass fraction of the caustic solution fed",
-              source="commercial caustic soda grades are 32 % and 50 % (S)"),
+              source="commercial caustic soda grades are 32 % and 50 % (S)", positive=True),
         Param("soda_excess", "number", 1.1, "Na2CO3 fed per mol of Li2CO3 precipitated (mol/mol)",
               source="estimate of this project (S): a carbonate surplus lowers Li2CO3 solubility"),
         Param("hydroxide_recovery", "fraction", 0.995, "share of the dissolved Ni, Co, Mn precipitated",

@@ -35,7 +35,8 @@ class Quench(Step):
         Param("conversion", "fraction", 1.0, "share of the metallic Li that reacts"),
         Param("temperature", "quantity", "25 degC", "vessel temperature (cooled)", dimension="temperature"),
         Param("max_h2_rate", "quantity", "10 m^3/h", "limit on H2 generation (at 25 C, 1 atm) that sets the addition time",
-              dimension="volume_rate", source="estimate of this project (S); size it with the vent and flare"),
+              dimension="volume_rate", source="estimate of this project (S); size it with the vent and flare",
+              positive=True),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:

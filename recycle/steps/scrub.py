@@ -32,7 +32,7 @@ class Scrub(Step):
         Param("caustic_excess", "number", 1.1, "alkali fed per mol consumed (mol/mol)",
               source="estimate of this project (S)"),
         Param("caustic_concentration", "fraction", 0.10, "alkali mass fraction of the scrubbing liquor",
-              source="DOMAIN.md section 7: NaOH 5-15 %"),
+              source="DOMAIN.md section 7: NaOH 5-15 %", positive=True),
     ) + PACKED_TOWER
 
     def run(self, inlets, ctx: Context) -> StepOutcome:
