@@ -3,12 +3,12 @@
 For every step the simulator computes, from amounts alone:
 - element residual: E (out - in - reagents), relative to the elements fed;
 - heat released at the step temperature: -(out - in - reagents) . h(T), Cantera enthalpies;
-- enthalpy duty: H(outlets at their temperatures) - H(inlets) - H(reagents at 25 C or T);
+- enthalpy duty: H(outlets at their temperatures) - H(inlets) - H(reagents supplied at 25 C);
 - gas generated (net gas made in the step) and gas emitted (gas sent to the stack).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,8 @@ from .chemistry import ChemistryDB
 from .flowsheet import FEED, Edge, Route
 from .steps import Context, StepOutcome
 
-T_FEED = 298.15  # K: cells arrive at 25 C
+T_FEED = 298.15      # K: cells arrive at 25 C
+T_SUPPLY = 298.15    # K: reagents, water and air are supplied at 25 C (their preheat is in the duty)
 
 
 @dataclass
@@ -105,15 +106,11 @@ class RouteResult:
             if edge.sink_kind:
                 h_out += _enthalpy(db, amounts, T)
         h_feed = _enthalpy(db, self.feed, np.full(len(self.feed), T_FEED))
-        h_reag = sum(_enthalpy(db, s.reagents, np.full(len(self.feed), _reagent_T(s))) for s in self.steps.values())
+        h_reag = sum(_enthalpy(db, s.reagents, np.full(len(self.feed), T_SUPPLY)) for s in self.steps.values())
         duty = sum(s.enthalpy_duty for s in self.steps.values())
         return {"enthalpy_out": h_out, "enthalpy_feed": h_feed, "enthalpy_reagents": h_reag,
                 "sum_of_step_duties": duty, "residual": h_out - h_feed - h_reag - duty,
                 "heat_released": self.heat_released}
-
-
-def _reagent_T(step: StepResult) -> float:
-    return step.temperature
 
 
 def _enthalpy(db: ChemistryDB, amounts: np.ndarray, T: np.ndarray) -> np.ndarray:
@@ -134,13 +131,14 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
     for sid in route.order():
         step = route.steps[sid]
         inlets = {p: np.zeros_like(feed) for p in step.inlets}
-        h_in = np.zeros(batch)
+        h_port = {p: np.zeros(batch) for p in step.inlets}
         for edge in route.edges:
             if edge.target == sid:
                 amounts, T = produced[(edge.source, edge.outlet)]
                 inlets[edge.inlet] = inlets[edge.inlet] + amounts
-                h_in += _enthalpy(db, amounts, T)
-        outcome = step.run(inlets, ctx)
+                h_port[edge.inlet] = h_port[edge.inlet] + _enthalpy(db, amounts, T)
+        h_in = sum(h_port.values())
+        outcome = step.run(inlets, replace(ctx, inlet_enthalpy=h_port))
         total_in = sum(inlets.values())
         total_out = sum(outcome.outlets.values())
         change = total_out - total_in - outcome.reagents
@@ -154,7 +152,7 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
             T_out = np.broadcast_to(outcome.outlet_temperature.get(port, T), (batch,))
             produced[(sid, port)] = (amounts, np.array(T_out, dtype=float))
             h_out += _enthalpy(db, amounts, T_out)
-        h_reagents = outcome.reagents @ h_T
+        h_reagents = outcome.reagents @ db.enthalpy(T_SUPPLY)
         gas_generated = np.where(db.is_gas, np.maximum(change, 0.0), 0.0)
         emitted = np.zeros_like(feed)
         for edge in route.edges:

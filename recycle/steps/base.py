@@ -112,6 +112,8 @@ class Context:
     regeneration: dict = field(default_factory=dict)  # chemistry/regeneration.yaml
     rate_basis: bool = False
     worst_case: np.ndarray = field(default_factory=lambda: np.array([False]))
+    inlet_enthalpy: dict = field(default_factory=dict)
+    """Per inlet port: enthalpy (J per batch row) of what arrives, at its own temperature(s)."""
     """Per batch row: True where the row is the worst case (a plan runs rows [expected, worst])."""
 
     def pick(self, expected, worst):

@@ -1,5 +1,6 @@
 """H2 and other combustibles burnt with excess air: Cantera 'HP' equilibrium.
 
+The gas burns with the enthalpy it arrives with (a hot furnace off-gas stays hot).
 Air is added until the gas holds ``excess_air`` times the oxygen needed for complete
 combustion (C -> CO2, H -> H2O, S -> SO2, Cl/F -> HCl/HF); a gas already that lean gets no
 air. The flame temperature and products (SO2 from H2S, ...) come from an adiabatic
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..constants import AIR
 from .base import Context, Param, Step, StepOutcome
 
-AIR = {"N2": 0.78084, "O2": 0.209476, "Ar": 0.00934}  # dry air, mole fractions (US Std. Atm. 1976, CO2 omitted)
 
 
 class Flare(Step):
@@ -23,7 +24,8 @@ class Flare(Step):
     params = (
         Param("excess_air", "number", 1.5, "air-to-fuel equivalence ratio lambda (oxygen fed / needed)",
               source="DOMAIN.md section 7 (lambda 1.5 example)"),
-        Param("temperature", "quantity", "25 degC", "temperature of the gas and air fed", dimension="temperature"),
+        Param("temperature", "quantity", "25 degC", "temperature of the combustion air (the gas keeps its own)",
+              dimension="temperature"),
         Param("enabled", "flag", "true", "false passes the gas through unburnt"),
         Param("thermal_nox", "flag", "false",
               "let NO and NO2 form at equilibrium (an upper bound: thermal NOx is kinetically limited)",
@@ -51,6 +53,11 @@ class Flare(Step):
         for name, x in AIR.items():
             reagents[:, db.index[name]] = o2_add * x / AIR["O2"]
         feed = gas + reagents
+        # Enthalpy of what burns: the gas as it arrives (hot furnace off-gas stays hot) plus the air.
+        h_gas = ctx.inlet_enthalpy.get("gas")
+        if h_gas is None:
+            h_gas = gas @ db.enthalpy(T_in)
+        h_total = h_gas + reagents @ db.enthalpy(T_in)
         sol = ctx.db.gas_solution(() if self["thermal_nox"] else ("NO", "NO2"))
         gas_idx = np.array([i for i in np.flatnonzero(db.is_gas) if db.names[i] in sol.species_names])
         order = [sol.species_index(db.names[i]) for i in gas_idx]
@@ -63,9 +70,10 @@ class Flare(Step):
                 continue
             moles = np.zeros(sol.n_species)
             moles[order] = feed[b, gas_idx]
-            sol.TPX = T_in, 101325.0, moles / total
-            sol.equilibrate("HP")
             mass = feed[b, gas_idx] @ db.molar_mass[gas_idx]
+            sol.TPX = T_in, 101325.0, moles / total
+            sol.HP = h_total[b] / mass, 101325.0
+            sol.equilibrate("HP")
             n_out = sol.X * mass / (sol.mean_molecular_weight / 1000.0)
             out[b, gas_idx] = n_out[order]
             out[b, ~db.is_gas] = feed[b, ~db.is_gas]

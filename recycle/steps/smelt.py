@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InputError
+from ..constants import AIR
 from .base import T_STANDARD, Context, Param, Step, StepOutcome
 
 # element -> (partition parameter, alloy species, slag species when not in the alloy)
@@ -48,7 +49,6 @@ SLAG_OXIDES = {
     "Ta": "Ta2O5(s)",
 }
 ROUTED_SEPARATELY = {"Li", "P", "F", "Cl", "H", "Ca", "S", "C", "N", "Ar", "O"}
-AIR = {"N2": 0.78084, "O2": 0.209476, "Ar": 0.00934}  # dry air, mole fractions (US Std. Atm. 1976, CO2 omitted)
 
 
 class Smelt(Step):
@@ -165,7 +165,7 @@ class Smelt(Step):
         slag = products - alloy - off_gas
 
         duty = products @ db.enthalpy(T) - (feed + reagents) @ db.enthalpy(T_STANDARD)
-        notes = self._notes(db, products, T, el, hcl, extra_cao, o_short, duty)
+        notes = self._notes(db, products, T, el, hcl, extra_cao, o_short, duty, ctx.rate_basis)
         per = ctx.per
         mm = db.molar_mass
         return StepOutcome(
@@ -188,7 +188,7 @@ class Smelt(Step):
             raise InputError(f"step {self.id}", f"smelt has no product for element(s) {missing}; "
                              f"add them to ALLOY_METALS or SLAG_OXIDES in recycle/steps/smelt.py")
 
-    def _notes(self, db, products, T, el, hcl, extra_cao, o_short, duty) -> list[str]:
+    def _notes(self, db, products, T, el, hcl, extra_cao, o_short, duty, rate_basis: bool) -> list[str]:
         notes = []
         if np.any(el("S") > 0):
             notes.append("sulfur leaves as SO2 (sulfides burn off, not recovered): scrub the off-gas")
@@ -201,7 +201,7 @@ class Smelt(Step):
                          "(raise coke or co_fraction for a reducing bath)")
         if np.any(duty < 0):
             notes.append("autothermal: oxidation releases more heat than the products carry "
-                         f"({-duty.min() / 1e6:.3g} MJ surplus at most)")
+                         f"({-duty.min() / 1e6:.3g} {'MW' if rate_basis else 'MJ'} surplus at most)")
         bad = db.out_of_range(products.max(axis=0) > 0, T)
         if bad:
             notes.append(f"thermo data of {', '.join(bad)} do not reach {T:.0f} K: "
