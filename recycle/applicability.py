@@ -1,20 +1,20 @@
-"""Which routes apply to a chemistry, and why others do not.
+"""Which routes apply to a chemistry or an inventory, and why others do not.
 
-Each route is run on 1 kg of the catalogue cell (state of charge ``soc``) and judged from its
-own balances, not from a table typed in: a route whose regeneration step cannot treat the
-cell's main electrolyte (>= 5 wt % of the cell) does not apply; a route that applies but makes
-toxic or acid gas (H2S, HCl, Cl2, HF, NH3, SO2) says so, with the amount per kg of cells.
+A route is judged from its own balances, not from a table typed in: a route whose
+regeneration step cannot treat a main electrolyte of the feed (>= 5 wt % of the cells) does
+not apply; a route that applies but makes toxic or acid gas (H2S, HCl, Cl2, HF, NH3, SO2)
+says so, with the amount per kg of cells.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 from .flowsheet import available_routes
 from .inventory import Inventory, InventoryRow
+from .simulate import RouteResult
 
 TOXIC = ("H2S", "HCL", "CL2", "HF", "NH3", "SO2")
-MAIN_ELECTROLYTE = 0.05   # mass fraction of the cell above which an electrolyte must be recovered
+MAIN_ELECTROLYTE = 0.05   # mass fraction of the cells above which an electrolyte must be recovered
 
 
 @dataclass
@@ -24,34 +24,36 @@ class Fit:
     reasons: list[str] = field(default_factory=list)
 
 
-def route_fit(planner, cell_id: str, route: str, soc: float = 0.1) -> Fit:
-    """Judge ``route`` for 1 kg of catalogue cell ``cell_id`` at ``soc``."""
-    db = planner.db
-    bom = planner.catalogue[cell_id].bill_of_materials(soc, db)
-    inv = Inventory(f"1 kg of {cell_id}", [InventoryRow(cell_id, cell_id, 1.0, soc, bom)])
-    result = planner.plan(inv, route, basis="1 kg")
+def judge(result: RouteResult) -> Fit:
+    """Verdict on a planned route from its own notes and gas balances (expected case)."""
+    db = result.db
+    feed_kg = result.feed[0] * db.molar_mass
+    total = feed_kg.sum()
+    main = {db.names[i] for i, kg in enumerate(feed_kg)
+            if kg >= MAIN_ELECTROLYTE * total and db.species[i].role == "electrolyte"}
     reasons, blocking = [], False
-    main = {sp for sp, w in bom.items() if w >= MAIN_ELECTROLYTE and db.species[db.index[sp]].role == "electrolyte"}
     for step in result.steps.values():
         for note in step.outcome.notes:
-            if "not regenerated" in note:
-                species = note.split(" ", 1)[0]
-                if species in main:
-                    blocking = True
-                    reasons.append(f"{step.id}: {note}")
+            if "not regenerated" in note and note.split(" ", 1)[0] in main:
+                blocking = True
+                reasons.append(f"{step.id}: {note}")
     for step in result.steps.values():
         gas = step.gas_generated[0]
         for name in TOXIC:
-            grams = gas[db.index[name]] * db.molar_mass[db.index[name]] * 1000
-            if grams >= 0.01:
+            grams = gas[db.index[name]] * db.molar_mass[db.index[name]] * 1000 / total
+            if grams >= 1e-3:
                 reasons.append(f"{step.id}: {name} {grams:.3g} g per kg of cells")
     status = "does not apply" if blocking else ("applies with hazards" if reasons else "applies")
-    return Fit(route, status, reasons)
+    return Fit(result.route.id, status, reasons)
+
+
+def route_fit(planner, cell_id: str, route: str, soc: float = 0.1) -> Fit:
+    """Judge ``route`` for 1 kg of catalogue cell ``cell_id`` at ``soc``."""
+    bom = planner.catalogue[cell_id].bill_of_materials(soc, planner.db)
+    inv = Inventory(f"1 kg of {cell_id}", [InventoryRow(cell_id, cell_id, 1.0, soc, bom)])
+    return judge(planner.plan(inv, route, basis="1 kg"))
 
 
 def fits(planner, cell_id: str, soc: float = 0.1) -> list[Fit]:
     """:func:`route_fit` for every shipped route."""
     return [route_fit(planner, cell_id, r, soc) for r in available_routes()]
-
-
-__all__ = ["Fit", "fits", "route_fit"]

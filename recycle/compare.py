@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .applicability import judge
 from .audit import audit
 from .economics import economics
 from .environment import environment
@@ -29,6 +30,7 @@ def compare_routes(planner, inventory, routes: list[str] | None, throughput: str
         report = audit(result)
         out.append({
             "route": route.id,
+            "applicability": {"status": (fit := judge(result)).status, "reasons": fit.reasons},
             "safety": safety(result, report),
             "economics": economics(result, prices),
             "environment": environment(result, region),
@@ -47,7 +49,8 @@ def compare_table(doc: dict) -> pd.DataFrame:
     rows = []
     for r in doc["routes"]:
         e = r["economics"]
-        row = {"route": r["route"], "safety": r["safety"]["score"], "safety (worst)": r["safety"]["score_worst_case"],
+        row = {"route": r["route"], "applies": r["applicability"]["status"],
+               "safety": r["safety"]["score"], "safety (worst)": r["safety"]["score_worst_case"],
                "critical findings": r["critical_findings"],
                "net value [USD/kg]": e["net_value"]["value"],
                "net value [USD/kWh]": e["net_value_per_kwh"]["value"] if e["net_value_per_kwh"] else float("nan"),
@@ -59,7 +62,10 @@ def compare_table(doc: dict) -> pd.DataFrame:
             if g in r["gas_generated"]:
                 row[f"{g} [kg/h]"] = r["gas_generated"][g]["value"]
         rows.append(row)
-    return pd.DataFrame(rows).fillna(0.0)
+    table = pd.DataFrame(rows)
+    gas_columns = [c for c in table.columns if c.endswith("[kg/h]")]
+    table[gas_columns] = table[gas_columns].fillna(0.0)      # a gas not made is 0; n/a stays n/a
+    return table
 
 
 def monte_carlo_table(mc: dict) -> pd.DataFrame:

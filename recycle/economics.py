@@ -50,25 +50,30 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     rate = _g(equipment, "discount_rate")
     lines: list[Line] = []
     notes: list[str] = []
-    product_prices = prices.by_species("products")
     reagent_prices = prices.by_species("reagents")
 
-    # revenue: products of the balances x price
+    # revenue: what each product sink is declared to sell (route `sells`), from the balances x price
+    sells = result.route.sells or {}
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind != "product":
             continue
+        sink = edge.target.split(":", 1)[1]
         kg_y = amounts[EXP] * db.molar_mass * seconds
-        for i in np.flatnonzero(kg_y > 0):
-            name = db.names[i]
-            p = product_prices.get(name)
-            if p is None:
-                notes.append(f"no product price for {name} in '{edge.target}': not valued")
+        sold = set()
+        for price_name in sells.get(sink, []):
+            p = _sold_price(prices, price_name, result.route, sink)
+            i = db.index[p.species]
+            sold.add(i)
+            if kg_y[i] <= 0:
                 continue
-            sold = kg_y[i] * p.purity_factor        # recovery is in the balances; grade in the price file
+            amount = kg_y[i] * p.purity_factor        # recovery is in the balances; grade in the price file
             grade = f" x purity factor {p.purity_factor:g}" if p.purity_factor != 1.0 else ""
-            lines.append(Line(edge.source, "revenue", f"{p.name} ({edge.target.split(':', 1)[1]})",
-                              sold * p.value, f"{kg_y[i] / 1000:.4g} t/y{grade} x {p.value:.4g} USD/kg",
-                              f"products.{p.name}", sold))
+            lines.append(Line(edge.source, "revenue", f"{p.name} ({sink})",
+                              amount * p.value, f"{kg_y[i] / 1000:.4g} t/y{grade} x {p.value:.4g} USD/kg",
+                              f"{p.section}.{p.name}", amount))
+        unsold = [db.names[i] for i in np.flatnonzero(kg_y > 1e-9 * kg_y.sum()) if i not in sold]
+        if unsold:
+            notes.append(f"'{sink}' also holds {', '.join(unsold)}: not sold (not in the route's `sells`)")
     # reagents and utilities per step
     elec = prices.get("electricity").value
     gas_price = prices.get("natural_gas").value
@@ -178,6 +183,17 @@ def linear_model(lines: list[Line], cells_y: float) -> dict:
         else:
             const += line.value / cells_y
     return {"constant": const, "coefficients": coef}
+
+
+def _sold_price(prices: PriceBook, name: str, route, sink: str):
+    """The price a route's ``sells`` entry names (a product, or a reagent sold back)."""
+    from .errors import InputError, closest
+
+    for section in ("products", "reagents"):
+        p = prices.prices.get((section, name))
+        if p is not None and p.species:
+            return p
+    raise InputError(f"{route.label}: sells.{sink}", f"no product or reagent price {name!r}; {closest(name, prices.names)}")
 
 
 def _waste_kind(target: str) -> str:

@@ -1,8 +1,9 @@
 """Routes: flowsheet YAML files loaded into a validated networkx DiGraph of steps.
 
 A route file has ``description``, ``sources``, ``steps`` (id -> ``type`` plus parameters as
-strings with units) and ``edges`` (``from: STEP.OUTLET`` or ``feed``; ``to: STEP.INLET``,
-``product:NAME``, ``waste:NAME`` or ``stack``). Every outlet goes to exactly one place;
+strings with units), ``edges`` (``from: STEP.OUTLET`` or ``feed``; ``to: STEP.INLET``,
+``product:NAME``, ``waste:NAME`` or ``stack``) and ``sells`` (product sink -> the price names of
+``chemistry/prices.yaml`` it is sold as; anything else in a product stream is not valued). Every outlet goes to exactly one place;
 every inlet receives at least one stream; the graph has no cycle.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .steps import STEP_TYPES, Step
 from .yamlio import load_yaml_file
 
 FEED = "feed"
-TOP_KEYS = {"description", "sources", "steps", "edges", "name"}
+TOP_KEYS = {"description", "sources", "steps", "edges", "name", "sells"}
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Route:
     edges: list[Edge]
     graph: nx.DiGraph
     label: str
+    sells: dict[str, list[str]] = None   # product sink -> price names it is sold as (the rest is not valued)
 
     def order(self) -> list[str]:
         """Step ids in an order where every step comes after its suppliers."""
@@ -74,7 +76,7 @@ class Route:
                 raise InputError(f"{where} {sid}.{k}", f"step {sid!r} ({old.type}) has no parameter {k!r}; "
                                  f"{closest(k, old.raw)}")
             steps[sid] = type(old)(sid, merged, f"{where} {sid}")
-        return Route(self.id, self.description, self.sources, steps, self.edges, self.graph, self.label)
+        return Route(self.id, self.description, self.sources, steps, self.edges, self.graph, self.label, self.sells)
 
 
 def available_routes() -> dict[str, Path]:
@@ -160,8 +162,17 @@ def build_route(route_id: str, data, label: str) -> Route:
     except nx.NetworkXNoCycle:
         pass
     sources = data.get("sources") or []
+    sells = data.get("sells") or {}
+    products = {e.target.split(":", 1)[1] for e in edges if e.sink_kind == "product"}
+    if not isinstance(sells, dict):
+        raise InputError(f"{label}: sells", "expected a mapping of product sink -> list of price names")
+    for sink, names in sells.items():
+        if sink not in products:
+            raise InputError(f"{label}: sells.{sink}", f"no product sink of that name; {closest(str(sink), products)}")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise InputError(f"{label}: sells.{sink}", "expected a list of price names, e.g. [Li2CO3]")
     return Route(route_id, str(data["description"]).strip(), [str(s) for s in sources],
-                 steps, edges, graph, label)
+                 steps, edges, graph, label, {k: list(v) for k, v in sells.items()})
 
 
 def _port(text, steps: dict[str, Step], kind: str, where: str) -> tuple[str, str]:

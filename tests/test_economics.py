@@ -144,3 +144,34 @@ def test_compare_for_one_catalogue_chemistry():
     assert doc["routes"][0]["economics"]["net_value_per_kwh"]["unit"] == "USD/kWh"
     both = runner.invoke(app, ["compare", "somefile.csv", "--chemistry", "LATP-LFP-LI"])
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+@pytest.mark.parametrize("step, param", [("regenerate_sse", "recovery"), ("relithiate_cathode", "recovery")])
+def test_net_value_rises_with_recovery(planner, prices, step, param):
+    """Recovering more of a sold product can only add revenue: unrecovered material is a waste,
+    never sold (the route's `sells` lists what each product stream is sold as)."""
+    nets = [economics(planner.plan(None, "direct-regeneration", basis="10 t/day", overrides={step: {param: r}}),
+                      prices)["net_value"]["value"] for r in ("0.8", "0.9", "0.97")]
+    assert nets[0] < nets[1] < nets[2]
+
+
+def test_only_declared_products_are_sold(planner, prices):
+    e = economics(planner.plan(None, "pyrometallurgy", basis="10 t/day"), prices)
+    sold = {line["item"] for line in e["breakdown"] if line["category"] == "revenue"}
+    assert sold and all(item.endswith("(alloy)") for item in sold)      # slag is a waste, not In2O3 for sale
+    assert any(line["item"].startswith("slag") for line in e["breakdown"] if line["category"] == "waste")
+
+
+def test_sells_must_name_a_product_sink_and_a_price(planner, prices):
+    from recycle.errors import InputError
+
+    from recycle.flowsheet import available_routes
+
+    data = yaml.safe_load(available_routes()["pyrometallurgy"].read_text())
+    bad_sink = dict(data, sells={"alloys": ["Ni_in_alloy"]})
+    with pytest.raises(InputError, match="sells.alloys: no product sink of that name; did you mean 'alloy'"):
+        build_route("x", bad_sink, "x.yaml")
+    bad_price = dict(data, sells={"alloy": ["Nickel"]})
+    route = build_route("x", bad_price, "x.yaml")
+    with pytest.raises(InputError, match="x.yaml: sells.alloy: no product or reagent price 'Nickel'"):
+        economics(planner.plan(None, route, basis="10 t/day"), prices)
