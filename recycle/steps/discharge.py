@@ -37,17 +37,26 @@ class Discharge(Step):
         T = self["temperature"]
         work = np.zeros(len(amounts))
         quantities = {}
-        notes = []
+        notes: list[str] = []
+        # Charge to give up per cathode: (1 - remaining) of its delithiated form. Li metal gives
+        # its Li first, then Li-In alloy (reactions in file order).
+        todo = {r.key: (1.0 - self["remaining"]) * amounts[:, db.index[r.key]]
+                for r in ctx.reactions_tagged("discharge")}
+        wanted = {k: v.copy() for k, v in todo.items()}
         for reaction in ctx.reactions_tagged("discharge"):
-            if not amounts[:, db.index[reaction.key]].any():
+            if not todo[reaction.key].any():
                 continue
-            xi = extent(amounts, reaction, db, 1.0 - self["remaining"])
-            xi = np.minimum(xi, amounts[:, db.index["Li(cr)"]])   # no more than the Li metal there
+            anode = next(db.names[i] for i in np.flatnonzero(reaction.stoich < 0) if db.names[i] != reaction.key)
+            xi = np.minimum(todo[reaction.key], amounts[:, db.index[anode]] / -reaction.coefficient(db, anode))
+            todo[reaction.key] = todo[reaction.key] - xi
             dg = reaction.gibbs_energy(db, T)                       # J per mol Li
             work += -dg * xi
             amounts = react(amounts, reaction, xi)
-            quantities[f"voltage_{reaction.key.split('(')[0]}"] = (
-                np.full(len(amounts), -dg / FARADAY), "V", f"open-circuit voltage of {reaction.id} from Cantera -dG/F")
+            if xi.any():
+                quantities[f"voltage_{reaction.id}"] = (
+                    np.full(len(amounts), -dg / FARADAY), "V", f"open-circuit voltage of {reaction.id} from Cantera -dG/F")
+        for key in (k for k, v in todo.items() if np.any(v > 1e-9 * wanted[k])):
+            notes.append(f"{key}: not fully discharged, the anode holds too little Li")
         quantities["energy_dissipated"] = (work / 1000.0, "kJ" if not ctx.rate_basis else "kW",
                                            "electrical energy dissipated in the load (-dG)")
         if self["method"] == "brine":
