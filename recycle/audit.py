@@ -25,6 +25,7 @@ SEVERITY = {"critical": 0, "warning": 1, "info": 2}
 TOXIC_NO_DILUTION = ("H2S", "HF", "HCL", "CL2")   # DOMAIN.md section 7, ACGIH: local exhaust or enclosure
 EXP, WORST = 0, 1
 TRACE = 1e-9            # gases made at less than this fraction of the feed mass are not listed
+CONCENTRATED = 0.01     # acid gas mole fraction at a caustic scrubber's inlet treated as concentrated (S)
 # Normal products of combustion and inert gases: judged as asphyxiants in rooms, not as
 # toxic releases in flue gas or at the stack.
 COMBUSTION_PRODUCTS = ("CO2", "H2O", "N2", "O2", "Ar")
@@ -161,7 +162,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                        if bad else "dilution acceptable")
         if len(row) > 1:
             ventilation.append(row)
-    findings += _stack_findings(result, hazards)
+    findings += _stack_findings(result, hazards) + _scrubber_inlet_findings(result)
     types = {s.type for s in result.route.steps.values()}
     nh3 = db.index["NH3"]
     if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > 0 for s in result.steps.values()):
@@ -200,23 +201,53 @@ def _exposure_findings(sid: str, gas: str, h: Hazard, x: float) -> list[Finding]
     return out
 
 
-def _stack_findings(result, hazards) -> list[Finding]:
+def stack_fractions(result) -> dict[str, float]:
+    """Worst-case mole fraction of each gas leaving the stack (combustion products and air left out)."""
     db = result.db
     stack = result.sink_total("stack")
-    total = stack[:, db.is_gas].sum(axis=1)
+    total = stack[WORST, db.is_gas].sum()
+    if total <= 0:
+        return {}
+    return {db.names[i]: float(stack[WORST, i] / total) for i in np.flatnonzero(db.is_gas & (stack[WORST] > 0))
+            if db.names[i] not in COMBUSTION_PRODUCTS}
+
+
+def _stack_findings(result, hazards) -> list[Finding]:
+    """The stack releases to the open air: above IDLH is critical; above ERPG-2, a ceiling or the
+    TLV-TWA a warning (dispersion and the permit limit must be checked)."""
     out = []
-    for i in np.flatnonzero(db.is_gas & (stack.max(axis=0) > 0)):
-        if db.names[i] in COMBUSTION_PRODUCTS:
+    for gas, x in stack_fractions(result).items():
+        h = hazards.get(gas)
+        if h is None:
             continue
-        h = hazards.get(db.names[i])
-        tlv = h.get("tlv_twa") if h else None
-        if not tlv or total[WORST] <= 0:
+        for key, severity, words in (("idlh", "critical", "above IDLH: the treatment is not enough"),
+                                     ("erpg2", "warning", "above ERPG-2: check the dispersion and the permit"),
+                                     ("ceiling", "warning", "above the ceiling limit: check the dispersion"),
+                                     ("tlv_twa", "warning", "above the TLV-TWA: check the dispersion and the permit")):
+            lim = h.get(key)
+            if lim and x > lim.value:
+                out.append(Finding(severity, "stack", gas, f"{gas} at the stack {words}",
+                                   _q(x * 1e6, "ppm"), _q(lim.value * 1e6, "ppm"), lim.source))
+                break
+    return out
+
+
+def _scrubber_inlet_findings(result) -> list[Finding]:
+    """A caustic polish is the wrong tool for a concentrated acid gas (DOMAIN.md section 7)."""
+    db = result.db
+    out = []
+    for sid, step in result.steps.items():
+        if step.type != "scrub":
             continue
-        x = stack[WORST, i] / total[WORST]
-        if x > tlv.value:
-            out.append(Finding("warning", "stack", db.names[i], f"{db.names[i]} at the stack above the TLV-TWA: "
-                               "check the dispersion and the permit limit", _q(x * 1e6, "ppm"),
-                               _q(tlv.value * 1e6, "ppm"), tlv.source))
+        gas = step.inlet[WORST, db.is_gas].sum()
+        for name in ("H2S", "SO2", "HCL"):
+            x = step.inlet[WORST, db.index[name]] / gas if gas > 0 else 0.0
+            if x > CONCENTRATED:
+                out.append(Finding("warning", sid, name, f"{x:.1%} {name} at the scrubber inlet: a caustic scrubber "
+                                   "is a polishing stage; recover the sulfur or acid upstream (e.g. amine + Claus, "
+                                   "or burn H2S in the flare first) and size the caustic stages for the outlet",
+                                   _q(x * 1e6, "ppm"), _q(CONCENTRATED * 1e6, "ppm"),
+                                   "DOMAIN.md section 7; threshold of this project (S)"))
     return out
 
 

@@ -255,6 +255,18 @@ class _StepScorer:
         return self.p("charged_cathode", pts, kg, "kg", "delithiated layered oxide (O2 on heating)")
 
 
+def _stack_point(result: RouteResult, cfg: dict, hazards: dict[str, Hazard]) -> Point:
+    """Route-level point: the worst-case stack concentration against IDLH."""
+    from .audit import stack_fractions
+
+    worst, what = 0.0, "no toxic gas at the stack"
+    for gas, x in stack_fractions(result).items():
+        idlh = hazards.get(gas) and hazards[gas].get("idlh")
+        if idlh and x / idlh.value > worst:
+            worst, what = x / idlh.value, f"{gas} at the stack {x * 1e6:.3g} ppm vs IDLH {idlh.value * 1e6:g} ppm"
+    return Point("stack", "stack_release", band(worst, cfg["factors"]["stack_release"]["bands"]), _q(worst, ""), what)
+
+
 def safety(result: RouteResult, audit: Audit, path=None) -> dict:
     """Safety score of a route: totals, per-step and per-factor breakdown, top contributors."""
     cfg = load_yaml_file(path, str(path)) if path else result.db.data("safety.yaml")
@@ -262,6 +274,7 @@ def safety(result: RouteResult, audit: Audit, path=None) -> dict:
     out = {}
     for row, case in enumerate(CASES):
         points = [pt for sid in result.steps for pt in _StepScorer(result, sid, row, cfg, hazards, audit).all()]
+        points.append(_stack_point(result, cfg, hazards))
         per_factor = {}
         for pt in points:
             if pt.points > per_factor.get(pt.factor, Point("", "", -1, {}, "")).points:

@@ -63,7 +63,7 @@ def test_every_point_names_its_step_and_quantity(planner):
     s = safety(result, audit(result))
     assert s["breakdown"]
     for p in s["breakdown"]:
-        assert p["step"] in result.steps
+        assert p["step"] in result.steps or (p["step"], p["factor"]) == ("stack", "stack_release")
         assert set(p["quantity"]) == {"value", "unit"} and p["basis"]
     assert sum(p["points"] for p in s["by_factor"].values()) == s["score"]
     assert len(s["contributors"]) == 3 and all(" in " in c for c in s["contributors"])
@@ -88,3 +88,17 @@ def test_methods_page_lists_every_factor_and_band(db):
         assert factor["title"] in text, key
         for edge, points in factor.get("bands", []):
             assert f"<= {edge} -> {points}" in text, (key, edge)
+
+
+def test_a_toxic_stack_release_scores_and_is_critical(planner):
+    """Hydrometallurgy of a sulfide cell: H2S from the leach passes the 98 % caustic polish and
+    leaves the stack above IDLH (100 ppm): a critical finding and a stack_release term."""
+    result = planner.plan(bom_inventory(planner, {"Li6PS5Cl": 2.0, "NCM811": 5.0}), "hydrometallurgy",
+                          basis="10 t/day")
+    report = audit(result)
+    crit = [f for f in report.findings if f.step == "stack" and f.gas == "H2S"]
+    assert crit and crit[0].severity == "critical" and crit[0].value["value"] > 100
+    point = safety(result, report)["by_factor"]["stack_release"]
+    assert point["points"] == 6 and "H2S" in point["basis"]
+    clean = planner.plan(bom_inventory(planner, {"LLZO": 2.0, "NCM811": 5.0}), "hydrometallurgy", basis="10 t/day")
+    assert safety(clean, audit(clean))["by_factor"]["stack_release"]["points"] < 6
