@@ -60,6 +60,10 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
     if kind == "vessel_volume":
         vol = float((contents * db.molar_mass)[condensed] @ (1.0 / db.density[condensed]))     # m3/s
         if rule.get("with_solvent") and "solvent_circulated" in step.outcome.quantities:
+            # the vessel holds the circulating solvent (~800 kg/m3 for alcohols, acetonitrile), not
+            # only the make-up that the balance carries
+            solids = ~db.is_gas & ~db.phase_is("liquid")
+            vol = float((contents * db.molar_mass)[solids] @ (1.0 / db.density[solids]))
             vol += float(step.outcome.quantities["solvent_circulated"][0][WORST]) / 800.0
         return vol * hours("residence_time") * float(rule.get("headroom", 1.0))
     if kind == "cake_volume":

@@ -171,3 +171,24 @@ def test_li_in_anode_discharges_and_a_short_anode_is_reported(planner):
     assert residual(planner, inlets, out) < 1e-12
     short = {"cells": feed_of(planner, {"Ni0.8Co0.1Mn0.1O2": 1.0, "Li": 0.01})}
     assert any("not fully discharged" in n for n in run_step(planner, "discharge", short).notes)
+
+
+def test_quench_buys_only_the_make_up_of_its_solvent(planner):
+    """1 kg Li: 144.1 mol ethanol react; the vessel holds 3x, 90 % of the unreacted 288.2 mol is
+    reused: bought = 144.1 + 0.1 x 288.2 = 172.9 mol (hand calculation)."""
+    db = planner.db
+    out = run_step(planner, "quench", {"feed": feed_of(planner, {"Li": 1.0})}, excess="3", solvent_recovery="0.9")
+    assert out.reagents[0, db.index["C2H5OH(L)"]] == pytest.approx(1000 / 6.94 * 1.2, rel=1e-3)
+    assert out.quantities["solvent_circulated"][0][0] == pytest.approx(3 * 1000 / 6.94 * 0.046069, rel=1e-3)
+    from recycle.errors import InputError
+    with pytest.raises(InputError, match="expected a number >= 1"):
+        run_step(planner, "quench", {"feed": feed_of(planner, {"Li": 1.0})}, excess="0.5")
+
+
+def test_li_metal_in_hydrothermal_relithiation_gives_h2(planner):
+    db = planner.db
+    inlets = {"feed": feed_of(planner, {"Ni0.8Co0.1Mn0.1O2": 1.0, "Li": 0.1})}
+    out = run_step(planner, "relithiate_cathode", inlets)
+    assert out.outlets["off_gas"][0, db.index["H2"]] == pytest.approx(7.2, rel=0.01)     # 72.0 mol/kg Li
+    assert any("hydrothermal" in n for n in out.notes)
+    assert residual(planner, inlets, out) < 1e-12

@@ -41,6 +41,7 @@ class Param:
     choices: tuple[str, ...] = ()
     source: str = ""
     positive: bool = False          # refuse zero (a divisor such as a concentration)
+    minimum: float | None = None    # smallest accepted value of a number
 
     def parse(self, raw: Any, where: str) -> Any:
         """The internal value (SI float, str or bool) of ``raw``, or :class:`InputError`."""
@@ -56,6 +57,8 @@ class Param:
             return value
         if self.kind in ("fraction", "number"):
             value = to_si(raw, "dimensionless", where)
+            if self.minimum is not None and value < self.minimum:
+                raise InputError(where, f"{raw!r} is out of range; expected a number >= {self.minimum:g}")
             if value < 0 or (self.kind == "fraction" and value > 1) or (self.positive and value == 0):
                 span = "between 0 and 1" if self.kind == "fraction" else ">= 0"
                 span = span.replace("between 0", "above 0,").replace(">= 0", "> 0") if self.positive else span

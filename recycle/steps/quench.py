@@ -30,8 +30,10 @@ class Quench(Step):
         Param("solvent", "choice", "ethanol", "quench agent; 'none' skips the quench (Li passes on)",
               choices=("ethanol", "isopropanol", "DEC", "water", "none"),
               source="Luo 2024 section 4.2: ethanol, naphthalene or DEC consume Li mildly"),
-        Param("excess", "number", 3.0, "solvent fed per mol needed by the reactions (mol/mol)",
-              source="estimate of this project (S): Li is slurried in excess alcohol"),
+        Param("excess", "number", 3.0, "solvent in the vessel per mol needed by the reactions (mol/mol, >= 1)",
+              source="estimate of this project (S): Li is slurried in excess alcohol", minimum=1.0),
+        Param("solvent_recovery", "fraction", 0.9, "share of the unreacted solvent distilled off and reused",
+              source="estimate of this project (S)"),
         Param("conversion", "fraction", 1.0, "share of the metallic Li that reacts"),
         Param("temperature", "quantity", "25 degC", "vessel temperature (cooled)", dimension="temperature"),
         Param("max_h2_rate", "quantity", "10 m^3/h", "limit on H2 generation (at 25 C, 1 atm) that sets the addition time",
@@ -70,9 +72,13 @@ class Quench(Step):
                 reagents[:, db.index["C2H5OH(L)"]] += need
                 amounts = react(amounts, reaction, xi)
             notes.append("DEC reacts slowly; ethyllithium finished with ethanol gives C2H6")
-        excess = (self["excess"] - 1.0) * demand if self["excess"] > 1 else 0.0
-        amounts[:, db.index[liquid]] += excess
-        reagents[:, db.index[liquid]] += demand + excess
+        # The vessel holds `excess` x the demand; the unreacted part is distilled off and reused
+        # except for the make-up, which leaves with the slurry (the loop itself is not a stream).
+        excess = (self["excess"] - 1.0) * demand
+        makeup = excess * (1.0 - self["solvent_recovery"])
+        amounts[:, db.index[liquid]] += makeup
+        reagents[:, db.index[liquid]] += demand + makeup
+        circulated = (demand + excess) * db.molar_mass[db.index[liquid]]
         h2 = amounts[:, db.index["H2"]] - inlets["feed"][:, db.index["H2"]]
         if vapour is not None:
             gas_moles = amounts[:, db.is_gas].sum(axis=1)
@@ -92,5 +98,6 @@ class Quench(Step):
         else:
             quantities = {"addition_time": (h2_volume / self["max_h2_rate"] / 3600.0, "h",
                                             "solvent addition time that keeps H2 under max_h2_rate")}
+        quantities["solvent_circulated"] = (circulated, "kg" + ctx.per, "solvent in the vessel (mostly reused)")
         return StepOutcome({"slurry": slurry, "off_gas": gas}, reagents, T, notes=notes,
                            quantities=quantities)

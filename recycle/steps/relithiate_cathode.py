@@ -34,6 +34,17 @@ class RelithiateCathode(Step):
         amounts = inlets["feed"].copy()
         reagents = np.zeros_like(amounts)
         lioh = db.index["LiOH(s)"]
+        notes = []
+        metal = amounts[:, db.index["Li(cr)"]] + amounts[:, db.index["LiIn(s)"]]
+        if metal.any():   # the hydrothermal LiOH solution is water: metallic Li gives H2 and heat
+            for reaction in ctx.reactions_tagged("quench.water"):
+                xi = extent(amounts, reaction, db)
+                need = co_reactant_demand(reaction, xi, db, "H2O(L)")
+                amounts[:, db.index["H2O(L)"]] += need
+                reagents[:, db.index["H2O(L)"]] += need
+                amounts = react(amounts, reaction, xi)
+            notes.append("metallic Li reaches the hydrothermal LiOH solution and reacts with its water "
+                         "(H2, heat): quench it upstream")
         for reaction in ctx.reactions_tagged("relithiate"):
             xi = extent(amounts, reaction, db)
             need = co_reactant_demand(reaction, xi, db, "LiOH(s)")
@@ -43,7 +54,6 @@ class RelithiateCathode(Step):
             amounts = react(amounts, reaction, xi)
         gas, solids = split(amounts, db.is_gas)
         cathode, residue = split(solids, db.mask(role="cathode"), self["recovery"])
-        notes = []
         if cathode[:, db.index["TiS2(s)"]].any() or cathode[:, db.index["LiTiS2(s)"]].any():
             notes.append("TiS2 cathode recovered as is (no relithiation route in this step)")
         h_hot = db.enthalpy(self["anneal_temperature"])
