@@ -293,7 +293,7 @@ def compare(
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
     prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Compare for one catalogue cell instead of an inventory (see `recycle chemistries`).")] = None,
-    soc: Annotated[float, typer.Option("--soc", help="State of charge of the --chemistry cell (0-1).")] = 0.1,
+    soc: Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).")] = None,
     region: Annotated[str, typer.Option("--region", help="Grid region for indirect emissions (US, EU, China, World).")] = "US",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none).", min=0)] = 0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,
@@ -316,7 +316,10 @@ def compare(
     planner = Planner.load()
     if chemistry is not None and inventory is not None:
         raise InputError("--chemistry", "give an inventory file or --chemistry, not both")
-    inv = planner.cell_inventory(chemistry, soc) if chemistry else planner.read_inventory(inventory)
+    if soc is not None and chemistry is None:
+        raise InputError("--soc", "applies to a --chemistry cell; an inventory gives each row its own soc")
+    inv = (planner.cell_inventory(chemistry, 0.1 if soc is None else soc) if chemistry
+           else planner.read_inventory(inventory))
     if not parse_basis(throughput, inv, "--throughput").rate:
         raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
     overrides = _parse_sets(set_ or [])

@@ -170,7 +170,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                                 "caustic does not absorb it (add an acid_scrub step)", source="DOMAIN.md sections 4, 7"))
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
     return Audit(result.route.id, result.basis.text, gases, findings, ventilation,
-                 _scrubbers(result, cfg), _flares(result), _dry_rooms(result, cfg, hazards),
+                 _scrubbers(result), _flares(result), _dry_rooms(result, cfg, hazards),
                  {"dilution_k": k, "lel_fraction": f_lel,
                   "sources": {"dilution_k": cfg["dilution_k"]["source"], "lel_fraction": cfg["lel_fraction"]["source"]}})
 
@@ -251,14 +251,15 @@ def _scrubber_inlet_findings(result) -> list[Finding]:
     return out
 
 
-def _scrubbers(result, cfg) -> list[dict]:
+def _scrubbers(result) -> list[dict]:
+    """Scrubber duties; L/G and gas velocity are the step's own parameters."""
     db = result.db
     out = []
-    lg = _param(cfg, "scrubber_l_over_g", "m^3/m^3")
-    v = _param(cfg, "scrubber_gas_velocity", "m/s")
     for sid, step in result.steps.items():
         if step.type not in ("scrub", "acid_scrub"):
             continue
+        lg = result.route.steps[sid]["liquid_to_gas"]                         # m3 liquor per m3 gas
+        v = result.route.steps[sid]["gas_velocity"]                           # m/s
         gas_in = step.inlet[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C       # m3/s at 25 C
         reagents = {db.names[i]: _q(step.reagents[EXP, i] * db.molar_mass[i] * 3600, "kg/h")
                     for i in np.flatnonzero(step.reagents[EXP] > 0)}

@@ -5,7 +5,8 @@ Sizing quantities (``sizing_rule.size_from``), from a throughput-basis plan (mol
 vessel_volume m^3 (condensed contents x residence time x headroom), cake_volume m^3 (solids x
 residence time / (1 - cake porosity 0.4)), heat_power MW (heating duty), heat_release MW,
 discharge_power kW, room_area m^2, feed_per_year t/year, gas_flow m^3/h, liquid_flow L/s
-(scrubber L/G), column_shell_mass kg and packing_volume m^3 (packed tower from the gas flow).
+(the scrubber's L/G), column_shell_mass kg and packing_volume m^3 (packed tower from the gas
+flow and the scrubber's gas velocity).
 Costs are escalated with CEPCI to the file's base year; purchased costs x installation factor
 give the installed (ISBL) cost.
 """
@@ -24,8 +25,6 @@ from .yamlio import load_yaml_file
 WORST = -1
 CAKE_POROSITY = 0.4          # S
 COLUMN = {"height": 8.0, "packed_height": 4.0, "wall": 0.006, "steel_density": 8000.0, "heads": 1.2}  # S
-SCRUB_L_OVER_G = 3e-3        # m3/m3, DOMAIN.md section 7 (1.5-5 L/m3)
-SCRUB_VELOCITY = 1.5         # m/s, DOMAIN.md section 7 (1.0-2.5 m/s)
 
 
 @dataclass
@@ -83,11 +82,12 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
     if kind == "feed_per_year":
         return float(step.inlet[WORST] @ db.molar_mass) * seconds / 1000.0
     gas = float(step.inlet[WORST, db.is_gas].sum()) * MOLAR_VOLUME_25C                    # m3/s
-    area = gas / SCRUB_VELOCITY
     if kind == "gas_flow":
         return gas * 3600.0
+    params = result.route.steps[sid]           # packed towers: the step's own L/G and gas velocity
+    area = gas / params["gas_velocity"]
     if kind == "liquid_flow":
-        return gas * SCRUB_L_OVER_G * 1000.0
+        return gas * params["liquid_to_gas"] * 1000.0
     if kind == "packing_volume":
         return area * COLUMN["packed_height"]
     if kind == "column_shell_mass":

@@ -94,7 +94,10 @@ class Planner:
             route = load_route(route)
         if overrides:
             route = route.with_parameters(overrides)
-        b: Basis = parse_basis(basis if basis is not None else inventory.basis, inventory)
+        if basis is not None:
+            b: Basis = parse_basis(basis, inventory)
+        else:
+            b = parse_basis(inventory.basis, inventory, f"{inventory.source}: basis")
         feed = np.repeat(feed_amounts(inventory, b, self.db), len(CASES), axis=0)
         result = simulate(route, feed, self.context(b.rate, [c == "worst case" for c in CASES]))
         result.inventory = inventory

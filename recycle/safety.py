@@ -97,8 +97,8 @@ class _StepScorer:
 
     def _metal_and_water(self) -> tuple[float, bool]:
         db = self.db
-        li = self.contents[db.index["Li(cr)"]] + self.contents[db.index["LiIn(s)"]]
-        kg = li * 6.94e-3 * (1 if not self.r.rate_basis else HOLDUP)
+        li = self.contents[db.index["Li(cr)"]] + self.contents[db.index["LiIn(s)"]]   # mol of metallic Li
+        kg = li * db.molar_mass[db.index["Li(cr)"]] * (1 if not self.r.rate_basis else HOLDUP)
         return kg, bool(self.contents[db.index["H2O(L)"]] > 0)
 
     def chemical_interaction(self):

@@ -166,7 +166,8 @@ def _share_of_best(values: np.ndarray, higher: bool) -> np.ndarray:
 
 
 def tornado(model: RouteModel, prices, top: int | None = None) -> list[dict]:
-    """One-at-a-time swings of net value (USD/kg) and safety score, largest first."""
+    """One-at-a-time swings of net value (USD/kg) and safety score, largest net-value swing first
+    (the safety swing is in its own columns)."""
     net0 = model.const + sum(a * prices.prices[tuple(k.split(".", 1))].value for k, a in model.coef.items())
     rows = []
     for e in model.effects:
@@ -182,7 +183,7 @@ def tornado(model: RouteModel, prices, top: int | None = None) -> list[dict]:
         rows.append({"input": f"price {k}", "kind": "price", "low": f"{p.low:.4g} {p.unit}", "high": f"{p.high:.4g} {p.unit}",
                      "net_value_low": net0 + a * (p.low - p.value), "net_value_high": net0 + a * (p.high - p.value),
                      "safety_low": model.safety, "safety_high": model.safety, "source": p.source[:80]})
-    rows.sort(key=lambda r: -abs(r["net_value_high"] - r["net_value_low"]) - 1e6 * abs(r["safety_high"] - r["safety_low"]))
+    rows.sort(key=lambda r: (-abs(r["net_value_high"] - r["net_value_low"]), -abs(r["safety_high"] - r["safety_low"])))
     for r in rows:
         r["net_value_base"], r["safety_base"] = net0, model.safety
     return rows[:top] if top else rows

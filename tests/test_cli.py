@@ -154,3 +154,12 @@ def test_chemistries_json_carries_units_and_bills():
 def test_non_positive_basis_is_refused(cmd, value):
     res = invoke(*cmd, value)
     assert res.exit_code == 2 and "must be positive" in res.stderr
+
+
+def test_soc_without_chemistry_and_file_basis_errors(tmp_path):
+    res = invoke("compare", "--soc", "0.5")
+    assert res.exit_code == 2 and "--soc: applies to a --chemistry cell" in res.stderr
+    inv = tmp_path / "inv.yaml"
+    inv.write_text("basis: 0 kg/h\ncells:\n  - chemistry: LATP-LFP-LI\n    mass: 10 kg\n    soc: 0.1\n")
+    res = invoke("plan", str(inv))
+    assert res.exit_code == 2 and "inv.yaml: basis: '0 kg/h' must be positive" in res.stderr

@@ -227,6 +227,8 @@ PACKED_TOWER = (
           dimension="dimensionless", source="DOMAIN.md section 7: L/G 1.5-5 L/m3"),
     Param("machine_efficiency", "fraction", 0.65, "fan and pump efficiency (wire to fluid)",
           source="estimate of this project (S)"),
+    Param("gas_velocity", "quantity", "1.5 m/s", "superficial gas velocity that sets the tower cross-section",
+          dimension="velocity", source="DOMAIN.md section 7: 1.0-2.5 m/s", positive=True),
 )
 
 

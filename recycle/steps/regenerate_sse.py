@@ -116,7 +116,8 @@ class RegenerateSSE(Step):
             amounts[:, db.index[liquid]] += need
             reagents[:, db.index[liquid]] += need
             amounts = react(amounts, r, xi)
-        notes.append(f"residual Li metal ({metal.max() * 6.94e-3:.3g} kg{ctx.per}) reacts with the {solvent}: H2 and heat")
+        kg = metal.max() * db.molar_mass[db.index["Li(cr)"]]
+        notes.append(f"residual Li metal ({kg:.3g} kg{ctx.per}) reacts with the {solvent}: H2 and heat")
         gas, amounts = split(amounts, db.is_gas)
         return amounts, gas
 
