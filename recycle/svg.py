@@ -285,7 +285,7 @@ def sankey_svg(result: RouteResult, element: str | None = None, svg_id: str = "s
     parts = _svg_open(svg_id, width, height, f"{what} through route {result.route.id} ({units.mass})")
     start = {}
     out_used = {n: 0.0 for n in value}
-    for a, b, v, phase, k in sorted(segments, key=lambda sg: (y_of[sg[0]], y_of[sg[1]])):
+    for a, b, v, _phase, k in sorted(segments, key=lambda sg: (y_of[sg[0]], y_of[sg[1]])):
         start[(a, b, k)] = y_of[a] + out_used[a]
         out_used[a] += v * scale
     in_used = {n: 0.0 for n in value}
@@ -332,7 +332,7 @@ def element_fate(result: RouteResult, elements: tuple[str, ...] = ("Li", "S", "C
     for e in present:
         flows = edge_masses(result, e)
         total = sum(v for (s, t), (v, _) in flows.items() if node_kind(t) in ("product", "waste", "stack"))
-        for (s, t), (v, _) in flows.items():
+        for (_s, t), (v, _) in flows.items():
             if node_kind(t) not in ("product", "waste", "stack"):
                 continue
             row = rows.setdefault(t, {"sink": t})

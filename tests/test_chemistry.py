@@ -77,3 +77,29 @@ def test_aliases_resolve_and_typos_get_suggestions(db):
     assert db.resolve("NCM811", "x") == "NCM811(s)"
     with pytest.raises(InputError, match="did you mean"):
         db.resolve("Li6PS5C", "x")
+
+
+@pytest.mark.parametrize("fname", ["prices.yaml", "hazards.yaml", "equipment.yaml", "emission_factors.yaml",
+                                   "uncertainty.yaml", "audit.yaml", "moisture.yaml", "cells.yaml",
+                                   "regeneration.yaml", "safety.yaml"])
+def test_every_value_in_the_data_files_names_its_source(db, fname):
+    """Any mapping that gives a value (a 'value', 'low' or 'high', a correlation or a reference)
+    says where it comes from, itself or in the entry that holds it."""
+    data = load_yaml_file(db.directory / fname)
+    assert str(data.get("description", "")).strip(), fname
+    missing = []
+
+    def walk(node, path, sourced):
+        if isinstance(node, dict):
+            here = sourced or any(k in node for k in ("source", "source_note", "corrosive_source"))
+            if any(k in node for k in ("value", "low", "high", "correlation", "reference", "cost_per_area")) \
+                    and not here:
+                missing.append(path)
+            for k, v in node.items():
+                walk(v, f"{path}.{k}", here)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{path}[{i}]", sourced)
+
+    walk({k: v for k, v in data.items() if k != "description"}, fname, False)
+    assert not missing, missing[:10]

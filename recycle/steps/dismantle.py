@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..moisture import water_fraction_at_dew_point
-from .base import Context, Param, Step, StepOutcome, T_STANDARD, react, split
+from .base import Context, Param, Step, StepOutcome, react, split
 
 
 class Dismantle(Step):
