@@ -234,10 +234,10 @@ class ChemistryDB:
         hi = np.array([sp.thermo.max_temp for sp in self.cantera_species])
         return lo, hi
 
-    def out_of_range(self, species_mask: np.ndarray, temperature: float) -> list[str]:
-        """Species of ``species_mask`` whose thermo data do not cover ``temperature``."""
+    def out_of_range(self, species_mask: np.ndarray, temperature: float, margin: float = 1e-6) -> list[str]:
+        """Species of ``species_mask`` whose thermo data miss ``temperature`` by more than ``margin`` K."""
         lo, hi = self.temperature_range()
-        bad = species_mask & ((temperature < lo - 1e-6) | (temperature > hi + 1e-6))
+        bad = species_mask & ((temperature < lo - margin) | (temperature > hi + margin))
         return [self.names[i] for i in np.flatnonzero(bad)]
 
     def gas_solution(self, exclude: tuple[str, ...] = ()):

@@ -19,6 +19,7 @@ from .steps import Context, StepOutcome
 
 T_FEED = 298.15      # K: cells arrive at 25 C
 T_SUPPLY = 298.15    # K: reagents, water and air are supplied at 25 C (their preheat is in the duty)
+THERMO_MARGIN = 25.0  # K: extrapolating thermo data by less than this is not worth a note
 
 
 @dataclass
@@ -153,6 +154,14 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
             produced[(sid, port)] = (amounts, np.array(T_out, dtype=float))
             h_out += _enthalpy(db, amounts, T_out)
         h_reagents = outcome.reagents @ db.enthalpy(T_SUPPLY)
+        present = (total_in + total_out + outcome.reagents).max(axis=0) > 0
+        outside = sorted({n for port, amounts in outcome.outlets.items()
+                          for n in db.out_of_range(present & (amounts.max(axis=0) > 0),
+                                                   float(np.max(outcome.outlet_temperature.get(port, T))),
+                                                   margin=THERMO_MARGIN)})
+        if outside and not any("thermo data" in n for n in outcome.notes):
+            outcome.notes.append(f"thermo data of {', '.join(outside[:6])}{' ...' if len(outside) > 6 else ''} "
+                                 "do not reach the step temperature: Cantera extrapolates them")
         gas_generated = np.where(db.is_gas, np.maximum(change, 0.0), 0.0)
         emitted = np.zeros_like(feed)
         for edge in route.edges:

@@ -90,3 +90,13 @@ def test_enthalpy_duty_by_hand_with_reagents_supplied_at_25_c(planner):
         + h(step.reagents[0], 343.15) - h(step.reagents[0], 298.15)
     assert preheat > 0
     assert step.enthalpy_duty[0] == pytest.approx(-step.heat_released[0] + preheat, rel=1e-9)
+
+
+def test_steps_say_when_thermo_data_are_extrapolated(planner):
+    """Relithiation at 900 C: Al melts at 933 K and the sulfides' constant-cp data stop far below;
+    the step says Cantera extrapolates them. At its default 220 C it has nothing to say."""
+    hot = planner.plan(None, "direct-regeneration", overrides={"relithiate_cathode": {"temperature": "900 degC"}})
+    notes = hot.steps["relithiate_cathode"].outcome.notes
+    assert any("thermo data of" in n and "AL(cr)" in n for n in notes)
+    cool = planner.plan(None, "direct-regeneration")
+    assert not any("thermo data" in n for n in cool.steps["relithiate_cathode"].outcome.notes)
