@@ -39,10 +39,16 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml_text(text: str, where: str):
-    """Parse YAML ``text``; ``where`` names its origin in error messages."""
+def load_yaml_text(text: str, where: str, trusted: bool = False):
+    """Parse YAML ``text``; ``where`` names its origin in error messages.
+
+    User files go through the strict loader (no aliases, no duplicate keys). ``trusted`` files
+    (the data shipped with recycle, checked by tests/test_chemistry.py with the strict loader)
+    use libyaml's C safe loader when it is there: five times faster.
+    """
+    loader = getattr(yaml, "CSafeLoader", _NoAliasLoader) if trusted else _NoAliasLoader
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
@@ -55,7 +61,8 @@ def load_yaml_text(text: str, where: str):
 
 
 def load_yaml_file(path: Path | str, label: str | None = None):
-    """Read and parse a YAML file; errors name ``label`` (default: the path)."""
+    """Read and parse a YAML file; errors name ``label`` (default: the path). Files shipped with
+    recycle (under its chemistry/ and flowsheets/ folders) are parsed with the fast loader."""
     path = Path(path)
     where = label or str(path)
     try:
@@ -71,4 +78,14 @@ def load_yaml_file(path: Path | str, label: str | None = None):
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(f"{where}: line {line}", "not UTF-8 text") from None
-    return load_yaml_text(text, where)
+    return load_yaml_text(text, where, trusted=_shipped(path))
+
+
+def _shipped(path: Path) -> bool:
+    from .resources import chemistry_dir, flowsheets_dir
+
+    try:
+        resolved = path.resolve()
+    except OSError:
+        return False
+    return any(resolved.is_relative_to(d.resolve()) for d in (chemistry_dir(), flowsheets_dir()))

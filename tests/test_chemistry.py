@@ -103,3 +103,15 @@ def test_every_value_in_the_data_files_names_its_source(db, fname):
 
     walk({k: v for k, v in data.items() if k != "description"}, fname, False)
     assert not missing, missing[:10]
+
+
+def test_shipped_yaml_passes_the_strict_loader(db):
+    """Shipped data are parsed with libyaml's fast loader; here they must also pass the strict
+    one (no aliases, no key given twice)."""
+    from recycle.resources import flowsheets_dir
+    from recycle.yamlio import load_yaml_text
+
+    files = list(db.directory.glob("*.yaml")) + list(flowsheets_dir().glob("*.yaml"))
+    assert len(files) > 15
+    for f in files:
+        load_yaml_text(f.read_text(), str(f), trusted=False)
