@@ -290,6 +290,9 @@ def _flares(result) -> list[dict]:
         if step.type != "flare":
             continue
         q = step.outcome.quantities
+        if "flame_temperature" not in q:          # flare switched off: nothing burns
+            out.append({"step": sid, "enabled": False})
+            continue
         so2 = step.gas_generated[:, db.index["SO2"]] * db.molar_mass[db.index["SO2"]] * 3600
         out.append({"step": sid, "heat_release": _q(step.heat_released[EXP] / 1000, "kW"),
                     "heat_release_worst": _q(step.heat_released[WORST] / 1000, "kW"),

@@ -16,6 +16,16 @@ def write_folder(out: Path | str, files: dict[str, str | bytes], force: bool = F
     all are written. An existing ``out`` is replaced only with ``force``.
     """
     out = Path(out)
+    try:
+        return _write_folder(out, files, force)
+    except OSError as exc:
+        raise InputError(f"--out {out}", f"cannot write there: {exc.strerror or exc}") from None
+
+
+def _write_folder(out: Path, files: dict[str, str | bytes], force: bool) -> Path:
+    cwd = Path.cwd().resolve()
+    if out.resolve() == cwd or out.resolve() in cwd.parents:
+        raise InputError(f"--out {out}", "is the current folder or one of its parents; name a new folder")
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out}", "exists and is not a folder")
     if out.exists() and any(out.iterdir()) and not force:

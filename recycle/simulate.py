@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .chemistry import ChemistryDB
+from .errors import InputError
 from .flowsheet import FEED, Edge, Route
 from .steps import Context, StepOutcome
 
@@ -114,6 +115,22 @@ class RouteResult:
                 "heat_released": self.heat_released}
 
 
+def _check_step(route_label, sid, step, outcome, total_in, residual, scale) -> None:
+    """A step must not make negative amounts or break the element balance.
+
+    Negative amounts mean parameters outside what the step's model covers (an InputError
+    naming the step); a broken balance with sane amounts is a defect of recycle itself."""
+    floor = -1e-9 * max(float(np.abs(total_in).max()), float(np.abs(outcome.reagents).max()), 1e-300)
+    for port, amounts in outcome.outlets.items():
+        if amounts.min() < floor:
+            raise InputError(f"{route_label}: steps.{sid}", f"the {step.type} step makes negative amounts at its outlet "
+                             f"'{port}' with these parameters: they are outside what its model covers")
+    worst = float((np.abs(residual).max(axis=1) / np.maximum(scale, 1e-300)).max())
+    if worst > 1e-6:
+        raise RuntimeError(f"element balance of step {sid} ({step.type}) does not close: relative residual "
+                           f"{worst:.2e}; please report this with the inputs that gave it")
+
+
 def _enthalpy(db: ChemistryDB, amounts: np.ndarray, T: np.ndarray) -> np.ndarray:
     """Enthalpy (J) of each batch row of ``amounts`` at temperatures ``T`` (K)."""
     T = np.broadcast_to(np.asarray(T, dtype=float), (len(amounts),))
@@ -139,12 +156,16 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
                 inlets[edge.inlet] = inlets[edge.inlet] + amounts
                 h_port[edge.inlet] = h_port[edge.inlet] + _enthalpy(db, amounts, T)
         h_in = sum(h_port.values())
-        outcome = step.run(inlets, replace(ctx, inlet_enthalpy=h_port))
+        try:
+            outcome = step.run(inlets, replace(ctx, inlet_enthalpy=h_port))
+        except InputError as exc:
+            raise exc.within(route.label) from None
         total_in = sum(inlets.values())
         total_out = sum(outcome.outlets.values())
         change = total_out - total_in - outcome.reagents
         residual = change @ E.T
         scale = np.abs((total_in + outcome.reagents) @ E.T).sum(axis=1)
+        _check_step(route.label, sid, step, outcome, total_in, residual, scale)
         T = outcome.temperature
         h_T = db.enthalpy(T)
         heat = -(change @ h_T)

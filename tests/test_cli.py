@@ -163,3 +163,21 @@ def test_soc_without_chemistry_and_file_basis_errors(tmp_path):
     inv.write_text("basis: 0 kg/h\ncells:\n  - chemistry: LATP-LFP-LI\n    mass: 10 kg\n    soc: 0.1\n")
     res = invoke("plan", str(inv))
     assert res.exit_code == 2 and "inv.yaml: basis: '0 kg/h' must be positive" in res.stderr
+
+
+def test_boiling_quench_solvent_is_refused_and_disabled_flare_is_audited():
+    res = invoke("plan", "--set", "quench.temperature=150 degC")
+    assert res.exit_code == 2 and "boiling point of ethanol" in res.stderr
+    res = invoke("audit", "--set", "flare.enabled=false", "-f", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["flare"][0]["enabled"] is False
+
+
+def test_out_folder_that_cannot_be_written(tmp_path, monkeypatch):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    res = invoke("plan", "--out", str(blocker / "x"))
+    assert res.exit_code == 2 and "cannot write there" in res.stderr
+    monkeypatch.chdir(tmp_path)
+    res = invoke("plan", "--out", ".", "--force")
+    assert res.exit_code == 2 and "current folder" in res.stderr

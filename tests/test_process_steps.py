@@ -192,3 +192,13 @@ def test_li_metal_in_hydrothermal_relithiation_gives_h2(planner):
     assert out.outlets["off_gas"][0, db.index["H2"]] == pytest.approx(7.2, rel=0.01)     # 72.0 mol/kg Li
     assert any("hydrothermal" in n for n in out.notes)
     assert residual(planner, inlets, out) < 1e-12
+
+
+def test_per_gas_settings_add_to_the_defaults(planner):
+    """Setting SO2 keeps the default HCl 99.9 % (README advises --set scrub.removal_by_gas=SO2: 0.9999)."""
+    db = planner.db
+    gas = feed_of(planner, {"HCL": 1.0, "SO2": 1.0})
+    out = run_step(planner, "scrub", {"gas": gas}, removal_by_gas="SO2: 0.9999")
+    left = out.outlets["clean_gas"][0]
+    assert left[db.index["HCL"]] == pytest.approx(0.001 * gas[0, db.index["HCL"]])
+    assert left[db.index["SO2"]] == pytest.approx(0.0001 * gas[0, db.index["SO2"]])

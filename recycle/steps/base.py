@@ -174,6 +174,9 @@ class Step:
                                  f"{closest(key, known)}")
         self.raw.update(raw)
         self.values = {name: known[name].parse(v, f"{where}.{name}") for name, v in self.raw.items()}
+        for name, param in known.items():     # per-key settings add to the defaults, not replace them
+            if param.kind == "fractions" and name in raw:
+                self.values[name] = {**param.parse(param.default, where), **self.values[name]}
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..constants import MOLAR_VOLUME_25C
-from .base import Context, Param, Step, StepOutcome, co_reactant_demand, extent, react, split, vapour_pressure
+from ..errors import InputError
+from .base import (P_STANDARD, Context, Param, Step, StepOutcome, co_reactant_demand, extent, react, split,
+                   vapour_pressure)
 
 SOLVENTS = {  # solvent choice -> (liquid species, vapour species or None)
     "ethanol": ("C2H5OH(L)", "C2H5OH"),
@@ -83,7 +85,11 @@ class Quench(Step):
         if vapour is not None:
             gas_moles = amounts[:, db.is_gas].sum(axis=1)
             p_sat = vapour_pressure(db, liquid, vapour, T)
-            evaporated = np.minimum(gas_moles * p_sat / (101325.0 - p_sat), amounts[:, db.index[liquid]])
+            if p_sat > 0.9 * P_STANDARD:
+                raise InputError(f"steps.{self.id}.temperature",
+                                 f"{T - 273.15:.0f} C is at or above the boiling point of {solvent} at 1 atm "
+                                 f"(vapour pressure {p_sat / 1000:.0f} kPa): the solvent boils; quench below it")
+            evaporated = np.minimum(gas_moles * p_sat / (P_STANDARD - p_sat), amounts[:, db.index[liquid]])
             amounts[:, db.index[liquid]] -= evaporated
             amounts[:, db.index[vapour]] += evaporated
             notes.append(f"off-gas saturated with {solvent} vapour ({p_sat / 1000:.2f} kPa at {T - 273.15:.0f} C)")
