@@ -356,8 +356,12 @@ def compare(
 
             typer.echo(f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg and safety score")
             _print_table(monte_carlo_table(doc["monte_carlo"]))
+        typer.echo("(safety: index points, lower is safer; applies: judged from the route's own balances)")
         for r in doc["routes"]:
             e = r["economics"]
+            if r["applicability"]["status"] == "does not apply":
+                typer.echo(f"\n{r['route']} does not apply: " + "; ".join(
+                    x for x in r["applicability"]["reasons"] if "not regenerated" in x))
             typer.echo(f"\n{r['route']}: safety {r['safety']['score']} (worst case {r['safety']['score_worst_case']}); "
                        f"net value {e['net_value']['value']:.3g} USD/kg, NPV {e['npv']['value'] / 1e6:.3g} M USD")
             for c in r["safety"]["contributors"]:

@@ -13,7 +13,7 @@ from .flowsheet import available_routes
 from .inventory import Inventory, InventoryRow
 from .simulate import RouteResult
 
-TOXIC = ("H2S", "HCL", "CL2", "HF", "NH3", "SO2")
+TOXIC = ("H2", "H2S", "HCL", "CL2", "HF", "NH3", "SO2")   # H2: flammable, listed too
 MAIN_ELECTROLYTE = 0.05   # mass fraction of the cells above which an electrolyte must be recovered
 
 

@@ -110,10 +110,17 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         sweep = _sweep(result, sid, scfg, cfg) / m3_h                                  # mol/s
         total = vent.sum(axis=1) + sweep
         gen = step.gas_generated
-        if "Li(cr)" in db.index and step.inlet[:, db.index["Li(cr)"]].any():
+        metal = step.inlet[:, db.index["Li(cr)"]] + step.inlet[:, db.index["LiIn(s)"]]
+        if metal.any():
             findings.append(Finding("info", sid, "-", "metallic Li in process: class D fire suppression "
                                     "(graphite, dry sand, NaCl, LiCl or Cu powder); never water, CO2 or halons",
                                     source="DOMAIN.md section 4"))
+            water = step.inlet[:, db.index["H2O(L)"]] + step.reagents[:, db.index["H2O(L)"]]
+            if np.any((metal > 0) & (water > 0)):
+                li_kg_h = float(metal.max()) * db.molar_mass[db.index["Li(cr)"]] * 3600
+                findings.append(Finding("critical", sid, "H2", f"metallic Li ({li_kg_h:.3g} kg/h) meets water in "
+                                        "this step: violent H2 and heat; quench it in an alcohol upstream",
+                                        _q(li_kg_h, "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4 (Luo 2024 4.2)"))
         fractions_peak = {}
         trace = TRACE * float(result.db.mass(result.feed)[EXP])
         for i in np.flatnonzero(db.is_gas & (gen.max(axis=0) * db.molar_mass > trace)):

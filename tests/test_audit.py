@@ -91,3 +91,12 @@ def test_cli_audit_json_and_fail_on():
     assert runner.invoke(app, ["audit", "--throughput", "500 kg"]).exit_code == 2
     md = runner.invoke(app, ["audit", "--format", "markdown"])
     assert md.stdout.startswith("# Gas-handling audit")
+
+
+def test_li_metal_meeting_water_is_critical(planner):
+    """Skipping the quench sends Li metal into the aqueous leach (DOMAIN.md section 4: never water)."""
+    result = planner.plan(None, "hydrometallurgy", basis="10 t/day", overrides={"quench": {"solvent": "none"}})
+    crit = [f for f in audit(result).findings if f.step == "leach" and f.severity == "critical" and f.gas == "H2"]
+    assert crit and "meets water" in crit[0].message
+    quenched = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    assert not [f for f in audit(quenched).findings if "meets water" in f.message]

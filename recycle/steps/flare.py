@@ -79,6 +79,8 @@ class Flare(Step):
             out[b, ~db.is_gas] = feed[b, ~db.is_gas]
             flame[b] = sol.T
         notes = []
+        if self["excess_air"] < 1.0 and np.any(o2_needed > 0):
+            notes.append(f"sub-stoichiometric air (lambda {self['excess_air']:g}): CO and H2 leave unburnt")
         if np.any(o2_needed > 0):
             notes.append(f"flame temperature {flame.max():.0f} K at lambda >= {self['excess_air']:g}")
         return StepOutcome({"flue_gas": out}, reagents, T_in, notes=notes,
