@@ -71,7 +71,9 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks o
     _STATE["debug"] = debug
 
 
-def _parse_sets(sets: list[str]) -> dict[str, dict[str, str]]:
+def _parse_sets(sets: list[str], prices_allowed: bool = False) -> dict[str, dict[str, str]]:
+    """``["quench.solvent=DEC", ...]`` -> ``{"quench": {"solvent": "DEC"}}``; ``price.X`` only
+    where prices are used (compare, sensitivity)."""
     from recycle.errors import InputError
 
     overrides: dict[str, dict[str, str]] = {}
@@ -81,6 +83,9 @@ def _parse_sets(sets: list[str]) -> dict[str, dict[str, str]]:
         key, value = item.split("=", 1)
         step, param = key.strip().split(".", 1)
         overrides.setdefault(step, {})[param.strip()] = value.strip()
+    if "price" in overrides and not prices_allowed:
+        name = next(iter(overrides["price"]))
+        raise InputError(f"--set price.{name}", "prices apply to compare and sensitivity; plan and audit use none")
     return overrides
 
 
@@ -322,7 +327,7 @@ def compare(
            else planner.read_inventory(inventory))
     if not parse_basis(throughput, inv, "--throughput").rate:
         raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
-    overrides = _parse_sets(set_ or [])
+    overrides = _parse_sets(set_ or [], prices_allowed=True)
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
     doc, plans = _compare_routes(planner, inv, routes_, throughput, overrides, book, region, keep_plans=out is not None)
     if samples:
@@ -402,7 +407,7 @@ def sensitivity(
     inv = planner.read_inventory(inventory)
     if not parse_basis(throughput, inv, "--throughput").rate:
         raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
-    overrides = _parse_sets(set_ or [])
+    overrides = _parse_sets(set_ or [], prices_allowed=True)
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
     with _progress("Sensitivity runs", None) as advance:
         model = route_model(planner, inv, route, throughput, overrides, book, advance)
@@ -410,8 +415,14 @@ def sensitivity(
     table = pd.DataFrame([{"input": r["input"], "low": r["low"], "high": r["high"],
                            "net value low [USD/kg]": r["net_value_low"], "net value high [USD/kg]": r["net_value_high"],
                            "safety low": r["safety_low"], "safety high": r["safety_high"]} for r in rows])
-    doc = {"route": model.route, "throughput": throughput, "net_value_base": {"value": rows[0]["net_value_base"] if rows else None, "unit": "USD/kg"},
-           "safety_base": model.safety, "inputs": rows}
+    usd = lambda v: {"value": v, "unit": "USD/kg"}  # noqa: E731
+    pts = lambda v: {"value": v, "unit": "points"}  # noqa: E731
+    doc = {"route": model.route, "throughput": throughput,
+           "net_value_base": usd(rows[0]["net_value_base"] if rows else None), "safety_base": pts(model.safety),
+           "inputs": [{"input": r["input"], "kind": r["kind"], "low": r["low"], "high": r["high"],
+                       "net_value_low": usd(r["net_value_low"]), "net_value_high": usd(r["net_value_high"]),
+                       "safety_low": pts(r["safety_low"]), "safety_high": pts(r["safety_high"]),
+                       "source": r["source"]} for r in rows]}
     if out is not None:
         from recycle.output import write_folder
         from recycle.sensitivity_chart import tornado_png

@@ -82,7 +82,7 @@ def environment(result: RouteResult, region: str = "US", credits: bool = False, 
     grids = data.get("electricity") or {}
     key = next((k for k in grids if k.lower() == str(region).lower()), None)
     if key is None:
-        raise InputError(f"{label}: electricity", f"unknown region {region!r}; {closest(region, grids)}")
+        raise InputError("--region", f"unknown region {region!r} (grid factors in {label}); {closest(region, grids)}")
     grid = _magnitude(grids[key], "kg/kWh", f"{label}: electricity.{key}")
     gas = _magnitude(data["fuel"]["natural_gas"], "kg/GJ", f"{label}: fuel.natural_gas")
     gwp = {db.index[k]: float(e["value"]) for k, e in (data.get("gwp100") or {}).items() if k in db.index}

@@ -29,6 +29,9 @@ def closest(name: str, valid: Iterable[str], n: int = 3) -> str:
     """A hint naming the closest valid names to ``name``, or all of them when few."""
     valid = sorted(str(v) for v in valid)
     name = str(name)
+    same_letters = [v for v in valid if v.lower() == name.lower()]
+    if same_letters:
+        return f"did you mean {same_letters[0]!r}? (names are case-sensitive)"
     near = difflib.get_close_matches(name, valid, n=n, cutoff=0.5)
     if near:
         return "did you mean " + " or ".join(repr(v) for v in near) + "?"

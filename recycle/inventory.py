@@ -98,9 +98,10 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise InputError(f"{label}: line {line}", "not UTF-8 text") from None
+        text, delimiter = _normalise_header(text)
         if text.count("\n") > LARGE_ROWS:
-            return _read_large_csv(text, label, db, catalogue)
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+            return _read_large_csv(text, label, db, catalogue, delimiter)
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
             fieldnames = reader.fieldnames
         except csv.Error as exc:
@@ -117,6 +118,8 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
             if None in row:
                 raise InputError(f"{label}: row {i + 2}", "more values than header columns")
             cleaned = {k.strip(): v.strip() for k, v in row.items() if k and v is not None and v.strip() != ""}
+            if not cleaned:                 # an empty line or a spreadsheet's trailing ",,,," row
+                continue
             key = tuple(sorted(cleaned.items()))
             if key in seen:
                 raise InputError(f"{label}: row {i + 2}", f"duplicates row {seen[key]}; add up the counts in one "
@@ -194,7 +197,10 @@ def _row_mass(where: str, r: dict, count: float | None, bom_mass: float | None) 
     elif "cell_mass" in r:
         if count is None:
             raise InputError(f"{where}: count", "'cell_mass' needs a 'count' of cells")
-        mass = count * to_si(r["cell_mass"], "mass", f"{where}: cell_mass")
+        cell_mass = to_si(r["cell_mass"], "mass", f"{where}: cell_mass")
+        if cell_mass <= 0:
+            raise InputError(f"{where}: cell_mass", f"{r['cell_mass']!r} must be positive")
+        mass = count * cell_mass
     elif bom_mass is not None:
         mass = bom_mass
     else:
@@ -269,7 +275,21 @@ def feed_amounts(inventory: Inventory, basis: Basis, db: ChemistryDB) -> np.ndar
     return amounts[None, :]
 
 
-def _read_large_csv(text: str, label: str, db: ChemistryDB, catalogue: dict[str, CellDesign]) -> Inventory:
+def _normalise_header(text: str) -> tuple[str, str]:
+    """Lower-case the header (``SOC`` reads as ``soc``) and find the delimiter: a comma, or a
+    semicolon or tab as spreadsheets in some locales write them."""
+    head, sep, rest = text.partition("\n")
+    delimiter = ","
+    if "," not in head:
+        for candidate in (";", "\t"):
+            if candidate in head:
+                delimiter = candidate
+                break
+    return head.lower() + sep + rest, delimiter
+
+
+def _read_large_csv(text: str, label: str, db: ChemistryDB, catalogue: dict[str, CellDesign],
+                    delimiter: str = ",") -> Inventory:
     """A large CSV inventory, validated column-wise and aggregated by chemistry and SOC.
 
     Rows are never looped over in Python: each distinct (chemistry, bom, count, cell_mass,
@@ -280,7 +300,7 @@ def _read_large_csv(text: str, label: str, db: ChemistryDB, catalogue: dict[str,
     import pandas as pd
 
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True, sep=delimiter)
     except pd.errors.ParserError as exc:
         raise InputError(label, f"cannot read as CSV: {exc}") from None
     df.columns = [str(c).strip() for c in df.columns]

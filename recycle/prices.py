@@ -50,13 +50,16 @@ class PriceBook:
         where = f"{self.label}: {section}.{name}"
         unit = e.get("unit") or _unit_of(str(e["value"]))
         value = self.to_usd(e["value"], unit, where + ".value")
+        low = self.to_usd(e.get("low", e["value"]), unit, where + ".low")
+        high = self.to_usd(e.get("high", e["value"]), unit, where + ".high")
+        if value < 0 or not low <= value <= high:
+            raise InputError(where, f"needs 0 <= low <= value <= high, got low {low:g}, value {value:g}, "
+                             f"high {high:g} {unit}")
         purity = float(e.get("purity_factor", 1.0))
         if not 0.0 < purity <= 1.0:
             raise InputError(where + ".purity_factor", f"{purity} is not a fraction in (0, 1]")
-        return Price(name, section, value,
-                     self.to_usd(e.get("low", e["value"]), unit, where + ".low"),
-                     self.to_usd(e.get("high", e["value"]), unit, where + ".high"),
-                     unit, e.get("species"), str(e.get("source", "")), str(e.get("date", "")), purity)
+        return Price(name, section, value, low, high, unit, e.get("species"), str(e.get("source", "")),
+                     str(e.get("date", "")), purity)
 
     def to_usd(self, text, unit: str, where: str) -> float:
         """Magnitude of ``text`` in ``unit`` (USD-based), converting other currencies."""
@@ -92,6 +95,8 @@ class PriceBook:
         for key in keys:
             old = self.prices[key]
             v = self.to_usd(text, old.unit, where)
+            if v < 0:
+                raise InputError(where, f"{text!r} is negative; a price is >= 0")
             self.prices[key] = Price(name, old.section, v, v, v, old.unit, old.species, f"user ({where})", "user",
                                      old.purity_factor)
 

@@ -48,7 +48,7 @@ def band(value: float, bands: list) -> int:
 
 
 def _q(v, unit):
-    return {"value": float(v), "unit": unit}
+    return {"value": float(v), "unit": unit or "dimensionless"}
 
 
 class _StepScorer:

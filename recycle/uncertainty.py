@@ -152,7 +152,8 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
     return {"samples": samples, "seed": seed, "routes": [
         {"route": m.route,
          "net_value": {f"p{q}": {"value": float(np.percentile(nets[i], q)), "unit": "USD/kg"} for q in PERCENTILES},
-         "safety_score": {f"p{q}": float(np.percentile(scores[i], q)) for q in PERCENTILES},
+         "safety_score": {f"p{q}": {"value": float(np.percentile(scores[i], q)), "unit": "points"}
+                          for q in PERCENTILES},
          "probability_best_net_value": float(best_net[i]),
          "probability_best_safety": float(best_safety[i])}
         for i, m in enumerate(models)]}

@@ -67,3 +67,25 @@ def test_yaml_python_tags_and_aliases_are_refused(planner, tmp_path):
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\ncells: [*b]\n"
     with pytest.raises(InputError, match="aliases"):
         read(planner, tmp_path, bomb, ".yaml")
+
+
+def test_spreadsheet_exports_read(planner, tmp_path):
+    """Semicolon separators, capitalised headers and trailing empty rows, as spreadsheets write them."""
+    inv = read(planner, tmp_path, "Name;Chemistry;Count;Cell_mass;SOC\nlot A;LATP-LFP-LI;3;1 kg;0.2\n;;;;\n")
+    assert inv.total_mass == pytest.approx(3.0) and len(inv.rows) == 1
+    tabs = read(planner, tmp_path, "chemistry\tmass\tsoc\nLATP-LFP-LI\t5 kg\t0.1\n")
+    assert tabs.total_mass == pytest.approx(5.0)
+
+
+def test_negative_cell_mass_names_its_column(planner, tmp_path):
+    with pytest.raises(InputError, match="row 2: cell_mass: '-2.4 kg' must be positive"):
+        read(planner, tmp_path, "chemistry,count,cell_mass,soc\nLATP-LFP-LI,2,-2.4 kg,0.1\n")
+
+
+def test_price_file_ranges_are_checked(db, tmp_path):
+    from recycle.prices import load_prices
+
+    f = tmp_path / "p.yaml"
+    f.write_text("products:\n  Li2CO3: {value: 12 USD/kg, low: 30 USD/kg, high: 10 USD/kg}\n")
+    with pytest.raises(InputError, match="products.Li2CO3: needs 0 <= low <= value <= high"):
+        load_prices(db.directory, f)
