@@ -162,6 +162,9 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
             raise exc.within(route.label) from None
         total_in = sum(inlets.values())
         total_out = sum(outcome.outlets.values())
+        if "electricity" in step.values:      # energy per mass of solids fed (agitators, pumps, filters)
+            drawn = step["electricity"] * (total_in @ np.where(db.phase_is("solid"), db.molar_mass, 0.0))
+            outcome.utilities["electricity"] = outcome.utilities.get("electricity", 0.0) + drawn
         change = total_out - total_in - outcome.reagents
         residual = change @ E.T
         scale = np.abs((total_in + outcome.reagents) @ E.T).sum(axis=1)

@@ -6,8 +6,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import (PACKED_TOWER, Context, Param, Step, StepOutcome, co_reactant_demand, extent, fan_and_pump_power,
-                   react, split)
+from .base import (
+    PACKED_TOWER,
+    Context,
+    Param,
+    Step,
+    StepOutcome,
+    co_reactant_demand,
+    extent,
+    fan_and_pump_power,
+    react,
+    split,
+)
 
 
 class AcidScrub(Step):

@@ -5,7 +5,8 @@ what it did. Amounts are arrays of shape ``(batch, n_species)`` in mol (or mol/s
 throughput basis); temperatures in K; energies in J (or W on a throughput basis).
 
 The simulator, not the step, computes what follows from the amounts alone: heat released
-(from Cantera enthalpies), gas generated and emitted, element residuals and enthalpy duty.
+(from Cantera enthalpies), gas generated and emitted, element residuals and enthalpy duty; and
+for a step with an ``electricity`` parameter (energy per mass of solids fed), the electricity.
 """
 from __future__ import annotations
 
@@ -15,11 +16,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..chemistry import ChemistryDB
+from ..constants import FARADAY, P_STANDARD, R_GAS, T_STANDARD  # noqa: F401 - re-exported for steps
 from ..errors import InputError, closest
 from ..reactions import Reaction
 from ..units import to_si
-
-from ..constants import FARADAY, P_STANDARD, R_GAS, T_STANDARD  # noqa: F401 - re-exported for steps
 
 T_MIN, T_MAX = 150.0, 3000.0   # K: step temperatures outside this are refused (dew points to -120 C)
 
@@ -219,6 +219,16 @@ def vapour_pressure(db: ChemistryDB, liquid: str, gas: str, temperature: float) 
     T = temperature
     dg = ((sp_g.h(T) - T * sp_g.s(T)) - (sp_l.h(T) - T * sp_l.s(T))) / 1000.0
     return 1e5 * float(np.exp(-dg / (R_GAS * T)))
+
+
+def electricity_param(default: str) -> Param:
+    """The ``electricity`` parameter of a step: energy per mass of solids fed (dissolved salts count
+    as solids here; water and solvents do not), for agitators, pumps, filters, fans, electric
+    heating. The simulator adds it to the step's electricity."""
+    return Param("electricity", "quantity", default, "electricity per mass of solids fed (agitation, pumping, filtration)",
+                 dimension="energy_per_mass",
+                 source="Ma et al. 2024 (DOMAIN.md section 8): hydro 500, direct 300, pyro 1000 kWh per t of "
+                        "cells; split over the steps by this project (S)")
 
 
 # Parameters shared by the packed-tower absorbers (scrub, acid_scrub).

@@ -15,7 +15,6 @@ from ..constants import AIR
 from .base import Context, Param, Step, StepOutcome
 
 
-
 class Flare(Step):
     type = "flare"
     summary = "Burn H2 and combustibles with excess air (Cantera HP equilibrium): flame temperature, SO2, heat."

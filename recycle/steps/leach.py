@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..chemistry import ChemistryDB
-from .base import Context, Param, Step, StepOutcome, extent, react
+from .base import Context, Param, Step, StepOutcome, electricity_param, extent, react
 
 ACIDS = {"H2SO4": "H2SO4(L)", "HCl": "HCl(aq)"}
 H2O2 = "H2O2(L)"
@@ -96,6 +96,7 @@ class Leach(Step):
               source="estimate of this project (S); hot chloride liquors below the 20 % azeotrope lose little HCl"),
         Param("hcl_evolution_worst", "fraction", 0.25, "hcl_evolution on worst-case rows",
               source="estimate of this project (S)"),
+        electricity_param("150 kWh/t"),
     )
 
     def _fraction(self, reaction) -> float:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Context, Param, Step, StepOutcome
+from .base import Context, Param, Step, StepOutcome, electricity_param
 from .leach import WATER, dissolved_mask, run_reactions
 
 NAOH = "NaOH(a)"
@@ -57,6 +57,7 @@ class Precipitate(Step):
                      "that stays dissolved, 0.72-0.85 g/100 g water at 75-100 C (Seidell 1940)"),
         Param("temperature", "quantity", "95 degC", "Li2CO3 precipitation temperature (heat is evaluated here)",
               dimension="temperature", source="Li2CO3 is least soluble hot; plants precipitate at 90-95 C"),
+        electricity_param("150 kWh/t"),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:

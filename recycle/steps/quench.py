@@ -12,8 +12,19 @@ import numpy as np
 
 from ..constants import MOLAR_VOLUME_25C
 from ..errors import InputError
-from .base import (P_STANDARD, Context, Param, Step, StepOutcome, co_reactant_demand, extent, react, split,
-                   vapour_pressure)
+from .base import (
+    P_STANDARD,
+    Context,
+    Param,
+    Step,
+    StepOutcome,
+    co_reactant_demand,
+    electricity_param,
+    extent,
+    react,
+    split,
+    vapour_pressure,
+)
 
 SOLVENTS = {  # solvent choice -> (liquid species, vapour species or None)
     "ethanol": ("C2H5OH(L)", "C2H5OH"),
@@ -41,6 +52,7 @@ class Quench(Step):
         Param("max_h2_rate", "quantity", "10 m^3/h", "limit on H2 generation (at 25 C, 1 atm) that sets the addition time",
               dimension="volume_rate", source="estimate of this project (S); size it with the vent and flare",
               positive=True),
+        electricity_param("20 kWh/t"),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:

@@ -15,7 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Context, Param, Step, StepOutcome, extent, react, split
+from .base import (
+    Context,
+    Param,
+    Step,
+    StepOutcome,
+    electricity_param,
+    extent,
+    react,
+    split,
+)
 
 SOLVENTS = {  # choice -> (liquid species, vapour species or None)
     "ethanol": ("C2H5OH(L)", "C2H5OH"),
@@ -57,6 +66,7 @@ class RegenerateSSE(Step):
         Param("sintering_temperature", "quantity", "1000 degC", "LLZO re-sintering temperature",
               dimension="temperature", source="estimate of this project (S)"),
         Param("temperature", "quantity", "25 degC", "dissolution temperature", dimension="temperature"),
+        electricity_param("100 kWh/t"),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:

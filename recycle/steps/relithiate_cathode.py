@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Context, Param, Step, StepOutcome, co_reactant_demand, extent, react, split
+from .base import (
+    Context,
+    Param,
+    Step,
+    StepOutcome,
+    co_reactant_demand,
+    electricity_param,
+    extent,
+    react,
+    split,
+)
 
 
 class RelithiateCathode(Step):
@@ -27,6 +37,7 @@ class RelithiateCathode(Step):
               dimension="temperature", source="estimate of this project (S); layered oxides are annealed at 700-850 C"),
         Param("temperature", "quantity", "220 degC", "hydrothermal relithiation temperature",
               dimension="temperature", source="estimate of this project (S)"),
+        electricity_param("150 kWh/t"),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:

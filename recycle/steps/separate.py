@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Context, Param, Step, StepOutcome, split
+from .base import Context, Param, Step, StepOutcome, electricity_param, split
 
 ALKOXIDES = ("LiOC2H5(s)", "LiOC3H7(s)", "LiEtCO3(s)")  # soluble in the quench solvent
 
@@ -27,6 +27,7 @@ class Separate(Step):
         Param("liquid_recovery", "fraction", 0.95, "share of the liquid (and dissolved alkoxides) filtered off",
               source="estimate of this project (S)"),
         Param("temperature", "quantity", "25 degC", "temperature", dimension="temperature"),
+        electricity_param("30 kWh/t"),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:

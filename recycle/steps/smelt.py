@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InputError
 from ..constants import AIR
-from .base import T_STANDARD, Context, Param, Step, StepOutcome
+from ..errors import InputError
+from .base import T_STANDARD, Context, Param, Step, StepOutcome, electricity_param
 
 # element -> (partition parameter, alloy species, slag species when not in the alloy)
 ALLOY_METALS = {
@@ -83,6 +83,7 @@ class Smelt(Step):
               source="Danczak et al. 2020, Batteries 6, 16: Mn deports predominantly to slag"),
         Param("indium_to_alloy", "fraction", 0.5, "share of the In into the alloy (rest In2O3 in slag)",
               source="estimate of this project (S): no measured partition found; In also fumes"),
+        electricity_param("700 kWh/t"),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:

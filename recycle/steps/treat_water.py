@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Context, Param, Step, StepOutcome
+from .base import Context, Param, Step, StepOutcome, electricity_param
 from .leach import dissolved_mask, run_reactions
 from .precipitate import IMPURITIES
 
@@ -34,6 +34,7 @@ class TreatWater(Step):
         Param("precipitate_metals", "flag", "true", "precipitate dissolved Ni, Co, Mn as hydroxides to the sludge",
               source="neutralisation to pH 8-9 precipitates heavy-metal hydroxides (textbook practice)"),
         Param("temperature", "quantity", "25 degC", "treatment temperature", dimension="temperature"),
+        electricity_param("50 kWh/t"),
     )
 
     def run(self, inlets, ctx: Context) -> StepOutcome:
