@@ -19,8 +19,10 @@ import typer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Plan the recycling of spent solid-state Li-metal batteries: per-step mass, gas "
-                       "and heat balances from cited thermochemistry (Cantera).")
-inventory_app = typer.Typer(no_args_is_help=True, help="Check spent-cell inventory files.")
+                       "and heat balances from cited thermochemistry (Cantera).\n\n"
+                       "Example: recycle plan cells.csv --route hydrometallurgy --basis \"10 t/day\"")
+inventory_app = typer.Typer(no_args_is_help=True, help="Check spent-cell inventory files.\n\n"
+                                                       "Example: recycle inventory check cells.csv")
 app.add_typer(inventory_app, name="inventory")
 
 _STATE = {"debug": False}
@@ -82,6 +84,8 @@ def _parse_sets(sets: list[str], prices_allowed: bool = False) -> dict[str, dict
             raise InputError(f"--set {item}", "expected STEP.PARAM=VALUE, e.g. --set quench.solvent=DEC")
         key, value = item.split("=", 1)
         step, param = key.strip().split(".", 1)
+        if param.strip() in overrides.get(step, {}):
+            raise InputError(f"--set {key.strip()}", "given twice; give each STEP.PARAM once")
         overrides.setdefault(step, {})[param.strip()] = value.strip()
     if "price" in overrides and not prices_allowed:
         name = next(iter(overrides["price"]))
@@ -298,7 +302,7 @@ def compare(
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
     prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Compare for one catalogue cell instead of an inventory (see `recycle chemistries`).")] = None,
-    soc: Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).")] = None,
+    soc: Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).", min=0.0, max=1.0)] = None,
     region: Annotated[str, typer.Option("--region", help="Grid region for indirect emissions (US, EU, China, World).")] = "US",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none).", min=0)] = 0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,

@@ -12,7 +12,7 @@ def gases_table(a: Audit) -> pd.DataFrame:
              "vent [ppm]": g.vent["value"], "vent peak [ppm]": g.vent_peak["value"],
              "IDLH [ppm]": g.limits.get("idlh", {}).get("value"), "TLV [ppm]": g.limits.get("tlv_twa", {}).get("value"),
              "LEL [ppm]": g.limits.get("lel", {}).get("value")} for g in a.gases]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype(object).where(lambda df: df.notna(), "-")   # no limit set: "-", not NaN
 
 
 def findings_table(a: Audit) -> pd.DataFrame:

@@ -28,7 +28,7 @@ class Units:
         return kg_or_kg_per_s * 3600.0 if self.rate else kg_or_kg_per_s
 
     def heat(self, joule_or_watt: float) -> float:
-        return joule_or_watt / 1000.0
+        return joule_or_watt / 1000.0 + 0.0      # + 0.0 turns -0.0 into 0.0
 
     def quantity(self, value: float, unit: str) -> dict:
         """JSON quantity from a step's (value, unit), turning '/s' rates into '/h'."""
