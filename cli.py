@@ -34,6 +34,23 @@ class Format(str, Enum):
     csv = "csv"
 
 
+# Options shared by several commands (one definition each).
+InventoryArg = Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")]
+ThroughputOpt = Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day' or '500 kg/h'.")]
+PricesOpt = Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")]
+
+
+def _require_throughput(throughput: str, inv) -> None:
+    """Audit, safety, economics and uncertainty need a rate, not a batch mass."""
+    from recycle.errors import InputError
+    from recycle.inventory import parse_basis
+
+    if not parse_basis(throughput, inv, "--throughput").rate:
+        raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
+
+
 def _err(message: str) -> None:
     typer.echo(message, err=True)
 
@@ -166,13 +183,13 @@ def _compare_routes(planner, inv, routes, throughput, overrides, book, *args, ke
 @app.command()
 @guarded
 def plan(
-    inventory: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    inventory: InventoryArg = None,
     route: Annotated[str, typer.Option("--route", "-r", help="Route id (see `recycle routes`) or a route YAML file.")] = "direct-regeneration",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable, e.g. quench.solvent=DEC.")] = None,
     basis: Annotated[Optional[str], typer.Option("--basis", "--throughput", help="Batch mass ('500 kg') or throughput ('10 t/day', '2 kg/h'); default: the inventory as one batch.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write plan.json, steps.csv, streams.csv, summary.json, report.html and report.md into this folder.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
+    force: ForceOpt = False,
 ):
     """Balance a recycling route for a spent-cell inventory, step by step.
 
@@ -232,16 +249,16 @@ class FailOn(str, Enum):
 @app.command()
 @guarded
 def audit(
-    inventory: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    inventory: InventoryArg = None,
     route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "direct-regeneration",
-    throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day' or '500 kg/h'.")] = "10 t/day",
+    throughput: ThroughputOpt = "10 t/day",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable.")] = None,
     monitored: Annotated[bool, typer.Option("--monitored", help="Allow 60 % LEL (continuous monitoring and interlocks) instead of 25 %.")] = False,
     k: Annotated[Optional[float], typer.Option("--k", help="Dilution mixing factor K (1-10); default from chemistry/audit.yaml.", min=1.0, max=10.0)] = None,
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format.")] = AuditFormat.table,
     fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 if findings of this severity (or worse) exist.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write audit.json and audit.md into this folder.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
+    force: ForceOpt = False,
 ):
     """Audit the gas handling of a route: gases, rates, limits, scrubber, flare, ventilation.
 
@@ -251,13 +268,10 @@ def audit(
     from recycle.audit import SEVERITY
     from recycle.audit import audit as run_audit
     from recycle.audit_report import findings_table, gases_table, markdown, sections
-    from recycle.errors import InputError
-    from recycle.inventory import parse_basis
 
     planner = Planner.load()
     inv = planner.read_inventory(inventory)
-    if not parse_basis(throughput, inv, "--throughput").rate:
-        raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
+    _require_throughput(throughput, inv)
     result = planner.plan(inv, route, throughput, _parse_sets(set_ or []))
     lel = None
     if monitored:
@@ -296,19 +310,19 @@ def audit(
 @app.command()
 @guarded
 def compare(
-    inventory: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    inventory: InventoryArg = None,
     routes_: Annotated[Optional[list[str]], typer.Option("--routes", "--route", "-r", help="Routes to compare (repeatable); default: all shipped routes.")] = None,
-    throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day'.")] = "10 t/day",
+    throughput: ThroughputOpt = "10 t/day",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
-    prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
+    prices: PricesOpt = None,
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Compare for one catalogue cell instead of an inventory (see `recycle chemistries`).")] = None,
     soc: Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).", min=0.0, max=1.0)] = None,
     region: Annotated[str, typer.Option("--region", help="Grid region for indirect emissions (US, EU, China, World).")] = "US",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none).", min=0)] = 0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json, compare.csv, compare.png, summary.json, report.html and report.md into this folder.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
+    force: ForceOpt = False,
 ):
     """Compare recycling routes side by side: safety score and economics, with their breakdowns.
 
@@ -319,7 +333,6 @@ def compare(
     from recycle import Planner
     from recycle.compare import compare_table
     from recycle.errors import InputError
-    from recycle.inventory import parse_basis
     from recycle.prices import load_prices
 
     planner = Planner.load()
@@ -329,8 +342,7 @@ def compare(
         raise InputError("--soc", "applies to a --chemistry cell; an inventory gives each row its own soc")
     inv = (planner.cell_inventory(chemistry, 0.1 if soc is None else soc) if chemistry
            else planner.read_inventory(inventory))
-    if not parse_basis(throughput, inv, "--throughput").rate:
-        raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
+    _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [], prices_allowed=True)
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
     doc, plans = _compare_routes(planner, inv, routes_, throughput, overrides, book, region, keep_plans=out is not None)
@@ -382,15 +394,15 @@ def compare(
 @app.command()
 @guarded
 def sensitivity(
-    inventory: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
+    inventory: InventoryArg = None,
     route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "hydrometallurgy",
-    throughput: Annotated[str, typer.Option("--throughput", "-t", help="Plant throughput of cells, e.g. '10 t/day'.")] = "10 t/day",
+    throughput: ThroughputOpt = "10 t/day",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE or price.NAME=VALUE, repeatable.")] = None,
-    prices: Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")] = None,
+    prices: PricesOpt = None,
     top: Annotated[int, typer.Option("--top", help="Show the N largest swings.", min=1)] = 15,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write sensitivity.json, sensitivity.csv and tornado.png into this folder.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")] = False,
+    force: ForceOpt = False,
 ):
     """One-at-a-time sensitivity (tornado) of net value and safety score for one route.
 
@@ -402,15 +414,12 @@ def sensitivity(
     import pandas as pd
 
     from recycle import Planner
-    from recycle.errors import InputError
-    from recycle.inventory import parse_basis
     from recycle.prices import load_prices
     from recycle.uncertainty import route_model, tornado
 
     planner = Planner.load()
     inv = planner.read_inventory(inventory)
-    if not parse_basis(throughput, inv, "--throughput").rate:
-        raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
+    _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [], prices_allowed=True)
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
     with _progress("Sensitivity runs", None) as advance:
@@ -449,7 +458,7 @@ def sensitivity(
 def routes(
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Say which routes apply to this catalogue cell, and why others do not.")] = None,
     soc: Annotated[float, typer.Option("--soc", help="State of charge of the cell for --chemistry (0-1).", min=0.0, max=1.0)] = 0.1,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
 ):
     """List the shipped routes, one line each, or judge them for one chemistry.
 
@@ -484,7 +493,7 @@ def routes(
 @guarded
 def steps(
     step_type: Annotated[Optional[str], typer.Argument(help="Show the parameters of this step type.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    fmt: FormatOpt = Format.table,
 ):
     """List the step types, or the parameters of one with defaults and sources.
 
@@ -551,8 +560,8 @@ def _emit(fmt: Format, rows: list[dict], lines: list[str], flat: list[dict] | No
 @inventory_app.command("check")
 @guarded
 def inventory_check(
-    file: Annotated[Optional[Path], typer.Argument(help="Inventory file (.csv or .yaml); default: the built-in example.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    file: InventoryArg = None,
+    fmt: FormatOpt = Format.table,
 ):
     """Validate an inventory and summarise it by species and by element.
 
