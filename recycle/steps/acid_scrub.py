@@ -12,10 +12,9 @@ from .base import (
     Param,
     Step,
     StepOutcome,
-    co_reactant_demand,
     extent,
     fan_and_pump_power,
-    react,
+    react_fed,
     split,
 )
 
@@ -39,11 +38,7 @@ class AcidScrub(Step):
         acid = "H2SO4(L)"
         for reaction in ctx.reactions_tagged(f"acid_scrub.{self['reagent']}"):
             xi = extent(amounts, reaction, db, self["removal"])
-            need = co_reactant_demand(reaction, xi, db, acid)
-            fed = need * self["acid_excess"]
-            amounts[:, db.index[acid]] += fed
-            reagents[:, db.index[acid]] += fed
-            amounts = react(amounts, reaction, xi)
+            amounts = react_fed(amounts, reagents, reaction, xi, db, acid, self["acid_excess"])
         clean, liquor = split(amounts, db.is_gas)
         power = fan_and_pump_power(inlets["gas"], db, self["pressure_drop"], self["liquid_to_gas"],
                                    self["machine_efficiency"])

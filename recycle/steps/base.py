@@ -202,6 +202,17 @@ def co_reactant_demand(reaction: Reaction, xi: np.ndarray, db: ChemistryDB, spec
     return -reaction.coefficient(db, species) * xi
 
 
+def react_fed(amounts: np.ndarray, reagents: np.ndarray, reaction: Reaction, xi: np.ndarray, db: ChemistryDB,
+              species: str, excess: float = 1.0) -> np.ndarray:
+    """Feed ``species`` from outside (``excess`` x what the reaction consumes, recorded in
+    ``reagents`` in place) and run the reaction; returns the amounts after it."""
+    fed = co_reactant_demand(reaction, xi, db, species) * excess
+    amounts = amounts.copy()
+    amounts[:, db.index[species]] += fed
+    reagents[:, db.index[species]] += fed
+    return react(amounts, reaction, xi)
+
+
 def split(amounts: np.ndarray, mask: np.ndarray, fraction: float | np.ndarray = 1.0):
     """(selected, rest): ``fraction`` of the species in ``mask`` go to *selected*."""
     take = amounts * (mask * fraction)

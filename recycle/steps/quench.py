@@ -22,6 +22,7 @@ from .base import (
     electricity_param,
     extent,
     react,
+    react_fed,
     split,
     vapour_pressure,
 )
@@ -81,10 +82,7 @@ class Quench(Step):
             # Protic finish: ethyllithium is destroyed with ethanol, giving ethane.
             for reaction in ctx.reactions_tagged("quench.DEC.protic"):
                 xi = extent(amounts, reaction, db)
-                need = co_reactant_demand(reaction, xi, db, "C2H5OH(L)")
-                amounts[:, db.index["C2H5OH(L)"]] += need
-                reagents[:, db.index["C2H5OH(L)"]] += need
-                amounts = react(amounts, reaction, xi)
+                amounts = react_fed(amounts, reagents, reaction, xi, db, "C2H5OH(L)")
             notes.append("DEC reacts slowly; ethyllithium finished with ethanol gives C2H6")
         # The vessel holds `excess` x the demand; the unreacted part is distilled off and reused
         # except for the make-up, which leaves with the slurry (the loop itself is not a stream).

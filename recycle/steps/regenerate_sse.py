@@ -23,6 +23,7 @@ from .base import (
     electricity_param,
     extent,
     react,
+    react_fed,
     split,
 )
 
@@ -121,11 +122,7 @@ class RegenerateSSE(Step):
         liquid = SOLVENTS[solvent][0]
         amounts = amounts.copy()
         for r in reactions:
-            xi = extent(amounts, r, db)
-            need = -r.coefficient(db, liquid) * xi
-            amounts[:, db.index[liquid]] += need
-            reagents[:, db.index[liquid]] += need
-            amounts = react(amounts, r, xi)
+            amounts = react_fed(amounts, reagents, r, extent(amounts, r, db), db, liquid)
         kg = metal.max() * db.molar_mass[db.index["Li(cr)"]]
         notes.append(f"residual Li metal ({kg:.3g} kg{ctx.per}) reacts with the {solvent}: H2 and heat")
         gas, amounts = split(amounts, db.is_gas)

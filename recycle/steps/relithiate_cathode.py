@@ -15,10 +15,9 @@ from .base import (
     Param,
     Step,
     StepOutcome,
-    co_reactant_demand,
     electricity_param,
     extent,
-    react,
+    react_fed,
     split,
 )
 
@@ -44,25 +43,16 @@ class RelithiateCathode(Step):
         db = ctx.db
         amounts = inlets["feed"].copy()
         reagents = np.zeros_like(amounts)
-        lioh = db.index["LiOH(s)"]
         notes = []
         metal = amounts[:, db.index["Li(cr)"]] + amounts[:, db.index["LiIn(s)"]]
         if metal.any():   # the hydrothermal LiOH solution is water: metallic Li gives H2 and heat
             for reaction in ctx.reactions_tagged("quench.water"):
-                xi = extent(amounts, reaction, db)
-                need = co_reactant_demand(reaction, xi, db, "H2O(L)")
-                amounts[:, db.index["H2O(L)"]] += need
-                reagents[:, db.index["H2O(L)"]] += need
-                amounts = react(amounts, reaction, xi)
+                amounts = react_fed(amounts, reagents, reaction, extent(amounts, reaction, db), db, "H2O(L)")
             notes.append("metallic Li reaches the hydrothermal LiOH solution and reacts with its water "
                          "(H2, heat): quench it upstream")
         for reaction in ctx.reactions_tagged("relithiate"):
-            xi = extent(amounts, reaction, db)
-            need = co_reactant_demand(reaction, xi, db, "LiOH(s)")
-            fed = need * self["lithium_excess"]
-            amounts[:, lioh] += fed
-            reagents[:, lioh] += fed
-            amounts = react(amounts, reaction, xi)
+            amounts = react_fed(amounts, reagents, reaction, extent(amounts, reaction, db), db, "LiOH(s)",
+                                self["lithium_excess"])
         gas, solids = split(amounts, db.is_gas)
         cathode, residue = split(solids, db.mask(role="cathode"), self["recovery"])
         if cathode[:, db.index["TiS2(s)"]].any() or cathode[:, db.index["LiTiS2(s)"]].any():
