@@ -20,6 +20,7 @@ from .flowsheet import Route, load_route
 from .inventory import Basis, Inventory, InventoryRow, feed_amounts, parse_basis, read_inventory
 from .moisture import MoistureModel, load_moisture_model
 from .reactions import Reaction, load_reactions
+from .reactivity import Reactivity, load_reactivity
 from .simulate import RouteResult, simulate
 from .steps import Context
 from .yamlio import load_yaml_file
@@ -41,6 +42,7 @@ class Planner:
     catalogue: dict[str, CellDesign]
     moisture: MoistureModel
     regeneration: dict
+    reactivity: Reactivity
 
     def __repr__(self) -> str:
         return f"Planner({self.db!r}, {len(self.reactions)} reactions, {len(self.catalogue)} cells)"
@@ -54,12 +56,13 @@ class Planner:
         for name in electrolytes:
             if name not in db.index:
                 raise InputError(f"chemistry/regeneration.yaml: electrolytes.{name}", "unknown species")
-        return cls(db, reactions, load_catalogue(db), load_moisture_model(db, reactions), electrolytes)
+        return cls(db, reactions, load_catalogue(db), load_moisture_model(db, reactions), electrolytes,
+                   load_reactivity(db, reactions))
 
     def context(self, rate_basis: bool, worst_case=(False,)) -> Context:
         """Context for a run; ``worst_case`` flags the batch rows that are worst cases."""
         return Context(self.db, self.reactions, self.moisture, self.regeneration, rate_basis,
-                       np.asarray(worst_case, dtype=bool))
+                       np.asarray(worst_case, dtype=bool), reactivity=self.reactivity)
 
     def read_inventory(self, path: str | Path | None = None) -> Inventory:
         """Read an inventory file; ``None`` gives the built-in example."""

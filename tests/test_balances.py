@@ -93,10 +93,13 @@ def test_enthalpy_duty_by_hand_with_reagents_supplied_at_25_c(planner):
 
 
 def test_steps_say_when_thermo_data_are_extrapolated(planner):
-    """Relithiation at 900 C: Al melts at 933 K and the sulfides' constant-cp data stop far below;
-    the step says Cantera extrapolates them. At its default 220 C it has nothing to say."""
+    """Relithiation at 900 C: the binder's and the cathode's data stop far below (PVDF(s) T-max
+    600 K); the step says Cantera extrapolates them. At its default 220 C they are in range."""
     hot = planner.plan(None, "direct-regeneration", overrides={"relithiate_cathode": {"temperature": "900 degC"}})
     notes = hot.steps["relithiate_cathode"].outcome.notes
-    assert any("thermo data of" in n and "AL(cr)" in n for n in notes)
+    assert any("thermo data of" in n and "PVDF(s)" in n for n in notes)
     cool = planner.plan(None, "direct-regeneration")
-    assert not any("thermo data" in n for n in cool.steps["relithiate_cathode"].outcome.notes)
+    # At 220 C only the ethanol that the alkoxide residue gives back in the hot liquor (T-max 351 K)
+    # is out of range; the solids are not.
+    cool_notes = [n for n in cool.steps["relithiate_cathode"].outcome.notes if "thermo data" in n]
+    assert cool_notes and all("PVDF(s)" not in n and "NCM811(s)" not in n for n in cool_notes)

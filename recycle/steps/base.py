@@ -19,6 +19,7 @@ from ..chemistry import ChemistryDB
 from ..constants import FARADAY, P_STANDARD, R_GAS, T_STANDARD  # noqa: F401 - re-exported for steps
 from ..errors import InputError, closest
 from ..reactions import Reaction
+from ..reactivity import react_in_medium  # noqa: F401 - re-exported for steps
 from ..units import to_si
 
 T_MIN, T_MAX = 150.0, 3000.0   # K: step temperatures outside this are refused (dew points to -120 C)
@@ -117,7 +118,7 @@ class Context:
     worst_case: np.ndarray = field(default_factory=lambda: np.array([False]))
     inlet_enthalpy: dict = field(default_factory=dict)
     """Per inlet port: enthalpy (J per batch row) of what arrives, at its own temperature(s)."""
-    """Per batch row: True where the row is the worst case (a plan runs rows [expected, worst])."""
+    reactivity: Any = None          # recycle.reactivity.Reactivity
 
     def pick(self, expected, worst):
         """Per batch row, ``worst`` on worst-case rows and ``expected`` elsewhere."""
@@ -143,6 +144,9 @@ class StepOutcome:
     ``reagents``: amounts fed to the step from outside the route (solvent, caustic, air,
     room moisture), mol. ``utilities``: electricity and the like, J per basis unit.
     ``quantities``: other results as (value per batch row, its pint unit, description).
+    ``media``: the media of ``chemistry/media.yaml`` the step's material met; the simulator
+    checks that nothing leaves that one of them would have reacted. ``flags``: structured
+    findings (:mod:`recycle.flags`) for later layers; notes are for people.
     """
 
     outlets: dict[str, np.ndarray]
@@ -152,6 +156,10 @@ class StepOutcome:
     utilities: dict[str, np.ndarray] = field(default_factory=dict)
     quantities: dict[str, tuple[np.ndarray, str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    media: tuple[str, ...] = ()
+    flags: list = field(default_factory=list)
+    outlet_media: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Outlets that left before the step's material met all of ``media`` (their own media)."""
 
 
 class Step:

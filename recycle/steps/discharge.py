@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import FARADAY, Context, Param, Step, StepOutcome, extent, react, split
+from .base import FARADAY, Context, Param, Step, StepOutcome, react, react_in_medium, split
 
 
 class Discharge(Step):
@@ -59,17 +59,14 @@ class Discharge(Step):
             notes.append(f"{key}: not fully discharged, the anode holds too little Li")
         quantities["energy_dissipated"] = (work / 1000.0, "kJ" if not ctx.rate_basis else "kW",
                                            "electrical energy dissipated in the load (-dG)")
+        media, flags = ("sealed_cell",), []
         if self["method"] == "brine":
+            # Brine reaches a share of the material in breached cells; there every species reacts
+            # as chemistry/reactivity.yaml says it does in brine (Li and LiIn give H2, sulfides H2S ...).
             f = ctx.pick(self["brine_ingress"], min(1.0, 4 * self["brine_ingress"]))
-            for reaction in ctx.reactions_tagged("hydrolysis"):
-                key = db.index[reaction.key]
-                if not amounts[:, key].any() or "H2O(L)" not in reaction.equation:
-                    continue
-                xi = extent(amounts, reaction, db, f)
-                water = -reaction.coefficient(db, "H2O(L)") * xi
-                amounts[:, db.index["H2O(L)"]] += water
-                reagents[:, db.index["H2O(L)"]] += water
-                amounts = react(amounts, reaction, xi)
+            amounts, flags = react_in_medium(amounts, "brine", T, ctx, reagents, step=self.id, step_fraction=f)
+            media = ("brine",)
             notes.append("brine discharge: Li metal and electrolyte hydrolyse in breached cells (hazardous)")
         gas, cells = split(amounts, db.is_gas)
-        return StepOutcome({"cells": cells, "off_gas": gas}, reagents, T, quantities=quantities, notes=notes)
+        return StepOutcome({"cells": cells, "off_gas": gas}, reagents, T, quantities=quantities, notes=notes,
+                           media=media, flags=flags)

@@ -37,7 +37,8 @@ class Flare(Step):
         reagents = np.zeros_like(gas)
         T_in = self["temperature"]
         if not self["enabled"]:
-            return StepOutcome({"flue_gas": gas.copy()}, reagents, T_in, notes=["flare off: gas passes unburnt"])
+            return StepOutcome({"flue_gas": gas.copy()}, reagents, T_in, notes=["flare off: gas passes unburnt"],
+                               media=("as_received",))
         el = {e: i for i, e in enumerate(db.elements)}
         atoms = db.element_totals(gas)
 
@@ -82,7 +83,7 @@ class Flare(Step):
             notes.append(f"sub-stoichiometric air (lambda {self['excess_air']:g}): CO and H2 leave unburnt")
         if np.any(o2_needed > 0):
             notes.append(f"flame temperature {flame.max():.0f} K at lambda >= {self['excess_air']:g}")
-        return StepOutcome({"flue_gas": out}, reagents, T_in, notes=notes,
+        return StepOutcome({"flue_gas": out}, reagents, T_in, notes=notes, media=("combustion",),
                            outlet_temperature={"flue_gas": flame},
                            quantities={"flame_temperature": (flame, "K", "adiabatic flame temperature"),
                                        "air": (o2_add / AIR["O2"] * 0.0289647, "kg" + ctx.per,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..chemistry import ChemistryDB
-from .base import Context, Param, Step, StepOutcome, electricity_param, extent, react
+from .base import Context, Param, Step, StepOutcome, electricity_param, extent, react, react_in_medium
 
 ACIDS = {"H2SO4": "H2SO4(L)", "HCl": "HCl(aq)"}
 H2O2 = "H2O2(L)"
@@ -135,6 +135,10 @@ class Leach(Step):
         share = ctx.pick(self["hcl_evolution"], self["hcl_evolution_worst"])
         for reaction in ctx.reactions_tagged("leach.hcl_evolution"):
             amounts = react(amounts, reaction, extent(amounts, reaction, db, share))
+        # Species the leach reactions do not convert react as the acid medium makes them
+        # (Li3P gives PH3, alkoxides hydrolyse; chemistry/reactivity.yaml) with the liquor's water.
+        medium = f"aqueous_{self['acid']}"
+        amounts, flags = react_in_medium(amounts, medium, self["temperature"], ctx, reagents, step=self.id)
 
         gas = np.where(db.is_gas, amounts, 0.0)
         dissolved = dissolved_mask(db) & ~db.is_gas
@@ -148,7 +152,7 @@ class Leach(Step):
             "liquor": (liquor * db.molar_mass[db.index[WATER]], "kg" + per, "water of the leach liquor"),
         }
         return StepOutcome({"leachate": leachate, "residue": residue, "off_gas": gas}, reagents,
-                           self["temperature"], notes=notes, quantities=quantities)
+                           self["temperature"], notes=notes, quantities=quantities, media=(medium,), flags=flags)
 
     def _notes(self, db: ChemistryDB, feed, reactions, gas) -> list[str]:
         notes = []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Context, Param, Step, StepOutcome, electricity_param
+from .base import Context, Param, Step, StepOutcome, electricity_param, react_in_medium
 from .leach import WATER, dissolved_mask, run_reactions
 
 NAOH = "NaOH(a)"
@@ -63,7 +63,8 @@ class Precipitate(Step):
     def run(self, inlets, ctx: Context) -> StepOutcome:
         db = ctx.db
         feed = inlets["leachate"]
-        amounts = feed.copy()
+        own = np.zeros_like(feed)     # what the liquor's other species take from the medium
+        amounts, flags = react_in_medium(feed, "caustic_precipitation", self["temperature"], ctx, own, step=self.id)
         amounts, acid = run_reactions(amounts, ctx.reactions_tagged("neutralise.NaOH"), db,
                                       lambda r: 1.0, (NAOH,))
         amounts, metal = run_reactions(amounts, ctx.reactions_tagged("precipitate.hydroxide"), db,
@@ -89,10 +90,10 @@ class Precipitate(Step):
         carbonate[:, db.index[LI2CO3]] = amounts[:, db.index[LI2CO3]] - feed[:, db.index[LI2CO3]]
         amounts -= carbonate
 
-        reagents = np.zeros_like(feed)
-        reagents[:, db.index[NAOH]] = naoh_fed
-        reagents[:, db.index[WATER]] = caustic_water
-        reagents[:, db.index[SODA]] = soda_fed
+        reagents = own.copy()
+        reagents[:, db.index[NAOH]] += naoh_fed
+        reagents[:, db.index[WATER]] += caustic_water
+        reagents[:, db.index[SODA]] += soda_fed
         notes = self._notes(db, feed, amounts, capped, recovery)
         per = ctx.per
         quantities = {
@@ -101,7 +102,8 @@ class Precipitate(Step):
             "lithium_recovery": (recovery, "", "share of dissolved Li recovered as Li2CO3"),
         }
         return StepOutcome({"hydroxide": hydroxide, "lithium_carbonate": carbonate, "brine": amounts},
-                           reagents, self["temperature"], notes=notes, quantities=quantities)
+                           reagents, self["temperature"], notes=notes, quantities=quantities,
+                           media=("caustic_precipitation",), flags=flags)
 
     def _lithium_recovery(self, db, amounts):
         """Per batch row: the Li share to precipitate, and whether solubility capped it."""

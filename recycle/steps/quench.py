@@ -1,5 +1,8 @@
 """Lithium quenching: metallic Li (and Li in Li-In) consumed by an alcohol or DEC.
 
+Everything else in the feed reacts with the solvent as chemistry/reactivity.yaml says (LiBH4
+gives 4 H2 in ethanol, Li3N gives NH3, Li3P PH3).
+
 Li + EtOH -> LiOEt + 1/2 H2 (72.0 mol H2 per kg Li); DEC reacts slowly to Li ethyl carbonate
 and ethyllithium, which the protic finish (ethanol) turns into C2H6 (Luo 2024 section 4.2;
 DOMAIN.md sections 3 and 4). The off-gas leaves saturated with solvent vapour where the
@@ -12,17 +15,15 @@ import numpy as np
 
 from ..constants import MOLAR_VOLUME_25C
 from ..errors import InputError
+from ..flags import Flag
 from .base import (
     P_STANDARD,
     Context,
     Param,
     Step,
     StepOutcome,
-    co_reactant_demand,
     electricity_param,
-    extent,
-    react,
-    react_fed,
+    react_in_medium,
     split,
     vapour_pressure,
 )
@@ -68,28 +69,27 @@ class Quench(Step):
             if li > 0:
                 notes.append("quench skipped: metallic Li passes on unreacted (its H2 and heat move downstream)")
             gas, slurry = split(amounts, db.is_gas)
-            return StepOutcome({"slurry": slurry, "off_gas": gas}, reagents, T, notes=notes)
+            return StepOutcome({"slurry": slurry, "off_gas": gas}, reagents, T, notes=notes, media=("as_received",))
         liquid, vapour = SOLVENTS[solvent]
-        tag = f"quench.{solvent}"
-        demand = np.zeros(len(amounts))
-        for reaction in ctx.reactions_tagged(tag):
-            xi = extent(amounts, reaction, db, self["conversion"])
-            need = co_reactant_demand(reaction, xi, db, liquid)
-            amounts[:, db.index[liquid]] += need
-            demand += need
-            amounts = react(amounts, reaction, xi)
+        # Every species in the feed reacts as chemistry/reactivity.yaml says it does in this solvent:
+        # Li and LiIn give H2, LiBH4 H2, Li3N NH3, ethyllithium C2H6 (the DEC quench is finished
+        # with ethanol). The conversion parameter holds back part of the metallic Li, which is
+        # then metered here and reported.
+        held = np.zeros_like(amounts)
+        if self["conversion"] < 1.0:
+            for metal in ("Li(cr)", "LiIn(s)"):
+                held[:, db.index[metal]] = amounts[:, db.index[metal]] * (1.0 - self["conversion"])
+        amounts, flags = react_in_medium(amounts - held, solvent, T, ctx, reagents, step=self.id)
+        amounts = amounts + held
+        demand = reagents[:, db.index[liquid]].copy()
         if solvent == "DEC":
-            # Protic finish: ethyllithium is destroyed with ethanol, giving ethane.
-            for reaction in ctx.reactions_tagged("quench.DEC.protic"):
-                xi = extent(amounts, reaction, db)
-                amounts = react_fed(amounts, reagents, reaction, xi, db, "C2H5OH(L)")
             notes.append("DEC reacts slowly; ethyllithium finished with ethanol gives C2H6")
         # The vessel holds `excess` x the demand; the unreacted part is distilled off and reused
         # except for the make-up, which leaves with the slurry (the loop itself is not a stream).
         excess = (self["excess"] - 1.0) * demand
         makeup = excess * (1.0 - self["solvent_recovery"])
         amounts[:, db.index[liquid]] += makeup
-        reagents[:, db.index[liquid]] += demand + makeup
+        reagents[:, db.index[liquid]] += makeup
         circulated = (demand + excess) * db.molar_mass[db.index[liquid]]
         h2 = amounts[:, db.index["H2"]] - inlets["feed"][:, db.index["H2"]]
         if vapour is not None:
@@ -115,5 +115,9 @@ class Quench(Step):
             quantities = {"addition_time": (h2_volume / self["max_h2_rate"] / 3600.0, "h",
                                             "solvent addition time that keeps H2 under max_h2_rate")}
         quantities["solvent_circulated"] = (circulated, "kg" + ctx.per, "solvent in the vessel (mostly reused)")
+        held_kg = held[:, db.index["Li(cr)"]] * db.molar_mass[db.index["Li(cr)"]]
+        if np.any(held_kg > 0):
+            flags.append(Flag("survives_rate_limit", self.id, "Li(cr)", held_kg, "kg" + ctx.per,
+                              "metallic Li left unquenched (conversion < 1): it reacts in the next wet step"))
         return StepOutcome({"slurry": slurry, "off_gas": gas}, reagents, T, notes=notes,
-                           quantities=quantities)
+                           quantities=quantities, media=(solvent,), flags=flags)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..flags import Flag
 from .base import (
     Context,
     Param,
@@ -24,8 +25,10 @@ from .base import (
     extent,
     react,
     react_fed,
+    react_in_medium,
     split,
 )
+from ..reactivity import unreacted
 
 SOLVENTS = {  # choice -> (liquid species, vapour species or None)
     "ethanol": ("C2H5OH(L)", "C2H5OH"),
@@ -80,6 +83,7 @@ class RegenerateSSE(Step):
         heat = np.zeros(B)
         notes: list[str] = []
         by_method: dict[tuple[str, str], np.ndarray] = {}
+        flags: list[Flag] = []
         for i in np.flatnonzero(db.mask(role="electrolyte") & feed.any(axis=0)):
             info = db.species[i]
             entry = ctx.regeneration.get(info.name)
@@ -88,45 +92,47 @@ class RegenerateSSE(Step):
                 why = (f"needs {' or '.join(entry['solvents'])}, not {solvent}" if entry
                        else f"no regeneration route for this {info.family} electrolyte")
                 notes.append(f"{info.name} not regenerated ({why}): passed to residue")
+                flags.append(Flag("not_regenerated", self.id, info.name, feed[:, i] * db.molar_mass[i],
+                                  "kg" + ctx.per, f"{info.name} is not regenerated: {why}"))
                 continue
             mask = by_method.setdefault((entry["method"], solvent), np.zeros(db.n_species, dtype=bool))
             mask[i] = True
-        for solvent in sorted({solvent for _, solvent in by_method}):
-            out["residue"], gas = self._quench_residual_lithium(out["residue"], solvent, reagents, ctx, notes)
+        # One method after another on the same residue, organic solvents before water (a sulfide
+        # left in the residue must not meet water): in each, what is not being regenerated
+        # (cathode, foil, other electrolytes, residual Li) meets the solvent and reacts as
+        # chemistry/reactivity.yaml says it does there; what a method loses joins the residue.
+        order = sorted(by_method, key=lambda k: (k[1] == "water", k))
+        for method, solvent in order:
+            mask = by_method[(method, solvent)]
+            taken, before = split(out["residue"], mask)
+            out["residue"], found = react_in_medium(before, solvent, self["temperature"], ctx, reagents, step=self.id)
+            survivors, broken = unreacted(self.id, {"residue": out["residue"]}, solvent, self["temperature"], ctx)
+            if broken:
+                raise RuntimeError(f"regenerate_sse lets {', '.join(broken)} pass the {solvent} unreacted; please report this")
+            flags += found + survivors
+            li = db.index["Li(cr)"]
+            if before[:, li].any() or before[:, db.index["LiIn(s)"]].any():
+                kg = (before - out["residue"])[:, li].max() * db.molar_mass[li]
+                notes.append(f"residual Li metal ({kg:.3g} kg{ctx.per}) reacts with the {solvent}: H2 and heat")
+            gas, out["residue"] = split(out["residue"], db.is_gas)
             out["off_gas"] += gas
-        for (method, solvent), mask in by_method.items():
-            taken, out["residue"] = split(out["residue"], mask)
             product, lost, gas, q = getattr(self, f"_{method}")(taken, mask, solvent, reagents, ctx, notes)
             out["electrolyte"] += product
             out["residue"] += np.where(db.phase_is("liquid"), 0.0, lost)
             out["effluent"] += np.where(db.phase_is("liquid"), lost, 0.0)
             out["off_gas"] += gas
             heat += q
-        return StepOutcome(out, reagents, self["temperature"], utilities={"heat": heat}, notes=notes)
+        media = tuple(dict.fromkeys(solvent for _, solvent in order)) or ("as_received",)
+        # The residue was checked against each solvent as it met it (a method's losses join it
+        # after); each product left before the next solvent.
+        return StepOutcome(out, reagents, self["temperature"], utilities={"heat": heat}, notes=notes,
+                           media=media, flags=flags,
+                           outlet_media={"electrolyte": ("as_received",), "residue": ("as_received",)})
 
     def _solvent_for(self, entry) -> str:
         if entry is None:
             return self["solvent"]
         return {"dissolution": self["solvent"]}.get(entry["method"], entry["solvents"][0])
-
-    def _quench_residual_lithium(self, amounts, solvent, reagents, ctx, notes):
-        """Li metal left in the feed meets the solvent: it reacts (reactions quench.<solvent>)."""
-        db = ctx.db
-        metal = amounts[:, db.index["Li(cr)"]] + amounts[:, db.index["LiIn(s)"]]
-        if not metal.any():
-            return amounts, np.zeros_like(amounts)
-        reactions = ctx.reactions_tagged(f"quench.{solvent}")
-        if not reactions:
-            notes.append(f"residual Li metal in contact with {solvent}: reaction not modelled, Li passes on")
-            return amounts, np.zeros_like(amounts)
-        liquid = SOLVENTS[solvent][0]
-        amounts = amounts.copy()
-        for r in reactions:
-            amounts = react_fed(amounts, reagents, r, extent(amounts, r, db), db, liquid)
-        kg = metal.max() * db.molar_mass[db.index["Li(cr)"]]
-        notes.append(f"residual Li metal ({kg:.3g} kg{ctx.per}) reacts with the {solvent}: H2 and heat")
-        gas, amounts = split(amounts, db.is_gas)
-        return amounts, gas
 
     # -- families: each returns (product, losses, off-gas, heat duty J) ---------------------
     def _dissolve(self, taken, mask, solvent, reagents, ctx, water_fraction, hydrolysis_fraction):

@@ -5,11 +5,19 @@ tagged ``relithiate``; hydrothermal relithiation in LiOH solution followed by a 
 the direct route of Luo 2024 section 4.2) and the active material is recovered as product;
 everything else (carbon, binder, electrolyte residue, foil fines) goes to the residue. The
 anneal's heat duty is the enthalpy of heating the product to the anneal temperature.
+
+The liquor is hot concentrated LiOH: every other species in the feed reacts as
+chemistry/reactivity.yaml says it does there (medium ``hydrothermal_LiOH``). Metallic Li gives
+H2, Al foil gives H2 (2 Al + 2 LiOH + 2 H2O -> 2 LiAlO2 + 3 H2), thiophosphate electrolytes
+hydrolyse and their sulfide stays in the alkaline liquor as Li2S (consuming LiOH), nitrides give
+NH3. The sulfide left in the residue is reported as latent H2S: it is released when the liquor
+or residue is acidified.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..flags import Flag
 from .base import (
     Context,
     Param,
@@ -18,6 +26,7 @@ from .base import (
     electricity_param,
     extent,
     react_fed,
+    react_in_medium,
     split,
 )
 
@@ -44,12 +53,15 @@ class RelithiateCathode(Step):
         amounts = inlets["feed"].copy()
         reagents = np.zeros_like(amounts)
         notes = []
-        metal = amounts[:, db.index["Li(cr)"]] + amounts[:, db.index["LiIn(s)"]]
-        if metal.any():   # the hydrothermal LiOH solution is water: metallic Li gives H2 and heat
-            for reaction in ctx.reactions_tagged("quench.water"):
-                amounts = react_fed(amounts, reagents, reaction, extent(amounts, reaction, db), db, "H2O(L)")
+        amounts, flags = react_in_medium(amounts, "hydrothermal_LiOH", self["temperature"], ctx, reagents,
+                                         step=self.id)
+        if any(f.code == "metal_meets_water" for f in flags):
             notes.append("metallic Li reaches the hydrothermal LiOH solution and reacts with its water "
                          "(H2, heat): quench it upstream")
+        for name in ("AL(cr)", "Li3PS4(s)", "Li7P3S11(s)", "Li6PS5Cl(s)", "Li10GeP2S12(s)", "Li3N(s)", "LiBH4(s)"):
+            kg = inlets["feed"][:, db.index[name]] * db.molar_mass[db.index[name]]
+            if np.any(kg > 0):
+                notes.append(f"{name} ({kg.max():.3g} kg{ctx.per}) reacts in the hot LiOH liquor")
         for reaction in ctx.reactions_tagged("relithiate"):
             amounts = react_fed(amounts, reagents, reaction, extent(amounts, reaction, db), db, "LiOH(s)",
                                 self["lithium_excess"])
@@ -57,8 +69,18 @@ class RelithiateCathode(Step):
         cathode, residue = split(solids, db.mask(role="cathode"), self["recovery"])
         if cathode[:, db.index["TiS2(s)"]].any() or cathode[:, db.index["LiTiS2(s)"]].any():
             notes.append("TiS2 cathode recovered as is (no relithiation route in this step)")
+        li2s = db.index["Li2S(s)"]
+        sulfide = cathode[:, li2s] + residue[:, li2s]
+        if np.any(sulfide > 0):
+            h2s_kg = sulfide * db.molar_mass[db.index["H2S"]]
+            flags.append(Flag("latent_sulfide", self.id, "H2S", h2s_kg, "kg" + ctx.per,
+                              "sulfide held in the alkaline liquor and residue as Li2S: released as H2S "
+                              "when they are acidified or neutralised"))
+            notes.append(f"sulfide retained in the alkaline liquor as Li2S: {h2s_kg.max():.3g} kg{ctx.per} H2S "
+                         "if acidified")
         h_hot = db.enthalpy(self["anneal_temperature"])
         h_cold = db.enthalpy(self["temperature"])
         anneal = cathode @ (h_hot - h_cold)
         return StepOutcome({"cathode": cathode, "residue": residue, "off_gas": gas}, reagents,
-                           self["temperature"], utilities={"heat": anneal}, notes=notes)
+                           self["temperature"], utilities={"heat": anneal}, notes=notes,
+                           media=("hydrothermal_LiOH",), flags=flags)

@@ -40,4 +40,5 @@ class Separate(Step):
         liquid_mask = db.mask(phase="liquid") | np.isin(db.names, ALKOXIDES)
         liquor, black_mass = split(rest, liquid_mask, self["liquid_recovery"])
         return StepOutcome({"black_mass": black_mass, "foils": foils, "plastics": plastics,
-                            "liquor": liquor, "off_gas": gas}, np.zeros_like(feed), self["temperature"])
+                            "liquor": liquor, "off_gas": gas}, np.zeros_like(feed), self["temperature"],
+                           media=("as_received",))

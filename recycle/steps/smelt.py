@@ -170,7 +170,7 @@ class Smelt(Step):
         per = ctx.per
         mm = db.molar_mass
         return StepOutcome(
-            {"alloy": alloy, "slag": slag, "off_gas": off_gas}, reagents, T, notes=notes,
+            {"alloy": alloy, "slag": slag, "off_gas": off_gas}, reagents, T, notes=notes, media=("smelter",),
             utilities={"heat": np.maximum(duty, 0.0)},
             quantities={
                 "enthalpy_duty": (duty, "J" + per, "H(products at T) - H(feed, coke, flux, oxidant at 25 C); "

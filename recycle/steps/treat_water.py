@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Context, Param, Step, StepOutcome, electricity_param
+from .base import Context, Param, Step, StepOutcome, electricity_param, react_in_medium
 from .leach import dissolved_mask, run_reactions
 from .precipitate import IMPURITIES
 
@@ -40,7 +40,9 @@ class TreatWater(Step):
     def run(self, inlets, ctx: Context) -> StepOutcome:
         db = ctx.db
         water = inlets["water"]
-        amounts = water.copy()
+        taken = np.zeros_like(water)     # what the water's other species take from the medium
+        amounts, flags = react_in_medium(water, "effluent_neutralisation", self["temperature"], ctx, taken,
+                                         step=self.id)
         free_base = water[:, db.index[NAOH]]
         amounts, added = run_reactions(amounts, ctx.reactions_tagged("neutralise.NaOH"), db,
                                        lambda r: 1.0, (NAOH,))
@@ -54,9 +56,9 @@ class TreatWater(Step):
         naoh_fed = naoh - own
         amounts, acid = run_reactions(amounts, ctx.reactions_tagged("neutralise.H2SO4"), db,
                                       lambda r: 1.0, (ACID,))
-        reagents = np.zeros_like(water)
-        reagents[:, db.index[NAOH]] = naoh_fed
-        reagents[:, db.index[ACID]] = acid[ACID]
+        reagents = taken.copy()
+        reagents[:, db.index[NAOH]] += naoh_fed
+        reagents[:, db.index[ACID]] += acid[ACID]
 
         liquid = dissolved_mask(db) | db.is_gas
         effluent = np.where(liquid, amounts, 0.0)
@@ -78,4 +80,4 @@ class TreatWater(Step):
             "sludge": (db.mass(sludge), "kg" + per, "dry sludge"),
         }
         return StepOutcome({"effluent": effluent, "sludge": sludge}, reagents, self["temperature"],
-                           notes=notes, quantities=quantities)
+                           notes=notes, quantities=quantities, media=("effluent_neutralisation",), flags=flags)
