@@ -229,6 +229,15 @@ def plan(
         typer.echo(f"\nHeat released {energy['heat_released']['value']:.4g} {energy['heat_released']['unit']}; "
                    f"enthalpy duties {energy['sum_of_step_duties']['value']:.4g} {energy['sum_of_step_duties']['unit']}; "
                    f"max relative element residual {doc['balance']['max_relative_element_residual']:.1e}")
+        flags = [f"  {s['id']}: {f['code']} {f['species']} {f['amount']['value']:.3g} {f['amount']['unit']} "
+                 f"(worst case {f['amount_worst_case']['value']:.3g}): {f['message']}"
+                 for s in doc["steps"] for f in s["flags"] if f["code"] != "survives_rate_limit"]
+        survivors = [f"{s['id']}: {f['species']} {f['amount']['value']:.3g} {f['amount']['unit']}"
+                     for s in doc["steps"] for f in s["flags"] if f["code"] == "survives_rate_limit"]
+        if survivors:
+            flags.append("  left unreacted under a stated rate limit (see --format json): " + "; ".join(survivors))
+        if flags:
+            typer.echo("\nFlags:\n" + "\n".join(flags))
         notes = [f"  {s['id']}: {n}" for s in doc["steps"] for n in s["notes"]]
         if notes:
             typer.echo("\nNotes:\n" + "\n".join(notes))

@@ -25,7 +25,7 @@ class Fit:
 
 
 def judge(result: RouteResult) -> Fit:
-    """Verdict on a planned route from its own notes and gas balances (expected case)."""
+    """Verdict on a planned route from its steps' flags and gas balances (expected case)."""
     db = result.db
     feed_kg = result.feed[0] * db.molar_mass
     total = feed_kg.sum()
@@ -33,10 +33,10 @@ def judge(result: RouteResult) -> Fit:
             if kg >= MAIN_ELECTROLYTE * total and db.species[i].role == "electrolyte"}
     reasons, blocking = [], False
     for step in result.steps.values():
-        for note in step.outcome.notes:
-            if "not regenerated" in note and note.split(" ", 1)[0] in main:
+        for flag in step.outcome.flags:
+            if flag.code == "not_regenerated" and flag.species in main:
                 blocking = True
-                reasons.append(f"{step.id}: {note}")
+                reasons.append(f"{step.id}: {flag.message}")
     for step in result.steps.values():
         gas = step.gas_generated[0]
         for name in TOXIC:

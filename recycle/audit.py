@@ -90,6 +90,33 @@ def _param(data: dict, key: str, unit: str) -> float:
     return float(Q_(str(raw)).to(unit).magnitude) if unit else float(raw)
 
 
+def _flag_findings(sid: str, step) -> list[Finding]:
+    """Findings from the step's structured flags (:mod:`recycle.flags`), never from its notes.
+
+    Metallic Li meeting an aqueous medium is critical (DOMAIN.md section 4); so is Li metal
+    reacting with what it is ground with (Luo 2024 section 2.2: combustion on grinding, even
+    under inert gas); sulfide held in an alkaline liquor is a warning (H2S on acidification)."""
+    out = []
+    for flag in step.outcome.flags:
+        kg_h = np.asarray(flag.amount, dtype=float) * 3600.0     # the audit runs on kg/s
+        if flag.code == "metal_meets_water":
+            out.append(Finding("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
+                               "(an aqueous medium): violent H2 and heat; quench it in an alcohol upstream",
+                               _q(kg_h.max(), "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4 (Luo 2024 4.2)"))
+        elif flag.code == "contact_reaction":
+            out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
+                               f"ground with: {kg_h[EXP]:.3g} kg/h of Li expected, {kg_h[WORST]:.3g} kg/h if it "
+                               "burns (heat, fire even under argon); discharge fully, remove the Li anode before "
+                               "shredding or shred under a quench liquid", _q(kg_h[WORST], "kg/h"), None,
+                               "Luo 2024 section 2.2"))
+        elif flag.code == "latent_sulfide":
+            out.append(Finding("warning", sid, "H2S", f"sulfide held in the alkaline liquor and residue "
+                               f"({kg_h.max():.3g} kg/h as H2S) is released as H2S when they are acidified or "
+                               "neutralised: oxidise or precipitate it before the effluent is treated",
+                               _q(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml (alkaline hydrolysis)"))
+    return out
+
+
 def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: float | None = None,
           path=None) -> Audit:
     """Audit the gas handling of ``result`` (a throughput-basis plan with expected/worst rows)."""
@@ -115,12 +142,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
             findings.append(Finding("info", sid, "-", "metallic Li in process: class D fire suppression "
                                     "(graphite, dry sand, NaCl, LiCl or Cu powder); never water, CO2 or halons",
                                     source="DOMAIN.md section 4"))
-            water = step.inlet[:, db.index["H2O(L)"]] + step.reagents[:, db.index["H2O(L)"]]
-            if np.any((metal > 0) & (water > 0)):
-                li_kg_h = float(metal.max()) * db.molar_mass[db.index["Li(cr)"]] * 3600
-                findings.append(Finding("critical", sid, "H2", f"metallic Li ({li_kg_h:.3g} kg/h) meets water in "
-                                        "this step: violent H2 and heat; quench it in an alcohol upstream",
-                                        _q(li_kg_h, "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4 (Luo 2024 4.2)"))
+        findings += _flag_findings(sid, step)
         fractions_peak = {}
         trace = TRACE * float(result.db.mass(result.feed)[EXP])
         for i in np.flatnonzero(db.is_gas & (gen.max(axis=0) * db.molar_mass > trace)):

@@ -17,7 +17,14 @@ from .cells import CellDesign, load_catalogue
 from .chemistry import ChemistryDB
 from .errors import InputError
 from .flowsheet import Route, load_route
-from .inventory import Basis, Inventory, InventoryRow, feed_amounts, parse_basis, read_inventory
+from .inventory import (
+    Basis,
+    Inventory,
+    InventoryRow,
+    feed_amounts,
+    parse_basis,
+    read_inventory,
+)
 from .moisture import MoistureModel, load_moisture_model
 from .reactions import Reaction, load_reactions
 from .reactivity import Reactivity, load_reactivity

@@ -81,6 +81,11 @@ def step_json(result: RouteResult, step: StepResult, units: Units) -> dict:
                     for k, (v, unit, d) in o.quantities.items()},
         "parameters": {k: str(v) for k, v in result.route.steps[step.id].raw.items()},
         "element_residual": float(step.relative_residual[ROW]),
+        "media": list(o.media),
+        "flags": [{"code": f.code, "species": f.species,
+                   "amount": quantity_json(units.kg(float(np.asarray(f.amount)[ROW])), units.mass),
+                   "amount_worst_case": quantity_json(units.kg(float(np.asarray(f.amount)[WORST])), units.mass),
+                   "message": f.message} for f in o.flags],
         "notes": list(o.notes),
     }
 

@@ -16,7 +16,7 @@ import numpy as np
 from .chemistry import ChemistryDB
 from .errors import InputError
 from .flowsheet import FEED, Edge, Route
-from .reactivity import unreacted
+from .reactivity import metal_meeting_water, unreacted
 from .steps import Context, StepOutcome
 
 T_FEED = 298.15      # K: cells arrive at 25 C
@@ -132,12 +132,15 @@ def _check_step(route_label, sid, step, outcome, total_in, residual, scale) -> N
                            f"{worst:.2e}; please report this with the inputs that gave it")
 
 
-def _check_media(route_label, sid, step, outcome, ctx) -> None:
+def _check_media(route_label, sid, step, outcome, total_in, ctx) -> None:
     """Nothing may leave a step that its medium reacts with completely, unless the step flags it
     (a conversion the user set below 1); what a rate limit or the step's own model lets survive
     is added to the step's flags (once per species)."""
     if not outcome.media:
         raise RuntimeError(f"step {sid} ({step.type}) declares no medium; please report this")
+    wet = metal_meeting_water(sid, total_in, outcome.outlets, outcome.media, ctx)
+    if wet is not None:
+        outcome.flags.append(wet)
     flagged = {(f.code, f.species) for f in outcome.flags}
     checks = [(medium, {p: a for p, a in outcome.outlets.items() if p not in outcome.outlet_media})
               for medium in outcome.media]
@@ -206,7 +209,7 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
                           for n in db.out_of_range(present & (amounts.max(axis=0) > 0),
                                                    float(np.max(outcome.outlet_temperature.get(port, T))),
                                                    margin=THERMO_MARGIN)})
-        _check_media(route.label, sid, step, outcome, ctx)
+        _check_media(route.label, sid, step, outcome, total_in, ctx)
         if outside and not any("thermo data" in n for n in outcome.notes):
             outcome.notes.append(f"thermo data of {', '.join(outside[:6])}{' ...' if len(outside) > 6 else ''} "
                                  "do not reach the step temperature: Cantera extrapolates them")

@@ -11,7 +11,7 @@ from recycle.yamlio import load_yaml_file
 FLAGS = {"E", "X", "D", "T", "S", "U"}
 
 
-@pytest.mark.parametrize("fname", ["species.yaml", "species_process.yaml"])
+@pytest.mark.parametrize("fname", ["species.yaml", "species_process.yaml", "species_reactivity.yaml"])
 def test_every_project_species_has_sources_flags_and_density(db, fname):
     data = load_yaml_file(db.directory / fname)
     assert data["description"].strip()

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import FARADAY, Context, Param, Step, StepOutcome, react, react_in_medium, split
+from .base import (
+    FARADAY,
+    Context,
+    Param,
+    Step,
+    StepOutcome,
+    react,
+    react_in_medium,
+    split,
+)
 
 
 class Discharge(Step):

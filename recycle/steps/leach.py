@@ -22,7 +22,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..chemistry import ChemistryDB
-from .base import Context, Param, Step, StepOutcome, electricity_param, extent, react, react_in_medium
+from .base import (
+    Context,
+    Param,
+    Step,
+    StepOutcome,
+    electricity_param,
+    extent,
+    react,
+    react_in_medium,
+)
 
 ACIDS = {"H2SO4": "H2SO4(L)", "HCl": "HCl(aq)"}
 H2O2 = "H2O2(L)"

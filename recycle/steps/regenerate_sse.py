@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..flags import Flag
+from ..reactivity import unreacted
 from .base import (
     Context,
     Param,
@@ -24,11 +25,9 @@ from .base import (
     electricity_param,
     extent,
     react,
-    react_fed,
     react_in_medium,
     split,
 )
-from ..reactivity import unreacted
 
 SOLVENTS = {  # choice -> (liquid species, vapour species or None)
     "ethanol": ("C2H5OH(L)", "C2H5OH"),

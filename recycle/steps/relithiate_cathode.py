@@ -55,7 +55,7 @@ class RelithiateCathode(Step):
         notes = []
         amounts, flags = react_in_medium(amounts, "hydrothermal_LiOH", self["temperature"], ctx, reagents,
                                          step=self.id)
-        if any(f.code == "metal_meets_water" for f in flags):
+        if inlets["feed"][:, db.index["Li(cr)"]].any() or inlets["feed"][:, db.index["LiIn(s)"]].any():
             notes.append("metallic Li reaches the hydrothermal LiOH solution and reacts with its water "
                          "(H2, heat): quench it upstream")
         for name in ("AL(cr)", "Li3PS4(s)", "Li7P3S11(s)", "Li6PS5Cl(s)", "Li10GeP2S12(s)", "Li3N(s)", "LiBH4(s)"):
