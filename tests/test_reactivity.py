@@ -295,3 +295,17 @@ def test_applicability_reads_flags_not_notes(planner):
     fit = route_fit(planner, "LPS-NCM811-LI", "direct-regeneration")
     assert fit.status == "does not apply"
     assert any("Li3PS4(s) is not regenerated" in r for r in fit.reasons)
+
+
+def test_phosphine_from_the_shredder_products_is_burnt_and_scrubbed(planner):
+    """Li3P made in the shredder (Li + Li6PS5Cl) gives PH3 in the ethanol quench (Li3P + 3 EtOH
+    -> 3 LiOEt + PH3); the flare burns it to P4O10 (Cantera HP equilibrium) and the caustic
+    scrubber absorbs 98 % of that. Hand: P is conserved, so P4O10 formed = PH3 burnt / 4."""
+    db = planner.db
+    result = planner.plan(None, "hydrometallurgy")
+    ph3 = result.steps["quench"].gas_generated[:, db.index["PH3"]]
+    assert ph3.min() > 0
+    assert result.sink_total("stack")[:, db.index["PH3"]].max() < 1e-6 * ph3.max()
+    p4o10 = result.steps["flare"].gas_generated[:, db.index["P4O10"]]
+    assert p4o10 == pytest.approx(ph3 / 4, rel=1e-3)
+    assert result.sink_total("stack")[:, db.index["P4O10"]] == pytest.approx(0.02 * p4o10, rel=1e-3)
