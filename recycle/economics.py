@@ -16,8 +16,6 @@ from .capital import capital_items, fixed_capital, operating_seconds
 from .prices import PriceBook
 from .simulate import RouteResult
 
-AIR_STEPS = ("flare",)          # their N2/O2/Ar reagents are atmospheric air: free
-FREE = ("H2O",)                 # water vapour taken up from room air: free
 EXP = 0
 
 
@@ -80,11 +78,9 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     cooling = prices.get("cooling_water").value
     eff = _g(equipment, "heater_efficiency")
     for sid, step in result.steps.items():
-        kg_y = step.reagents[EXP] * db.molar_mass * seconds
-        for i in np.flatnonzero(kg_y > 0):
+        kg_y = step.bought_reagents[EXP] * db.molar_mass * seconds
+        for i in np.flatnonzero(kg_y > 1e-12 * max(float(kg_y.max()), 1e-300)):
             name = db.names[i]
-            if (step.type in AIR_STEPS and name in ("N2", "O2", "Ar")) or name in FREE:
-                continue
             p = reagent_prices.get(name)
             if p is None:
                 notes.append(f"no reagent price for {name} in {sid}: not costed")

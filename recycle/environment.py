@@ -29,7 +29,6 @@ from pathlib import Path
 import numpy as np
 
 from .capital import load_equipment, operating_seconds
-from .economics import AIR_STEPS, FREE
 from .errors import InputError, closest
 from .simulate import RouteResult
 from .units import Q_
@@ -112,11 +111,9 @@ def environment(result: RouteResult, region: str = "US", credits: bool = False, 
                 direct[sid] = direct.get(sid, 0.0) + kg[i] * gwp[i]
             elif db.names[i] not in AIR:
                 no_gwp.add(db.names[i])
-        kg = step.reagents[EXP] * M / cells
-        for i in np.flatnonzero(kg > 0):
+        kg = step.bought_reagents[EXP] * M / cells
+        for i in np.flatnonzero(kg > 1e-12 * max(float(kg.max()), 1e-300)):
             name = db.names[i]
-            if (step.type in AIR_STEPS and name in ("N2", "O2", "Ar")) or name in FREE:
-                continue
             if name == "H2O(L)":
                 water_in[sid] = water_in.get(sid, 0.0) + kg[i]
             if i not in embodied:

@@ -42,6 +42,12 @@ class StepResult:
     relative_residual: np.ndarray   # (batch,)
     outcome: StepOutcome
 
+    @property
+    def bought_reagents(self) -> np.ndarray:
+        """Reagents less what the step drew from the air (combustion air, room moisture), mol."""
+        air = self.outcome.from_air
+        return self.reagents if air is None else self.reagents - air
+
 
 @dataclass
 class RouteResult:
@@ -76,6 +82,11 @@ class RouteResult:
     @property
     def reagents(self) -> np.ndarray:
         return sum(s.reagents for s in self.steps.values())
+
+    @property
+    def bought_reagents(self) -> np.ndarray:
+        """Reagents of all steps less what they drew from the air, mol."""
+        return sum(s.bought_reagents for s in self.steps.values())
 
     @property
     def gas_generated(self) -> np.ndarray:

@@ -175,3 +175,20 @@ def test_sells_must_name_a_product_sink_and_a_price(planner, prices):
     route = build_route("x", bad_price, "x.yaml")
     with pytest.raises(InputError, match="x.yaml: sells.alloy: no product or reagent price 'Nickel'"):
         economics(planner.plan(None, route, basis="10 t/day"), prices)
+
+
+def test_air_blown_into_the_smelter_is_not_bought(planner, prices):
+    """Whether a reagent is bought is declared with the reagent: with `smelt.oxidant=air` the
+    blown N2, O2 and Ar are drawn from the atmosphere (no reagent line for them); with the
+    default oxygen the O2 is bought."""
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.1)
+    air = economics(planner.plan(inv, "pyrometallurgy", basis="10 t/day",
+                                 overrides={"smelt": {"oxidant": "air"}}), prices)
+    oxygen = economics(planner.plan(inv, "pyrometallurgy", basis="10 t/day"), prices)
+
+    def bought(e):
+        return {(b["step"], b["item"]) for b in e["breakdown"] if b["category"] == "reagent"}
+
+    assert not {item for step, item in bought(air) if step == "smelt"} & {"oxygen", "nitrogen", "argon"}
+    assert ("smelt", "oxygen") in bought(oxygen)
+    assert not [n for n in air["notes"] if "N2" in n or "Ar in" in n]

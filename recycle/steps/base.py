@@ -160,6 +160,9 @@ class StepOutcome:
     flags: list = field(default_factory=list)
     outlet_media: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Outlets that left before the step's material met all of ``media`` (their own media)."""
+    from_air: np.ndarray | None = None
+    """The part of ``reagents`` drawn from the atmosphere (combustion or blown air, room
+    moisture), mol: neither bought nor embodied. None: everything was bought."""
 
 
 class Step:

@@ -73,4 +73,4 @@ class Dismantle(Step):
             reagents=reagents, temperature=self["temperature"],
             utilities={"electricity": np.full(len(cells), ctx.energy(power, t))},
             quantities={"room_water": (np.full(len(cells), water_x * 1e6), "ppmv", "water in the room air")},
-            notes=notes, media=("dry_gas",))
+            notes=notes, media=("dry_gas",), from_air=reagents.copy())     # room moisture

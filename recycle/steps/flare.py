@@ -84,6 +84,7 @@ class Flare(Step):
         if np.any(o2_needed > 0):
             notes.append(f"flame temperature {flame.max():.0f} K at lambda >= {self['excess_air']:g}")
         return StepOutcome({"flue_gas": out}, reagents, T_in, notes=notes, media=("combustion",),
+                           from_air=reagents.copy(),      # combustion air
                            outlet_temperature={"flue_gas": flame},
                            quantities={"flame_temperature": (flame, "K", "adiabatic flame temperature"),
                                        "air": (o2_add / AIR["O2"] * 0.0289647, "kg" + ctx.per,

@@ -155,8 +155,11 @@ class Smelt(Step):
         o2_blown = np.maximum(o_short, 0.0) / 2
         products[:, idx["O2"]] += np.maximum(-o_short, 0.0) / 2
         blown = AIR if self["oxidant"] == "air" else {"O2": 1.0}
+        from_air = np.zeros_like(reagents)
         for gas, x in blown.items():
             reagents[:, idx[gas]] += o2_blown * x / blown["O2"]
+            if self["oxidant"] == "air":
+                from_air[:, idx[gas]] += o2_blown * x / blown["O2"]
             if gas != "O2":
                 products[:, idx[gas]] += o2_blown * x / blown["O2"]
 
@@ -171,6 +174,7 @@ class Smelt(Step):
         mm = db.molar_mass
         return StepOutcome(
             {"alloy": alloy, "slag": slag, "off_gas": off_gas}, reagents, T, notes=notes, media=("smelter",),
+            from_air=from_air,
             utilities={"heat": np.maximum(duty, 0.0)},
             quantities={
                 "enthalpy_duty": (duty, "J" + per, "H(products at T) - H(feed, coke, flux, oxidant at 25 C); "
