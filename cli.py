@@ -415,7 +415,7 @@ def sensitivity(
 ):
     """One-at-a-time sensitivity (tornado) of net value and safety score for one route.
 
-    Every process parameter of chemistry/uncertainty.yaml and every price with a range is moved
+    Every process parameter with a range in chemistry/step_types.yaml and every price with a range is moved
     to its low and high value, the others held at base.
 
     Example: recycle sensitivity --route hydrometallurgy --throughput "10 t/day" --top 10

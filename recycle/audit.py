@@ -18,6 +18,7 @@ from .constants import MOLAR_VOLUME_25C
 from .hazards import Hazard, le_chatelier_lel, load_hazards
 from .moisture import ice_vapour_pressure
 from .simulate import RouteResult
+from .step_types import step_facts
 from .units import Q_
 from .yamlio import load_yaml_file
 
@@ -131,7 +132,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     m3_h = MOLAR_VOLUME_25C * 3600.0                   # mol/s -> m3/h
     gases, findings, ventilation = [], [], []
     for sid, step in result.steps.items():
-        scfg = cfg["steps"].get(step.type, {"peak_factor": 1, "sweep": "0 m^3/h", "source": "S"})
+        scfg = (cfg.get("steps") or {}).get(step.type) or step_facts(db)[step.type].audit
         peak = float(scfg["peak_factor"])
         vent = sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values())      # (2, S) mol/s
         sweep = _sweep(result, sid, scfg, cfg) / m3_h                                  # mol/s

@@ -1,5 +1,6 @@
-"""Capital cost of a route from its balances: equipment sized by the step flows and costed with
-the correlations and plant references of ``chemistry/equipment.yaml``.
+"""Capital cost of a route from its balances: the equipment items of each step type
+(``chemistry/step_types.yaml``), sized by the step flows and costed with the conventions of
+``chemistry/equipment.yaml``.
 
 Sizing quantities (``sizing_rule.size_from``), from a throughput-basis plan (mol/s, W):
 vessel_volume m^3 (condensed contents x residence time x headroom), cake_volume m^3 (solids x
@@ -15,10 +16,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-
 from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .simulate import RouteResult
+from .step_types import step_facts
 from .units import Q_
 from .yamlio import load_yaml_file
 
@@ -134,14 +135,11 @@ def capital_items(result: RouteResult, equipment: dict) -> list[Item]:
     seconds = operating_seconds(equipment)
     items = []
     for sid, step in result.steps.items():
-        entries = equipment["steps"].get(step.type, [])
-        if isinstance(entries, dict) and "same_as" in entries:
-            entries = equipment["steps"][entries["same_as"]]
-        for i, entry in enumerate(entries):
+        for i, entry in enumerate(step_facts(result.db)[step.type].equipment):
             rule = entry.get("sizing_rule")
             if not rule:
                 continue
-            where = f"chemistry/equipment.yaml: steps.{step.type}[{i}]"
+            where = f"chemistry/step_types.yaml: step_types.{step.type}.equipment[{i}]"
             size = _size(rule, result, sid, seconds)
             if size <= 0:
                 continue

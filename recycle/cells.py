@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .chemistry import ChemistryDB
+from .constants import FARADAY
 from .errors import InputError, closest
 from .units import to_si
 from .yamlio import load_yaml_file
-
-from .constants import FARADAY
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import numpy as np
 from .capital import capital_items, fixed_capital, operating_seconds
 from .prices import PriceBook
 from .simulate import RouteResult
+from .step_types import step_facts
 
 EXP = 0
 
@@ -114,10 +115,10 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     # labour
     overhead = float(prices.get("overhead_factor").value)
     wage = prices.get("operator_wage").value * overhead
-    ops = equipment["general"]["operators_per_shift"]["value"]
     crews = _g(equipment, "crews")
+    facts = step_facts(db)
     for sid, step in result.steps.items():
-        n = float(ops.get(step.type, 0.0))
+        n = facts[step.type].operators_per_shift
         if n:
             lines.append(Line(sid, "labour", "operators", -n * crews * 2080 * wage,
                               f"{n:g} per shift x {crews:g} crews x 2080 h x {wage:.4g} USD/h (loaded)",

@@ -8,14 +8,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-
 from .chemistry import ChemistryDB
 from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .reactions import Reaction
 from .units import to_si
 from .yamlio import load_yaml_file
-
 
 
 def ice_vapour_pressure(temperature: float) -> float:

@@ -29,6 +29,7 @@ from .moisture import MoistureModel, load_moisture_model
 from .reactions import Reaction, load_reactions
 from .reactivity import Reactivity, load_reactivity
 from .simulate import RouteResult, simulate
+from .step_types import step_facts
 from .steps import Context
 from .yamlio import load_yaml_file
 
@@ -63,6 +64,7 @@ class Planner:
         for name in electrolytes:
             if name not in db.index:
                 raise InputError(f"chemistry/regeneration.yaml: electrolytes.{name}", "unknown species")
+        step_facts(db)          # every step type's facts are present and well formed
         return cls(db, reactions, load_catalogue(db), load_moisture_model(db, reactions), electrolytes,
                    load_reactivity(db, reactions))
 

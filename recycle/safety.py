@@ -17,6 +17,7 @@ import numpy as np
 from .audit import Audit
 from .hazards import Hazard, load_hazards
 from .simulate import RouteResult
+from .step_types import step_facts
 from .units import Q_
 from .yamlio import load_yaml_file
 
@@ -75,7 +76,7 @@ class _StepScorer:
                    self.inventory, self.temperature, self.pressure, self.equipment,
                    self.reactive_lithium, self.adiabatic_rise, self.toxic_vent,
                    self.combustible_vent, self.charged_cathode]
-        if self.step.type in self.cfg.get("fired_equipment", ()):
+        if step_facts(self.db)[self.step.type].fired:
             skip = {"reaction_heat", "side_reaction_heat", "temperature", "adiabatic_rise"}
             scorers = [m for m in scorers if m.__name__ not in skip]
         points: list[Point] = []
@@ -196,7 +197,7 @@ class _StepScorer:
         return self.p("pressure", band(1.01325, self.f("pressure")["bands"]), 1.01325, "bar", "near-atmospheric step")
 
     def equipment(self):
-        pts = self.f("equipment")["points"].get(self.step.type, 1)
+        pts = step_facts(self.db)[self.step.type].equipment_points
         return self.p("equipment", pts, pts, "points", f"{self.step.type} equipment")
 
     def reactive_lithium(self):

@@ -21,6 +21,7 @@ from .audit import audit
 from .economics import economics
 from .flowsheet import Route, load_route
 from .safety import safety
+from .step_types import step_facts
 
 PERCENTILES = (5, 50, 95)
 
@@ -66,13 +67,13 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
     const, coef, score = _evaluate(planner, inventory, route, throughput, prices)
     tick(f"{route.id} base")
     model = RouteModel(route.id, const, coef, score)
-    ranges = planner.db.data("uncertainty.yaml")["parameters"]
+    facts = step_facts(planner.db)
     for sid, step in route.steps.items():
-        for pname, rng in (ranges.get(step.type) or {}).items():
+        for pname, rng in facts[step.type].uncertainty.items():
             if pname not in step.values:
                 continue
             spec = next(p for p in step.params if p.name == pname)
-            where = f"chemistry/uncertainty.yaml: parameters.{step.type}.{pname}"
+            where = f"chemistry/step_types.yaml: step_types.{step.type}.uncertainty.{pname}"
             lo, hi = spec.parse(rng["low"], where + ".low"), spec.parse(rng["high"], where + ".high")
             base = float(step[pname])
             lo_text, hi_text = str(rng["low"]), str(rng["high"])

@@ -80,7 +80,7 @@ def test_aliases_resolve_and_typos_get_suggestions(db):
 
 
 @pytest.mark.parametrize("fname", ["prices.yaml", "hazards.yaml", "equipment.yaml", "emission_factors.yaml",
-                                   "uncertainty.yaml", "audit.yaml", "moisture.yaml", "cells.yaml",
+                                   "step_types.yaml", "audit.yaml", "moisture.yaml", "cells.yaml",
                                    "regeneration.yaml", "safety.yaml"])
 def test_every_value_in_the_data_files_names_its_source(db, fname):
     """Any mapping that gives a value (a 'value', 'low' or 'high', a correlation or a reference)
@@ -115,3 +115,23 @@ def test_shipped_yaml_passes_the_strict_loader(db):
     assert len(files) > 15
     for f in files:
         load_yaml_text(f.read_text(), str(f), trusted=False)
+
+
+def test_every_step_type_has_one_checked_block_of_facts(db):
+    """chemistry/step_types.yaml: a registered step type without a block, or a block without its
+    operators, equipment points, audit factors, uncertainty ranges or capital items, is refused
+    (a missing entry used to mean zero capital, zero labour or one safety point)."""
+    from recycle.step_types import load_step_facts, step_facts
+    from recycle.steps import STEP_TYPES
+
+    facts = step_facts(db)
+    assert set(facts) == set(STEP_TYPES)
+    assert facts["flare"].fired and not facts["quench"].fired
+    assert facts["acid_scrub"].equipment == facts["scrub"].equipment          # same_as: scrub
+    data = load_yaml_file(db.directory / "step_types.yaml")
+    del data["step_types"]["leach"]["operators_per_shift"]
+    with pytest.raises(InputError, match=r"step_types.leach: missing \['operators_per_shift'\]"):
+        load_step_facts(data)
+    del data["step_types"]["leach"]
+    with pytest.raises(InputError, match=r"step_types.leach: missing"):
+        load_step_facts(data)
