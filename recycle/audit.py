@@ -101,8 +101,10 @@ def _flag_findings(sid: str, step) -> list[Finding]:
     for flag in step.outcome.flags:
         kg_h = np.asarray(flag.amount, dtype=float) * 3600.0     # the audit runs on kg/s
         if flag.code == "metal_meets_water":
+            advice = ("quench in ethanol, isopropanol or DEC instead of water" if step.type == "quench"
+                      else "quench it in an alcohol upstream")
             out.append(Finding("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
-                               "(an aqueous medium): violent H2 and heat; quench it in an alcohol upstream",
+                               f"({'/'.join(step.outcome.media)}): violent H2 and heat; {advice}",
                                _q(kg_h.max(), "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4 (Luo 2024 4.2)"))
         elif flag.code == "contact_reaction":
             out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
