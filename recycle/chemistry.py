@@ -46,6 +46,8 @@ class ChemistryDB:
     cantera_species: list                # cantera.Species, same order as ``species``
     density: np.ndarray                  # kg/m^3 (nan for gases)
     aliases: dict[str, str]
+    phases: list = field(default_factory=list)   # per species: its Cantera thermo by phase, coldest first
+    aqueous: dict = field(default_factory=dict)  # species index -> Cantera thermo of its dissolved state
     _enthalpy_cache: dict = field(default_factory=dict, repr=False)  # keyed, pure caches
 
     # ------------------------------------------------------------------ loading
@@ -113,7 +115,8 @@ class ChemistryDB:
             raise InputError("chemistry/species_index.yaml: roles",
                              f"unknown species {sorted(unknown_roles)}")
         aliases = _build_aliases(names, index.get("aliases", {}))
-        return cls(directory, infos, objects, np.array(densities), aliases)
+        return cls(directory, infos, objects, np.array(densities), aliases, _phase_sequences(objects, infos, shipped_cond),
+                   _aqueous_states(directory, {n: i for i, n in enumerate(names)}))
 
     def __repr__(self) -> str:
         return f"ChemistryDB({self.directory}, {self.n_species} species)"
@@ -193,8 +196,24 @@ class ChemistryDB:
         return v
 
     # ------------------------------------------------------------------ thermo
+    def thermo_at(self, i: int, temperature: float):
+        """The Cantera thermo of species ``i`` in the phase stable at ``temperature`` (K).
+
+        A species that Cantera ships as several phases (Li(cr) to 453.69 K, then Li(L);
+        Li2SO4 a, b, L) is computed in the phase whose range holds the temperature, so solid
+        Li is never extrapolated into a smelter: the phase is chosen by temperature, the
+        species (and its stream position) stays the same. Other species keep their own data."""
+        phases = self.phases[i] if self.phases else ()
+        if len(phases) < 2:
+            return self.cantera_species[i].thermo
+        for thermo in phases:
+            if temperature <= thermo.max_temp:
+                return thermo
+        return phases[-1]
+
     def enthalpy(self, temperature: float) -> np.ndarray:
-        """Molar enthalpy of every species at ``temperature`` (K), J/mol, from Cantera.
+        """Molar enthalpy of every species at ``temperature`` (K), J/mol, from Cantera, each in
+        the phase stable at that temperature (:meth:`thermo_at`).
 
         Includes the enthalpy of formation, so ``-(n_out - n_in) @ h`` is the heat a step
         releases at that temperature. Cached per temperature.
@@ -202,16 +221,35 @@ class ChemistryDB:
         key = round(float(temperature), 6)
         h = self._enthalpy_cache.get(key)
         if h is None:
-            h = np.array([sp.thermo.h(key) for sp in self.cantera_species]) / 1000.0
+            h = np.array([self.thermo_at(i, key).h(key) for i in range(self.n_species)]) / 1000.0
             self._enthalpy_cache[key] = h
         return h
 
+    def enthalpy_aqueous(self, temperature: float) -> np.ndarray:
+        """Molar enthalpy (J/mol) of every species as it is in an aqueous solution at
+        ``temperature`` (K): the infinite-dilution value of ``chemistry/aqueous.yaml`` for the
+        dissolved salts, acids and bases listed there, the pure-phase value for the rest."""
+        key = ("aq", round(float(temperature), 6))
+        h = self._enthalpy_cache.get(key)
+        if h is None:
+            h = self.enthalpy(key[1]).copy()
+            for i, thermo in self.aqueous.items():
+                h[i] = thermo.h(key[1]) / 1000.0
+            self._enthalpy_cache[key] = h
+        return h
+
+    @cached_property
+    def dissolves(self) -> np.ndarray:
+        """Species with a dissolved state in ``chemistry/aqueous.yaml``."""
+        return np.array([i in self.aqueous for i in range(self.n_species)])
+
     def heat_capacity(self, temperature: float) -> np.ndarray:
-        """Molar heat capacity cp of every species at ``temperature`` (K), J/(mol K). Cached."""
+        """Molar heat capacity cp of every species at ``temperature`` (K), J/(mol K), in the
+        phase stable there. Cached."""
         key = ("cp", round(float(temperature), 6))
         cp = self._enthalpy_cache.get(key)
         if cp is None:
-            cp = np.array([sp.thermo.cp(key[1]) for sp in self.cantera_species]) / 1000.0
+            cp = np.array([self.thermo_at(i, key[1]).cp(key[1]) for i in range(self.n_species)]) / 1000.0
             self._enthalpy_cache[key] = cp
         return cp
 
@@ -223,16 +261,20 @@ class ChemistryDB:
         return self._enthalpy_cache[key]
 
     def gibbs(self, temperature: float) -> np.ndarray:
-        """Standard molar Gibbs energy g = h - T s of every species, J/mol (1 bar), from Cantera."""
+        """Standard molar Gibbs energy g = h - T s of every species, J/mol (1 bar), from Cantera,
+        each in the phase stable at the temperature."""
         T = float(temperature)
-        s = np.array([sp.thermo.s(T) for sp in self.cantera_species]) / 1000.0
+        s = np.array([self.thermo_at(i, T).s(T) for i in range(self.n_species)]) / 1000.0
         return self.enthalpy(T) - T * s
 
     def temperature_range(self) -> tuple[np.ndarray, np.ndarray]:
-        """Lowest and highest temperature (K) of each species' thermo data."""
-        lo = np.array([sp.thermo.min_temp for sp in self.cantera_species])
-        hi = np.array([sp.thermo.max_temp for sp in self.cantera_species])
+        """Lowest and highest temperature (K) of each species' thermo data, over its phases."""
+        lo = np.array([min(t.min_temp for t in self._phases_of(i)) for i in range(self.n_species)])
+        hi = np.array([max(t.max_temp for t in self._phases_of(i)) for i in range(self.n_species)])
         return lo, hi
+
+    def _phases_of(self, i: int):
+        return self.phases[i] if self.phases and self.phases[i] else (self.cantera_species[i].thermo,)
 
     def out_of_range(self, species_mask: np.ndarray, temperature: float, margin: float = 1e-6) -> list[str]:
         """Species of ``species_mask`` whose thermo data miss ``temperature`` by more than ``margin`` K."""
@@ -275,6 +317,49 @@ class ChemistryDB:
             if path.exists():
                 out[fname] = str(load_yaml_file(path).get("description", "")).strip()
         return out
+
+
+def _aqueous_states(directory: Path, index: dict[str, int]) -> dict:
+    """Infinite-dilution thermo (Cantera constant-cp) of each species of ``aqueous.yaml``."""
+    import cantera as ct
+
+    path = directory / "aqueous.yaml"
+    if not path.exists():
+        return {}
+    label = "chemistry/aqueous.yaml"
+    out = {}
+    for name, entry in (load_yaml_file(path, label).get("solutes") or {}).items():
+        where = f"{label}: solutes.{name}"
+        if name not in index:
+            raise InputError(where, f"unknown species; {closest(name, index)}")
+        if not isinstance(entry, dict) or not {"h0", "s0", "cp0", "source", "quality"} <= set(entry):
+            raise InputError(where, "needs h0, s0, cp0, source and quality")
+        h0 = to_si(entry["h0"], "molar_energy", where + ".h0") * 1000.0          # J/kmol
+        s0 = to_si(entry["s0"], "molar_entropy", where + ".s0") * 1000.0         # J/kmol/K
+        cp0 = to_si(entry["cp0"], "molar_entropy", where + ".cp0") * 1000.0
+        out[index[name]] = ct.ConstantCp(273.15, 473.15, 101325.0, [298.15, h0, s0, cp0])
+    return out
+
+
+def _phase_sequences(objects: list, infos: list[SpeciesInfo], shipped: dict) -> list[tuple]:
+    """For each species from Cantera's nasa_condensed.yaml, the thermo of every shipped phase of
+    the same composition, coldest first (Li(cr), Li(L)); a one-element tuple otherwise."""
+    by_composition: dict[tuple, list] = {}
+    for sp in shipped.values():
+        by_composition.setdefault(tuple(sorted(sp.composition.items())), []).append(sp.thermo)
+    out = []
+    for sp, info in zip(objects, infos):
+        if info.source_file != "nasa_condensed.yaml":
+            out.append((sp.thermo,))
+            continue
+        own = sp.thermo
+        # the species' own data, then each phase that starts where the previous one stops
+        chain = [own]
+        for t in sorted(by_composition[tuple(sorted(sp.composition.items()))], key=lambda t: t.min_temp):
+            if abs(t.min_temp - chain[-1].max_temp) < 1e-6:
+                chain.append(t)
+        out.append(tuple(chain))
+    return out
 
 
 def _species_files(directory: Path, index: dict) -> list[str]:

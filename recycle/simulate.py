@@ -61,6 +61,7 @@ class RouteResult:
     streams: dict[str, tuple[Edge, np.ndarray, np.ndarray]]  # edge name -> (edge, amounts, T)
     inventory: Any = None           # recycle.inventory.Inventory the feed came from
     basis: Any = None               # recycle.inventory.Basis
+    aqueous: frozenset = frozenset()  # names of the streams that are aqueous solutions
 
     def sink_total(self, kind: str) -> np.ndarray:
         """Sum of the streams into sinks of ``kind`` ('product', 'waste', 'stack')."""
@@ -116,11 +117,11 @@ class RouteResult:
         """
         db = self.db
         h_out = np.zeros(len(self.feed))
-        for edge, amounts, T in self.streams.values():
+        for name, (edge, amounts, T) in self.streams.items():
             if edge.sink_kind:
-                h_out += _enthalpy(db, amounts, T)
+                h_out += _enthalpy(db, amounts, T, name in self.aqueous)
         h_feed = _enthalpy(db, self.feed, np.full(len(self.feed), T_FEED))
-        h_reag = sum(_enthalpy(db, s.reagents, np.full(len(self.feed), T_SUPPLY)) for s in self.steps.values())
+        h_reag = sum(s.reagents @ _reagent_enthalpy(db, s.outcome, T_SUPPLY) for s in self.steps.values())
         duty = sum(s.enthalpy_duty for s in self.steps.values())
         return {"enthalpy_out": h_out, "enthalpy_feed": h_feed, "enthalpy_reagents": h_reag,
                 "sum_of_step_duties": duty, "residual": h_out - h_feed - h_reag - duty,
@@ -168,10 +169,20 @@ def _check_media(route_label, sid, step, outcome, total_in, ctx) -> None:
                                f"although its medium {medium!r} reacts with it completely; please report this")
 
 
-def _enthalpy(db: ChemistryDB, amounts: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Enthalpy (J) of each batch row of ``amounts`` at temperatures ``T`` (K)."""
+def _enthalpy(db: ChemistryDB, amounts: np.ndarray, T: np.ndarray, aqueous: bool = False) -> np.ndarray:
+    """Enthalpy (J) of each batch row of ``amounts`` at temperatures ``T`` (K); in an aqueous
+    stream the salts, acids and bases of chemistry/aqueous.yaml count as dissolved."""
     T = np.broadcast_to(np.asarray(T, dtype=float), (len(amounts),))
-    return np.array([amounts[b] @ db.enthalpy(T[b]) for b in range(len(amounts))])
+    h = db.enthalpy_aqueous if aqueous else db.enthalpy
+    return np.array([amounts[b] @ h(T[b]) for b in range(len(amounts))])
+
+
+def _reagent_enthalpy(db: ChemistryDB, outcome: StepOutcome, T: float) -> np.ndarray:
+    """Molar enthalpy (J/mol) of a step's reagents at ``T``: dissolved for those fed as solutions."""
+    if not outcome.dissolved_reagents:
+        return db.enthalpy(T)
+    fed = np.isin(db.names, outcome.dissolved_reagents)
+    return np.where(fed, db.enthalpy_aqueous(T), db.enthalpy(T))
 
 
 def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
@@ -179,19 +190,21 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
     db = ctx.db
     batch = len(feed)
     streams: dict[str, tuple[Edge, np.ndarray, np.ndarray]] = {}
-    produced: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {
-        (FEED, ""): (feed, np.full(batch, T_FEED))}
+    produced: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, bool]] = {
+        (FEED, ""): (feed, np.full(batch, T_FEED), False)}
     results: dict[str, StepResult] = {}
     E = db.element_matrix
     for sid in route.order():
         step = route.steps[sid]
         inlets = {p: np.zeros_like(feed) for p in step.inlets}
         h_port = {p: np.zeros(batch) for p in step.inlets}
+        arriving = []                     # (amounts, is aqueous) of each stream that arrives
         for edge in route.edges:
             if edge.target == sid:
-                amounts, T = produced[(edge.source, edge.outlet)]
+                amounts, T, aq = produced[(edge.source, edge.outlet)]
                 inlets[edge.inlet] = inlets[edge.inlet] + amounts
-                h_port[edge.inlet] = h_port[edge.inlet] + _enthalpy(db, amounts, T)
+                h_port[edge.inlet] = h_port[edge.inlet] + _enthalpy(db, amounts, T, aq)
+                arriving.append((amounts, aq))
         h_in = sum(h_port.values())
         try:
             outcome = step.run(inlets, replace(ctx, inlet_enthalpy=h_port))
@@ -207,14 +220,18 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
         scale = np.abs((total_in + outcome.reagents) @ E.T).sum(axis=1)
         _check_step(route.label, sid, step, outcome, total_in, residual, scale)
         T = outcome.temperature
-        h_T = db.enthalpy(T)
-        heat = -(change @ h_T)
+        # Heat released at the step temperature, each stream in its phase (dissolved in aqueous ones).
+        h_T, h_T_aq = db.enthalpy(T), db.enthalpy_aqueous(T)
+        heat = -(sum(a @ (h_T_aq if p in outcome.aqueous_outlets else h_T) for p, a in outcome.outlets.items())
+                 - sum(a @ (h_T_aq if aq else h_T) for a, aq in arriving)
+                 - outcome.reagents @ _reagent_enthalpy(db, outcome, T))
         h_out = np.zeros(batch)
         for port, amounts in outcome.outlets.items():
             T_out = np.broadcast_to(outcome.outlet_temperature.get(port, T), (batch,))
-            produced[(sid, port)] = (amounts, np.array(T_out, dtype=float))
-            h_out += _enthalpy(db, amounts, T_out)
-        h_reagents = outcome.reagents @ db.enthalpy(T_SUPPLY)
+            aq = port in outcome.aqueous_outlets
+            produced[(sid, port)] = (amounts, np.array(T_out, dtype=float), aq)
+            h_out += _enthalpy(db, amounts, T_out, aq)
+        h_reagents = outcome.reagents @ _reagent_enthalpy(db, outcome, T_SUPPLY)
         present = (total_in + total_out + outcome.reagents).max(axis=0) > 0
         outside = sorted({n for port, amounts in outcome.outlets.items()
                           for n in db.out_of_range(present & (amounts.max(axis=0) > 0),
@@ -233,7 +250,10 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
             sid, step.type, total_in, outcome.outlets, outcome.reagents, T, heat,
             h_out - h_in - h_reagents, gas_generated, emitted, residual,
             np.abs(residual).max(axis=1) / np.maximum(scale, 1e-300), outcome)
+    aqueous = set()
     for edge in route.edges:
-        amounts, T = produced[(edge.source, edge.outlet)]
+        amounts, T, aq = produced[(edge.source, edge.outlet)]
         streams[edge.name] = (edge, amounts, T)
-    return RouteResult(route, db, feed, ctx.rate_basis, results, streams)
+        if aq:
+            aqueous.add(edge.name)
+    return RouteResult(route, db, feed, ctx.rate_basis, results, streams, aqueous=frozenset(aqueous))

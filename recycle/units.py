@@ -48,6 +48,8 @@ SI_UNIT = {
     "power_per_volume": "W/m^3",
     "energy_per_mass": "J/kg",
     "velocity": "m/s",
+    "molar_energy": "J/mol",
+    "molar_entropy": "J/mol/K",
 }
 
 

@@ -160,6 +160,11 @@ class StepOutcome:
     flags: list = field(default_factory=list)
     outlet_media: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Outlets that left before the step's material met all of ``media`` (their own media)."""
+    aqueous_outlets: tuple[str, ...] = ()
+    """Outlets that are aqueous solutions: the species of chemistry/aqueous.yaml in them are
+    computed dissolved (infinite dilution)."""
+    dissolved_reagents: tuple[str, ...] = ()
+    """Reagents fed as aqueous solutions (NaOH, Na2CO3): computed dissolved."""
     from_air: np.ndarray | None = None
     """The part of ``reagents`` drawn from the atmosphere (combustion or blown air, room
     moisture), mol: neither bought nor embodied. None: everything was bought."""
