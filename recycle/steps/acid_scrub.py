@@ -43,4 +43,5 @@ class AcidScrub(Step):
         power = fan_and_pump_power(inlets["gas"], db, self["pressure_drop"], self["liquid_to_gas"],
                                    self["machine_efficiency"])
         return StepOutcome({"clean_gas": clean, "liquor": liquor}, reagents, self["temperature"],
-                           utilities={"electricity": power}, media=("acid_scrubber",))
+                           utilities={"electricity": power}, media=("acid_scrubber",),
+                           aqueous_outlets=("liquor",), dissolved_reagents=("H2SO4(L)",))

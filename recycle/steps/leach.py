@@ -161,7 +161,8 @@ class Leach(Step):
             "liquor": (liquor * db.molar_mass[db.index[WATER]], "kg" + per, "water of the leach liquor"),
         }
         return StepOutcome({"leachate": leachate, "residue": residue, "off_gas": gas}, reagents,
-                           self["temperature"], notes=notes, quantities=quantities, media=(medium,), flags=flags)
+                           self["temperature"], notes=notes, quantities=quantities, media=(medium,), flags=flags,
+                           aqueous_outlets=("leachate",), dissolved_reagents=(H2O2,))
 
     def _notes(self, db: ChemistryDB, feed, reactions, gas) -> list[str]:
         notes = []

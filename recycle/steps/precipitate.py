@@ -103,7 +103,8 @@ class Precipitate(Step):
         }
         return StepOutcome({"hydroxide": hydroxide, "lithium_carbonate": carbonate, "brine": amounts},
                            reagents, self["temperature"], notes=notes, quantities=quantities,
-                           media=("caustic_precipitation",), flags=flags)
+                           media=("caustic_precipitation",), flags=flags,
+                           aqueous_outlets=("brine",), dissolved_reagents=(NAOH, SODA))
 
     def _lithium_recovery(self, db, amounts):
         """Per batch row: the Li share to precipitate, and whether solubility capped it."""

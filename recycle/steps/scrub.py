@@ -75,7 +75,7 @@ class Scrub(Step):
         if np.any(gas[:, db.index["NH3"]] > 1e-6 * gas[:, db.is_gas].sum(axis=1)):
             notes.append("NH3 is not absorbed by caustic: add an acid stage (acid_scrub)")
         return StepOutcome({"clean_gas": clean, "brine": brine}, reagents, self["temperature"], notes=notes,
-                           media=("caustic_scrubber",),
+                           media=("caustic_scrubber",), aqueous_outlets=("brine",), dissolved_reagents=("NaOH(a)",),
                            utilities={"electricity": power},
                            quantities={"caustic": (fed * db.molar_mass[db.index[base]], "kg" + ctx.per,
                                                    f"{self['reagent']} fed (as 100 %)")})

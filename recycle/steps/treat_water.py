@@ -80,4 +80,5 @@ class TreatWater(Step):
             "sludge": (db.mass(sludge), "kg" + per, "dry sludge"),
         }
         return StepOutcome({"effluent": effluent, "sludge": sludge}, reagents, self["temperature"],
-                           notes=notes, quantities=quantities, media=("effluent_neutralisation",), flags=flags)
+                           notes=notes, quantities=quantities, media=("effluent_neutralisation",), flags=flags,
+                           aqueous_outlets=("effluent",), dissolved_reagents=(NAOH,))
