@@ -199,15 +199,17 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
         inlets = {p: np.zeros_like(feed) for p in step.inlets}
         h_port = {p: np.zeros(batch) for p in step.inlets}
         arriving = []                     # (amounts, is aqueous) of each stream that arrives
+        parts: dict[str, list] = {}
         for edge in route.edges:
             if edge.target == sid:
                 amounts, T, aq = produced[(edge.source, edge.outlet)]
                 inlets[edge.inlet] = inlets[edge.inlet] + amounts
                 h_port[edge.inlet] = h_port[edge.inlet] + _enthalpy(db, amounts, T, aq)
                 arriving.append((amounts, aq))
+                parts.setdefault(edge.inlet, []).append((amounts, T))
         h_in = sum(h_port.values())
         try:
-            outcome = step.run(inlets, replace(ctx, inlet_enthalpy=h_port))
+            outcome = step.run(inlets, replace(ctx, inlet_enthalpy=h_port, inlet_streams=parts))
         except InputError as exc:
             raise exc.within(route.label) from None
         total_in = sum(inlets.values())

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import bom_inventory
+
 from recycle.flowsheet import available_routes, build_route
 from recycle.inventory import Inventory, InventoryRow
 

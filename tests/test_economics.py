@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 import yaml
+from conftest import bom_inventory
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import bom_inventory
 from recycle.economics import crf, economics
 from recycle.flowsheet import build_route
 from recycle.prices import load_prices
@@ -164,7 +164,6 @@ def test_only_declared_products_are_sold(planner, prices):
 
 def test_sells_must_name_a_product_sink_and_a_price(planner, prices):
     from recycle.errors import InputError
-
     from recycle.flowsheet import available_routes
 
     data = yaml.safe_load(available_routes()["pyrometallurgy"].read_text())

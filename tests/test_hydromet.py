@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import feed_of
+
 from recycle.steps.leach import Leach
 from recycle.steps.precipitate import Precipitate, li2co3_solubility
 from recycle.steps.treat_water import TreatWater

@@ -106,3 +106,28 @@ def test_species_are_computed_in_the_phase_stable_at_the_temperature(db):
     assert db.enthalpy(1000.0)[s] == pytest.approx(shipped["Li2SO4(b)"].thermo.h(1000.0) / 1000, rel=1e-12)
     assert db.enthalpy(1500.0)[s] == pytest.approx(shipped["Li2SO4(L)"].thermo.h(1500.0) / 1000, rel=1e-12)
     assert len(db.phases[db.index["Li6PS5Cl(s)"]]) == 1
+
+
+def test_flare_air_demand_counts_only_the_hydrogen_chlorine_can_take(planner):
+    """CO with Cl2 and no hydrogen: CO needs 1/2 O2 (C 1 - bound O 1/2). The old demand
+    subtracted Cl/4 as if the Cl took H as HCl and gave 0: no air, the CO slipped through."""
+    db = planner.db
+    step = STEP_TYPES["flare"]("f", {}, "test")
+    gas = np.zeros((1, db.n_species))
+    gas[0, db.index["CO"]] = 1.0
+    gas[0, db.index["CL2"]] = 1.0
+    out = step.run({"gas": gas}, planner.context(False))
+    assert out.reagents[0, db.index["O2"]] == pytest.approx(1.5 * 0.5, rel=1e-9)    # lambda 1.5
+    assert out.outlets["flue_gas"][0, db.index["CO"]] < 1e-3
+
+
+def test_no_chloride_feed_makes_cl2_in_the_smelter_and_no_o2_leaves_beside_metal(planner):
+    """Every catalogue cell, charged and not, through pyrometallurgy: no Cl2 in the smelter's
+    off-gas; where O2 leaves the smelter the alloy holds no metal."""
+    db = planner.db
+    for cell in planner.catalogue:
+        for soc in (0.0, 1.0):
+            smelt = planner.plan(planner.cell_inventory(cell, soc), "pyrometallurgy", basis="1 kg").steps["smelt"]
+            assert smelt.outlets["off_gas"][:, db.index["CL2"]].max() == 0, cell
+            o2 = smelt.outlets["off_gas"][:, db.index["O2"]]
+            assert not np.any((o2 > 0) & (smelt.outlets["alloy"].sum(axis=1) > 0)), (cell, soc)

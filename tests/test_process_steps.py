@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import feed_of
+
 from recycle.steps import STEP_TYPES
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import bom_inventory
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import bom_inventory
 from recycle.audit import audit
 from recycle.safety import band, safety
 from recycle.yamlio import load_yaml_file

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import feed_of
+
 from recycle.errors import InputError
 from recycle.steps.smelt import Smelt
 
@@ -48,26 +48,32 @@ def test_rich_feed_conserves_every_element_exactly(planner, db, oxidant):
     # dead Li is oxidised (DOMAIN.md section 4): no metallic Li or Li alloy leaves
     for name in ("Li(cr)", "Li(L)", "LiIn(s)"):
         assert total_out(out)[:, db.index[name]].max() == 0
-    # alloy holds only alloy species, off-gas only gases
-    assert np.all(out.outlets["off_gas"][:, ~db.is_gas] == 0)
+    # alloy holds only alloy species, off-gas only gases and the LiCl fume
+    fume = np.array(db.names) == "LiCL(s)"
+    assert np.all(out.outlets["off_gas"][:, ~db.is_gas & ~fume] == 0)
+    # no Cl2 from a chloride feed, no free O2 beside metal in the alloy
+    assert out.outlets["off_gas"][:, db.index["CL2"]].max() == 0
+    assert not np.any((out.outlets["off_gas"][:, db.index["O2"]] > 0) & (out.outlets["alloy"].sum(axis=1) > 0))
     assert np.all(out.outlets["slag"][:, db.is_gas] == 0)
 
 
 def test_li6ps5cl_sulfur_leaves_as_five_so2(planner, db):
-    # Hand calculation: Li6PS5Cl has 5 S per formula unit -> 1 mol gives 5 mol SO2; no H, so
-    # its Cl leaves as 0.5 Cl2; P takes 3 Li as Li3PO4, the other 3 Li give 1.5 Li2O.
+    # Hand calculation: Li6PS5Cl has 5 S per formula unit -> 1 mol gives 5 mol SO2; P takes 3 Li
+    # as Li3PO4, the Cl one Li as LiCl fume (not Cl2: Li2O + Cl2 -> 2 LiCl + 1/2 O2 releases
+    # ~219 kJ), the other 2 Li give 1 Li2O.
     feed = np.zeros((1, db.n_species))
     feed[0, db.index["Li6PS5Cl(s)"]] = 1.0
     out = smelt(planner, feed, coke=0)
     assert amount(out, "off_gas", db, "SO2")[0] == pytest.approx(5.0, rel=1e-12)
     s = db.elements.index("S")
     assert db.element_totals(out.outlets["slag"] + out.outlets["alloy"])[0, s] == 0
-    assert amount(out, "off_gas", db, "CL2")[0] == pytest.approx(0.5, rel=1e-12)
+    assert amount(out, "off_gas", db, "CL2")[0] == 0
+    assert amount(out, "off_gas", db, "LiCL(s)")[0] == pytest.approx(1.0, rel=1e-12)
     assert amount(out, "slag", db, "Li3PO4(s)")[0] == pytest.approx(1.0, rel=1e-12)
-    assert amount(out, "slag", db, "Li2O(s)")[0] == pytest.approx(1.5, rel=1e-12)
-    # O: 5 SO2 (10) + Li3PO4 (4) + 1.5 Li2O (1.5) = 15.5 O = 7.75 O2 blown
-    assert out.reagents[0, db.index["O2"]] == pytest.approx(7.75, rel=1e-12)
-    assert any("SO2" in n for n in out.notes) and any("Cl2" in n for n in out.notes)
+    assert amount(out, "slag", db, "Li2O(s)")[0] == pytest.approx(1.0, rel=1e-12)
+    # O: 5 SO2 (10) + Li3PO4 (4) + 1 Li2O (1) = 15 O = 7.5 O2 blown
+    assert out.reagents[0, db.index["O2"]] == pytest.approx(7.5, rel=1e-12)
+    assert any("SO2" in n for n in out.notes) and any("LiCl fume" in n for n in out.notes)
 
 
 def test_alloy_and_slag_follow_the_set_partition(planner, db):
@@ -113,15 +119,27 @@ def test_polymer_burns_to_co_co2_and_water(planner, db):
 
 
 def test_chlorine_leaves_as_hcl_when_hydrogen_suffices(planner, db):
-    # Hand calculation: 1 mol Li3InCl6 with 2 mol PP (C3H6: 12 mol H) -> 6 mol HCl, no Cl2,
-    # 6 mol H left -> 3 mol H2O.
+    # Hand calculation: 1 mol Li3InCl6 with 2 mol PP (C3H6: 12 mol H): the 3 Li take 3 Cl as
+    # LiCl fume, the other 3 Cl take H as 3 HCl, no Cl2; 9 mol H left -> 4.5 mol H2O.
     feed = np.zeros((1, db.n_species))
     feed[0, db.index["Li3InCl6(s)"]] = 1.0
     feed[0, db.index["PP(s)"]] = 2.0
     out = smelt(planner, feed)
-    assert amount(out, "off_gas", db, "HCL")[0] == pytest.approx(6.0, rel=1e-12)
+    assert amount(out, "off_gas", db, "LiCL(s)")[0] == pytest.approx(3.0, rel=1e-12)
+    assert amount(out, "off_gas", db, "HCL")[0] == pytest.approx(3.0, rel=1e-12)
     assert amount(out, "off_gas", db, "CL2")[0] == 0
-    assert amount(out, "off_gas", db, "H2O")[0] == pytest.approx(3.0, rel=1e-12)
+    assert amount(out, "off_gas", db, "H2O")[0] == pytest.approx(4.5, rel=1e-12)
+
+
+def test_chloride_without_hydrogen_is_bound_as_cacl2_not_cl2(planner, db):
+    # Hand calculation: 1 mol Li3InCl6 alone, no coke: 3 LiCl fume, 3 Cl left and no H:
+    # 1.5 CaCl2 with 1.5 mol CaO added as lime; no Cl2 (issue 14: 0.61 kg Cl2/kg before).
+    feed = np.zeros((1, db.n_species))
+    feed[0, db.index["Li3InCl6(s)"]] = 1.0
+    out = smelt(planner, feed, coke=0)
+    assert amount(out, "off_gas", db, "CL2")[0] == 0
+    assert amount(out, "slag", db, "CaCL2(s)")[0] == pytest.approx(1.5, rel=1e-12)
+    assert out.reagents[0, db.index["CaO(s)"]] == pytest.approx(1.5, rel=1e-12)
 
 
 def test_fluorine_without_hydrogen_goes_to_lif_then_caf2_with_lime(planner, db):
@@ -174,15 +192,24 @@ def test_note_names_products_outside_their_thermo_range(planner, db):
     assert "La2O3[slag]" not in note  # Perry's Cp reaches 2273 K
 
 
-def test_surplus_oxygen_leaves_as_o2(planner, db):
-    # Hand calculation: 1 mol LiCoO2, all Co to alloy, no coke: 0.5 Li2O keeps 0.5 O, so
-    # 1.5 O = 0.75 mol O2 leaves in the off-gas and nothing is blown.
+def test_surplus_oxygen_oxidises_the_alloy_before_any_o2_leaves(planner, db):
+    # Hand calculation: 1 mol LiCoO2, all Co to the alloy at first, no coke: 0.5 Li2O keeps
+    # 0.5 O, 1.5 O are left: 1 O oxidises the 1 mol Co to CoO in the slag, and only the last
+    # 0.5 O leaves as 0.25 mol O2, with no metal left in the alloy. Nothing is blown.
     feed = np.zeros((1, db.n_species))
     feed[0, db.index["LiCoO2(s)"]] = 1.0
     out = smelt(planner, feed, coke=0, cobalt_to_alloy=1)
-    assert amount(out, "off_gas", db, "O2")[0] == pytest.approx(0.75, rel=1e-12)
+    assert amount(out, "alloy", db, "Co[alloy](L)")[0] == pytest.approx(0.0, abs=1e-12)
+    assert amount(out, "slag", db, "CoO(s)")[0] == pytest.approx(1.0, rel=1e-12)
+    assert amount(out, "off_gas", db, "O2")[0] == pytest.approx(0.25, rel=1e-12)
     assert out.reagents[0, db.index["O2"]] == 0
     assert any("more oxygen" in n for n in out.notes)
+    # with 0.2 mol coke C (0.1 CO + 0.1 CO2 by co_fraction 0.5 needs 0.3 O): 1.2 O surplus burns
+    # the 0.1 CO to CO2 first (0.1 O), oxidises the 1 Co (1 O), and 0.05 mol O2 leaves.
+    coked = smelt(planner, feed, coke=0.2 * 12.011e-3 / db.mass(feed)[0], cobalt_to_alloy=1)
+    assert amount(coked, "off_gas", db, "CO")[0] == pytest.approx(0.0, abs=1e-12)
+    assert amount(coked, "off_gas", db, "CO2")[0] == pytest.approx(0.2, rel=1e-9)
+    assert amount(coked, "off_gas", db, "O2")[0] == pytest.approx(0.05, rel=1e-9)
 
 
 def test_unknown_parameter_is_an_input_error():

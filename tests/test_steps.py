@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import feed_of
+
 from recycle.moisture import complete_release_per_mass
 from recycle.steps import STEP_TYPES
 

@@ -117,6 +117,8 @@ class Context:
     rate_basis: bool = False
     worst_case: np.ndarray = field(default_factory=lambda: np.array([False]))
     inlet_enthalpy: dict = field(default_factory=dict)
+    inlet_streams: dict = field(default_factory=dict)
+    """Per inlet port: the arriving streams as (amounts, temperature per batch row)."""
     """Per inlet port: enthalpy (J per batch row) of what arrives, at its own temperature(s)."""
     reactivity: Any = None          # recycle.reactivity.Reactivity
 

@@ -2,8 +2,9 @@
 
 The gas burns with the enthalpy it arrives with (a hot furnace off-gas stays hot).
 Air is added until the gas holds ``excess_air`` times the oxygen needed for complete
-combustion (C -> CO2, H -> H2O, S -> SO2, Cl/F -> HCl/HF); a gas already that lean gets no
-air. The flame temperature and products (SO2 from H2S, ...) come from an adiabatic
+combustion of the species present (C -> CO2, S -> SO2, P -> P4O10, H -> HCl and HF as far as
+Cl and F find H, the rest -> H2O); a gas already that lean gets no air. Fume (LiCl from the
+smelter) passes through. The flame temperature and products (SO2 from H2S, ...) come from an adiabatic
 equilibrium of the tracked gases (DOMAIN.md section 7: 4 % H2 in air burns to 628 K).
 Heat released is evaluated at the feed temperature: the combustion heat the flue gas carries off.
 """
@@ -40,23 +41,29 @@ class Flare(Step):
             return StepOutcome({"flue_gas": gas.copy()}, reagents, T_in, notes=["flare off: gas passes unburnt"],
                                media=("as_received",))
         el = {e: i for i, e in enumerate(db.elements)}
-        atoms = db.element_totals(gas)
+        atoms = db.element_totals(np.where(db.is_gas, gas, 0.0))      # fume takes no part in the flame
 
         def col(e):
             return atoms[:, el[e]] if e in el else 0.0
 
         o2_present = gas[:, db.index["O2"]]
         bound_o = col("O") - 2 * o2_present   # oxygen already in the fuel (H2O, CO, SO2, ethanol)
-        o2_needed = col("C") + (col("H") - col("Cl") - col("F")) / 4 + col("S") + col("P") * 1.25 - bound_o / 2
+        # H left for water after Cl and F take what H there is as HCl and HF (Cl2 without H needs none)
+        h_for_water = col("H") - np.minimum(col("Cl") + col("F"), col("H"))
+        o2_needed = col("C") + h_for_water / 4 + col("S") + col("P") * 1.25 - bound_o / 2
         o2_needed = np.maximum(o2_needed, 0.0)
         o2_add = np.maximum(self["excess_air"] * o2_needed - o2_present, 0.0) * (o2_needed > 0)
         for name, x in AIR.items():
             reagents[:, db.index[name]] = o2_add * x / AIR["O2"]
         feed = gas + reagents
-        # Enthalpy of what burns: the gas as it arrives (hot furnace off-gas stays hot) plus the air.
-        h_gas = ctx.inlet_enthalpy.get("gas")
-        if h_gas is None:
-            h_gas = gas @ db.enthalpy(T_in)
+        # Enthalpy of what burns: the gas species as they arrive (a hot furnace off-gas stays hot)
+        # plus the air; fume (LiCl) and droplets pass through and take no part in the flame.
+        streams = ctx.inlet_streams.get("gas")
+        if streams:
+            h_gas = sum(np.array([np.where(db.is_gas, a[b], 0.0) @ db.enthalpy(np.broadcast_to(T, (len(a),))[b])
+                                  for b in range(len(a))]) for a, T in streams)
+        else:
+            h_gas = np.where(db.is_gas, gas, 0.0) @ db.enthalpy(T_in)
         h_total = h_gas + reagents @ db.enthalpy(T_in)
         sol = ctx.db.gas_solution(() if self["thermal_nox"] else ("NO", "NO2"))
         gas_idx = np.array([i for i in np.flatnonzero(db.is_gas) if db.names[i] in sol.species_names])

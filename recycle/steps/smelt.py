@@ -9,13 +9,17 @@ over as O2 in the off-gas). The routing, in this order:
   Ren et al. 2017 (Trans. Nonferrous Met. Soc. China 27, 450): 98.39 % Ni, 98.83 % Co,
   93.57 % Cu into the alloy at 1723 K, 30 min. Danczak et al. 2020 (Batteries 6, 16): Li,
   Mn and La deport predominantly to the slag at all oxygen pressures studied (1300 C).
-- halogens and hydrogen: Cl takes H as HCl (no H left: Cl2), then F as HF; F still left binds
-  Li as LiF in the slag, then Ca as CaF2 (lime added if the feed has too little Ca); H left
-  leaves as H2O.
-- Li: P as Li3PO4 first (P beyond the Li as P4O10), then LiF, the rest Li2O; all in the slag.
+- halogens and hydrogen: F takes H as HF; the Li binds P as Li3PO4 (P beyond the Li as
+  P4O10), then F as LiF in the slag, then Cl as LiCl, which fumes off with the off-gas (bp
+  1382 C; Li2O + 2 HCl -> 2 LiCl + H2O lies far to the right); Cl beyond the Li takes H as
+  HCl; F and Cl still left bind Ca as CaF2 and CaCl2 in the slag (lime added for them). No Cl2
+  or F2 forms. H left leaves as H2O; the rest of the Li is Li2O in the slag.
 - slag oxides: Al2O3, La2O3, ZrO2, TiO2, GeO2, Y2O3, B2O3, SiO2, CaO, MgO, Na2O, Ta2O5.
 - gases: S -> SO2 (sulfides and S-bearing salts burn off, DOMAIN.md section 4), C (feed,
   polymers and coke) -> CO + CO2 by ``co_fraction``, N -> N2, Ar -> Ar.
+- oxygen: blown (O2 or air) where the products need more than the feed brings; oxygen the
+  feed brings beyond its products (charged cathodes) first burns CO to CO2, then oxidises the
+  alloy metals into the slag, least noble first, so no free O2 leaves beside metal.
 Li metal (dead and pulverised Li included) is oxidised: it is fast at these temperatures.
 
 Slag and alloy are ideal solutions of the pure species (see chemistry/species_pyro.yaml).
@@ -115,16 +119,11 @@ class Smelt(Step):
             put(alloy_sp, self[param] * el(e), e)
             put(slag_sp, (1 - self[param]) * el(e), e)
 
-        h, f = el("H").copy(), el("F").copy()
-        hcl = np.minimum(el("Cl"), h)
-        h -= hcl
+        h, f, cl = el("H").copy(), el("F").copy(), el("Cl").copy()
         hf = np.minimum(f, h)
         h -= hf
         f -= hf
-        put("HCL", hcl, "Cl")
-        put("CL2", el("Cl") - hcl, "Cl")
         put("HF", hf, "F")
-        put("H2O", h, "H")
 
         li, p = el("Li").copy(), el("P")
         li3po4 = np.minimum(p, li / 3)
@@ -132,15 +131,26 @@ class Smelt(Step):
         lif = np.minimum(f, li)
         li -= lif
         f -= lif
+        licl = np.minimum(cl, li)         # LiCl fumes off (bp 1382 C): Li2O + 2 HCl -> 2 LiCl + H2O
+        li -= licl
+        cl -= licl
+        hcl = np.minimum(cl, h)
+        h -= hcl
+        cl -= hcl
         put("Li3PO4(s)", li3po4, "P")
         put("P4O10(s)", p - li3po4, "P")
         put("LiF[slag](L)", lif, "F")
+        put("LiCL(s)", licl, "Cl")
+        put("HCL", hcl, "Cl")
+        put("H2O", h, "H")
         put("Li2O(s)", li, "Li")
 
-        extra_cao = np.maximum(f / 2 - el("Ca"), 0.0)  # lime added so CaF2 can bind the last F
+        # lime added so that CaF2 and CaCl2 bind the last F and Cl: never Cl2 or F2
+        extra_cao = np.maximum((f + cl) / 2 - el("Ca"), 0.0)
         reagents[:, idx["CaO(s)"]] += extra_cao
         put("CaF2(a)", f, "F")
-        put("CaO(s)", el("Ca") + extra_cao - f / 2, "Ca")
+        put("CaCL2(s)", cl, "Cl")
+        put("CaO(s)", el("Ca") + extra_cao - (f + cl) / 2, "Ca")
 
         for e, species in SLAG_OXIDES.items():
             put(species, el(e), e)
@@ -151,6 +161,8 @@ class Smelt(Step):
         put("Ar", el("Ar"), "Ar")
 
         o = db.elements.index("O")
+        o_short = products @ db.element_matrix[o] - (feed + reagents) @ db.element_matrix[o]
+        oxidised = self._use_surplus_oxygen(db, products, np.maximum(-o_short, 0.0))
         o_short = products @ db.element_matrix[o] - (feed + reagents) @ db.element_matrix[o]
         o2_blown = np.maximum(o_short, 0.0) / 2
         products[:, idx["O2"]] += np.maximum(-o_short, 0.0) / 2
@@ -165,11 +177,13 @@ class Smelt(Step):
 
         is_alloy = np.array([n.endswith("[alloy](L)") for n in db.names])
         alloy = np.where(is_alloy, products, 0.0)
-        off_gas = np.where(db.is_gas, products, 0.0)
+        fume = np.array(db.names) == "LiCL(s)"          # LiCl volatilises and leaves with the off-gas as fume
+        off_gas = np.where(db.is_gas | fume, products, 0.0)
         slag = products - alloy - off_gas
 
         duty = products @ db.enthalpy(T) - (feed + reagents) @ db.enthalpy(T_STANDARD)
-        notes = self._notes(db, products, T, el, hcl, extra_cao, o_short, duty, ctx.rate_basis)
+        notes = self._notes(db, products, T, el, products[:, idx["LiCL(s)"]], extra_cao, o_short, oxidised,
+                            duty, ctx.rate_basis)
         per = ctx.per
         mm = db.molar_mass
         return StepOutcome(
@@ -193,17 +207,42 @@ class Smelt(Step):
             raise InputError(f"step {self.id}", f"smelt has no product for element(s) {missing}; "
                              f"add them to ALLOY_METALS or SLAG_OXIDES in recycle/steps/smelt.py")
 
-    def _notes(self, db, products, T, el, hcl, extra_cao, o_short, duty, rate_basis: bool) -> list[str]:
+    def _use_surplus_oxygen(self, db, products, surplus):
+        """Oxygen the feed brings beyond its products (charged cathodes, oxides) burns CO to CO2,
+        then oxidises the alloy metals, least noble first (Ellingham order: Mn, Fe, In, Co, Ni,
+        Cu), into the slag: no free O2 leaves beside metal. Returns the metal oxidised, mol."""
+        idx = db.index
+        surplus = surplus.copy()
+        n = np.minimum(products[:, idx["CO"]], surplus)
+        products[:, idx["CO"]] -= n
+        products[:, idx["CO2"]] += n
+        surplus -= n
+        oxidised = np.zeros(len(products))
+        for e, o_per_metal in (("Mn", 1.0), ("Fe", 1.0), ("In", 1.5), ("Co", 1.0), ("Ni", 1.0), ("Cu", 0.5)):
+            _, alloy_sp, slag_sp = ALLOY_METALS[e]
+            metal = products[:, idx[alloy_sp]]
+            moved = np.minimum(metal, surplus / o_per_metal)
+            products[:, idx[alloy_sp]] -= moved
+            per = db.element_matrix[db.elements.index(e), idx[slag_sp]]
+            products[:, idx[slag_sp]] += moved / per
+            surplus -= moved * o_per_metal
+            oxidised += moved
+        return oxidised
+
+    def _notes(self, db, products, T, el, licl, extra_cao, o_short, oxidised, duty, rate_basis: bool) -> list[str]:
         notes = []
         if np.any(el("S") > 0):
             notes.append("sulfur leaves as SO2 (sulfides burn off, not recovered): scrub the off-gas")
-        if np.any(el("Cl") - hcl > 1e-12):
-            notes.append("too little H for all Cl as HCl: the rest leaves as Cl2")
+        if np.any(licl > 0):
+            notes.append("chloride leaves as LiCl fume (bp 1382 C) with the off-gas, then HCl; caught by the scrubber")
         if np.any(extra_cao > 0):
-            notes.append("F beyond H and Li bound as CaF2: lime added for it")
+            notes.append("F and Cl beyond Li and H bound as CaF2 and CaCl2 in the slag: lime added for them")
+        if np.any(oxidised > 0):
+            notes.append(f"the feed brings more oxygen than the products take: CO burns to CO2 and "
+                         f"{oxidised.max():.3g} mol of alloy metal goes to the slag as oxide")
         if np.any(o_short < 0):
-            notes.append("the feed holds more oxygen than the products: O2 leaves in the off-gas "
-                         "(raise coke or co_fraction for a reducing bath)")
+            notes.append("the feed holds more oxygen than every product can take: O2 leaves in the off-gas "
+                         "(no metal is left in the alloy)")
         if np.any(duty < 0):
             notes.append("autothermal: oxidation releases more heat than the products carry "
                          f"({-duty.min() / 1e6:.3g} {'MW' if rate_basis else 'MJ'} surplus at most)")
