@@ -220,7 +220,9 @@ def plan(
             typer.echo(f"({note})")
         typer.echo("")
         _print_table(steps)
-        for which, title in (("gas_generated", "Gas generated"), ("gas_emitted", "Gas emitted to stack"),
+        for which, title in (("gas_formed", "Gas formed (by the feed's reactions)"),
+                             ("combustion_products", "Combustion products (flare, smelter)"),
+                             ("gas_emitted", "Gas emitted to stack"),
                              ("reagents", "Reagents"), ("products", "Products")):
             table = report.totals_table(result, which)
             typer.echo(f"\n{title}:")

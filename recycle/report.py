@@ -69,6 +69,8 @@ def step_json(result: RouteResult, step: StepResult, units: Units) -> dict:
         "id": step.id,
         "type": step.type,
         "temperature": quantity_json(step.temperature - 273.15, "degC"),
+        "outlet_temperature": quantity_json(step.outlet_temperature - 273.15, "degC"),
+        "combustion": step.burns,
         "heat_released": quantity_json(units.heat(step.heat_released[ROW]), units.energy),
         "enthalpy_duty": quantity_json(units.heat(step.enthalpy_duty[ROW]), units.energy),
         "gas_generated": _masses_json(result, step.gas_generated, units, only_gas=True),
@@ -108,9 +110,12 @@ def plan_json(result: RouteResult) -> dict:
         "totals": {
             "feed": _masses_json(result, result.feed, units),
             "gas_generated": _masses_json(result, result.gas_generated, units, only_gas=True),
+            "gas_formed": _masses_json(result, result.gas_formed, units, only_gas=True),
+            "combustion_products": _masses_json(result, result.combustion_products, units, only_gas=True),
             "gas_emitted": _masses_json(result, result.sink_total("stack"), units, only_gas=True, positive=True),
             "heat_released": quantity_json(units.heat(result.heat_released[ROW]), units.energy),
             "gas_generated_worst_case": _masses_json(result, result.gas_generated, units, only_gas=True, row=WORST),
+            "gas_formed_worst_case": _masses_json(result, result.gas_formed, units, only_gas=True, row=WORST),
             "gas_emitted_worst_case": _masses_json(result, result.sink_total("stack"), units, only_gas=True,
                                                    positive=True, row=WORST),
             "heat_released_worst_case": quantity_json(units.heat(result.heat_released[-1]), units.energy),
@@ -140,10 +145,10 @@ def steps_table(result: RouteResult) -> pd.DataFrame:
         rows.append({
             "step": s.id,
             "type": s.type,
-            "T [degC]": round(s.temperature - 273.15, 1),
+            "T [degC]": _temperature_text(s),
             f"heat released [{units.energy}]": units.heat(s.heat_released[ROW]),
             f"duty [{units.energy}]": units.heat(s.enthalpy_duty[ROW]),
-            f"gas generated [{units.mass}]": _top(gen, units),
+            f"gas formed [{units.mass}]": ("burnt to " if s.burns else "") + _top(gen, units),
             f"worst case [{units.mass}]": "same" if _top(worst, units) == _top(gen, units) else _top(worst, units),
             f"gas emitted [{units.mass}]": _top(emitted, units),
             "element residual": s.relative_residual[ROW],
@@ -169,14 +174,22 @@ def streams_table(result: RouteResult) -> pd.DataFrame:
 
 
 def totals_table(result: RouteResult, which: str) -> pd.DataFrame:
-    """Species masses of 'gas_generated', 'gas_emitted', 'reagents' or 'products'."""
+    """Species masses of 'gas_generated' (= 'gas_formed' + 'combustion_products'), 'gas_emitted',
+    'reagents' or 'products'."""
     units = Units(result.rate_basis)
-    amounts = {"gas_generated": result.gas_generated, "gas_emitted": result.sink_total("stack"),
+    amounts = {"gas_generated": result.gas_generated, "gas_formed": result.gas_formed,
+               "combustion_products": result.combustion_products, "gas_emitted": result.sink_total("stack"),
                "reagents": result.reagents, "products": result.sink_total("product")}[which]
-    masses = species_masses(result, amounts, only_gas=which.startswith("gas"))
+    masses = species_masses(result, amounts, only_gas=which.startswith("gas") or which == "combustion_products")
     rows = [{"species": k, f"mass [{units.mass}]": units.kg(v)} for k, v in
             sorted(masses.items(), key=lambda kv: -kv[1]) if v > 0]
     return pd.DataFrame(rows)
+
+
+def _temperature_text(step) -> str:
+    """The step temperature, and the outlet temperature where it differs (a flare's flame)."""
+    t, out = step.temperature - 273.15, step.outlet_temperature - 273.15
+    return f"{t:.0f}" if abs(out - t) < 1.0 else f"{t:.0f} -> {out:.0f}"
 
 
 def _top(masses: dict[str, float], units: Units, n: int = 3) -> str:

@@ -41,6 +41,13 @@ class StepResult:
     element_residual: np.ndarray    # (batch, n_elements), mol
     relative_residual: np.ndarray   # (batch,)
     outcome: StepOutcome
+    burns: bool = False             # a combustion or smelting step: its gas is combustion products
+
+    @property
+    def outlet_temperature(self) -> float:
+        """Highest temperature an outlet leaves at (the flare's flame), K."""
+        temps = [np.max(t) for t in self.outcome.outlet_temperature.values()]
+        return float(max([self.temperature] + temps))
 
     @property
     def bought_reagents(self) -> np.ndarray:
@@ -96,6 +103,16 @@ class RouteResult:
     @property
     def heat_released(self) -> np.ndarray:
         return sum(s.heat_released for s in self.steps.values())
+
+    @property
+    def gas_formed(self) -> np.ndarray:
+        """Gas the feed's reactions make, outside the flare and smelter, mol."""
+        return sum((s.gas_generated for s in self.steps.values() if not s.burns), np.zeros_like(self.feed))
+
+    @property
+    def combustion_products(self) -> np.ndarray:
+        """Gas made by burning or smelting (flare, post-combustion, smelter), mol."""
+        return sum((s.gas_generated for s in self.steps.values() if s.burns), np.zeros_like(self.feed))
 
     def element_residual(self) -> np.ndarray:
         """Route element residual, mol per element: everything out - feed - reagents."""
@@ -235,13 +252,17 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
             h_out += _enthalpy(db, amounts, T_out, aq)
         h_reagents = outcome.reagents @ _reagent_enthalpy(db, outcome, T_SUPPLY)
         present = (total_in + total_out + outcome.reagents).max(axis=0) > 0
+        # every species is evaluated at the step temperature (heat released) and each outlet at its own
         outside = sorted({n for port, amounts in outcome.outlets.items()
                           for n in db.out_of_range(present & (amounts.max(axis=0) > 0),
                                                    float(np.max(outcome.outlet_temperature.get(port, T))),
-                                                   margin=THERMO_MARGIN)})
+                                                   margin=THERMO_MARGIN)}
+                         | set(db.out_of_range(present, T, margin=THERMO_MARGIN)))
         _check_media(route.label, sid, step, outcome, total_in, ctx)
-        if outside and not any("thermo data" in n for n in outcome.notes):
-            outcome.notes.append(f"thermo data of {', '.join(outside[:6])}{' ...' if len(outside) > 6 else ''} "
+        said = " ".join(n for n in outcome.notes if "thermo data" in n)
+        outside = [n for n in outside if n not in said]
+        if outside:
+            outcome.notes.append(f"thermo data of {', '.join(outside)} "
                                  "do not reach the step temperature: Cantera extrapolates them")
         gas_generated = np.where(db.is_gas, np.maximum(change, 0.0), 0.0)
         emitted = np.zeros_like(feed)
@@ -251,7 +272,8 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
         results[sid] = StepResult(
             sid, step.type, total_in, outcome.outlets, outcome.reagents, T, heat,
             h_out - h_in - h_reagents, gas_generated, emitted, residual,
-            np.abs(residual).max(axis=1) / np.maximum(scale, 1e-300), outcome)
+            np.abs(residual).max(axis=1) / np.maximum(scale, 1e-300), outcome,
+            burns=any(ctx.reactivity.medium(m).kind in ("combustion", "reducing_melt") for m in outcome.media))
     aqueous = set()
     for edge in route.edges:
         amounts, T, aq = produced[(edge.source, edge.outlet)]

@@ -131,3 +131,42 @@ def test_no_chloride_feed_makes_cl2_in_the_smelter_and_no_o2_leaves_beside_metal
             assert smelt.outlets["off_gas"][:, db.index["CL2"]].max() == 0, cell
             o2 = smelt.outlets["off_gas"][:, db.index["O2"]]
             assert not np.any((o2 > 0) & (smelt.outlets["alloy"].sum(axis=1) > 0)), (cell, soc)
+
+
+def test_every_species_a_step_meets_outside_its_data_is_named(planner):
+    """Sweep: every route, every catalogue cell (charged and not), every step: each species in
+    its inlets, outlets or reagents whose thermo data miss the step temperature by more than
+    25 K (over all of its phases) is named in the step's note."""
+    from recycle.flowsheet import available_routes
+
+    db = planner.db
+    lo, hi = db.temperature_range()
+    for route in sorted(available_routes()):
+        for cell in planner.catalogue:
+            for soc in (0.0, 1.0):
+                result = planner.plan(planner.cell_inventory(cell, soc), route, basis="1 kg")
+                for step in result.steps.values():
+                    T = step.temperature
+                    met = (step.inlet + sum(step.outlets.values()) + step.reagents).max(axis=0) > 0
+                    missed = [db.names[i] for i in np.flatnonzero(met & ((T < lo - 25) | (T > hi + 25)))]
+                    note = " ".join(n for n in step.outcome.notes if "thermo data" in n)
+                    for name in missed:
+                        assert name in note, (route, cell, soc, step.id, name)
+
+
+def test_plan_separates_gas_formed_from_combustion_products(planner):
+    """The flare's CO2, H2O and SO2 are combustion products, not gas the feed makes; the flare's
+    row shows its flame temperature; formed + combustion products = all gas generated."""
+    from recycle.report import plan_json, steps_table
+
+    result = planner.plan(None, "direct-regeneration")
+    doc = plan_json(result)
+    assert "SO2" in doc["totals"]["combustion_products"] and "SO2" not in doc["totals"]["gas_formed"]
+    assert "H2S" in doc["totals"]["gas_formed"] and "H2" in doc["totals"]["gas_formed"]
+    db = result.db
+    assert np.allclose(result.gas_formed + result.combustion_products, result.gas_generated)
+    flare = next(s for s in doc["steps"] if s["id"] == "flare")
+    assert flare["combustion"] and flare["outlet_temperature"]["value"] > 1000
+    row = steps_table(result).set_index("step").loc["flare"]
+    assert "->" in row["T [degC]"] and row["gas formed [kg]"].startswith("burnt to")
+    assert db.is_gas[db.index["SO2"]]
