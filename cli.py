@@ -388,7 +388,12 @@ def compare(
 
             typer.echo(f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg and safety score")
             _print_table(monte_carlo_table(doc["monte_carlo"]))
-        typer.echo("(safety: index points, lower is safer; applies: judged from the route's own balances)")
+        typer.echo("(risk: severity x likelihood of the route's worst scenario on a 5 x 5 matrix, with its class; "
+                   "worst scenario: what happens, the substance, where, and how far its endpoint reaches (ERPG-2 "
+                   "for toxics, 1 psi for explosions, 5 kW/m2 for fires); aggregate risk: sum of frequency x "
+                   "10^(severity-1), which breaks ties; routes rank by risk, then aggregate. safety index: "
+                   "Heikkilae ISI points, the per-step breakdown, lower is safer. applies: judged from the "
+                   "route's own balances)")
         for r in doc["routes"]:
             e = r["economics"]
             if r["applicability"]["status"] == "does not apply":

@@ -49,8 +49,14 @@ def compare_table(doc: dict) -> pd.DataFrame:
     rows = []
     for r in doc["routes"]:
         e = r["economics"]
+        risk = r["safety"]["risk"]
+        worst = risk["worst"] or {}
         row = {"route": r["route"], "applies": r["applicability"]["status"],
-               "safety": r["safety"]["score"], "safety (worst)": r["safety"]["score_worst_case"],
+               "risk": f"{worst.get('risk_class', 'none')} {risk['worst_risk']}",
+               "worst scenario": (f"{worst['kind']} {worst['substance']} in {worst['step']}, {worst['distance']:.0f} m"
+                                  if worst else "-"),
+               "aggregate risk": risk["aggregate"],
+               "safety index": r["safety"]["score"], "index (worst)": r["safety"]["score_worst_case"],
                "critical findings": r["critical_findings"],
                "net value [USD/kg]": e["net_value"]["value"],
                "net value [USD/kWh]": e["net_value_per_kwh"]["value"] if e["net_value_per_kwh"] else float("nan"),

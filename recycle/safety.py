@@ -16,6 +16,7 @@ import numpy as np
 
 from .audit import Audit
 from .hazards import Hazard, load_hazards
+from .scenarios import route_risk, scenarios
 from .simulate import RouteResult
 from .step_types import step_facts
 from .units import Q_
@@ -289,11 +290,15 @@ def safety(result: RouteResult, audit: Audit, path=None) -> dict:
             "breakdown": [asdict(pt) for pt in points if pt.points > 0],
             "contributors": [f"{pt.basis} in {pt.step}: {cfg['factors'][pt.factor]['title']} {pt.points}" for pt in top],
         }
-    return {"score": out["expected"]["score"], "score_worst_case": out["worst"]["score"],
+    found = scenarios(result)
+    return {"risk": route_risk(found), "scenarios": [s.as_dict() for s in sorted(found, key=lambda s: -s.risk)],
+            "score": out["expected"]["score"], "score_worst_case": out["worst"]["score"],
             "score_cumulative": out["expected"]["score_cumulative"],
             "breakdown": out["expected"]["breakdown"], "by_factor": out["expected"]["by_factor"],
             "contributors": out["expected"]["contributors"], "worst_case": out["worst"],
-            "method": "Heikkilae 1999 ISI with solid-state Li additions; bands in chemistry/safety.yaml"}
+            "method": "routes rank by the risk of their scenarios (worst risk, then aggregate; "
+                      "chemistry/scenarios.yaml, docs/methods.md); the score is Heikkilae's 1999 ISI with "
+                      "solid-state Li additions (bands in chemistry/safety.yaml), the per-step breakdown"}
 
 
 __all__ = ["safety", "band", "Point"]

@@ -1,0 +1,77 @@
+"""Consequence models: how far a toxic release, a vapour-cloud explosion or a fire reaches.
+
+Pure functions in SI units (kg, s, m, Pa, W); the constants they use come from
+``chemistry/scenarios.yaml`` with their sources.
+
+- Toxic: a continuous point source, Gaussian plume with Pasquill-Gifford dispersion (Briggs
+  1973 open-country sigmas, as in ALOHA and the EPA RMP guidance), centreline ground
+  concentration C(x) = Q / (pi sigma_y sigma_z u) exp(-H^2 / (2 sigma_z^2)) for a source at height
+  H; the distance is where C falls to the endpoint (ERPG-2).
+- Vapour-cloud explosion: TNT equivalence, D = k (yield W dHc / dHc_TNT)^(1/3) to 1 psi
+  (EPA RMP Offsite Consequence Analysis Guidance, 2009).
+- Fire: point-source radiation q = f Q / (4 pi r^2), the distance to an incident flux endpoint.
+"""
+from __future__ import annotations
+
+import math
+
+
+def briggs_sigmas(x: float, coefficients: dict) -> tuple[float, float]:
+    """sigma_y, sigma_z (m) at downwind distance ``x`` (m) from Briggs' open-country formulas
+    sigma = a x (1 + b x)^c, with ``coefficients`` {"y": [a, b, c], "z": [a, b, c]}."""
+    ay, by, cy = coefficients["y"]
+    az, bz, cz = coefficients["z"]
+    return ay * x * (1 + by * x) ** cy, az * x * (1 + bz * x) ** cz
+
+
+def plume_concentration(x: float, rate: float, wind: float, coefficients: dict, height: float = 0.0) -> float:
+    """Centreline ground-level concentration (kg/m^3) at ``x`` (m) of a continuous release of
+    ``rate`` (kg/s) at ``height`` (m) in a wind of ``wind`` (m/s) (ground reflection included)."""
+    if x <= 0:
+        return 0.0
+    sy, sz = briggs_sigmas(x, coefficients)
+    return rate / (math.pi * sy * sz * wind) * math.exp(-height ** 2 / (2 * sz ** 2))
+
+
+def toxic_distance(rate: float, endpoint: float, wind: float, coefficients: dict, height: float = 0.0,
+                   x_min: float = 1.0, x_max: float = 1e5) -> float:
+    """Downwind distance (m) at which the centreline ground concentration falls to ``endpoint``
+    (kg/m^3); ``x_min`` when it never exceeds it beyond x_min, ``x_max`` when it exceeds it there.
+
+    For an elevated source the concentration first rises with distance: the distance returned
+    is the farthest point above the endpoint (bisection on the falling side of the peak)."""
+    if rate <= 0 or endpoint <= 0:
+        return 0.0
+    xs = [x_min * (x_max / x_min) ** (k / 200) for k in range(201)]
+    cs = [plume_concentration(x, rate, wind, coefficients, height) for x in xs]
+    above = [k for k, c in enumerate(cs) if c >= endpoint]
+    if not above:
+        return 0.0
+    k = above[-1]
+    if k == len(xs) - 1:
+        return x_max
+    lo, hi = xs[k], xs[k + 1]
+    for _ in range(60):
+        mid = math.sqrt(lo * hi)
+        if plume_concentration(mid, rate, wind, coefficients, height) >= endpoint:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
+
+
+def explosion_distance(mass: float, heat_of_combustion: float, yield_factor: float, tnt_heat: float,
+                       scaled_distance: float) -> float:
+    """Distance (m) to 1 psi overpressure of a vapour-cloud explosion of ``mass`` (kg) of fuel with
+    ``heat_of_combustion`` (J/kg): D = scaled_distance (yield mass dHc / dHc_TNT)^(1/3)."""
+    if mass <= 0:
+        return 0.0
+    return scaled_distance * (yield_factor * mass * heat_of_combustion / tnt_heat) ** (1.0 / 3.0)
+
+
+def fire_distance(heat_rate: float, radiative_fraction: float, flux: float) -> float:
+    """Distance (m) at which a fire releasing ``heat_rate`` (W) gives ``flux`` (W/m^2) by the
+    point-source model q = f Q / (4 pi r^2)."""
+    if heat_rate <= 0:
+        return 0.0
+    return math.sqrt(radiative_fraction * heat_rate / (4 * math.pi * flux))

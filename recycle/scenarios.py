@@ -1,0 +1,289 @@
+"""Process-safety scenarios from the balances: what can go wrong, how far it reaches, how often.
+
+For a plan on a throughput basis (rows expected, worst case), every step yields scenarios of
+these kinds, with amounts and rates taken from the plan (none typed in):
+
+- ``toxic_release``: loss of containment of the step's vent stream; each gas with an ERPG-2
+  is released at ground level at its worst-case peak rate.
+- ``vapour_cloud_explosion``: the flammable gas the step makes in the release duration
+  ignites (TNT equivalence, distance to 1 psi).
+- ``metal_meets_water``: metallic Li reaches an aqueous medium (a step's flag): its H2 in the
+  release duration; this happens in normal operation.
+- ``quench_control_loss``: the quench's addition rate or cooling fails: the Li of the release
+  duration reacts at once; its H2 explodes.
+- ``grinding_fire``: Li metal burns with the electrolyte it is ground with (the shredder's
+  contact flag): the worst-case heat release rate, thermal radiation.
+- ``latent_sulfide``: sulfide held in an alkaline liquor is acidified: its H2S is released.
+- ``treatment_outage``: a flare or scrubber fails: the gas it should treat leaves the stack.
+- ``stack_release``: what the stack emits in normal operation, dispersed from the stack.
+
+Each scenario gets a consequence distance (``recycle.consequence``), a severity class from it,
+a frequency from a LOPA-style initiating event and the protection layers the route has, a
+likelihood class, and a risk class from the matrix in ``chemistry/scenarios.yaml``. A route is
+ranked by its worst risk, then by its aggregate risk, sum of frequency x 10^(severity - 1).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .consequence import explosion_distance, fire_distance, toxic_distance
+from .hazards import load_hazards
+from .simulate import RouteResult
+from .step_types import step_facts
+from .units import to_si
+
+EXP, WORST = 0, 1
+TREATMENTS = {"flare": "combustion", "scrub": "absorption", "acid_scrub": "absorption"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One scenario; SI units: amount kg or kg/s, distance m, frequency 1/year."""
+
+    step: str
+    kind: str
+    substance: str
+    amount: float
+    amount_unit: str
+    endpoint: str
+    distance: float
+    severity: int
+    frequency: float
+    likelihood: int
+    risk: int
+    risk_class: str
+    control: str            # what would lower it
+    description: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _band(value: float, bands: list, default: int) -> int:
+    for edge, cls in bands:
+        if value <= float(edge):
+            return int(cls)
+    return default
+
+
+class _Context:
+    def __init__(self, result: RouteResult):
+        self.r = result
+        self.db = result.db
+        self.cfg = result.db.data("scenarios.yaml")
+        self.hz = load_hazards(result.db)
+        c = self.cfg
+        self.duration = to_si(c["release"]["duration"]["value"], "time", "chemistry/scenarios.yaml: release.duration")
+        self.wind = to_si(c["dispersion"]["wind"]["value"], "velocity", "chemistry/scenarios.yaml: dispersion.wind")
+        self.sigmas = c["dispersion"]["briggs"][c["dispersion"]["stability"]["value"]]
+        self.stack_height = to_si(c["dispersion"]["stack_height"]["value"], "length", "chemistry/scenarios.yaml")
+        ex = c["explosion"]
+        self.vce = (float(ex["yield"]["value"]), float(ex["tnt_heat"]["value"]) * 1000.0,
+                    float(ex["scaled_distance"]["value"]))
+        self.flux = float(c["fire"]["flux"]["value"]) * 1000.0
+        self.radiative = float(c["fire"]["radiative_fraction"]["value"])
+        self.events = {k: float(v["frequency"]) for k, v in c["initiating_events"].items()}
+
+    # --- consequence helpers -----------------------------------------------------------
+    def limit(self, gas: str, key: str) -> float | None:
+        """An exposure limit of ``gas`` as a mass concentration (kg/m^3) at 25 C, 1 atm."""
+        h = self.hz.get(gas)
+        lim = h and h.get(key)
+        if not lim:
+            return None
+        return lim.value * 101325.0 / (8.314462618 * 298.15) * self.db.molar_mass[self.db.index[gas]]
+
+    def toxic(self, gas: str, rate: float, height: float = 0.0) -> tuple[float, str, bool] | None:
+        """(distance, endpoint, minor) of a release of ``gas`` at ``rate`` (kg/s): the distance to
+        ERPG-2; where ERPG-2 is never reached, the distance to the lowest TLV (TWA, STEL or
+        ceiling) with ``minor`` True (irritation, not serious harm: severity 1). None when the
+        gas has no limit or neither is reached."""
+        erpg2 = self.limit(gas, "erpg2")
+        if erpg2:
+            d = toxic_distance(rate, erpg2, self.wind, self.sigmas, height)
+            if d > 0:
+                return d, f"ERPG-2 {self.hz[gas].get('erpg2').value * 1e6:g} ppm", False
+        tlvs = [(self.limit(gas, k), k) for k in ("tlv_twa", "stel", "ceiling") if self.limit(gas, k)]
+        if not tlvs:
+            return None
+        value, key = min(tlvs)
+        d = toxic_distance(rate, value, self.wind, self.sigmas, height)
+        if d <= 0:
+            return None
+        return d, f"{key.upper().replace('_', '-')} {self.hz[gas].get(key).value * 1e6:g} ppm (below ERPG-2)", True
+
+    def heat_of_combustion(self, gas: str) -> float:
+        """Lower heat of combustion (J/kg) of ``gas`` from Cantera enthalpies: products CO2,
+        H2O (vapour), SO2, P4O10, N2."""
+        db = self.db
+        comp = db.element_matrix[:, db.index[gas]]
+        el = dict(zip(db.elements, comp))
+        c, h, s, o, p = (el.get(e, 0.0) for e in ("C", "H", "S", "O", "P"))
+        hh = db.enthalpy(298.15)
+        o2 = c + h / 4 + s + 1.25 * p - o / 2
+        products = (c * hh[db.index["CO2"]] + h / 2 * hh[db.index["H2O"]] + s * hh[db.index["SO2"]]
+                    + p / 4 * hh[db.index["P4O10"]])
+        dh = hh[db.index[gas]] + o2 * hh[db.index["O2"]] - products
+        return float(dh / db.molar_mass[db.index[gas]])
+
+    def classify(self, distance: float, frequency: float) -> tuple[int, int, int, str]:
+        m = self.cfg["matrix"]
+        sev = _band(distance, m["severity_by_distance"], 5)
+        lik = next((int(cls) for f_min, cls in m["likelihood_by_frequency"] if frequency >= float(f_min)), 1)
+        risk = sev * lik
+        cls = next((name for edge, name in m["risk_classes"] if risk >= edge), "low")
+        return sev, lik, risk, cls
+
+    def make(self, step, kind, substance, amount, unit, endpoint, distance, event, layers, control, description,
+             minor: bool = False):
+        """A scenario, or None when its consequence never reaches the endpoint. ``minor``: the
+        endpoint is below serious harm (a TLV), so the severity is 1 whatever the distance."""
+        if distance <= 0:
+            return None
+        frequency = self.events[event]
+        for layer in layers:
+            frequency *= float(self.cfg["protection_layers"][layer]["pfd"])
+        sev, lik, risk, cls = self.classify(distance, frequency)
+        if minor:
+            sev, risk = 1, lik
+            cls = next((name for edge, name in self.cfg["matrix"]["risk_classes"] if risk >= edge), "low")
+        return Scenario(step, kind, substance, float(amount), unit, endpoint, float(distance), sev, frequency,
+                        lik, risk, cls, control, description)
+
+
+def scenarios(result: RouteResult) -> list[Scenario]:
+    """Every scenario of a route planned on a throughput basis (worst-case rates)."""
+    if not result.rate_basis:
+        raise ValueError("scenarios need a plan on a throughput basis")
+    c = _Context(result)
+    db = result.db
+    out: list[Scenario] = []
+    for sid, step in result.steps.items():
+        if step.type in TREATMENTS:
+            out += _treatment_outage(c, sid, step)
+            continue
+        peak = float(step_facts(db)[step.type].audit["peak_factor"])
+        kg_s = step.gas_generated[WORST] * db.molar_mass * peak
+        for i in np.flatnonzero(db.is_gas & (kg_s > 0)):
+            gas = db.names[i]
+            hit = c.toxic(gas, kg_s[i])
+            if hit is None:
+                continue
+            out.append(c.make(sid, "toxic_release", gas, kg_s[i], "kg/s", hit[1], hit[0], "loss_of_containment", [],
+                              "enclose the step and route its vent to treatment",
+                              f"loss of containment of the {sid} vent: {gas} at its worst-case peak rate", hit[2]))
+        energy = sum(kg_s[i] * c.heat_of_combustion(db.names[i]) for i in np.flatnonzero(db.is_gas & (kg_s > 0))
+                     if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible)
+        if energy > 0:
+            mass_equiv = energy * c.duration              # J: combustion energy of the cloud
+            d = explosion_distance(mass_equiv, 1.0, *c.vce)
+            fuels = [db.names[i] for i in np.flatnonzero(db.is_gas & (kg_s > 0))
+                     if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible]
+            out.append(c.make(sid, "vapour_cloud_explosion", "+".join(fuels), mass_equiv / 1e6, "MJ", "1 psi overpressure",
+                              d, "loss_of_containment", [], "inert the headspace, dilute below 25 % LEL, vent to a flare",
+                              f"the flammable gas the {sid} step makes in {c.duration / 60:.0f} min ignites"))
+        out += _from_flags(c, sid, step)
+        if step.type == "quench" and step.outcome.media != ("as_received",):
+            out += _quench_loss(c, sid, step)
+    out += _stack_release(c)
+    return [s for s in out if s is not None]
+
+
+def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:
+    db = c.db
+    out = []
+    h2_per_kg_li = 0.5 / db.molar_mass[db.index["Li(cr)"]] * db.molar_mass[db.index["H2"]]   # 2 Li -> H2
+    for flag in step.outcome.flags:
+        if flag.code == "metal_meets_water":
+            li = float(np.max(flag.amount)) * c.duration            # kg of Li in the release duration
+            h2 = li * h2_per_kg_li
+            d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
+            out.append(c.make(sid, "metal_meets_water", "H2", h2, "kg", "1 psi overpressure", d, "normal_operation", [],
+                              "quench the Li in an alcohol upstream (ethanol, DEC)",
+                              f"metallic Li meets the water of {sid} in normal operation: the H2 of {li:.3g} kg Li "
+                              f"in {c.duration / 60:.0f} min ignites"))
+        elif flag.code == "contact_reaction":
+            heat = float(step.heat_released[WORST])                 # W: the worst case burns
+            d = fire_distance(heat, c.radiative, c.flux)
+            out.append(c.make(sid, "grinding_fire", "Li(cr)", heat / 1e3, "kW", f"{c.flux / 1000:g} kW/m^2", d,
+                              "grinding_ignition", [], "discharge fully, remove the Li anode before shredding, "
+                              "or shred under a liquid", f"Li metal burns with the electrolyte it is ground with in {sid}"))
+        elif flag.code == "latent_sulfide":
+            rate = float(np.max(flag.amount))                       # kg/s of H2S if acidified
+            hit = c.toxic("H2S", rate)
+            if hit:
+                out.append(c.make(sid, "latent_sulfide", "H2S", rate, "kg/s", hit[1], hit[0], "human_error", [],
+                                  "oxidise or precipitate the sulfide before the liquor is neutralised",
+                                  f"the alkaline liquor of {sid} is acidified: its sulfide leaves as H2S", hit[2]))
+    return out
+
+
+def _quench_loss(c: _Context, sid: str, step) -> list[Scenario]:
+    """Addition-rate or cooling failure: the metallic Li of the release duration reacts at once."""
+    db = c.db
+    h2 = float(step.gas_generated[WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
+    if h2 <= 0:
+        return []
+    d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
+    return [c.make(sid, "quench_control_loss", "H2", h2, "kg", "1 psi overpressure", d, "control_loop_failure",
+                   ["h2_detection_interlock"], "rate-limited addition with an H2 interlock; cooling with a high-"
+                   "temperature trip", f"the quench's solvent addition or cooling fails: "
+                   f"{c.duration / 60:.0f} min of Li reacts at once")]
+
+
+def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
+    """A flare or scrubber fails: the gas it treats is released from the stack untreated."""
+    db = c.db
+    enabled = step.outcome.media != ("as_received",)
+    if not enabled:
+        return []
+    out = []
+    rate = step.inlet[WORST] * db.molar_mass
+    for i in np.flatnonzero(db.is_gas & (rate > 0)):
+        gas = db.names[i]
+        hit = c.toxic(gas, rate[i], c.stack_height)
+        if hit is None:
+            continue
+        out.append(c.make(sid, "treatment_outage", gas, rate[i], "kg/s", hit[1], hit[0], "control_loop_failure", [],
+                          f"a second {TREATMENTS[step.type]} stage or an interlock that stops the feed when {sid} fails",
+                          f"{sid} fails: {gas} leaves the stack untreated", hit[2]))
+    return out
+
+
+def _stack_release(c: _Context) -> list[Scenario]:
+    """What the stack emits in normal operation, dispersed from the stack."""
+    db = c.db
+    stack = c.r.sink_total("stack")[WORST] * db.molar_mass
+    out = []
+    for i in np.flatnonzero(db.is_gas & (stack > 0)):
+        gas = db.names[i]
+        hit = c.toxic(gas, stack[i], c.stack_height)
+        if hit is None:
+            continue
+        out.append(c.make("stack", "stack_release", gas, stack[i], "kg/s", hit[1], hit[0], "normal_operation", [],
+                          "raise the removal of the treatment (a second stage) or the stack",
+                          f"{gas} the stack emits in normal operation", hit[2]))
+    # a combustible gas at the stack in normal operation: a flammable plume (H2 past a disabled flare)
+    energy = sum(stack[i] * c.heat_of_combustion(db.names[i]) for i in np.flatnonzero(db.is_gas & (stack > 0))
+                 if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible and db.names[i] not in ("CO",))
+    if energy > 0:
+        d = explosion_distance(energy * c.duration, 1.0, *c.vce)
+        out.append(c.make("stack", "vapour_cloud_explosion", "combustibles at the stack", energy * c.duration / 1e6, "MJ",
+                          "1 psi overpressure", d, "normal_operation", [], "burn them in a flare",
+                          "combustible gas leaves the stack in normal operation and ignites"))
+    return out
+
+
+def route_risk(items: list[Scenario]) -> dict:
+    """The route's worst scenario, its risk class, and the aggregate risk used to rank routes."""
+    if not items:
+        return {"worst": None, "worst_risk": 0, "aggregate": 0.0, "rank_key": [0, 0.0]}
+    worst = max(items, key=lambda s: (s.risk, s.severity, s.distance))
+    aggregate = float(sum(s.frequency * 10 ** (s.severity - 1) for s in items))
+    return {"worst": worst.as_dict(), "worst_risk": worst.risk, "aggregate": aggregate,
+            "rank_key": [worst.risk, aggregate]}
+
+
+__all__ = ["Scenario", "route_risk", "scenarios"]

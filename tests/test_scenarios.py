@@ -1,0 +1,104 @@
+"""Process-safety scenarios rank routes the way a process-safety engineer would.
+
+The tests check rankings (a route with a control removed ranks worse), not point totals, and
+the consequence models against hand calculations named in each test.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from recycle.consequence import (
+    explosion_distance,
+    fire_distance,
+    plume_concentration,
+    toxic_distance,
+)
+from recycle.scenarios import route_risk, scenarios
+
+
+def _rank(planner, inventory, route, **overrides):
+    result = planner.plan(inventory, route, basis="10 t/day", overrides=overrides or None)
+    return route_risk(scenarios(result))["rank_key"]
+
+
+def test_hydrometallurgy_of_a_li_metal_cell_ranks_worse_without_the_quench(planner):
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.1)
+    with_quench = _rank(planner, inv, "hydrometallurgy")
+    without = _rank(planner, inv, "hydrometallurgy", quench={"solvent": "none"})
+    assert without > with_quench
+    result = planner.plan(inv, "hydrometallurgy", basis="10 t/day", overrides={"quench": {"solvent": "none"}})
+    wet = [s for s in scenarios(result) if s.kind == "metal_meets_water"]
+    assert wet and wet[0].step == "leach" and wet[0].likelihood == 5
+
+
+def test_a_sulfide_cell_dismantled_at_0_c_dew_point_ranks_worse_than_at_minus_60(planner):
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.1)
+    dry = _rank(planner, inv, "direct-regeneration", dismantle={"dew_point": "-60 degC"})
+    damp = _rank(planner, inv, "direct-regeneration", dismantle={"dew_point": "0 degC"})
+    assert damp > dry
+
+
+@pytest.mark.parametrize("route, control", [
+    ("direct-regeneration", {"flare": {"enabled": "false"}}),
+    ("hydrometallurgy", {"flare": {"enabled": "false"}}),
+    ("hydrometallurgy", {"scrub": {"removal": "0", "removal_by_gas": "HCL: 0"}}),
+    ("pyrometallurgy", {"scrub": {"removal": "0", "removal_by_gas": "HCL: 0"}})])
+def test_turning_the_flare_or_the_scrubber_off_ranks_worse(planner, route, control):
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.1)
+    assert _rank(planner, inv, route, **control) > _rank(planner, inv, route)
+
+
+def test_every_scenario_names_its_control_and_comes_from_the_plan(planner):
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", basis="10 t/day")
+    found = scenarios(result)
+    assert found
+    for s in found:
+        assert s.control and s.distance > 0 and 1 <= s.severity <= 5 and 1 <= s.likelihood <= 5
+        assert s.risk == s.severity * s.likelihood
+        assert s.step in result.steps or s.step == "stack"
+
+
+def test_vapour_cloud_explosion_distance_by_hand():
+    """EPA RMP OCA Guidance (2009) TNT equivalence: 1 kg H2 (LHV 120 MJ/kg), yield 0.1,
+    TNT 4.68 MJ/kg: W = 0.1 x 120 / 4.68 = 2.564 kg TNT; D = 17 x 2.564^(1/3) = 23.3 m."""
+    assert explosion_distance(1.0, 120e6, 0.1, 4.68e6, 17.0) == pytest.approx(17 * (0.1 * 120 / 4.68) ** (1 / 3), rel=1e-12)
+    assert explosion_distance(1.0, 120e6, 0.1, 4.68e6, 17.0) == pytest.approx(23.3, rel=2e-3)
+
+
+def test_fire_distance_by_hand():
+    """Point source: 1 MW with 30 % radiated reaches 5 kW/m2 at sqrt(0.3e6 / (4 pi 5000)) = 2.185 m."""
+    assert fire_distance(1e6, 0.3, 5000.0) == pytest.approx(math.sqrt(0.3e6 / (4 * math.pi * 5000)), rel=1e-12)
+
+
+def test_plume_distance_inverts_the_concentration():
+    """The distance returned is where the centreline concentration equals the endpoint."""
+    sig = {"y": [0.04, 0.0001, -0.5], "z": [0.016, 0.0003, -1.0]}
+    d = toxic_distance(0.1, 42e-6, 1.5, sig)
+    assert plume_concentration(d, 0.1, 1.5, sig) == pytest.approx(42e-6, rel=1e-6)
+    # from a 20 m stack the ground concentration first rises, then falls: the farthest crossing
+    elevated = toxic_distance(0.1, 5e-6, 1.5, sig, height=20.0)
+    assert elevated > 1000
+    assert plume_concentration(elevated, 0.1, 1.5, sig, height=20.0) == pytest.approx(5e-6, rel=1e-6)
+    assert toxic_distance(0.1, 42e-6, 1.5, sig, height=20.0) == 0.0     # never reached at the ground
+
+
+def test_briggs_f_sigmas_and_a_plume_by_hand():
+    """Briggs 1973 class F (chemistry/scenarios.yaml): at 1.2 m sigma_y 0.0479971 m, sigma_z
+    0.0191931 m (the values GasDispersion.jl's CCPS tests check). The CCPS (1999) case used there:
+    0.1 kg/s at ground level, 2 m/s, F, 500 m downwind, by hand: sigma_y = 0.04 x 500 / sqrt(1.05)
+    = 19.518 m, sigma_z = 0.016 x 500 / 1.15 = 6.957 m, C = 0.1 / (pi 19.518 6.957 2)
+    = 1.172e-4 kg/m3 (the printed result of the book was not read; this is the hand calculation)."""
+    from pathlib import Path
+
+    from recycle.consequence import briggs_sigmas
+    from recycle.yamlio import load_yaml_file
+
+    data = load_yaml_file(Path(__file__).parent.parent / "chemistry" / "scenarios.yaml")
+    f = data["dispersion"]["briggs"]["F"]
+    sy, sz = briggs_sigmas(1.2, f)
+    assert (sy, sz) == (pytest.approx(0.0479971, rel=1e-6), pytest.approx(0.0191931, rel=1e-6))
+    sy, sz = briggs_sigmas(500.0, f)
+    assert (sy, sz) == (pytest.approx(19.518, rel=1e-4), pytest.approx(6.957, rel=1e-3))
+    assert plume_concentration(500.0, 0.1, 2.0, f) == pytest.approx(1.172e-4, rel=1e-3)
