@@ -25,6 +25,7 @@ from .yamlio import load_yaml_file
 SEVERITY = {"critical": 0, "warning": 1, "info": 2}
 TOXIC_NO_DILUTION = ("H2S", "HF", "HCL", "CL2")   # DOMAIN.md section 7, ACGIH: local exhaust or enclosure
 EXP, WORST = 0, 1
+H2_PER_KG_LI = 2.01588 / (2 * 6.941)   # kg H2 per kg Li: 2 Li + 2 H2O -> 2 LiOH + H2 (DOMAIN.md section 3)
 TRACE = 1e-9            # gases made at less than this fraction of the feed mass are not listed
 CONCENTRATED = 0.01     # acid gas mole fraction at a caustic scrubber's inlet treated as concentrated (S)
 # Normal products of combustion and inert gases: judged as asphyxiants in rooms, not as
@@ -91,6 +92,17 @@ def _param(data: dict, key: str, unit: str) -> float:
     return float(Q_(str(raw)).to(unit).magnitude) if unit else float(raw)
 
 
+def envelope(rows: np.ndarray) -> np.ndarray:
+    """Rows [expected, worst] with the worst row raised to the expected one where it is lower.
+
+    The worst case of a plan is a set of worst-case inputs; a gas can be smaller on that row
+    (a shredder fire in the worst case burns the Li that would give the quench's H2). What gas
+    handling must be sized for is the larger of the two, species by species."""
+    out = np.array(rows, dtype=float, copy=True)
+    out[WORST] = np.maximum(out[EXP], out[WORST])
+    return out
+
+
 def _flag_findings(sid: str, step) -> list[Finding]:
     """Findings from the step's structured flags (:mod:`recycle.flags`), never from its notes.
 
@@ -101,11 +113,13 @@ def _flag_findings(sid: str, step) -> list[Finding]:
     for flag in step.outcome.flags:
         kg_h = np.asarray(flag.amount, dtype=float) * 3600.0     # the audit runs on kg/s
         if flag.code == "metal_meets_water":
-            advice = ("quench in ethanol, isopropanol or DEC instead of water" if step.type == "quench"
-                      else "quench it in an alcohol upstream")
+            advice = {"quench": "quench in ethanol, isopropanol or DEC instead of water",
+                      "discharge": "discharge over a resistive load, not in brine"}.get(
+                step.type, "quench it in an alcohol upstream")
+            h2 = kg_h.max() * H2_PER_KG_LI
             out.append(Finding("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
-                               f"({'/'.join(step.outcome.media)}): violent H2 and heat; {advice}",
-                               _q(kg_h.max(), "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4 (Luo 2024 4.2)"))
+                               f"({'/'.join(step.outcome.media)}) and gives {h2:.3g} kg/h of H2 with violent heat; "
+                               f"{advice}", _q(h2, "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4 (Luo 2024 4.2)"))
         elif flag.code == "contact_reaction":
             out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
                                f"ground with: {kg_h[EXP]:.3g} kg/h of Li expected, {kg_h[WORST]:.3g} kg/h if it "
@@ -136,10 +150,10 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     for sid, step in result.steps.items():
         scfg = (cfg.get("steps") or {}).get(step.type) or step_facts(db)[step.type].audit
         peak = float(scfg["peak_factor"])
-        vent = sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values())      # (2, S) mol/s
+        vent = envelope(sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values()))  # (2, S) mol/s
         sweep = _sweep(result, sid, scfg, cfg) / m3_h                                  # mol/s
         total = vent.sum(axis=1) + sweep
-        gen = step.gas_generated
+        gen = envelope(step.gas_generated)
         metal = step.inlet[:, db.index["Li(cr)"]] + step.inlet[:, db.index["LiIn(s)"]]
         if metal.any():
             findings.append(Finding("info", sid, "-", "metallic Li in process: class D fire suppression "
@@ -236,7 +250,7 @@ def _exposure_findings(sid: str, gas: str, h: Hazard, x: float) -> list[Finding]
 def stack_fractions(result) -> dict[str, float]:
     """Worst-case mole fraction of each gas leaving the stack (combustion products and air left out)."""
     db = result.db
-    stack = result.sink_total("stack")
+    stack = envelope(result.sink_total("stack"))
     total = stack[WORST, db.is_gas].sum()
     if total <= 0:
         return {}
@@ -271,9 +285,10 @@ def _scrubber_inlet_findings(result) -> list[Finding]:
     for sid, step in result.steps.items():
         if step.type != "scrub":
             continue
-        gas = step.inlet[WORST, db.is_gas].sum()
+        inlet = envelope(step.inlet)
+        gas = inlet[WORST, db.is_gas].sum()
         for name in ("H2S", "SO2", "HCL"):
-            x = step.inlet[WORST, db.index[name]] / gas if gas > 0 else 0.0
+            x = inlet[WORST, db.index[name]] / gas if gas > 0 else 0.0
             if x > CONCENTRATED:
                 out.append(Finding("warning", sid, name, f"{x:.1%} {name} at the scrubber inlet: a caustic scrubber "
                                    "is a polishing stage; recover the sulfur or acid upstream (e.g. amine + Claus, "
@@ -292,7 +307,7 @@ def _scrubbers(result) -> list[dict]:
             continue
         lg = result.route.steps[sid]["liquid_to_gas"]                         # m3 liquor per m3 gas
         v = result.route.steps[sid]["gas_velocity"]                           # m/s
-        gas_in = step.inlet[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C       # m3/s at 25 C
+        gas_in = envelope(step.inlet)[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C   # m3/s at 25 C
         reagents = {db.names[i]: _q(step.reagents[EXP, i] * db.molar_mass[i] * 3600, "kg/h")
                     for i in np.flatnonzero(step.reagents[EXP] > 0)}
         area = gas_in[WORST] / v

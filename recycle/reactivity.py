@@ -247,6 +247,7 @@ def react_in_medium(amounts: np.ndarray, medium: str, temperature: float, ctx, r
     amounts = amounts.copy()
     supplied = {db.index[s] for s in m.supplies}
     flags: list[Flag] = []
+    metal = np.zeros(len(amounts))          # mol of Li in metallic form that reacted here
     for attempt in range(MAX_PASSES):
         candidates = []       # (reaction, the species whose behaviour runs it, fraction per row)
         for i in np.flatnonzero(amounts.max(axis=0) > 0):
@@ -286,29 +287,24 @@ def react_in_medium(amounts: np.ndarray, medium: str, temperature: float, ctx, r
                     fed[:, j] = -r.stoich[j] * x
             amounts += fed
             reagents += fed
+            metal += sum(-r.stoich[db.index[n]] * x * db.element_matrix[db.elements.index("Li"), db.index[n]]
+                         for n in REACTIVE_METALS if r.stoich[db.index[n]] < 0)
             amounts = amounts + x[:, None] * r.stoich[None, :]
         np.maximum(amounts, 0.0, out=amounts)   # round-off of complete conversions
         if not moved:
             break
+    if m.aqueous and np.any(metal > 0):
+        flags.append(metal_flag(step, metal, medium, ctx))
     return amounts, flags
 
 
-def metal_meeting_water(step_id: str, inlet: np.ndarray, outlets: dict[str, np.ndarray], media: tuple[str, ...],
-                        ctx) -> Flag | None:
-    """A flag when metallic Li (Li, LiIn) is consumed in a step whose medium is aqueous."""
+def metal_flag(step: str, li_mol: np.ndarray, medium: str, ctx) -> Flag:
+    """``metal_meets_water``: ``li_mol`` (per batch row) of metallic Li reacted in an aqueous medium."""
     db = ctx.db
-    if not any(ctx.reactivity.medium(m).aqueous for m in media):
-        return None
-    out = sum(outlets.values())
-    li = np.zeros(len(inlet))
-    for metal in REACTIVE_METALS:
-        i = db.index[metal]
-        li += (inlet[:, i] - out[:, i]) * db.element_matrix[db.elements.index("Li"), i]
-    if not np.any(li > 1e-12 * max(float(np.abs(inlet).max()), 1e-300)):
-        return None
-    kg = np.maximum(li, 0.0) * db.molar_mass[db.index["Li(cr)"]]
-    return Flag("metal_meets_water", step_id, "Li(cr)", kg, "kg" + ctx.per,
-                f"metallic Li meets the water of the {'/'.join(media)} medium of this step: violent H2 and heat")
+    kg = li_mol * db.molar_mass[db.index["Li(cr)"]]
+    return Flag("metal_meets_water", step, "Li(cr)", kg, "kg" + ctx.per,
+                f"metallic Li ({float(np.max(kg)):.3g} kg{ctx.per}) reacts with the water of the {medium} medium: "
+                "violent H2 and heat")
 
 
 def _partners_present(reaction: Reaction, species: int, amounts: np.ndarray, supplied: set[int]) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .audit import envelope
 from .consequence import explosion_distance, fire_distance, toxic_distance
 from .hazards import load_hazards
 from .simulate import RouteResult
@@ -165,7 +166,7 @@ def scenarios(result: RouteResult) -> list[Scenario]:
             out += _treatment_outage(c, sid, step)
             continue
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
-        kg_s = step.gas_generated[WORST] * db.molar_mass * peak
+        kg_s = envelope(step.gas_generated)[WORST] * db.molar_mass * peak
         for i in np.flatnonzero(db.is_gas & (kg_s > 0)):
             gas = db.names[i]
             hit = c.toxic(gas, kg_s[i])
@@ -223,7 +224,7 @@ def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:
 def _quench_loss(c: _Context, sid: str, step) -> list[Scenario]:
     """Addition-rate or cooling failure: the metallic Li of the release duration reacts at once."""
     db = c.db
-    h2 = float(step.gas_generated[WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
+    h2 = float(envelope(step.gas_generated)[WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
     if h2 <= 0:
         return []
     d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
@@ -240,7 +241,7 @@ def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
     if not enabled:
         return []
     out = []
-    rate = step.inlet[WORST] * db.molar_mass
+    rate = envelope(step.inlet)[WORST] * db.molar_mass
     for i in np.flatnonzero(db.is_gas & (rate > 0)):
         gas = db.names[i]
         hit = c.toxic(gas, rate[i], c.stack_height)
@@ -255,7 +256,7 @@ def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
 def _stack_release(c: _Context) -> list[Scenario]:
     """What the stack emits in normal operation, dispersed from the stack."""
     db = c.db
-    stack = c.r.sink_total("stack")[WORST] * db.molar_mass
+    stack = envelope(c.r.sink_total("stack"))[WORST] * db.molar_mass
     out = []
     for i in np.flatnonzero(db.is_gas & (stack > 0)):
         gas = db.names[i]

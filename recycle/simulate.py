@@ -16,7 +16,7 @@ import numpy as np
 from .chemistry import ChemistryDB
 from .errors import InputError
 from .flowsheet import FEED, Edge, Route
-from .reactivity import metal_meeting_water, unreacted
+from .reactivity import unreacted
 from .steps import Context, StepOutcome
 
 T_FEED = 298.15      # K: cells arrive at 25 C
@@ -167,9 +167,6 @@ def _check_media(route_label, sid, step, outcome, total_in, ctx) -> None:
     is added to the step's flags (once per species)."""
     if not outcome.media:
         raise RuntimeError(f"step {sid} ({step.type}) declares no medium; please report this")
-    wet = metal_meeting_water(sid, total_in, outcome.outlets, outcome.media, ctx)
-    if wet is not None:
-        outcome.flags.append(wet)
     flagged = {(f.code, f.species) for f in outcome.flags}
     checks = [(medium, {p: a for p, a in outcome.outlets.items() if p not in outcome.outlet_media})
               for medium in outcome.media]

@@ -100,3 +100,13 @@ def test_li_metal_meeting_water_is_critical(planner):
     assert crit and "meets water" in crit[0].message
     quenched = planner.plan(None, "hydrometallurgy", basis="10 t/day")
     assert not [f for f in audit(quenched).findings if "meets water" in f.message]
+
+
+def test_worst_case_gas_is_never_below_the_expected_case(planner):
+    """The shredder's worst case burns the Li that would give the quench's H2: the audit sizes the
+    quench for the larger of the two cases, species by species (review of issue 13)."""
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", basis="10 t/day")
+    assert result.steps["quench"].gas_generated[1].sum() < result.steps["quench"].gas_generated[0].sum()
+    lines = [g for g in audit(result).gases if g.step == "quench" and g.gas == "H2"]
+    assert lines and lines[0].generated_worst["value"] >= lines[0].generated["value"] > 0
+    assert lines[0].peak["value"] >= lines[0].generated["value"]

@@ -309,3 +309,26 @@ def test_phosphine_from_the_shredder_products_is_burnt_and_scrubbed(planner):
     p4o10 = result.steps["flare"].gas_generated[:, db.index["P4O10"]]
     assert p4o10 == pytest.approx(ph3 / 4, rel=1e-3)
     assert result.sink_total("stack")[:, db.index["P4O10"]] == pytest.approx(0.02 * p4o10, rel=1e-3)
+
+
+def test_metal_meeting_water_counts_only_the_li_that_reacts_with_water(planner):
+    """Brine discharge of a charged argyrodite cell: the discharge reaction takes most of the Li
+    into the cathode; only the Li the brine reaches reacts with water. The flag's Li and the H2
+    the step makes agree by hand: 2 Li + 2 H2O -> 2 LiOH + H2, 2.016 / (2 x 6.941) = 0.1452 kg H2
+    per kg Li; the audit reports that H2 (not the Li) and advises resistive discharge. A Li-In
+    cell whose Li-In reacts with the dissolution ethanol before the water step gets no water
+    finding (review of issue 13)."""
+    from recycle.audit import audit
+
+    db = planner.db
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 1.0), "direct-regeneration", basis="10 t/day",
+                          overrides={"discharge": {"method": "brine"}})
+    step = result.steps["discharge"]
+    flag = next(f for f in step.outcome.flags if f.code == "metal_meets_water")
+    h2 = step.gas_generated[:, db.index["H2"]] * db.molar_mass[db.index["H2"]]
+    assert h2 == pytest.approx(flag.amount * 2.01588 / (2 * 6.941), rel=2e-3)
+    finding = next(f for f in audit(result).findings if f.step == "discharge" and "meets water" in f.message)
+    assert finding.value["value"] == pytest.approx(h2.max() * 3600, rel=2e-3)
+    assert "resistive" in finding.message
+    lic = planner.plan(planner.cell_inventory("LIC-NCM811-LIIN", 0.1), "direct-regeneration", basis="10 t/day")
+    assert not [f for f in audit(lic).findings if "meets water" in f.message]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..chemistry import ChemistryDB
+from ..reactivity import metal_flag
 from .base import (
     Context,
     Param,
@@ -123,7 +124,9 @@ class Leach(Step):
         acid = ACIDS[self["acid"]]
         amounts = feed.copy()
         reactions = ctx.reactions_tagged(f"leach.{self['acid']}")
+        metal_before = sum(amounts[:, db.index[m]] for m in ("Li(cr)", "LiIn(s)"))
         amounts, used = run_reactions(amounts, reactions, db, self._fraction, (acid, H2O2, WATER))
+        metal_reacted = metal_before - sum(amounts[:, db.index[m]] for m in ("Li(cr)", "LiIn(s)"))
 
         reagents = np.zeros_like(feed)
         acid_fed = used[acid] * self["acid_excess"]
@@ -148,6 +151,8 @@ class Leach(Step):
         # (Li3P gives PH3, alkoxides hydrolyse; chemistry/reactivity.yaml) with the liquor's water.
         medium = f"aqueous_{self['acid']}"
         amounts, flags = react_in_medium(amounts, medium, self["temperature"], ctx, reagents, step=self.id)
+        if np.any(metal_reacted > 0):
+            flags.append(metal_flag(self.id, metal_reacted, medium, ctx))
 
         gas = np.where(db.is_gas, amounts, 0.0)
         dissolved = dissolved_mask(db) & ~db.is_gas
