@@ -126,6 +126,9 @@ def _flag_findings(sid: str, step) -> list[Finding]:
                                "burns (heat, fire even under argon); discharge fully, remove the Li anode before "
                                "shredding or shred under a quench liquid", _q(kg_h[WORST], "kg/h"), None,
                                "Luo 2024 section 2.2"))
+        elif flag.code == "unquantified_hazard":
+            out.append(Finding("warning", sid, "-", f"{flag.message} ({kg_h.max():.3g} kg/h): treat it as a hazard "
+                               "the plan does not size for", _q(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml"))
         elif flag.code == "latent_sulfide":
             out.append(Finding("warning", sid, "H2S", f"sulfide held in the alkaline liquor and residue "
                                f"({kg_h.max():.3g} kg/h as H2S) is released as H2S when they are acidified or "

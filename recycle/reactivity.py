@@ -329,15 +329,23 @@ def unreacted(step_id: str, outlets: dict[str, np.ndarray], medium: str, tempera
         return [], []
     scale = max(float(np.abs(total).max()), 1e-300)
     flags, broken = [], []
+    supplied = {db.index[s] for s in m.supplies}
     for i in np.flatnonzero(total.max(axis=0) > 1e-9 * scale):
         name = db.names[i]
         if name in m.supplies:
             continue
         b = ctx.reactivity.behaviour(name, medium, temperature)
         if b.extent == "complete":
-            broken.append(name)
+            # a reaction whose partner is absent (molten Li with no O2 to burn) has nothing to run
+            if any(_partners_present(ctx.reactions[r], i, total, supplied) for r in b.reactions):
+                broken.append(name)
         elif b.extent in ("rate", "step"):
             kg = total[:, i] * db.molar_mass[i]
-            flags.append(Flag("survives_rate_limit", step_id, name, kg, "kg" + ctx.per,
-                              f"{name} leaves unreacted although {medium} reacts with it: {b.model}"))
+            if b.model.startswith("not quantified"):
+                flags.append(Flag("unquantified_hazard", step_id, name, kg, "kg" + ctx.per,
+                                  f"{name} reacts in {medium} but recycle does not quantify it ({b.model[16:].lstrip(': ')}): "
+                                  "its gas and heat are not in the balances"))
+            else:
+                flags.append(Flag("survives_rate_limit", step_id, name, kg, "kg" + ctx.per,
+                                  f"{name} leaves unreacted although {medium} reacts with it: {b.model}"))
     return flags, broken

@@ -124,7 +124,7 @@ def test_no_reactive_species_leaves_a_medium_that_reacts_with_it(planner, route)
                         if b.extent == "complete":
                             assert db.names[i] in flagged, (name, route, sid, port, db.names[i], medium)
                         if b.extent in ("rate", "step"):
-                            assert any(f.species == db.names[i] and f.code in ("survives_rate_limit", "not_regenerated")
+                            assert any(f.species == db.names[i] and f.code in ("survives_rate_limit", "not_regenerated", "unquantified_hazard")
                                        for f in o.flags), (name, route, sid, port, db.names[i], medium)
 
 
@@ -332,3 +332,45 @@ def test_metal_meeting_water_counts_only_the_li_that_reacts_with_water(planner):
     assert "resistive" in finding.message
     lic = planner.plan(planner.cell_inventory("LIC-NCM811-LIIN", 0.1), "direct-regeneration", basis="10 t/day")
     assert not [f for f in audit(lic).findings if "meets water" in f.message]
+
+
+WATER_REACTIVE = ["Li(cr)", "LiIn(s)", "LiH(s)", "Li3N(s)", "Li9N2Cl3(s)", "Li3P(s)", "LiBH4(s)", "C2H5Li(s)",
+                  "Li3PS4(s)", "Li7P3S11(s)", "Li6PS5Cl(s)", "Li10GeP2S12(s)", "TiS2(s)", "LiTiS2(s)"]
+
+
+@pytest.mark.parametrize("species", WATER_REACTIVE)
+def test_water_reactive_species_are_never_inert_where_there_is_water(planner, species):
+    """Data check (kills a wrong 'inert'): in every medium with liquid water (aqueous kinds and
+    brine), each water-reactive species has a reaction, a rate or a step model."""
+    rv = planner.reactivity
+    for medium in (m for m in rv.media.values() if m.all is None and m.kind.startswith("aqueous")):
+        b = rv.behaviour(species, medium.name, 298.15)
+        assert b.extent != "inert", (species, medium.name)
+
+
+def test_what_recycle_cannot_quantify_is_flagged_and_audited(planner):
+    """An isopropanol quench leaves LiBH4 (EROS: no reaction in 24 h): the quench flags it as an
+    unquantified hazard and the audit warns; its H2 then forms in the acid leach."""
+    from recycle.audit import audit
+
+    inv = bom_inventory(planner, {"LiBH4": 0.2, "NCM811": 1.0})
+    result = planner.plan(inv, "hydrometallurgy", basis="1 t/day", overrides={"quench": {"solvent": "isopropanol"}})
+    assert any(f.code == "unquantified_hazard" and f.species == "LiBH4(s)" for f in result.steps["quench"].outcome.flags)
+    assert any(f.step == "quench" and "does not quantify" in f.message for f in audit(result).findings)
+    assert result.steps["leach"].gas_generated[0, planner.db.index["H2"]] > 0
+
+
+def test_tis2_in_hot_lioh_is_held_as_latent_sulfide(planner):
+    """LiBH4 | TiS2 cell through direct regeneration: the TiS2/LiTiS2 cathode reaches the hot LiOH
+    (TiS2 + 4 LiOH -> TiO2 + 2 Li2S + 2 H2O): its sulfur is reported as latent H2S, not lost."""
+    cell = next(k for k, c in planner.catalogue.items() if "TiS2" in c.name)
+    result = planner.plan(planner.cell_inventory(cell, 0.1), "direct-regeneration", basis="1 kg")
+    flags = result.steps["relithiate_cathode"].outcome.flags
+    assert any(f.code == "latent_sulfide" and f.amount.max() > 0 for f in flags)
+
+
+def test_molten_li_without_oxygen_does_not_stop_the_plan(planner):
+    """A dry room at 200 C melts the Li; the data say molten Li burns with O2, but there is none:
+    nothing reacts and the plan runs (review of issue 13: it stopped with 'please report')."""
+    result = planner.plan(None, "direct-regeneration", overrides={"dismantle": {"temperature": "200 degC"}})
+    assert result.max_relative_element_residual() < 1e-9
