@@ -123,8 +123,8 @@ def _flag_findings(sid: str, step) -> list[Finding]:
         elif flag.code == "contact_reaction":
             out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
                                f"ground with: {kg_h[EXP]:.3g} kg/h of Li expected, {kg_h[WORST]:.3g} kg/h if it "
-                               "burns (heat, fire even under argon); discharge fully, remove the Li anode before "
-                               "shredding or shred under a quench liquid", _q(kg_h[WORST], "kg/h"), None,
+                               "burns (heat, fire even under argon, at any state of charge); take the Li anode off "
+                               "before shredding (dry-room dismantling) or shred under an inert liquid", _q(kg_h[WORST], "kg/h"), None,
                                "Luo 2024 section 2.2"))
         elif flag.code == "unquantified_hazard":
             out.append(Finding("warning", sid, "-", f"{flag.message} ({kg_h.max():.3g} kg/h): treat it as a hazard "

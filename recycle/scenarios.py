@@ -209,8 +209,8 @@ def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:
             heat = float(step.heat_released[WORST])                 # W: the worst case burns
             d = fire_distance(heat, c.radiative, c.flux)
             out.append(c.make(sid, "grinding_fire", "Li(cr)", heat / 1e3, "kW", f"{c.flux / 1000:g} kW/m^2", d,
-                              "grinding_ignition", [], "discharge fully, remove the Li anode before shredding, "
-                              "or shred under a liquid", f"Li metal burns with the electrolyte it is ground with in {sid}"))
+                              "grinding_ignition", [], "take the Li anode off before shredding (dry-room dismantling), "
+                              "or shred under an inert liquid", f"Li metal burns with the electrolyte it is ground with in {sid}"))
         elif flag.code == "latent_sulfide":
             rate = float(np.max(flag.amount))                       # kg/s of H2S if acidified
             hit = c.toxic("H2S", rate)

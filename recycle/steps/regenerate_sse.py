@@ -110,8 +110,8 @@ class RegenerateSSE(Step):
                 raise RuntimeError(f"regenerate_sse lets {', '.join(broken)} pass the {solvent} unreacted; please report this")
             flags += found + survivors
             li = db.index["Li(cr)"]
-            if before[:, li].any() or before[:, db.index["LiIn(s)"]].any():
-                kg = (before - out["residue"])[:, li].max() * db.molar_mass[li]
+            kg = (before - out["residue"])[:, li].max() * db.molar_mass[li]
+            if kg > 0:
                 notes.append(f"residual Li metal ({kg:.3g} kg{ctx.per}) reacts with the {solvent}: H2 and heat")
             gas, out["residue"] = split(out["residue"], db.is_gas)
             out["off_gas"] += gas
