@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .cases import EXP, WORST, envelope
 from .constants import MOLAR_VOLUME_25C
 from .hazards import Hazard, le_chatelier_lel, load_hazards
 from .moisture import ice_vapour_pressure
@@ -24,7 +25,6 @@ from .yamlio import load_yaml_file
 
 SEVERITY = {"critical": 0, "warning": 1, "info": 2}
 TOXIC_NO_DILUTION = ("H2S", "HF", "HCL", "CL2")   # DOMAIN.md section 7, ACGIH: local exhaust or enclosure
-EXP, WORST = 0, 1
 H2_PER_KG_LI = 2.01588 / (2 * 6.941)   # kg H2 per kg Li: 2 Li + 2 H2O -> 2 LiOH + H2 (DOMAIN.md section 3)
 TRACE = 1e-9            # gases made at less than this fraction of the feed mass are not listed
 CONCENTRATED = 0.01     # acid gas mole fraction at a caustic scrubber's inlet treated as concentrated (S)
@@ -69,6 +69,8 @@ class Audit:
     flare: list[dict]
     dry_room: list[dict]
     parameters: dict
+    scenarios: list[dict] = field(default_factory=list)
+    """The process-safety scenarios that drive the route's risk (recycle.scenarios), riskiest first."""
 
     def worst_severity(self) -> str | None:
         return min((f.severity for f in self.findings), key=SEVERITY.get, default=None)
@@ -90,17 +92,6 @@ def _q(value: float, unit: str) -> dict:
 def _param(data: dict, key: str, unit: str) -> float:
     raw = data[key]["value"]
     return float(Q_(str(raw)).to(unit).magnitude) if unit else float(raw)
-
-
-def envelope(rows: np.ndarray) -> np.ndarray:
-    """Rows [expected, worst] with the worst row raised to the expected one where it is lower.
-
-    The worst case of a plan is a set of worst-case inputs; a gas can be smaller on that row
-    (a shredder fire in the worst case burns the Li that would give the quench's H2). What gas
-    handling must be sized for is the larger of the two, species by species."""
-    out = np.array(rows, dtype=float, copy=True)
-    out[WORST] = np.maximum(out[EXP], out[WORST])
-    return out
 
 
 def _flag_findings(sid: str, step) -> list[Finding]:
@@ -218,10 +209,14 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
                                 "caustic does not absorb it (add an acid_scrub step)", source="DOMAIN.md sections 4, 7"))
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
+    from .scenarios import scenarios   # scenarios use the audit's envelope; imported here to keep one direction
+
+    driving = sorted(scenarios(result), key=lambda s: (-s.risk, -s.distance))
     return Audit(result.route.id, result.basis.text, gases, findings, ventilation,
                  _scrubbers(result), _flares(result), _dry_rooms(result, cfg, hazards),
                  {"dilution_k": k, "lel_fraction": f_lel,
-                  "sources": {"dilution_k": cfg["dilution_k"]["source"], "lel_fraction": cfg["lel_fraction"]["source"]}})
+                  "sources": {"dilution_k": cfg["dilution_k"]["source"], "lel_fraction": cfg["lel_fraction"]["source"]}},
+                 [s.as_dict() for s in driving])
 
 
 def _sweep(result, sid, scfg, cfg) -> float:

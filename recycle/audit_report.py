@@ -42,9 +42,17 @@ def _kv(d: dict) -> str:
     return "; ".join(parts)
 
 
+def scenario_lines(a: Audit, n: int = 8) -> list[str]:
+    """The scenarios that drive the risk, riskiest first, each with the control that lowers it."""
+    return [f"{s['risk_class']} {s['risk']} (severity {s['severity']} x likelihood {s['likelihood']}): {s['description']}; "
+            f"{s['endpoint']} reached at {s['distance']:.0f} m, about {s['frequency']:.2g}/year. Control: {s['control']}"
+            for s in a.scenarios[:n]]
+
+
 def sections(a: Audit) -> list[tuple[str, list[str]]]:
-    """(title, lines) for the scrubber, flare, ventilation and dry-room sections."""
+    """(title, lines) for the scenario, scrubber, flare, ventilation and dry-room sections."""
     return [
+        ("Scenarios that drive the risk", scenario_lines(a)),
         ("Scrubbers", [f"{s['step']}: {_kv(s)}" for s in a.scrubber]),
         ("Flares", [f"{f['step']}: {_kv(f)}" for f in a.flare]),
         ("Ventilation", [f"{v['step']}: {_kv(v)}" for v in a.ventilation]),

@@ -28,14 +28,13 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .audit import envelope
+from .cases import WORST, envelope
 from .consequence import explosion_distance, fire_distance, toxic_distance
-from .hazards import load_hazards
+from .hazards import le_chatelier_lel, load_hazards
 from .simulate import RouteResult
 from .step_types import step_facts
 from .units import to_si
 
-EXP, WORST = 0, 1
 TREATMENTS = {"flare": "combustion", "scrub": "absorption", "acid_scrub": "absorption"}
 
 
@@ -266,10 +265,14 @@ def _stack_release(c: _Context) -> list[Scenario]:
         out.append(c.make("stack", "stack_release", gas, stack[i], "kg/s", hit[1], hit[0], "normal_operation", [],
                           "raise the removal of the treatment (a second stage) or the stack",
                           f"{gas} the stack emits in normal operation", hit[2]))
-    # a combustible gas at the stack in normal operation: a flammable plume (H2 past a disabled flare)
-    energy = sum(stack[i] * c.heat_of_combustion(db.names[i]) for i in np.flatnonzero(db.is_gas & (stack > 0))
-                 if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible and db.names[i] not in ("CO",))
-    if energy > 0:
+    # combustible gas leaving the stack above its LEL (H2 past a disabled flare): a flammable plume
+    moles = envelope(c.r.sink_total("stack"))[WORST]
+    total = moles[db.is_gas].sum()
+    fuels = {db.names[i]: moles[i] / total for i in np.flatnonzero(db.is_gas & (moles > 0))
+             if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible} if total > 0 else {}
+    lel = le_chatelier_lel(fuels, c.hz) if fuels else None
+    energy = sum(stack[db.index[g]] * c.heat_of_combustion(g) for g in fuels)
+    if lel and sum(fuels.values()) >= lel and energy > 0:
         d = explosion_distance(energy * c.duration, 1.0, *c.vce)
         out.append(c.make("stack", "vapour_cloud_explosion", "combustibles at the stack", energy * c.duration / 1e6, "MJ",
                           "1 psi overpressure", d, "normal_operation", [], "burn them in a flare",

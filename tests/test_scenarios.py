@@ -102,3 +102,30 @@ def test_briggs_f_sigmas_and_a_plume_by_hand():
     sy, sz = briggs_sigmas(500.0, f)
     assert (sy, sz) == (pytest.approx(19.518, rel=1e-4), pytest.approx(6.957, rel=1e-3))
     assert plume_concentration(500.0, 0.1, 2.0, f) == pytest.approx(1.172e-4, rel=1e-3)
+
+
+def test_audit_lists_the_scenarios_that_drive_the_risk_with_their_controls(planner):
+    from recycle.audit import audit
+    from recycle.audit_report import scenario_lines
+
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", basis="10 t/day")
+    report = audit(result)
+    assert report.scenarios and report.scenarios[0]["risk"] == max(s["risk"] for s in report.scenarios)
+    lines = scenario_lines(report)
+    assert lines and all("Control:" in line for line in lines)
+
+
+def test_h2s_toxic_distance_by_hand():
+    """0.01 kg/s of H2S at ground level, F stability, 1.5 m/s (EPA RMP worst-case weather), to
+    ERPG-2 30 ppm = 30e-6 x 101325 / (8.3145 x 298.15) x 34.08 g/mol = 41.8 mg/m3. At the distance
+    returned the hand formula C = Q / (pi sigma_y sigma_z u) with Briggs' F sigmas gives 41.8 mg/m3:
+    x = 296 m, sigma_y = 0.04 x / sqrt(1 + 0.0001 x), sigma_z = 0.016 x / (1 + 0.0003 x). (EPA's
+    own reference table is built with another model; it was read only as a plausibility band,
+    0.45-1.6 x of a Briggs plume, not as an oracle.)"""
+    f = {"y": [0.04, 0.0001, -0.5], "z": [0.016, 0.0003, -1.0]}
+    endpoint = 30e-6 * 101325 / (8.314462618 * 298.15) * 34.08e-3
+    d = toxic_distance(0.01, endpoint, 1.5, f)
+    sy = 0.04 * d / math.sqrt(1 + 0.0001 * d)
+    sz = 0.016 * d / (1 + 0.0003 * d)
+    assert 0.01 / (math.pi * sy * sz * 1.5) == pytest.approx(endpoint, rel=1e-6)
+    assert d == pytest.approx(296, rel=0.01)
