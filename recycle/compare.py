@@ -80,8 +80,8 @@ def monte_carlo_table(mc: dict) -> pd.DataFrame:
     for r in mc["routes"]:
         row = {"route": r["route"]}
         row.update({f"net value {k} [USD/kg]": v["value"] for k, v in r["net_value"].items()})
-        row.update({f"safety {k}": v["value"] for k, v in r["safety_score"].items()})
+        row.update({f"index {k}": v["value"] for k, v in r["safety_score"].items()})
         row["P(best net value)"] = r["probability_best_net_value"]
-        row["P(safest)"] = r["probability_best_safety"]
+        row["P(lowest index)"] = r["probability_best_safety"]
         rows.append(row)
     return pd.DataFrame(rows)
