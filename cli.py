@@ -399,10 +399,15 @@ def compare(
             if r["applicability"]["status"] == "does not apply":
                 typer.echo(f"\n{r['route']} does not apply: " + "; ".join(
                     x for x in r["applicability"]["reasons"] if "not regenerated" in x))
-            typer.echo(f"\n{r['route']}: safety {r['safety']['score']} (worst case {r['safety']['score_worst_case']}); "
-                       f"net value {e['net_value']['value']:.3g} USD/kg, NPV {e['npv']['value'] / 1e6:.3g} M USD")
+            risk, worst = r["safety"]["risk"], r["safety"]["risk"]["worst"] or {}
+            irr = f", IRR {e['irr']['value']:.0%}" if e.get("irr") else ""
+            typer.echo(f"\n{r['route']}: risk {worst.get('risk_class', 'none')} {risk['worst_risk']}"
+                       + (f" ({worst['description']}; {worst['endpoint']} at {worst['distance']:.0f} m)" if worst else "")
+                       + f"; net value {e['net_value']['value']:.3g} USD/kg with the cells bought at "
+                       f"{e['feed_price']['value']:.3g} USD/kg (break-even {e['breakeven_feed_price']['value']:.3g}), "
+                       f"NPV {e['npv']['value'] / 1e6:.3g} M USD after tax{irr}")
             for c in r["safety"]["contributors"]:
-                typer.echo(f"  {c}")
+                typer.echo(f"  index: {c}")
             cats = ", ".join(f"{k} {v['value'] / 1e6:+.3g}" for k, v in e["by_category"].items())
             typer.echo(f"  M USD/year: {cats}")
 

@@ -59,6 +59,8 @@ def compare_table(doc: dict) -> pd.DataFrame:
                "safety index": r["safety"]["score"], "index (worst)": r["safety"]["score_worst_case"],
                "critical findings": r["critical_findings"],
                "net value [USD/kg]": e["net_value"]["value"],
+               "feed [USD/kg]": e["feed_price"]["value"],
+               "break-even feed [USD/kg]": e["breakeven_feed_price"]["value"],
                "net value [USD/kWh]": e["net_value_per_kwh"]["value"] if e["net_value_per_kwh"] else float("nan"),
                "capital [M USD]": e["capital"]["fixed"]["value"] / 1e6,
                "GHG [kg CO2e/kg]": r["environment"]["ghg"]["total"]["value"],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .capital import capital_items, fixed_capital, operating_seconds
+from .cashflow import Finance, breakeven, cash_flow
 from .prices import PriceBook
 from .simulate import RouteResult
 from .step_types import step_facts
@@ -73,6 +74,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         unsold = [db.names[i] for i in np.flatnonzero(kg_y > 1e-9 * kg_y.sum()) if i not in sold]
         if unsold:
             notes.append(f"'{sink}' also holds {', '.join(unsold)}: not sold (not in the route's `sells`)")
+    lines += _feed_lines(result, prices, seconds)
     # reagents and utilities per step
     elec = prices.get("electricity").value
     gas_price = prices.get("natural_gas").value
@@ -142,7 +144,16 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     capital_charge = -sum(l.value for l in lines if l.category == "capital")
     net = revenue - opex - capital_charge
     cash = revenue - opex
-    npv = -(fc + wc) + sum(cash / (1 + rate) ** t for t in range(1, int(years) + 1)) + wc / (1 + rate) ** years
+    fixed_cost = -sum(l.value for l in lines if l.category in FIXED)
+    variable = opex - fixed_cost
+    finance = _finance(equipment, rate, years)
+    dcf = cash_flow(fc, wc, revenue, variable, fixed_cost, finance)
+    feed_per_kg = -sum(l.value for l in lines if l.category == "feed") / cells_y
+    try:
+        breakeven_feed = feed_per_kg + breakeven(fc, wc, revenue, variable, fixed_cost, finance, cells_y)
+    except ValueError:
+        breakeven_feed = float("nan")
+    npv = dcf.npv
     kwh_y = _capacity_kwh_per_year(result, cells_y)
     return {
         "net_value": _q(net / cells_y, "USD/kg"),
@@ -155,12 +166,19 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
                     "items": [{"step": it.step, "item": it.name, "size": _q(it.size, it.size_unit),
                                "cost": _q(it.cost, "USD"), "basis": it.basis} for it in items]},
         "npv": _q(npv, "USD"),
+        "irr": _q(dcf.irr, "") if dcf.irr is not None else None,
+        "payback": _q(dcf.payback, "year") if dcf.payback is not None else None,
+        "feed_price": _q(feed_per_kg, "USD/kg"),
+        "breakeven_feed_price": _q(breakeven_feed, "USD/kg"),
+        "cash_flow": {"years": list(dcf.years), "after_tax": [_q(c, "USD/year") for c in dcf.cash]},
         "throughput": _q(cells_y / 1000.0, "t/year"),
         "breakdown": [{"step": l.step, "category": l.category, "item": l.item,
                        "value": _q(l.value, "USD/year"), "basis": l.basis} for l in lines],
         "linear_model": linear_model(lines, cells_y),
         "by_category": {c: _q(sum(l.value for l in lines if l.category == c), "USD/year")
                         for c in dict.fromkeys(l.category for l in lines)},
+        "cost_breakdown": {c: _q(-sum(l.value for l in lines if l.category == c) / cells_y, "USD/kg")
+                           for c in dict.fromkeys(l.category for l in lines) if c != "revenue"},
         "by_step": {s: _q(sum(l.value for l in lines if l.step == s), "USD/year")
                     for s in dict.fromkeys(l.step for l in lines)},
         "notes": sorted(set(notes)),
@@ -180,6 +198,49 @@ def linear_model(lines: list[Line], cells_y: float) -> dict:
         else:
             const += line.value / cells_y
     return {"constant": const, "coefficients": coef}
+
+
+FIXED = ("labour", "maintenance")     # costs that do not scale with the first year's output
+LI2CO3_PER_LI = 73.891 / (2 * 6.941)  # kg Li2CO3 equivalent per kg Li
+
+
+def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[Line]:
+    """What the spent cells cost: a payable share of the Ni, Co and Li in the cathode active
+    material (metal prices; Li as Li2CO3 equivalent), as NCM black-mass markets quote it, plus
+    collection and transport. Li in the anode metal and the electrolyte is not paid for: black-mass
+    payables are quoted on the cathode's metals (an assumption of this project, S)."""
+    db = result.db
+    cathode = np.where(db.mask(role="cathode"), result.feed[EXP], 0.0)
+    element_kg = db.element_totals(cathode) * db.element_molar_mass * seconds               # kg/year
+    kg = dict(zip(db.elements, element_kg))
+    out = []
+    nico = prices.get("payable_NiCo").value
+    for element, price in (("Ni", "Ni_metal"), ("Co", "Co_metal")):
+        if kg.get(element, 0.0) > 0:
+            p = prices.get(price)
+            amount = -nico * kg[element]
+            out.append(Line("feed", "feed", f"cells: payable {element}", amount * p.value,
+                            f"{kg[element] / 1000:.4g} t/y {element} x payable {nico:.3g} x {p.value:.4g} USD/kg",
+                            f"feed.{price}", amount))
+    if kg.get("Li", 0.0) > 0:
+        li = prices.get("payable_Li").value
+        p = prices.get("Li2CO3")
+        amount = -li * kg["Li"] * LI2CO3_PER_LI
+        out.append(Line("feed", "feed", "cells: payable Li", amount * p.value,
+                        f"{kg['Li'] / 1000:.4g} t/y Li x {LI2CO3_PER_LI:.3f} LCE x payable {li:.3g} x {p.value:.4g} USD/kg",
+                        f"{p.section}.Li2CO3", amount))
+    t_y = float(result.feed[EXP] @ db.molar_mass) * seconds / 1000.0
+    p = prices.get("collection_transport")
+    out.append(Line("feed", "feed", "collection and transport", -t_y * p.value, f"{t_y:.4g} t/y x {p.value:.4g} USD/t",
+                    "feed.collection_transport", -t_y))
+    return out
+
+
+def _finance(equipment: dict, rate: float, years: float) -> Finance:
+    g = equipment["general"]
+    schedule = tuple(float(x) for x in str(g["construction_schedule"]["value"]).split(","))
+    return Finance(rate, int(years), float(g["tax_rate"]["value"]), schedule, float(g["startup_sales"]["value"]),
+                   float(g["startup_variable"]["value"]), str(g["depreciation"]["value"]))
 
 
 def _sold_price(prices: PriceBook, name: str, route, sink: str):

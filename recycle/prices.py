@@ -15,7 +15,7 @@ from .errors import InputError, closest
 from .units import Q_
 from .yamlio import load_yaml_file
 
-SECTIONS = ("products", "reagents", "utilities", "labour", "waste")
+SECTIONS = ("products", "reagents", "utilities", "labour", "waste", "feed")
 
 
 @dataclass(frozen=True)

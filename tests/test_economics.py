@@ -29,7 +29,8 @@ def prices(db):
 
 
 def test_hand_calculated_opex_of_a_shredding_route(planner, prices):
-    """Opex = electricity + argon + labour + dust disposal + maintenance, by hand from the data files."""
+    """Opex = electricity + argon + labour + dust disposal + maintenance + the cells bought, by hand
+    from the data files."""
     route = build_route("shred-only", SHRED_ONLY, "test")
     result = planner.plan(bom_inventory(planner, {"NCM811": 1.0, "Cu": 1.0}), route, basis="10 t/day")
     e = economics(result, prices)
@@ -41,7 +42,15 @@ def test_hand_calculated_opex_of_a_shredding_route(planner, prices):
     dust = 0.01 * t_y * 300                                  # 1 % to the filter, hazardous solid 300 USD/t
     fixed = 7.7e6 * (t_y / 5000) ** 0.6 * 1.4 * 1.5          # line reference, OSBL 40 %, eng. + cont. 50 %
     maintenance = 0.04 * fixed
-    expected = electricity + argon + labour + dust + maintenance
+    # cells: NCM811 = LiNi0.8Co0.1Mn0.1O2, M = 6.941 + 0.8(58.693) + 0.1(58.933) + 0.1(54.938) + 2(15.999)
+    # = 97.28 g/mol, half the cell mass: payable 0.735 of Ni (14.46 USD/kg) and Co (58.1 USD/kg), 0.725 of
+    # the Li as Li2CO3 equivalent (73.891 / 13.882 kg per kg Li, 10.52 USD/kg), plus 150 USD/t transport
+    m = 6.941 + 0.8 * 58.693 + 0.1 * 58.933 + 0.1 * 54.938 + 2 * 15.999
+    ni, co, li = (0.5 * 0.8 * 58.693 / m, 0.5 * 0.1 * 58.933 / m, 0.5 * 6.941 / m)      # kg per kg of cells
+    per_kg = 0.735 * (ni * 14.46 + co * 58.1) + 0.725 * li * 73.891 / 13.882 * 10.52 + 0.150
+    feed = per_kg * t_y * 1000
+    assert e["feed_price"]["value"] == pytest.approx(per_kg, rel=1e-3)
+    expected = electricity + argon + labour + dust + maintenance + feed
     assert e["annual"]["operating_cost"]["value"] == pytest.approx(expected, rel=1e-4)
     assert e["capital"]["fixed"]["value"] == pytest.approx(fixed, rel=1e-9)
     assert e["annual"]["capital_charge"]["value"] == pytest.approx(
@@ -67,10 +76,14 @@ def test_revenue_is_linear_in_price(planner, db):
     def li2co3(e):
         return sum(line["value"]["value"] for line in e["breakdown"] if line["item"].startswith("Li2CO3"))
 
-    assert li2co3(base) > 0
+    def payable_li(e):   # the cells' Li is bought at the same Li2CO3 price: it moves with it
+        return sum(line["value"]["value"] for line in e["breakdown"] if line["item"] == "cells: payable Li")
+
+    assert li2co3(base) > 0 and payable_li(base) < 0
     assert li2co3(double) == pytest.approx(2 * li2co3(base), rel=1e-12)
+    assert payable_li(double) == pytest.approx(2 * payable_li(base), rel=1e-12)
     delta = double["annual"]["net"]["value"] - base["annual"]["net"]["value"]
-    assert delta == pytest.approx(li2co3(base), rel=1e-9)
+    assert delta == pytest.approx(li2co3(base) + payable_li(base), rel=1e-9)
 
 
 def test_every_product_revenue_matches_the_product_mass(planner, prices):
@@ -191,3 +204,43 @@ def test_air_blown_into_the_smelter_is_not_bought(planner, prices):
     assert not {item for step, item in bought(air) if step == "smelt"} & {"oxygen", "nitrogen", "argon"}
     assert ("smelt", "oxygen") in bought(oxygen)
     assert not [n for n in air["notes"] if "N2" in n or "Ar in" in n]
+
+
+def test_discounted_cash_flow_by_hand():
+    """One construction year (all capital), 3 operating years, no start-up derating, straight-line
+    depreciation over 10 years, 21 % tax: sales 50, variable 10, fixed 10 -> taxable 30 - 10 = 20,
+    tax 4.2, cash 25.8 a year; NPV at 10 % = -100 + 25.8 (1/1.1 + 1/1.21 + 1/1.331) = -35.84."""
+    from recycle.cashflow import Finance, cash_flow
+
+    f = Finance(0.10, 3, 0.21, (1.0,), 1.0, 1.0, "straight", 10)
+    cf = cash_flow(100.0, 0.0, 50.0, 10.0, 10.0, f)
+    assert cf.cash == pytest.approx((-100.0, 25.8, 25.8, 25.8))
+    assert cf.npv == pytest.approx(-100 + 25.8 * (1 / 1.1 + 1 / 1.21 + 1 / 1.331), rel=1e-12)
+    assert cf.irr is not None and cf.irr < 0 and cf.payback is None
+    long = cash_flow(100.0, 0.0, 50.0, 10.0, 10.0, Finance(0.10, 10, 0.21, (1.0,), 1.0, 1.0, "straight", 10))
+    assert long.payback == pytest.approx(100 / 25.8, rel=1e-12)          # 3.876 years of operation
+    from recycle.cashflow import _npv
+    assert _npv(list(long.cash), long.irr) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_npv_at_the_breakeven_feed_price_is_zero(planner, prices):
+    """The break-even feed price (USD per kg of cells) puts the NPV at zero within 1e-6 of the
+    fixed capital; above it the NPV is negative."""
+    from recycle.cashflow import cash_flow
+    from recycle.economics import _finance
+
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "direct-regeneration", basis="10 t/day")
+    e = economics(result, prices)
+    equipment = planner.db.data("equipment.yaml")
+    finance = _finance(equipment, 0.10, 15)
+    cells_y = e["throughput"]["value"] * 1000
+    fc, wc = e["capital"]["fixed"]["value"], e["capital"]["working"]["value"]
+    revenue = e["annual"]["revenue"]["value"]
+    fixed = -sum(e["by_category"][c]["value"] for c in ("labour", "maintenance") if c in e["by_category"])
+    variable = e["annual"]["operating_cost"]["value"] - fixed
+    extra = (e["breakeven_feed_price"]["value"] - e["feed_price"]["value"]) * cells_y
+    assert cash_flow(fc, wc, revenue, variable + extra, fixed, finance).npv == pytest.approx(0.0, abs=1e-6 * fc)
+    assert e["npv"]["value"] == pytest.approx(cash_flow(fc, wc, revenue, variable, fixed, finance).npv, rel=1e-12)
+    for key in ("npv", "irr", "payback", "breakeven_feed_price"):
+        assert set(e[key]) == {"value", "unit"}
+    assert e["cost_breakdown"]["feed"]["value"] == pytest.approx(e["feed_price"]["value"], rel=1e-12)

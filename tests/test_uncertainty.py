@@ -56,7 +56,9 @@ def test_surrogate_reproduces_a_rerun_at_a_parameter_value(planner, db):
         return const + sum(a * prices_vec[k] for k, a in coef.items())
     surrogate = net(model.const, model.coef) + w * (net(effect.const[1], effect.coef[1]) - net(model.const, model.coef))
     rerun = route_model(planner, inv, "hydrometallurgy", "10 t/day", {"separate": {"foil_recovery": str(theta)}}, prices)
-    assert surrogate == pytest.approx(net(rerun.const, rerun.coef), rel=1e-6)
+    # within 1e-5 USD/kg: the capital's six-tenths scaling makes the net value very slightly
+    # nonlinear in the flows (the net value itself is near zero here, so a relative check misleads)
+    assert surrogate == pytest.approx(net(rerun.const, rerun.coef), abs=1e-5)
 
 
 def test_tornado_is_sorted_and_names_inputs(planner, db):
