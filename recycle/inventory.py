@@ -22,7 +22,7 @@ from .cells import CellDesign
 from .chemistry import ChemistryDB
 from .errors import InputError, closest
 from .units import to_si
-from .yamlio import load_yaml_file
+from .yamlio import load_yaml_file, read_regular_file
 
 COLUMNS = ("name", "chemistry", "bom", "count", "cell_mass", "mass", "soc")
 MAX_BYTES = 200 * 1024 * 1024
@@ -75,6 +75,8 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
         raise InputError(label, "file not found")
     if path.is_dir():
         raise InputError(label, "is a directory, expected an inventory file (.csv or .yaml)")
+    if not path.is_file():
+        raise InputError(label, "is not a regular file (a pipe, a device or a socket): give a file")
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError(label, f"{size / 1e6:.0f} MB is larger than the {MAX_BYTES / 1e6:.0f} MB limit; "
@@ -92,13 +94,14 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
         raw_rows = [(f"cells[{i}]", r) for i, r in enumerate(data["cells"])]
         basis = data.get("basis")
     elif path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
+        raw = read_regular_file(path, label, MAX_BYTES)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             raise InputError(f"{label}: line {line}", "not UTF-8 text") from None
         text, delimiter = _normalise_header(text)
+        _refuse_duplicate_columns(text, delimiter, label)
         if text.count("\n") > LARGE_ROWS:
             return _read_large_csv(text, label, db, catalogue, delimiter)
         reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -220,6 +223,8 @@ def _parse_bom(raw, where: str, db: ChemistryDB) -> dict[str, float]:
             if ":" not in part:
                 raise InputError(where, f"cannot read {part.strip()!r}; write 'Li: 1 kg; Cu: 0.2 kg'")
             k, v = part.split(":", 1)
+            if k.strip() in items:
+                raise InputError(f"{where}.{k.strip()}", "given twice; give each species once")
             items[k.strip()] = v.strip()
         raw = items
     if not isinstance(raw, dict) or not raw:
@@ -227,6 +232,8 @@ def _parse_bom(raw, where: str, db: ChemistryDB) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, value in raw.items():
         sp = db.resolve(str(name), f"{where}.{name}")
+        if sp in out:
+            raise InputError(f"{where}.{name}", f"{sp} is given twice (under two names); give it once")
         kg = to_si(value, "mass", f"{where}.{name}")
         if kg < 0:
             raise InputError(f"{where}.{name}", f"negative mass {value!r}")
@@ -273,6 +280,19 @@ def feed_amounts(inventory: Inventory, basis: Basis, db: ChemistryDB) -> np.ndar
     """Feed vector (1, n_species): mol per batch, or mol/s, for ``basis``."""
     amounts = inventory.amounts(db) * (basis.amount / inventory.total_mass)
     return amounts[None, :]
+
+
+def _refuse_duplicate_columns(text: str, delimiter: str, label: str) -> None:
+    """Two columns with one name in any case (chemistry, CHEMISTRY) are refused: one would
+    silently win."""
+    head = text.partition("\n")[0]
+    names = [c.strip().strip('"') for c in head.split(delimiter)]
+    seen = set()
+    for name in names:
+        if name and name in seen:
+            raise InputError(f"{label}: line 1", f"column {name!r} appears twice (names are case-insensitive): "
+                             "keep one")
+        seen.add(name)
 
 
 def _normalise_header(text: str) -> tuple[str, str]:

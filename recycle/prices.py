@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InputError, closest
-from .units import Q_
+from .units import Q_, check_grammar
 from .yamlio import load_yaml_file
 
 SECTIONS = ("products", "reagents", "utilities", "labour", "waste", "feed")
@@ -46,8 +46,13 @@ class PriceBook:
                     continue
                 self.prices[(section, name)] = self._price(name, section, e)
 
+    KEYS = {"value", "low", "high", "date", "source", "quality", "species", "unit", "purity_factor", "note"}
+
     def _price(self, name, section, e) -> Price:
         where = f"{self.label}: {section}.{name}"
+        unknown = sorted(set(e) - self.KEYS)
+        if unknown:
+            raise InputError(f"{where}.{unknown[0]}", f"unknown key; {closest(unknown[0], self.KEYS)}")
         unit = e.get("unit") or _unit_of(str(e["value"]))
         value = self.to_usd(e["value"], unit, where + ".value")
         low = self.to_usd(e.get("low", e["value"]), unit, where + ".low")
@@ -64,6 +69,7 @@ class PriceBook:
     def to_usd(self, text, unit: str, where: str) -> float:
         """Magnitude of ``text`` in ``unit`` (USD-based), converting other currencies."""
         s = str(text)
+        check_grammar(s.strip(), text, where)
         for code, rate in self.rates.items():
             s = re.sub(rf"\b{code}\b", f"({rate} USD)", s)
         try:

@@ -9,6 +9,7 @@ volume m^3, power W.
 from __future__ import annotations
 
 import math
+import re
 
 import pint
 
@@ -72,6 +73,7 @@ def parse_quantity(text, dimension: str, where: str) -> pint.Quantity:
         s = text.strip()
         if not s:
             raise InputError(where, f"empty value; expected a {dimension.replace('_', ' ')}")
+        check_grammar(s, text, where)
         try:
             q = Q_(s)
         except pint.errors.UndefinedUnitError as exc:
@@ -100,6 +102,43 @@ def parse_quantity(text, dimension: str, where: str) -> pint.Quantity:
     return q
 
 
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?")
+_EXPONENT = re.compile(r"(?:\^|\*\*)\s*\(?\s*[+-]?\d{1,2}\s*\)?")
+MAGNITUDE_LIMIT = 1e30      # |value| in the units written; beyond it a number is a typo, not a plant
+
+
+def check_grammar(s: str, text, where: str) -> None:
+    """The one quantity grammar: a number (decimal point, optional exponent), then a unit
+    expression from pint's registry whose only digits are small exponents (m^3, s**-1) or a
+    leading 1/ (1/h). Refused with a clear message: a decimal comma or thousands separator
+    (2,5 kg; 1,000 kg), two numbers (1 2 kg), a unit without a number (kg), exponent towers
+    (9**9**9 kg), magnitudes beyond 1e30."""
+    m = _NUMBER.match(s)
+    if not m:
+        if re.match(r"^[+-]?(nan|inf)", s, re.I):
+            raise InputError(where, f"{text!r} is not a finite number")
+        raise InputError(where, f"cannot read {text!r}: a quantity starts with a number, e.g. '2.5 kg'")
+    rest = s[m.end():]
+    if re.match(r"^,\d", rest):
+        raise InputError(where, f"cannot read {text!r}: write numbers with a decimal point and no thousands "
+                         "separator (2.5 kg, 1000 kg): a comma is ambiguous")
+    try:
+        value = float(m.group(0))
+    except ValueError:
+        raise InputError(where, f"cannot read {text!r} as a number") from None
+    if not math.isfinite(value) or abs(value) > MAGNITUDE_LIMIT:
+        raise InputError(where, f"{text!r} is out of range: magnitudes up to {MAGNITUDE_LIMIT:g} are accepted")
+    unit = rest.strip()
+    if unit.startswith("1/"):
+        unit = unit[2:]
+    bare = _EXPONENT.sub("", unit)
+    if re.search(r"\d", bare) or "**" in bare or "^" in bare:
+        raise InputError(where, f"cannot read {text!r}: one number, then a unit such as 'kg', 'm^3/h' or '1/h' "
+                         "(exponents up to two digits)")
+    if unit and not re.match(r"^[A-Za-z(%°µ]", unit):
+        raise InputError(where, f"cannot read {text!r}: the unit must follow the number, e.g. '2.5 kg'")
+
+
 def _has_dimension(q: pint.Quantity, dimension: str) -> bool:
     target = Q_(1, SI_UNIT[dimension] or "dimensionless")
     return q.dimensionality == target.dimensionality
@@ -109,7 +148,10 @@ def to_si(text, dimension: str, where: str) -> float:
     """Parse like :func:`parse_quantity` and return the magnitude in internal SI units."""
     q = parse_quantity(text, dimension, where)
     unit = SI_UNIT[dimension]
-    return float(q.to(unit).magnitude) if unit else float(q.to("dimensionless").magnitude)
+    value = float(q.to(unit).magnitude) if unit else float(q.to("dimensionless").magnitude)
+    if not math.isfinite(value):
+        raise InputError(where, f"{text!r} is out of range")
+    return value
 
 
 def _example(dimension: str) -> str:

@@ -6,11 +6,14 @@ and aliases are refused outright (none of recycle's files needs them, and they a
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
 from .errors import InputError
+
+MAX_BYTES = 200_000_000   # a user file larger than this is refused while it is read
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -39,6 +42,64 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# YAML 1.2 core schema for user files: 010 is ten (not octal eight), 1:20 is text (not
+# sexagesimal), yes/no/on/off are text; only true/false are booleans.
+_CORE = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _CORE]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_NoAliasLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_NoAliasLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
+_NoAliasLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+
+
+def _core_int(loader, node):
+    text = loader.construct_scalar(node)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+def _core_bool(loader, node):
+    return loader.construct_scalar(node).lower() == "true"
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _core_int)
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:bool", _core_bool)
+
+
+def read_regular_file(path: Path, where: str, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, refusing FIFOs, devices and anything over ``limit`` bytes
+    (checked while reading, so a symlink to /dev/zero cannot exhaust memory)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(where, "file not found") from None
+    except OSError as exc:
+        raise InputError(where, f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(where, "is a directory, expected a file")
+    if not stat.S_ISREG(mode):
+        raise InputError(where, "is not a regular file (a pipe, a device or a socket): give a file")
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(where, f"cannot read: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise InputError(where, f"larger than the {limit / 1e6:.0f} MB limit")
+    return raw
+
+
 def load_yaml_text(text: str, where: str, trusted: bool = False):
     """Parse YAML ``text``; ``where`` names its origin in error messages.
 
@@ -65,14 +126,7 @@ def load_yaml_file(path: Path | str, label: str | None = None):
     recycle (under its chemistry/ and flowsheets/ folders) are parsed with the fast loader."""
     path = Path(path)
     where = label or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(where, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(where, "is a directory, expected a YAML file") from None
-    except OSError as exc:
-        raise InputError(where, f"cannot read: {exc.strerror}") from None
+    raw = read_regular_file(path, where)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -153,3 +153,56 @@ def test_corrupted_routes_give_clean_errors(planner, tmp_path, text):
     path = tmp_path / "route.yaml"
     path.write_text(text, encoding="utf-8")
     assert_clean(lambda: planner.plan(None, str(path)))
+
+
+def test_non_regular_files_are_refused_without_blocking(tmp_path):
+    """A FIFO would block forever and a symlink to /dev/zero would exhaust memory: both are
+    refused before reading (exit 2, one line)."""
+    import os
+
+    fifo = tmp_path / "cells.csv"
+    os.mkfifo(fifo)
+    zero = tmp_path / "cells.yaml"
+    zero.symlink_to("/dev/zero")
+    for path in (fifo, zero):
+        res = runner.invoke(app, ["plan", str(path)])
+        assert res.exit_code == 2 and "not a regular file" in res.stderr, res.output
+
+
+def test_yaml_integers_follow_the_core_schema(planner, tmp_path):
+    """count: 010 is ten cells (YAML 1.2), not eight (YAML 1.1 octal); yes is text, not true."""
+    from recycle.yamlio import load_yaml_text
+
+    assert load_yaml_text("a: 010\nb: 0o10\nc: yes\nd: true\ne: 1:20", "x") == {"a": 10, "b": 8, "c": "yes", "d": True,
+                                                                              "e": "1:20"}
+    path = tmp_path / "inv.yaml"
+    path.write_text("cells:\n  - {chemistry: LPSCL-NCM811-LI, count: 010, cell_mass: 1 kg, soc: 0}\n")
+    assert planner.read_inventory(path).total_mass == pytest.approx(10.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=st.floats(min_value=1e-6, max_value=1e6, allow_nan=False), unit=st.sampled_from(["kg", "t", "g", "lb"]))
+def test_quantity_grammar_reads_every_plain_number_and_unit(number, unit):
+    """Property: '<number> <unit>' in plain or exponent notation reads back as the number."""
+    from recycle.units import Q_, to_si
+
+    for text in (f"{number} {unit}", f"{number:e} {unit}"):
+        assert to_si(text, "mass", "x") == pytest.approx(float(Q_(float(text.split()[0]), unit).to("kg").magnitude), rel=1e-9)
+
+
+@given(text=st.text(alphabet="0123456789,. kgtm^*/-e", min_size=1, max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_quantity_grammar_never_hangs_or_misreads_commas(text):
+    """Property: any short string either reads as a finite mass or is an InputError; a comma
+    between digits is never read as a decimal or a thousands separator."""
+    import math
+    import re
+
+    from recycle.units import to_si
+
+    try:
+        value = to_si(text, "mass", "x")
+    except InputError:
+        return
+    assert math.isfinite(value)
+    assert not re.match(r"^\s*[+-]?[\d.]+,\d", text)

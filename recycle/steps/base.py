@@ -78,6 +78,8 @@ class Param:
                 if ":" not in part:
                     raise InputError(where, f"cannot read {part.strip()!r}; write 'HCL: 0.999, SO2: 0.95'")
                 key, value = (x.strip() for x in part.split(":", 1))
+                if key in out:
+                    raise InputError(f"{where}.{key}", "given twice; give each gas once")
                 if key not in self.choices:
                     raise InputError(where, f"unknown gas {key!r}; {closest(key, self.choices)}")
                 f = to_si(value, "dimensionless", f"{where}.{key}")
