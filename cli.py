@@ -122,7 +122,13 @@ def _print_table(df) -> None:
 def _progress(label: str, total: int | None):
     """A progress bar on stderr (drawn only on a terminal); yields ``advance(text)``."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     console = Console(stderr=True)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -141,10 +147,9 @@ def _plan_report(planner, result, doc: dict) -> dict[str, str]:
     if result.rate_basis:
         from recycle.audit import audit as run_audit
         from recycle.economics import economics
+        from recycle.environment import environment
         from recycle.prices import load_prices
         from recycle.safety import safety
-
-        from recycle.environment import environment
 
         audit_ = run_audit(result)
         safety_ = safety(result, audit_)

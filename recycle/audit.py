@@ -209,7 +209,9 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
                                 "caustic does not absorb it (add an acid_scrub step)", source="DOMAIN.md sections 4, 7"))
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
-    from .scenarios import scenarios   # scenarios use the audit's envelope; imported here to keep one direction
+    from .scenarios import (
+        scenarios,  # scenarios use the audit's envelope; imported here to keep one direction
+    )
 
     driving = sorted(scenarios(result), key=lambda s: (-s.risk, -s.distance))
     return Audit(result.route.id, result.basis.text, gases, findings, ventilation,
@@ -273,6 +275,14 @@ def _stack_findings(result, hazards) -> list[Finding]:
                 out.append(Finding(severity, "stack", gas, f"{gas} at the stack {words}",
                                    _q(x * 1e6, "ppm"), _q(lim.value * 1e6, "ppm"), lim.source))
                 break
+    fuels = {g: x for g, x in stack_fractions(result).items() if hazards.get(g) and hazards[g].combustible}
+    lel = le_chatelier_lel(fuels, hazards) if fuels else None
+    total = sum(fuels.values())
+    if lel and total > 0.25 * lel:
+        severity = "critical" if total >= lel else "warning"
+        out.append(Finding(severity, "stack", "+".join(sorted(fuels)), f"the stack gas is {total / lel:.0%} of its LEL "
+                           f"({total:.1%} combustibles): burn them in a flare before the stack",
+                           _q(total * 100, "percent"), _q(lel * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
     return out
 
 

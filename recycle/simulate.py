@@ -275,6 +275,11 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
     for edge in route.edges:
         amounts, T, aq = produced[(edge.source, edge.outlet)]
         streams[edge.name] = (edge, amounts, T)
+        if edge.sink_kind == "stack":
+            solids = np.where(db.is_gas, 0.0, amounts) @ db.molar_mass
+            if np.any(solids > 1e-6 * max(float((feed @ db.molar_mass).max()), 1e-300)):
+                raise InputError(f"{route.label}: edges", f"{edge.name} sends {float(solids.max()):.3g} kg of solids "
+                                 "or liquids to the stack: only gas may go there; route them to a product or a waste")
         if aq:
             aqueous.add(edge.name)
     return RouteResult(route, db, feed, ctx.rate_basis, results, streams, aqueous=frozenset(aqueous))

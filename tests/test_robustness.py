@@ -206,3 +206,34 @@ def test_quantity_grammar_never_hangs_or_misreads_commas(text):
         return
     assert math.isfinite(value)
     assert not re.match(r"^\s*[+-]?[\d.]+,\d", text)
+
+
+def test_nonsense_routes_and_physics_are_refused(planner):
+    """Cells sent straight to the stack, a dew point above the room temperature, a room of no
+    volume: each is refused with the place named (review of hostile inputs, round two)."""
+    from recycle.flowsheet import build_route
+
+    straight = build_route("to-stack", {"description": "t", "steps": {"d": {"type": "discharge"}},
+                                         "edges": [{"from": "feed", "to": "d.cells"}, {"from": "d.cells", "to": "stack"},
+                                                   {"from": "d.off_gas", "to": "stack"}]}, "t")
+    with pytest.raises(InputError, match="only gas may go there"):
+        planner.plan(None, straight)
+    with pytest.raises(InputError, match="dew_point.*above the room temperature"):
+        planner.plan(None, "direct-regeneration", overrides={"dismantle": {"dew_point": "30 degC"}})
+    with pytest.raises(InputError, match="room_volume.*must be positive"):
+        planner.plan(None, "direct-regeneration", overrides={"dismantle": {"room_volume": "0 m^3"}})
+
+
+def test_the_audit_flags_a_flammable_stack(planner):
+    """H2 in N2 fed to a route without a flare in its path: the stack gas is above its LEL."""
+    from conftest import bom_inventory
+
+    from recycle.audit import audit
+    from recycle.flowsheet import build_route
+
+    route = build_route("shred-only", {"description": "t", "steps": {"s": {"type": "shred"}},
+                                       "edges": [{"from": "feed", "to": "s.cells"}, {"from": "s.shredded", "to": "waste:w"},
+                                                 {"from": "s.dust", "to": "waste:d"}, {"from": "s.off_gas", "to": "stack"}]}, "t")
+    result = planner.plan(bom_inventory(planner, {"H2": 0.1, "N2": 1.0}), route, basis="1 t/day")
+    found = [f for f in audit(result).findings if f.step == "stack" and "LEL" in f.message]
+    assert found and found[0].severity == "critical"

@@ -269,7 +269,7 @@ PACKED_TOWER = (
           dimension="pressure", source="estimate of this project (S): packed tower plus ducting"),
     Param("liquid_to_gas", "quantity", "3 L/m^3", "liquor recirculated per gas volume",
           dimension="dimensionless", source="DOMAIN.md section 7: L/G 1.5-5 L/m3"),
-    Param("machine_efficiency", "fraction", 0.65, "fan and pump efficiency (wire to fluid)",
+    Param("machine_efficiency", "fraction", 0.65, "fan and pump efficiency (wire to fluid)", positive=True,
           source="estimate of this project (S)"),
     Param("gas_velocity", "quantity", "1.5 m/s", "superficial gas velocity that sets the tower cross-section",
           dimension="velocity", source="DOMAIN.md section 7: 1.0-2.5 m/s", positive=True),

@@ -29,7 +29,7 @@ class Dismantle(Step):
         Param("exposed_fraction", "fraction", 0.1,
               "share of the electrolyte exposed to the room air (cut edges, delaminated layers)",
               source="estimate of this project (S)"),
-        Param("room_volume", "quantity", "1000 m^3", "dry-room volume", dimension="volume",
+        Param("room_volume", "quantity", "1000 m^3", "dry-room volume", dimension="volume", positive=True,
               source="estimate of this project for a pilot line (S)"),
         Param("specific_power", "quantity", "25 W/m^3", "dry-room air handling power per room volume",
               dimension="power_per_volume", source="DOMAIN.md section 4 (Argonne: 400 kW per 16 000 m3)"),
@@ -43,6 +43,10 @@ class Dismantle(Step):
         db = ctx.db
         cells = inlets["cells"]
         reagents = np.zeros_like(cells)
+        if self["atmosphere"] == "dry_room" and self["dew_point"] > self["temperature"]:
+            from ..errors import InputError
+            raise InputError(f"steps.{self.id}.dew_point", f"{self['dew_point'] - 273.15:.0f} C is above the room "
+                             f"temperature ({self['temperature'] - 273.15:.0f} C): the air cannot hold that much water")
         water_x = (water_fraction_at_dew_point(self["dew_point"])
                    if self["atmosphere"] == "dry_room" else 1e-6)  # glovebox spec: < 1 ppm H2O
         t = self["exposure_time"]
