@@ -54,6 +54,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
 
     # revenue: what each product sink is declared to sell (route `sells`), from the balances x price
     sells = result.route.sells or {}
+    no_market: list[str] = []
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind != "product":
             continue
@@ -71,6 +72,12 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
             lines.append(Line(edge.source, "revenue", f"{p.name} ({sink})",
                               amount * p.value, f"{kg_y[i] / 1000:.4g} t/y{grade} x {p.value:.4g} USD/kg",
                               f"{p.section}.{p.name}", amount))
+            if p.conversion_cost > 0:
+                lines.append(Line(edge.source, "conversion", f"converting {p.name} ({sink})",
+                                  -kg_y[i] * p.conversion_cost,
+                                  f"{kg_y[i] / 1000:.4g} t/y x {p.conversion_cost:.4g} USD/kg to a saleable product"))
+            if p.market == "none":
+                no_market.append(p.name)
         unsold = [db.names[i] for i in np.flatnonzero(kg_y > 1e-9 * kg_y.sum()) if i not in sold]
         if unsold:
             notes.append(f"'{sink}' also holds {', '.join(unsold)}: not sold (not in the route's `sells`)")
@@ -140,6 +147,12 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
 
     cells_y = float(result.feed[EXP] @ db.molar_mass) * seconds                     # kg/year
     revenue = sum(l.value for l in lines if l.category == "revenue")
+    unmarketed = sum(l.value for l in lines if l.category == "revenue" and l.price
+                     and prices.prices.get(tuple(l.price.split(".", 1))) is not None
+                     and prices.prices[tuple(l.price.split(".", 1))].market == "none")
+    if unmarketed > 0:
+        notes.append(f"{unmarketed / revenue:.0%} of the revenue comes from products with no traded market "
+                     f"({', '.join(sorted(set(no_market)))}): valued by a rule (chemistry/prices.yaml), range from 0")
     opex = -sum(l.value for l in lines if l.category not in ("revenue", "capital"))
     capital_charge = -sum(l.value for l in lines if l.category == "capital")
     net = revenue - opex - capital_charge
@@ -179,6 +192,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
                         for c in dict.fromkeys(l.category for l in lines)},
         "cost_breakdown": {c: _q(-sum(l.value for l in lines if l.category == c) / cells_y, "USD/kg")
                            for c in dict.fromkeys(l.category for l in lines) if c != "revenue"},
+        "revenue_without_market": _q(unmarketed / cells_y, "USD/kg"),
         "by_step": {s: _q(sum(l.value for l in lines if l.step == s), "USD/year")
                     for s in dict.fromkeys(l.step for l in lines)},
         "notes": sorted(set(notes)),

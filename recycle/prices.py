@@ -30,6 +30,8 @@ class Price:
     source: str
     date: str
     purity_factor: float = 1.0   # share of the price realised for the product's grade (products only)
+    market: str | None = None    # products: commodity | intermediate | none (no traded market)
+    conversion_cost: float = 0.0  # intermediates: cost to turn it into what the price is for, USD per unit
 
 
 class PriceBook:
@@ -46,7 +48,9 @@ class PriceBook:
                     continue
                 self.prices[(section, name)] = self._price(name, section, e)
 
-    KEYS = {"value", "low", "high", "date", "source", "quality", "species", "unit", "purity_factor", "note"}
+    KEYS = {"value", "low", "high", "date", "source", "quality", "species", "unit", "purity_factor", "note",
+            "market", "conversion_cost"}
+    MARKETS = ("commodity", "intermediate", "none")
 
     def _price(self, name, section, e) -> Price:
         where = f"{self.label}: {section}.{name}"
@@ -63,8 +67,19 @@ class PriceBook:
         purity = float(e.get("purity_factor", 1.0))
         if not 0.0 < purity <= 1.0:
             raise InputError(where + ".purity_factor", f"{purity} is not a fraction in (0, 1]")
+        market, conversion = e.get("market"), 0.0
+        if section == "products":
+            if market not in self.MARKETS:
+                raise InputError(where + ".market", f"{market!r}: say whether the product is a traded 'commodity', an "
+                                 "'intermediate' (with its conversion_cost) or has no traded market ('none')")
+            if market == "none" and low != 0:
+                raise InputError(where + ".low", "a product with no traded market has a range that starts at 0")
+            if "conversion_cost" in e:
+                if market != "intermediate":
+                    raise InputError(where + ".conversion_cost", "only an intermediate has a conversion cost")
+                conversion = self.to_usd(e["conversion_cost"], unit, where + ".conversion_cost")
         return Price(name, section, value, low, high, unit, e.get("species"), str(e.get("source", "")),
-                     str(e.get("date", "")), purity)
+                     str(e.get("date", "")), purity, market, conversion)
 
     def to_usd(self, text, unit: str, where: str) -> float:
         """Magnitude of ``text`` in ``unit`` (USD-based), converting other currencies."""
@@ -104,7 +119,7 @@ class PriceBook:
             if v < 0:
                 raise InputError(where, f"{text!r} is negative; a price is >= 0")
             self.prices[key] = Price(name, old.section, v, v, v, old.unit, old.species, f"user ({where})", "user",
-                                     old.purity_factor)
+                                     old.purity_factor, old.market, old.conversion_cost)
 
 
 def _unit_of(text: str) -> str:

@@ -244,3 +244,28 @@ def test_npv_at_the_breakeven_feed_price_is_zero(planner, prices):
     for key in ("npv", "irr", "payback", "breakeven_feed_price"):
         assert set(e[key]) == {"value", "unit"}
     assert e["cost_breakdown"]["feed"]["value"] == pytest.approx(e["feed_price"]["value"], rel=1e-12)
+
+
+def test_every_product_has_a_market_basis(prices):
+    """Products are a traded commodity, an intermediate (with its conversion cost where it has
+    one) or have no traded market, whose range starts at 0 (regenerated electrolyte, cathode)."""
+    products = [p for (section, _), p in prices.prices.items() if section == "products"]
+    assert products and all(p.market in ("commodity", "intermediate", "none") for p in products)
+    for name in ("Li6PS5Cl", "LLZO", "NCM811", "LiFePO4"):
+        assert prices.get(name).market == "none" and prices.get(name).low == 0
+    assert prices.get("LiOC2H5").market == "intermediate" and prices.get("LiOC2H5").conversion_cost > 0
+    assert prices.get("Cu").purity_factor < 1                 # foil scrap, not LME cathode
+
+
+def test_lithium_ethoxide_liquor_pays_its_conversion_and_unmarketed_revenue_is_named(planner, prices):
+    """The direct route sells Li ethoxide liquor: its conversion to Li2CO3 is a cost line (kg x
+    1.07 USD/kg); the share of revenue from products with no traded market is stated."""
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "direct-regeneration", basis="10 t/day")
+    e = economics(result, prices)
+    conv = [b for b in e["breakdown"] if b["category"] == "conversion"]
+    sold = [b for b in e["breakdown"] if b["category"] == "revenue" and b["item"].startswith("LiOC2H5")]
+    assert conv and sold
+    kg = sold[0]["value"]["value"] / prices.get("LiOC2H5").value
+    assert conv[0]["value"]["value"] == pytest.approx(-kg * 1.07, rel=1e-9)
+    assert e["revenue_without_market"]["value"] > 0
+    assert any("no traded market" in n for n in e["notes"])
