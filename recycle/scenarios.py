@@ -227,8 +227,9 @@ def _quench_loss(c: _Context, sid: str, step) -> list[Scenario]:
     if h2 <= 0:
         return []
     d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
+    layers = ["h2_detection_interlock"] if c.r.route.steps[sid]["h2_interlock"] else []
     return [c.make(sid, "quench_control_loss", "H2", h2, "kg", "1 psi overpressure", d, "control_loop_failure",
-                   ["h2_detection_interlock"], "rate-limited addition with an H2 interlock; cooling with a high-"
+                   layers, "rate-limited addition with an H2 interlock; cooling with a high-"
                    "temperature trip", f"the quench's solvent addition or cooling fails: "
                    f"{c.duration / 60:.0f} min of Li reacts at once")]
 

@@ -129,3 +129,17 @@ def test_h2s_toxic_distance_by_hand():
     sz = 0.016 * d / (1 + 0.0003 * d)
     assert 0.01 / (math.pi * sy * sz * 1.5) == pytest.approx(endpoint, rel=1e-6)
     assert d == pytest.approx(296, rel=0.01)
+
+
+def test_removing_the_quench_interlock_raises_the_likelihood(planner):
+    """The quench's H2 interlock is a step parameter: without it the quench-loss scenario is ten
+    times as frequent (PFD 0.1 removed) and the route ranks worse."""
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.1)
+
+    def quench_loss(**over):
+        result = planner.plan(inv, "direct-regeneration", basis="10 t/day", overrides=over or None)
+        return next(s for s in scenarios(result) if s.kind == "quench_control_loss")
+
+    assert quench_loss(quench={"h2_interlock": "false"}).frequency == pytest.approx(10 * quench_loss().frequency)
+    assert _rank(planner, inv, "direct-regeneration", quench={"h2_interlock": "false"}) > \
+        _rank(planner, inv, "direct-regeneration")

@@ -54,6 +54,9 @@ class Quench(Step):
         Param("max_h2_rate", "quantity", "10 m^3/h", "limit on H2 generation (at 25 C, 1 atm) that sets the addition time",
               dimension="volume_rate", source="estimate of this project (S); size it with the vent and flare",
               positive=True),
+        Param("h2_interlock", "flag", "true",
+              "H2 detection that stops the solvent addition (a protection layer of the quench-loss scenario)",
+              source="CCPS LOPA practice: an alarm or interlock with operator response, PFD 0.1 (chemistry/scenarios.yaml)"),
         electricity_param("20 kWh/t"),
     )
 
