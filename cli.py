@@ -42,6 +42,13 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")]
 
 
+
+def _csv(table) -> str:
+    """CSV text with formula-looking cells escaped (recycle.output.safe_csv), imported lazily."""
+    from recycle.output import safe_csv
+
+    return safe_csv(table)
+
 def _require_throughput(throughput: str, inv) -> None:
     """Audit, safety, economics and uncertainty need a rate, not a batch mass."""
     from recycle.errors import InputError
@@ -209,14 +216,14 @@ def plan(
     if out is not None:
         from recycle.output import write_folder
 
-        files = {"plan.json": json.dumps(doc, indent=2) + "\n", "steps.csv": steps.to_csv(index=False),
-                 "streams.csv": report.streams_table(result).to_csv(index=False), **_plan_report(planner, result, doc)}
+        files = {"plan.json": json.dumps(doc, indent=2) + "\n", "steps.csv": _csv(steps),
+                 "streams.csv": _csv(report.streams_table(result)), **_plan_report(planner, result, doc)}
         write_folder(out, files, force)
         _err(f"wrote {out}/{', '.join(files)}")
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.csv:
-        typer.echo(steps.to_csv(index=False), nl=False)
+        typer.echo(_csv(steps), nl=False)
     else:
         inv = result.inventory
         typer.echo(f"Route {result.route.id}: {inv.source}, {len(inv.rows)} rows, "
@@ -306,7 +313,7 @@ def audit(
     elif fmt is AuditFormat.markdown:
         typer.echo(markdown(report), nl=False)
     elif fmt is AuditFormat.csv:
-        typer.echo(findings_table(report).to_csv(index=False), nl=False)
+        typer.echo(_csv(findings_table(report)), nl=False)
     else:
         typer.echo(f"Gas-handling audit: route {report.route}, {inv.source}, throughput {report.throughput}\n")
         typer.echo("Findings:")
@@ -376,7 +383,7 @@ def compare(
         from recycle.output import write_folder
 
         chart = compare_chart(doc)
-        files = {"compare.json": json.dumps(doc, indent=2) + "\n", "compare.csv": table.to_csv(index=False),
+        files = {"compare.json": json.dumps(doc, indent=2) + "\n", "compare.csv": _csv(table),
                  "compare.png": chart, "summary.json": json.dumps(doc, indent=2) + "\n",
                  **compare_report(doc, chart, plans)}
         write_folder(out, files, force)
@@ -384,7 +391,7 @@ def compare(
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.csv:
-        typer.echo(table.to_csv(index=False), nl=False)
+        typer.echo(_csv(table), nl=False)
     else:
         typer.echo(f"Route comparison: {inv.source}, throughput {throughput}\n")
         _print_table(table)
@@ -466,13 +473,13 @@ def sensitivity(
         from recycle.output import write_folder
         from recycle.sensitivity_chart import tornado_png
 
-        write_folder(out, {"sensitivity.json": json.dumps(doc, indent=2) + "\n", "sensitivity.csv": table.to_csv(index=False),
+        write_folder(out, {"sensitivity.json": json.dumps(doc, indent=2) + "\n", "sensitivity.csv": _csv(table),
                            "tornado.png": tornado_png(rows, model.route)}, force)
         _err(f"wrote {out}/sensitivity.json, sensitivity.csv, tornado.png")
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.csv:
-        typer.echo(table.to_csv(index=False), nl=False)
+        typer.echo(_csv(table), nl=False)
     else:
         base = doc["net_value_base"]["value"]
         typer.echo(f"Sensitivity of route {model.route} at {throughput}: net value {base:.4g} USD/kg, safety {model.safety}\n")
@@ -578,7 +585,7 @@ def _emit(fmt: Format, rows: list[dict], lines: list[str], flat: list[dict] | No
     elif fmt is Format.csv:
         import pandas as pd
 
-        typer.echo(pd.DataFrame(flat if flat is not None else rows).to_csv(index=False), nl=False)
+        typer.echo(_csv(pd.DataFrame(flat if flat is not None else rows)), nl=False)
     else:
         typer.echo("\n".join(lines))
 
@@ -602,7 +609,7 @@ def inventory_check(
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.csv:
-        typer.echo(species.to_csv(index=False), nl=False)
+        typer.echo(_csv(species), nl=False)
     else:
         typer.echo(f"{inv.source}: {len(inv.rows)} rows, {inv.total_mass:,.2f} kg of cells\n")
         _print_table(species)

@@ -8,6 +8,25 @@ from pathlib import Path
 
 from .errors import InputError
 
+MARKER = ".recycle-output"    # written into every folder recycle writes; --force replaces only those
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_csv(table) -> str:
+    """CSV text of a DataFrame with text cells that a spreadsheet would run as a formula
+    (starting with = + - @, tab or CR) escaped by a leading apostrophe (OWASP CSV injection)."""
+    def escape(v):
+        return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+
+    clean = table.copy()
+    import pandas as pd
+
+    for col in clean.columns:
+        if not pd.api.types.is_numeric_dtype(clean[col]):
+            clean[col] = clean[col].map(escape)
+    clean.columns = [escape(str(c)) for c in clean.columns]
+    return clean.to_csv(index=False)
+
 
 def write_folder(out: Path | str, files: dict[str, str | bytes], force: bool = False) -> Path:
     """Write ``files`` (name -> content) into folder ``out`` all at once.
@@ -30,11 +49,15 @@ def _write_folder(out: Path, files: dict[str, str | bytes], force: bool) -> Path
         raise InputError(f"--out {out}", "exists and is not a folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise InputError(f"--out {out}", "folder exists and is not empty; use --force to replace it")
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise InputError(f"--out {out}", "folder was not written by recycle: --force replaces only recycle's own "
+                         "output folders; name a new folder")
     parent = out.resolve().parent
     if not parent.exists():
         raise InputError(f"--out {out}", f"parent folder {parent} does not exist")
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     try:
+        (tmp / MARKER).write_text("written by recycle; --force may replace this folder\n", encoding="utf-8")
         for name, content in files.items():
             mode = "wb" if isinstance(content, bytes) else "w"
             with open(tmp / name, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})) as f:

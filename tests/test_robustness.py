@@ -237,3 +237,23 @@ def test_the_audit_flags_a_flammable_stack(planner):
     result = planner.plan(bom_inventory(planner, {"H2": 0.1, "N2": 1.0}), route, basis="1 t/day")
     found = [f for f in audit(result).findings if f.step == "stack" and "LEL" in f.message]
     assert found and found[0].severity == "critical"
+
+
+def test_csv_outputs_escape_formulas_and_force_replaces_only_our_folders(tmp_path):
+    """A step id or sink name starting with '=' is escaped in CSV output; --force refuses a folder
+    recycle did not write (no marker file) and replaces one it did."""
+    import pandas as pd
+
+    from recycle.output import MARKER, safe_csv, write_folder
+
+    text = safe_csv(pd.DataFrame({"step": ["=cmd|' /C calc'!A0", "quench"], "value": [-1.5, 2.0]}))
+    assert "'=cmd" in text and "-1.5" in text
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.docx").write_text("precious")
+    with pytest.raises(InputError, match="not written by recycle"):
+        write_folder(foreign, {"a.txt": "x"}, force=True)
+    ours = write_folder(tmp_path / "out", {"a.txt": "x"})
+    assert (ours / MARKER).exists()
+    write_folder(ours, {"b.txt": "y"}, force=True)
+    assert (ours / "b.txt").exists() and not (ours / "a.txt").exists()
