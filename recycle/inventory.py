@@ -21,7 +21,7 @@ import numpy as np
 from .cells import CellDesign
 from .chemistry import ChemistryDB
 from .errors import InputError, closest
-from .units import to_si
+from .units import check_grammar, to_si
 from .yamlio import load_yaml_file, read_regular_file
 
 COLUMNS = ("name", "chemistry", "bom", "count", "cell_mass", "mass", "soc")
@@ -135,7 +135,10 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
     else:
         raise InputError(label, "expected a .csv, .yaml or .yml inventory")
     rows = [_row(f"{label}: {where}", r, db, catalogue) for where, r in raw_rows]
-    return Inventory(label, rows, basis)
+    inventory = Inventory(label, rows, basis)
+    if basis is not None:          # checked here, so every command refuses a bad basis alike
+        parse_basis(basis, inventory, f"{label}: basis")
+    return inventory
 
 
 def _rows(reader: csv.DictReader, label: str):
@@ -259,6 +262,7 @@ def parse_basis(text: str | None, inventory: Inventory, where: str = "--basis") 
     if text is None:
         return Basis(inventory.total_mass, False, f"{inventory.total_mass:g} kg")
     text = str(text)
+    check_grammar(text.strip(), text, where)      # a decimal comma or two numbers: say so, not 'neither'
     try:
         rate = to_si(text, "mass_rate", where)
     except InputError:

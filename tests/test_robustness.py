@@ -257,3 +257,12 @@ def test_csv_outputs_escape_formulas_and_force_replaces_only_our_folders(tmp_pat
     assert (ours / MARKER).exists()
     write_folder(ours, {"b.txt": "y"}, force=True)
     assert (ours / "b.txt").exists() and not (ours / "a.txt").exists()
+
+
+@pytest.mark.parametrize("command", [["inventory", "check"], ["audit"], ["plan"], ["compare", "--routes", "hybrid"]])
+def test_every_command_refuses_a_bad_inventory_basis_alike(tmp_path, command):
+    """A YAML inventory's basis is checked when the file is read, so every command refuses it."""
+    path = tmp_path / "inv.yaml"
+    path.write_text("basis: 2,5 t/day\ncells:\n  - {chemistry: LPSCL-NCM811-LI, count: 10, cell_mass: 1 kg, soc: 0}\n")
+    res = runner.invoke(app, [*command, str(path)])
+    assert res.exit_code == 2 and "basis: cannot read '2,5 t/day'" in res.stderr, res.output
