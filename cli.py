@@ -416,7 +416,8 @@ def compare(
             typer.echo(f"\n{r['route']}: risk {worst.get('risk_class', 'none')} {risk['worst_risk']}"
                        + (f" ({worst['description']}; {worst['endpoint']} at {worst['distance']:.0f} m)" if worst else "")
                        + f"; net value {e['net_value']['value']:.3g} USD/kg with the cells bought at "
-                       f"{e['feed_price']['value']:.3g} USD/kg (break-even {e['breakeven_feed_price']['value']:.3g}), "
+                       f"{e['feed_price']['value']:.3g} USD/kg (break-even "
+                       f"{(e['breakeven_feed_price'] or {}).get('value', float('nan')):.3g}), "
                        f"NPV {e['npv']['value'] / 1e6:.3g} M USD after tax{irr}")
             for c in r["safety"]["contributors"]:
                 typer.echo(f"  index: {c}")

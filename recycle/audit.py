@@ -202,7 +202,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                        if bad else "dilution acceptable")
         if len(row) > 1:
             ventilation.append(row)
-    findings += _stack_findings(result, hazards) + _scrubber_inlet_findings(result)
+    findings += _stack_findings(result, hazards) + _scrubber_inlet_findings(result) + _metal_leaving(result)
     types = {s.type for s in result.route.steps.values()}
     nh3 = db.index["NH3"]
     if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > 0 for s in result.steps.values()):
@@ -256,6 +256,23 @@ def stack_fractions(result) -> dict[str, float]:
         return {}
     return {db.names[i]: float(stack[WORST, i] / total) for i in np.flatnonzero(db.is_gas & (stack[WORST] > 0))
             if db.names[i] not in COMBUSTION_PRODUCTS}
+
+
+def _metal_leaving(result) -> list[Finding]:
+    """Metallic Li that leaves the plant in a product or waste is a fire and H2 hazard wherever
+    it meets water next: critical."""
+    db = result.db
+    out = []
+    for edge, amounts, _ in result.streams.values():
+        if edge.sink_kind not in ("product", "waste"):
+            continue
+        kg_h = float(envelope(amounts)[WORST, [db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]
+                     @ db.molar_mass[[db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]) * 3600
+        if kg_h > 0:
+            out.append(Finding("critical", edge.target, "H2", f"metallic Li ({kg_h:.3g} kg/h) leaves the plant in "
+                               f"{edge.target}: it gives H2 and fire on contact with water; quench it upstream",
+                               _q(kg_h, "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4"))
+    return out
 
 
 def _stack_findings(result, hazards) -> list[Finding]:

@@ -60,7 +60,9 @@ def compare_table(doc: dict) -> pd.DataFrame:
                "critical findings": r["critical_findings"],
                "net value [USD/kg]": e["net_value"]["value"],
                "feed [USD/kg]": e["feed_price"]["value"],
-               "break-even feed [USD/kg]": e["breakeven_feed_price"]["value"],
+               "break-even feed [USD/kg]": (e["breakeven_feed_price"] or {}).get("value", float("nan")),
+               "revenue without market [%]": 100 * e["revenue_without_market"]["value"]
+               / max(e["annual"]["revenue"]["value"] / e["throughput"]["value"] / 1000, 1e-300),
                "net value [USD/kWh]": e["net_value_per_kwh"]["value"] if e["net_value_per_kwh"] else float("nan"),
                "capital [M USD]": e["capital"]["fixed"]["value"] / 1e6,
                "GHG [kg CO2e/kg]": r["environment"]["ghg"]["total"]["value"],

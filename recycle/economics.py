@@ -165,7 +165,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     try:
         breakeven_feed = feed_per_kg + breakeven(fc, wc, revenue, variable, fixed_cost, finance, cells_y)
     except ValueError:
-        breakeven_feed = float("nan")
+        breakeven_feed = None
     npv = dcf.npv
     kwh_y = _capacity_kwh_per_year(result, cells_y)
     return {
@@ -182,7 +182,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         "irr": _q(dcf.irr, "") if dcf.irr is not None else None,
         "payback": _q(dcf.payback, "year") if dcf.payback is not None else None,
         "feed_price": _q(feed_per_kg, "USD/kg"),
-        "breakeven_feed_price": _q(breakeven_feed, "USD/kg"),
+        "breakeven_feed_price": _q(breakeven_feed, "USD/kg") if breakeven_feed is not None else None,
         "cash_flow": {"years": list(dcf.years), "after_tax": [_q(c, "USD/year") for c in dcf.cash]},
         "throughput": _q(cells_y / 1000.0, "t/year"),
         "breakdown": [{"step": l.step, "category": l.category, "item": l.item,

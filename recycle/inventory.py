@@ -67,6 +67,9 @@ class Inventory:
         return v
 
 
+MAX_ROW_MASS = 1e12   # kg: a billion tonnes; a row beyond it is a typo, not an inventory
+
+
 def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellDesign]) -> Inventory:
     """Read a CSV or YAML inventory; every problem is an InputError naming file and row."""
     path = Path(path)
@@ -213,6 +216,9 @@ def _row_mass(where: str, r: dict, count: float | None, bom_mass: float | None) 
         raise InputError(where, "missing mass: give 'mass', or 'count' and 'cell_mass'")
     if mass <= 0:
         raise InputError(where, f"mass must be positive, got {mass:g} kg")
+    if not math.isfinite(mass) or mass > MAX_ROW_MASS:
+        raise InputError(where, f"{mass:g} kg is more than any plant handles (limit {MAX_ROW_MASS:g} kg per row): "
+                         "check the count and the cell mass")
     return mass
 
 

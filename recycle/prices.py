@@ -89,7 +89,7 @@ class PriceBook:
             s = re.sub(rf"\b{code}\b", f"({rate} USD)", s)
         try:
             q = Q_(s)
-            return float(q.to(unit).magnitude) if unit else float(q.magnitude)
+            return float(q.to(unit).magnitude) if unit else float(q.to("dimensionless").magnitude)
         except Exception:  # noqa: BLE001 - pint raises several kinds
             raise InputError(where, f"cannot read price {text!r} as {unit or 'a number'}") from None
 

@@ -188,7 +188,66 @@ def scenarios(result: RouteResult) -> list[Scenario]:
         if step.type == "quench" and step.outcome.media != ("as_received",):
             out += _quench_loss(c, sid, step)
     out += _stack_release(c)
+    out += _metal_leaving(c)
+    out += _room_exposure(c)
     return [s for s in out if s is not None]
+
+
+def _metal_leaving(c: _Context) -> list[Scenario]:
+    """Metallic Li (or Li-In) that leaves the plant in a product or waste meets water there
+    (rain, a landfill, a customer's wet process): its H2 in the release duration ignites."""
+    db = c.db
+    li = db.index["Li(cr)"]
+    out = []
+    for name, (edge, amounts, _) in c.r.streams.items():
+        if edge.sink_kind not in ("product", "waste"):
+            continue
+        metal = envelope(amounts)[WORST]
+        li_kg = sum(metal[db.index[m]] * db.element_matrix[db.elements.index("Li"), db.index[m]]
+                    for m in ("Li(cr)", "Li(L)", "LiIn(s)")) * db.molar_mass[li] * c.duration
+        if li_kg <= 0:
+            continue
+        h2 = li_kg * 0.5 / db.molar_mass[li] * db.molar_mass[db.index["H2"]]
+        d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
+        out.append(c.make(edge.target, "metal_leaves_plant", "H2", h2, "kg", "1 psi overpressure", d,
+                          "normal_operation", [], "quench the Li before it leaves (alcohol quench upstream)",
+                          f"metallic Li leaves the plant in {edge.target}; {c.duration / 60:.0f} min of it meets water"))
+    return out
+
+
+def _room_exposure(c: _Context) -> list[Scenario]:
+    """Workers in a dry room breathe what its air holds in normal operation: above the TLV is a
+    severity-2 exposure, above ERPG-2 severity 3, whatever the distance."""
+    db = c.db
+    out = []
+    for sid, step in c.r.steps.items():
+        if step.type != "dismantle" or c.r.route.steps[sid]["atmosphere"] != "dry_room":
+            continue
+        rs = c.r.route.steps[sid]
+        changes = float(c.cfg["room"]["air_changes"]["value"])          # 1/h
+        air = rs["room_volume"] * changes / 3600.0 / 0.0244654           # mol/s of room air (25 C, 1 atm)
+        gen = envelope(step.gas_generated)[WORST]
+        for i in np.flatnonzero(db.is_gas & (gen > 0)):
+            gas = db.names[i]
+            x = gen[i] / air
+            limits = [(k, c.hz[gas].get(k).value) for k in ("erpg2", "tlv_twa", "stel", "ceiling")
+                      if c.hz.get(gas) and c.hz[gas].get(k)]
+            if not limits:
+                continue
+            erpg2 = next((v for k, v in limits if k == "erpg2"), None)
+            tlv = min(v for k, v in limits if k != "erpg2") if any(k != "erpg2" for k, _ in limits) else None
+            sev = 3 if erpg2 and x > erpg2 else 2 if tlv and x > tlv else 0
+            if not sev:
+                continue
+            scen = c.make(sid, "room_exposure", gas, x * 1e6, "ppm", "ERPG-2" if sev == 3 else "TLV", 1.0,
+                          "normal_operation", [], "a lower dew point, more air changes, or local exhaust at the "
+                          "opening station", f"the {sid} room air holds {x * 1e6:.3g} ppm {gas} in normal operation")
+            lik = scen.likelihood
+            risk = sev * lik
+            cls = next((n for e, n in c.cfg["matrix"]["risk_classes"] if risk >= e), "low")
+            out.append(Scenario(scen.step, scen.kind, scen.substance, scen.amount, scen.amount_unit, scen.endpoint,
+                                0.0, sev, scen.frequency, lik, risk, cls, scen.control, scen.description))
+    return out
 
 
 def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:

@@ -266,3 +266,21 @@ def test_every_command_refuses_a_bad_inventory_basis_alike(tmp_path, command):
     path.write_text("basis: 2,5 t/day\ncells:\n  - {chemistry: LPSCL-NCM811-LI, count: 10, cell_mass: 1 kg, soc: 0}\n")
     res = runner.invoke(app, [*command, str(path)])
     assert res.exit_code == 2 and "basis: cannot read '2,5 t/day'" in res.stderr, res.output
+
+
+def test_percent_prices_and_impossible_masses(planner, tmp_path, db):
+    """A payable written as '73.5 %' is 0.735, not 73.5; a row of 1e300 cells of 1e30 kg is
+    refused, never an infinite mass (review of the session)."""
+    from recycle.prices import load_prices
+
+    book = load_prices(db.directory, overrides={"payable_NiCo": "73.5 %"})
+    assert book.get("payable_NiCo").value == pytest.approx(0.735)
+    path = tmp_path / "inv.yaml"
+    path.write_text("cells:\n  - {chemistry: LPSCL-NCM811-LI, count: 1.0e300, cell_mass: 1e29 kg, soc: 0}\n")
+    with pytest.raises(InputError, match="more than any plant handles"):
+        planner.read_inventory(path)
+
+
+def test_wet_steps_refuse_temperatures_above_boiling(planner):
+    with pytest.raises(InputError, match="leach.temperature.*at most 100 C"):
+        planner.plan(None, "hydrometallurgy", overrides={"leach": {"temperature": "300 degC"}})

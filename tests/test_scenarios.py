@@ -57,7 +57,7 @@ def test_every_scenario_names_its_control_and_comes_from_the_plan(planner):
     for s in found:
         assert s.control and s.distance > 0 and 1 <= s.severity <= 5 and 1 <= s.likelihood <= 5
         assert s.risk == s.severity * s.likelihood
-        assert s.step in result.steps or s.step == "stack"
+        assert s.step in result.steps or s.step == "stack" or s.step.startswith(("waste:", "product:"))
 
 
 def test_vapour_cloud_explosion_distance_by_hand():
@@ -143,3 +143,24 @@ def test_removing_the_quench_interlock_raises_the_likelihood(planner):
     assert quench_loss(quench={"h2_interlock": "false"}).frequency == pytest.approx(10 * quench_loss().frequency)
     assert _rank(planner, inv, "direct-regeneration", quench={"h2_interlock": "false"}) > \
         _rank(planner, inv, "direct-regeneration")
+
+
+@pytest.mark.parametrize("route", ["direct-regeneration", "hybrid", "hydrometallurgy"])
+def test_skipping_the_quench_ranks_worse_on_every_route_that_has_one(planner, route):
+    """Without the quench the Li metal ends in a waste (direct, hybrid) or meets the acid
+    (hydrometallurgy): a scenario in normal operation and a critical audit finding (review)."""
+    from recycle.audit import audit
+
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.1)
+    assert _rank(planner, inv, route, quench={"solvent": "none"}) > _rank(planner, inv, route)
+    result = planner.plan(inv, route, basis="10 t/day", overrides={"quench": {"solvent": "none"}})
+    assert [f for f in audit(result).findings if f.severity == "critical" and "Li" in f.message]
+
+
+def test_a_damp_dry_room_is_a_normal_operation_exposure(planner):
+    """At 0 C dew point the room air holds H2S above the 1 ppm TLV: a room-exposure scenario with
+    likelihood 5 (every shift), which lifts the route's worst risk."""
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "direct-regeneration", basis="10 t/day",
+                          overrides={"dismantle": {"dew_point": "0 degC"}})
+    rooms = [s for s in scenarios(result) if s.kind == "room_exposure"]
+    assert rooms and rooms[0].likelihood == 5 and rooms[0].severity >= 2 and rooms[0].amount > 1.0

@@ -43,6 +43,7 @@ class Param:
     source: str = ""
     positive: bool = False          # refuse zero (a divisor such as a concentration)
     minimum: float | None = None    # smallest accepted value of a number
+    maximum: float | None = None    # largest accepted value of a quantity, in SI (e.g. K for a liquor)
 
     def parse(self, raw: Any, where: str) -> Any:
         """The internal value (SI float, str or bool) of ``raw``, or :class:`InputError`."""
@@ -51,6 +52,10 @@ class Param:
             if self.dimension == "temperature" and not T_MIN <= value <= T_MAX:
                 raise InputError(where, f"{raw!r} is outside {T_MIN:g}-{T_MAX:g} K, the range recycle's "
                                  "thermochemical data and steps are meant for")
+            if self.maximum is not None and value > self.maximum:
+                raise InputError(where, f"{raw!r} is above what this step's model covers ({self.doc}: at most "
+                                 f"{self.maximum - 273.15:g} C)" if self.dimension == "temperature"
+                                 else f"{raw!r} is above the largest value this step's model covers")
             if value < 0 and self.dimension != "temperature":
                 raise InputError(where, f"{raw!r} is negative")
             if self.positive and value <= 0:
@@ -264,7 +269,7 @@ def electricity_param(default: str) -> Param:
 
 # Parameters shared by the packed-tower absorbers (scrub, acid_scrub).
 PACKED_TOWER = (
-    Param("temperature", "quantity", "30 degC", "liquor temperature", dimension="temperature"),
+    Param("temperature", "quantity", "30 degC", "liquor temperature", dimension="temperature", maximum=373.15),
     Param("pressure_drop", "quantity", "2.5 kPa", "gas-side pressure drop the fan overcomes",
           dimension="pressure", source="estimate of this project (S): packed tower plus ducting"),
     Param("liquid_to_gas", "quantity", "3 L/m^3", "liquor recirculated per gas volume",

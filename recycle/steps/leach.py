@@ -92,7 +92,7 @@ class Leach(Step):
         Param("solid_liquid_ratio", "quantity", "100 g/L", "solids fed per litre of liquor", dimension="density",
               source="estimate of this project (S): laboratory studies use 20-50 g/L (Xuan 2019: 20 g/L), plants more",
               positive=True),
-        Param("temperature", "quantity", "70 degC", "leach temperature", dimension="temperature",
+        Param("temperature", "quantity", "70 degC", "leach temperature", dimension="temperature", maximum=373.15,
               source="usual range 60-80 C for H2SO4 + H2O2 and HCl leaching of cathode oxides"),
         Param("oxide_leaching", "fraction", 0.98, "share of NCM811, LiCoO2 and their delithiated forms dissolved",
               source="Mukai 2024: NCM622 dissolves completely in acid with H2O2 within 3 h; 0.98 is our "

@@ -55,7 +55,7 @@ class Precipitate(Step):
               "(capped by Li2CO3 solubility in the brine)",
               source="estimate of this project (S): single-pass soda-ash precipitation loses the Li2CO3 "
                      "that stays dissolved, 0.72-0.85 g/100 g water at 75-100 C (Seidell 1940)"),
-        Param("temperature", "quantity", "95 degC", "Li2CO3 precipitation temperature (heat is evaluated here)",
+        Param("temperature", "quantity", "95 degC", "Li2CO3 precipitation temperature (heat is evaluated here)", maximum=373.15,
               dimension="temperature", source="Li2CO3 is least soluble hot; plants precipitate at 90-95 C"),
         electricity_param("150 kWh/t"),
     )

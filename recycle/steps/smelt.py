@@ -9,11 +9,13 @@ over as O2 in the off-gas). The routing, in this order:
   Ren et al. 2017 (Trans. Nonferrous Met. Soc. China 27, 450): 98.39 % Ni, 98.83 % Co,
   93.57 % Cu into the alloy at 1723 K, 30 min. Danczak et al. 2020 (Batteries 6, 16): Li,
   Mn and La deport predominantly to the slag at all oxygen pressures studied (1300 C).
-- halogens and hydrogen: F takes H as HF; the Li binds P as Li3PO4 (P beyond the Li as
-  P4O10), then F as LiF in the slag, then Cl as LiCl, which fumes off with the off-gas (bp
-  1382 C; Li2O + 2 HCl -> 2 LiCl + H2O lies far to the right); Cl beyond the Li takes H as
-  HCl; F and Cl still left bind Ca as CaF2 and CaCl2 in the slag (lime added for them). No Cl2
-  or F2 forms. H left leaves as H2O; the rest of the Li is Li2O in the slag.
+- halogens and hydrogen: the Li binds P as Li3PO4 (P beyond the Li as P4O10), then F as LiF
+  in the slag, then Cl as LiCl, which fumes off with the off-gas (bp 1382 C; Li2O + 2 HCl ->
+  2 LiCl + H2O lies far to the right); F beyond the Li takes H as HF, Cl beyond it as HCl;
+  F and Cl still left bind Ca as CaF2 and CaCl2 in the slag (lime added for them). No Cl2 or
+  F2 forms. H left leaves as H2O; the rest of the Li is Li2O in the slag. The LiCl fume is
+  computed as liquid LiCl (Cantera's data), not as vapour: its heat of vaporisation is not
+  counted (known limitation).
 - slag oxides: Al2O3, La2O3, ZrO2, TiO2, GeO2, Y2O3, B2O3, SiO2, CaO, MgO, Na2O, Ta2O5.
 - gases: S -> SO2 (sulfides and S-bearing salts burn off, DOMAIN.md section 4), C (feed,
   polymers and coke) -> CO + CO2 by ``co_fraction``, N -> N2, Ar -> Ar.
@@ -120,17 +122,16 @@ class Smelt(Step):
             put(slag_sp, (1 - self[param]) * el(e), e)
 
         h, f, cl = el("H").copy(), el("F").copy(), el("Cl").copy()
-        hf = np.minimum(f, h)
-        h -= hf
-        f -= hf
-        put("HF", hf, "F")
-
         li, p = el("Li").copy(), el("P")
         li3po4 = np.minimum(p, li / 3)
         li -= 3 * li3po4
-        lif = np.minimum(f, li)
+        lif = np.minimum(f, li)           # F binds the Li first (LiF in the slag), as Cl does below
         li -= lif
         f -= lif
+        hf = np.minimum(f, h)             # F beyond the Li takes H as HF
+        h -= hf
+        f -= hf
+        put("HF", hf, "F")
         licl = np.minimum(cl, li)         # LiCl fumes off (bp 1382 C): Li2O + 2 HCl -> 2 LiCl + H2O
         li -= licl
         cl -= licl

@@ -33,7 +33,7 @@ class TreatWater(Step):
     params = (
         Param("precipitate_metals", "flag", "true", "precipitate dissolved Ni, Co, Mn as hydroxides to the sludge",
               source="neutralisation to pH 8-9 precipitates heavy-metal hydroxides (textbook practice)"),
-        Param("temperature", "quantity", "25 degC", "treatment temperature", dimension="temperature"),
+        Param("temperature", "quantity", "25 degC", "treatment temperature", dimension="temperature", maximum=373.15),
         electricity_param("50 kWh/t"),
     )
 
