@@ -73,6 +73,10 @@ def compare_table(doc: dict) -> pd.DataFrame:
                 row[f"{g} [kg/h]"] = r["gas_generated"][g]["value"]
         rows.append(row)
     table = pd.DataFrame(rows)
+    keys = [tuple(r["safety"]["risk"]["rank_key"]) for r in doc["routes"]]
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    table.insert(1, "rank", [order.index(i) + 1 for i in range(len(keys))])
+    table = table.sort_values("rank", kind="stable").reset_index(drop=True)
     gas_columns = [c for c in table.columns if c.endswith("[kg/h]")]
     table[gas_columns] = table[gas_columns].fillna(0.0)      # a gas not made is 0; n/a stays n/a
     return table

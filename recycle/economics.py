@@ -219,12 +219,13 @@ LI2CO3_PER_LI = 73.891 / (2 * 6.941)  # kg Li2CO3 equivalent per kg Li
 
 
 def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[Line]:
-    """What the spent cells cost: a payable share of the Ni, Co and Li in the cathode active
-    material (metal prices; Li as Li2CO3 equivalent), as NCM black-mass markets quote it, plus
-    collection and transport. Li in the anode metal and the electrolyte is not paid for: black-mass
-    payables are quoted on the cathode's metals (an assumption of this project, S)."""
+    """What the spent cells cost: a payable share of the Ni, Co and Li in the electrodes' active
+    materials (cathode and Li or Li-In anode: metal prices; Li as Li2CO3 equivalent), as NCM
+    black-mass markets quote it, plus collection and transport. Counting the anode's Li keeps the
+    price independent of the state of charge (charging moves Li from cathode to anode). Li in the
+    electrolyte is not paid for: black-mass payables are quoted on electrode metals (S)."""
     db = result.db
-    cathode = np.where(db.mask(role="cathode"), result.feed[EXP], 0.0)
+    cathode = np.where(db.mask(role="cathode") | db.mask(role="anode"), result.feed[EXP], 0.0)
     element_kg = db.element_totals(cathode) * db.element_molar_mass * seconds               # kg/year
     kg = dict(zip(db.elements, element_kg))
     out = []
