@@ -347,7 +347,7 @@ def compare(
     out: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json, compare.csv, compare.png, summary.json, report.html and report.md into this folder.")] = None,
     force: ForceOpt = False,
 ):
-    """Compare recycling routes side by side: safety score and economics, with their breakdowns.
+    """Compare recycling routes side by side: process-safety risk (scenarios), economics and footprint.
 
     Prices: --prices FILE overrides any subset; --set price.Li2CO3="12 USD/kg" overrides one.
 
@@ -619,8 +619,28 @@ def inventory_check(
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: usage errors are one line on stderr with exit code 2."""
+    try:                                       # Typer >= 0.2x vendors click; older ones use it
+        from typer._click.exceptions import UsageError
+    except ImportError:
+        from click.exceptions import UsageError
+
+    try:
+        code = app(standalone_mode=False)
+    except UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":      # bare `recycle`: the help, as before
+            typer.echo(exc.format_message(), err=True)
+            sys.exit(2)
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx else "recycle"
+        typer.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

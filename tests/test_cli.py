@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -181,3 +182,12 @@ def test_out_folder_that_cannot_be_written(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     res = invoke("plan", "--out", ".", "--force")
     assert res.exit_code == 2 and "current folder" in res.stderr
+
+
+def test_usage_errors_are_one_line_with_exit_2(tmp_path):
+    """Through the installed entry point: a usage error is one line on stderr, exit code 2."""
+    res = subprocess.run([sys.executable, "-c", "import cli; cli.main()", "plan", "--bogus"],
+                         capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert res.returncode == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "--bogus" in lines[0]
