@@ -82,7 +82,7 @@ def parse_quantity(text, dimension: str, where: str) -> pint.Quantity:
                              f"{closest(bad, COMMON_UNITS)}") from None
         except pint.errors.DefinitionSyntaxError as exc:
             raise InputError(where, f"cannot read {text!r} as a quantity: {exc}") from None
-        except Exception:  # pint's tokenizer raises assorted errors on garbage
+        except Exception:  # pint's tokenizer raises assorted errors on garbage (and overflows)
             raise InputError(where, f"cannot read {text!r} as a quantity") from None
         if not isinstance(q, pint.Quantity):
             q = Q_(float(q))
@@ -131,6 +131,8 @@ def check_grammar(s: str, text, where: str) -> None:
     unit = rest.strip()
     if unit.startswith("1/"):
         unit = unit[2:]
+    if re.search(r"(?:\^|\*\*)\s*\(?\s*[+-]?\d{1,2}\s*\)?\s*(?:\^|\*\*)", unit):
+        raise InputError(where, f"cannot read {text!r}: one exponent per unit (m^3, not m^3^2)")
     bare = _EXPONENT.sub("", unit)
     if re.search(r"\d", bare) or "**" in bare or "^" in bare:
         raise InputError(where, f"cannot read {text!r}: one number, then a unit such as 'kg', 'm^3/h' or '1/h' "
@@ -148,7 +150,10 @@ def to_si(text, dimension: str, where: str) -> float:
     """Parse like :func:`parse_quantity` and return the magnitude in internal SI units."""
     q = parse_quantity(text, dimension, where)
     unit = SI_UNIT[dimension]
-    value = float(q.to(unit).magnitude) if unit else float(q.to("dimensionless").magnitude)
+    try:
+        value = float(q.to(unit).magnitude) if unit else float(q.to("dimensionless").magnitude)
+    except (OverflowError, ArithmeticError):
+        raise InputError(where, f"{text!r} is out of range") from None
     if not math.isfinite(value):
         raise InputError(where, f"{text!r} is out of range")
     return value

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -180,7 +180,7 @@ def test_yaml_integers_follow_the_core_schema(planner, tmp_path):
     assert planner.read_inventory(path).total_mass == pytest.approx(10.0)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(number=st.floats(min_value=1e-6, max_value=1e6, allow_nan=False), unit=st.sampled_from(["kg", "t", "g", "lb"]))
 def test_quantity_grammar_reads_every_plain_number_and_unit(number, unit):
     """Property: '<number> <unit>' in plain or exponent notation reads back as the number."""
@@ -191,7 +191,8 @@ def test_quantity_grammar_reads_every_plain_number_and_unit(number, unit):
 
 
 @given(text=st.text(alphabet="0123456789,. kgtm^*/-e", min_size=1, max_size=12))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
+@example(text="0k^4^4")          # found by hypothesis: k^256 overflowed pint
 def test_quantity_grammar_never_hangs_or_misreads_commas(text):
     """Property: any short string either reads as a finite mass or is an InputError; a comma
     between digits is never read as a decimal or a thousands separator."""
