@@ -9,11 +9,10 @@ import io
 
 
 def pareto_front(points: dict[str, tuple[float, float]]) -> list[str]:
-    """Names of the non-dominated routes, by increasing safety score.
+    """Names of the non-dominated routes, by increasing risk.
 
-    ``points`` maps a route to (safety score, net value). A lower safety score is better (the
-    inherent-safety index counts hazard points) and a higher net value is better; a route is
-    dominated when another is at least as good on both and better on one.
+    ``points`` maps a route to (risk, net value). A lower risk is better and a higher net value
+    is better; a route is dominated when another is at least as good on both and better on one.
     """
     front = []
     for name, (s, v) in points.items():
@@ -24,13 +23,17 @@ def pareto_front(points: dict[str, tuple[float, float]]) -> list[str]:
 
 
 def compare_chart(doc: dict) -> bytes:
-    """PNG of the routes of a ``recycle compare`` document: safety score (points) against net
-    value (USD per kg of cells), with the Pareto front marked."""
+    """PNG of the routes of a ``recycle compare`` document: route risk (the worst scenario's
+    severity x likelihood, the aggregate risk as a fraction that breaks ties) against net value
+    (USD per kg of cells), with the Pareto front marked."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    points = {r["route"]: (float(r["safety"]["score"]), float(r["economics"]["net_value"]["value"]))
-              for r in doc["routes"]}
+    def risk(r):
+        key = r["safety"]["risk"]["rank_key"]
+        return float(key[0]) + float(key[1]) / (1.0 + float(key[1]))
+
+    points = {r["route"]: (risk(r), float(r["economics"]["net_value"]["value"])) for r in doc["routes"]}
     front = pareto_front(points)
     fig = Figure(figsize=(7.0, 4.6), dpi=110)
     FigureCanvasAgg(fig)
@@ -45,12 +48,12 @@ def compare_chart(doc: dict) -> bytes:
                 linestyle="--", linewidth=1.2, zorder=2, label="Pareto front")
     ax.scatter([], [], color="#2e8b57", marker="o", label="on the Pareto front")
     ax.scatter([], [], color="#8a8a8a", marker="s", label="dominated")
-    ax.set_xlabel("safety score [points] (lower is safer)")
+    ax.set_xlabel("route risk: worst scenario severity x likelihood (lower is safer)")
     ax.set_ylabel("net value [USD/kg cells] (higher is better)")
-    ax.set_title(f"Routes at {doc.get('throughput', '')}: safety and net value", fontsize=11)
+    ax.set_title(f"Routes at {doc.get('throughput', '')}: risk and net value", fontsize=11)
     ax.grid(True, color="#e4e4e4", zorder=0)
     xs = [p[0] for p in points.values()]
-    ax.set_xlim(min(xs) - 3, max(xs) + 8)
+    ax.set_xlim(min(xs) - 2, max(xs) + 4)
     ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     buf = io.BytesIO()

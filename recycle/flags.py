@@ -42,6 +42,6 @@ class Flag:
     def __repr__(self) -> str:
         return f"Flag({self.code}, {self.step}, {self.species}, max {float(np.max(self.amount)):.3g} {self.unit})"
 
-    def at(self, step: str) -> "Flag":
+    def at(self, step: str) -> Flag:
         """The same flag attributed to ``step``."""
         return Flag(self.code, step, self.species, self.amount, self.unit, self.message)

@@ -199,7 +199,7 @@ def _metal_leaving(c: _Context) -> list[Scenario]:
     db = c.db
     li = db.index["Li(cr)"]
     out = []
-    for name, (edge, amounts, _) in c.r.streams.items():
+    for edge, amounts, _ in c.r.streams.values():
         if edge.sink_kind not in ("product", "waste"):
             continue
         metal = envelope(amounts)[WORST]
