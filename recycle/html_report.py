@@ -201,12 +201,26 @@ def _heat_table(doc: dict, units: Units) -> pd.DataFrame:
 
 
 def safety_blocks(safety: dict) -> list:
-    """Score, top contributors, the worst point per factor and the full breakdown."""
+    """Route risk and its scenarios, then the index: score, contributors, worst point per
+    factor and the full breakdown."""
+    risk = safety.get("risk") or {}
+    worst = risk.get("worst")
+    scenarios = pd.DataFrame([{"risk": f"{s['risk_class']} {s['risk']}", "severity": s["severity"],
+                               "likelihood": s["likelihood"], "step": s["step"], "kind": s["kind"],
+                               "substance": s["substance"], "endpoint": s["endpoint"], "distance [m]": s["distance"],
+                               "frequency [1/year]": s["frequency"], "control": s["control"]}
+                              for s in safety.get("scenarios", [])])
+    head = [("p", (f"Route risk {worst['risk_class']} {worst['risk']}: {worst['description']}; {worst['endpoint']} "
+                   f"reached at {worst['distance']:.0f} m. Aggregate risk {risk['aggregate']:.3g}.") if worst
+             else "No scenario reaches its endpoint.")]
+    if len(scenarios):
+        head.append(("table", scenarios))
+
     def table(points):
         return pd.DataFrame([{"step": p["step"], "factor": p["factor"], "points": p["points"],
                               "quantity": p["quantity"]["value"], "unit": p["quantity"]["unit"], "basis": p["basis"]}
                              for p in points])
-    return [("p", f"Safety score {safety['score']} points (worst case {safety['score_worst_case']}; "
+    return head + [("p", f"Inherent-safety index {safety['score']} points (worst case {safety['score_worst_case']}; "
                   f"sum over all steps {safety['score_cumulative']}); lower is safer. Method: {safety['method']}."),
             ("ul", safety["contributors"]),
             ("table", table(safety["by_factor"].values())),
@@ -310,7 +324,8 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
            ("heat released", t["heat_released"]["value"], units.energy),
            ("max relative element residual", doc["balance"]["max_relative_element_residual"], "")]
     if safety:
-        key.append(("safety score (lower is safer)", safety["score"], "points"))
+        key.append(("route risk (lower is safer)", (safety.get("risk") or {}).get("worst_risk", 0), "severity x likelihood"))
+        key.append(("inherent-safety index (lower is safer)", safety["score"], "points"))
     if economics:
         key.append(("net value", economics["net_value"]["value"], economics["net_value"]["unit"]))
     summary = [("p", f"Route {result.route.id}; inventory {inv.source if inv else '-'}"
