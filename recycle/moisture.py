@@ -26,8 +26,20 @@ def ice_vapour_pressure(temperature: float) -> float:
     return 611.15 * math.exp((23.036 - t / 333.7) * t / (279.82 + t))
 
 
+def water_vapour_pressure(temperature: float) -> float:
+    """Saturation pressure of water over liquid water, Pa (Buck 1996 form of the Arden Buck
+    equation, U: as recalled): e = 611.21 exp((18.678 - t/234.5) t / (257.14 + t)), t in degC;
+    gives 2338 Pa at 20 C and 3168 Pa at 25 C (IAPWS: 2339 and 3170 Pa)."""
+    t = temperature - 273.15
+    return 611.21 * math.exp((18.678 - t / 234.5) * t / (257.14 + t))
+
+
 def water_fraction_at_dew_point(dew_point: float, pressure: float = 101325.0) -> float:
-    """Water mole fraction (-) of air with frost point ``dew_point`` (K) at ``pressure`` (Pa)."""
+    """Water mole fraction (-) of air with dew point ``dew_point`` (K) at ``pressure`` (Pa):
+    the frost point over ice below 0 C, the dew point over liquid water above (ice saturation
+    above 0 C overstated the water by 21 % at 20 C)."""
+    if dew_point > 273.15:
+        return water_vapour_pressure(dew_point) / pressure
     return ice_vapour_pressure(dew_point) / pressure
 
 

@@ -33,3 +33,14 @@ def test_release_grows_with_humidity_and_time(planner):
     assert m.converted_fraction("Li6PS5Cl(s)", 10e-6, 4 * 3600, 0.1) == pytest.approx(2 * base)
     assert m.converted_fraction("Li6PS5Cl(s)", 10e-6, 3600, 0.1, worst_case=True) > base
     assert not math.isnan(base)
+
+
+def test_dew_points_above_freezing_use_liquid_water():
+    """Above 0 C the dew point is over liquid water: 20 C gives 2338 Pa (IAPWS 2339.2 Pa),
+    25 C 3168 Pa (IAPWS 3169.9, the value chemistry/moisture.yaml uses); below 0 C the frost
+    point over ice is unchanged (-60 C: 10.7 ppmv, DOMAIN.md section 4)."""
+    from recycle.moisture import water_fraction_at_dew_point
+
+    assert water_fraction_at_dew_point(293.15) * 101325 == pytest.approx(2339.2, rel=2e-3)
+    assert water_fraction_at_dew_point(298.15) * 101325 == pytest.approx(3169.9, rel=2e-3)
+    assert water_fraction_at_dew_point(213.15) * 1e6 == pytest.approx(10.7, rel=0.01)
