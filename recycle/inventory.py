@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -263,8 +264,12 @@ class Basis:
         return "/s" if self.rate else ""
 
 
-def parse_basis(text: str | None, inventory: Inventory, where: str = "--basis") -> Basis:
-    """A batch mass ("500 kg") or a throughput ("10 t/day"); default: the inventory as a batch."""
+def parse_basis(text: str | None, inventory: Inventory, where: str = "--basis",
+                operating_year: float | None = None) -> Basis:
+    """A batch mass ("500 kg") or a throughput ("10 t/day"); default: the inventory as a batch.
+
+    A throughput per year means per operating year: with ``operating_year`` (s), 10000 t/year
+    is 10000 t over the plant's operating days (the economics' year), not over 365.25 days."""
     if text is None:
         return Basis(inventory.total_mass, False, f"{inventory.total_mass:g} kg")
     text = str(text)
@@ -276,6 +281,9 @@ def parse_basis(text: str | None, inventory: Inventory, where: str = "--basis") 
     if rate is not None:
         if rate <= 0:
             raise InputError(where, f"{text!r} must be positive")
+        if operating_year and re.search(r"/\s*(year|yr|a|annum)\b", text):
+            rate = rate * 365.25 * 86400 / operating_year      # per operating year
+            text = f"{text} (operating year of {operating_year / 86400:g} days)"
         return Basis(rate, True, text)
     try:
         value = to_si(text, "mass", where)

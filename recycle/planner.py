@@ -68,6 +68,14 @@ class Planner:
         return cls(db, reactions, load_catalogue(db), load_moisture_model(db, reactions), electrolytes,
                    load_reactivity(db, reactions))
 
+    @property
+    def operating_year(self) -> float:
+        """Seconds of operation in a year (equipment.yaml general.operating_days): the year of a
+        throughput given per year, and of the economics."""
+        from .capital import operating_seconds
+
+        return operating_seconds(self.db.data("equipment.yaml"))
+
     def context(self, rate_basis: bool, worst_case=(False,)) -> Context:
         """Context for a run; ``worst_case`` flags the batch rows that are worst cases."""
         return Context(self.db, self.reactions, self.moisture, self.regeneration, rate_basis,
@@ -107,9 +115,9 @@ class Planner:
         if overrides:
             route = route.with_parameters(overrides)
         if basis is not None:
-            b: Basis = parse_basis(basis, inventory)
+            b: Basis = parse_basis(basis, inventory, operating_year=self.operating_year)
         else:
-            b = parse_basis(inventory.basis, inventory, f"{inventory.source}: basis")
+            b = parse_basis(inventory.basis, inventory, f"{inventory.source}: basis", self.operating_year)
         feed = np.repeat(feed_amounts(inventory, b, self.db), len(CASES), axis=0)
         result = simulate(route, feed, self.context(b.rate, [c == "worst case" for c in CASES]))
         result.inventory = inventory

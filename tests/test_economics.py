@@ -269,3 +269,13 @@ def test_lithium_ethoxide_liquor_pays_its_conversion_and_unmarketed_revenue_is_n
     assert conv[0]["value"]["value"] == pytest.approx(-kg * 1.07, rel=1e-9)
     assert e["revenue_without_market"]["value"] > 0
     assert any("no traded market" in n for n in e["notes"])
+
+
+def test_a_throughput_per_year_is_per_operating_year(planner, prices):
+    """10000 t/year is 10000 t over the 336 operating days (the economics' year), not over
+    365.25 calendar days (which gave 9199 t/y); the basis says which year it means."""
+    result = planner.plan(None, "direct-regeneration", basis="10000 t/year")
+    assert economics(result, prices)["throughput"]["value"] == pytest.approx(10000, rel=1e-9)
+    assert "operating year of 336 days" in result.basis.text
+    daily = planner.plan(None, "direct-regeneration", basis="10 t/day")
+    assert economics(daily, prices)["throughput"]["value"] == pytest.approx(3360, rel=1e-9)
