@@ -128,7 +128,7 @@ def read_inventory(path: str | Path, db: ChemistryDB, catalogue: dict[str, CellD
             if not cleaned:                 # an empty line or a spreadsheet's trailing ",,,," row
                 continue
             key = tuple(sorted(cleaned.items()))
-            if key in seen:
+            if key in seen and cleaned.get("name"):      # a named lot given twice is a double entry
                 raise InputError(f"{label}: row {i + 2}", f"duplicates row {seen[key]}; add up the counts in one "
                                  "row or give the rows different names")
             seen[key] = i + 2
@@ -347,7 +347,18 @@ def _read_large_csv(text: str, label: str, db: ChemistryDB, catalogue: dict[str,
             raise InputError(f"{label}: column {c!r}", f"unknown column; {closest(c, COLUMNS)}")
     for c in COLUMNS:
         df[c] = df[c].str.strip() if c in df.columns else ""
-    row_no = df.index.to_numpy() + 2
+    df.index = df.index + 2                              # the file's row numbers, kept through filtering
+    df = df[(df[list(COLUMNS)] != "").any(axis=1)]       # empty lines and trailing ',,,,' rows, as small files
+    if df.empty:
+        raise InputError(label, "header only: no inventory rows")
+    dup = df.duplicated(subset=list(COLUMNS), keep="first") & (df["name"] != "")
+    if dup.any():                            # as small files: a named lot given twice is refused
+        i = dup.idxmax()
+        first = df[(df[list(COLUMNS)] == df.loc[i, list(COLUMNS)]).all(axis=1)].index[0]
+        raise InputError(f"{label}: row {i}", f"duplicates row {first}; add up the counts in one row or give the "
+                         "rows different names")
+    row_no = df.index.to_numpy()
+    df = df.reset_index(drop=True)
 
     def fail(mask, fallback: str):
         """Raise the row reader's own message for the first row in ``mask``."""
@@ -356,10 +367,18 @@ def _read_large_csv(text: str, label: str, db: ChemistryDB, catalogue: dict[str,
         _row(f"{label}: row {row_no[i]}", raw, db, catalogue)
         raise InputError(f"{label}: row {row_no[i]}", fallback)
 
-    soc = pd.to_numeric(df["soc"].where(df["soc"] != ""), errors="coerce")
-    bad_soc = (df["soc"] != "") & (soc.isna() | (soc < 0) | (soc > 1))
-    if bad_soc.any():
-        fail(bad_soc, "state of charge is not a number between 0 and 1")
+    # each distinct state of charge through the small files' own parser ('0.5', '50 %' alike)
+    soc_of = {}
+    for text in df["soc"].unique():
+        if text == "":
+            continue
+        i = int(np.flatnonzero((df["soc"] == text).to_numpy())[0])
+        where = f"{label}: row {row_no[i]}: soc"
+        value = to_si(text, "dimensionless", where)
+        if not 0.0 <= value <= 1.0:
+            raise InputError(where, f"state of charge {text!r} is outside 0-1")
+        soc_of[text] = value
+    soc = df["soc"].map(lambda t: soc_of.get(t, float("nan"))).astype(float)
     key_cols = ["chemistry", "bom", "count", "cell_mass", "mass"]
     keys = df[key_cols].drop_duplicates()
     mass_of_key = {}

@@ -89,3 +89,22 @@ def test_price_file_ranges_are_checked(db, tmp_path):
     f.write_text("products:\n  Li2CO3: {value: 12 USD/kg, low: 30 USD/kg, high: 10 USD/kg}\n")
     with pytest.raises(InputError, match="products.Li2CO3: needs 0 <= low <= value <= high"):
         load_prices(db.directory, f)
+
+
+@pytest.mark.parametrize("rows", [20, 6000])
+def test_small_and_large_csv_files_are_validated_alike(planner, tmp_path, rows):
+    """The same checks on 20 rows and on 6000 (the large reader works column-wise): a trailing
+    ',,,,' row is skipped, '50 %' is a state of charge of 0.5, a named row given twice is refused
+    and unnamed identical rows (cells listed one by one) add up."""
+    lines = ["name,chemistry,count,cell_mass,soc"] + [f"r{i},LPSCL-NCM811-LI,1,1 kg,50 %" for i in range(rows)]
+    ok = tmp_path / "ok.csv"
+    ok.write_text("\n".join(lines + [",,,,"]) + "\n")
+    inv = planner.read_inventory(ok)
+    assert inv.total_mass == pytest.approx(rows) and all(r.soc == pytest.approx(0.5) for r in inv.rows)
+    dup = tmp_path / "dup.csv"
+    dup.write_text("\n".join(lines + [lines[1]]) + "\n")
+    with pytest.raises(InputError, match=f"row {rows + 2}: duplicates row 2"):
+        planner.read_inventory(dup)
+    cells = tmp_path / "cells.csv"
+    cells.write_text("\n".join(["chemistry,count,cell_mass,soc"] + ["LPSCL-NCM811-LI,1,1 kg,0.5"] * rows) + "\n")
+    assert planner.read_inventory(cells).total_mass == pytest.approx(rows)
