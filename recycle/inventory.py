@@ -68,6 +68,7 @@ class Inventory:
         return v
 
 
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$")
 MAX_ROW_MASS = 1e12   # kg: a billion tonnes; a row beyond it is a typo, not an inventory
 
 
@@ -369,12 +370,15 @@ def _read_large_csv(text: str, label: str, db: ChemistryDB, catalogue: dict[str,
 
     # each distinct state of charge through the small files' own parser ('0.5', '50 %' alike)
     soc_of = {}
-    for text in df["soc"].unique():
+    first_row = df["soc"].drop_duplicates()             # each distinct text once, at its first row
+    for i, text in first_row.items():
         if text == "":
             continue
-        i = int(np.flatnonzero((df["soc"] == text).to_numpy())[0])
         where = f"{label}: row {row_no[i]}: soc"
-        value = to_si(text, "dimensionless", where)
+        try:                                             # plain numbers fast; anything else as small files
+            value = float(text) if _PLAIN_NUMBER.match(text) else to_si(text, "dimensionless", where)
+        except ValueError:
+            value = to_si(text, "dimensionless", where)
         if not 0.0 <= value <= 1.0:
             raise InputError(where, f"state of charge {text!r} is outside 0-1")
         soc_of[text] = value
