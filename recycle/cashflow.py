@@ -47,8 +47,9 @@ class CashFlow:
 
 
 def cash_flow(fixed_capital: float, working_capital: float, sales: float, variable_cost: float,
-              fixed_cost: float, finance: Finance) -> CashFlow:
-    """Cash flows and NPV, IRR, payback of a plant (all amounts in USD or USD/year)."""
+              fixed_cost: float, finance: Finance, with_irr: bool = True) -> CashFlow:
+    """Cash flows and NPV, IRR (unless ``with_irr`` is False), payback of a plant (all amounts
+    in USD or USD/year)."""
     build = len(finance.construction_schedule)
     life = finance.plant_life
     cash = []
@@ -71,7 +72,8 @@ def cash_flow(fixed_capital: float, working_capital: float, sales: float, variab
             flow += working_capital
         cash.append(flow)
     npv = _npv(cash, finance.discount_rate)
-    return CashFlow(tuple(range(len(cash))), tuple(cash), npv, _irr(cash), _payback(cash, build))
+    return CashFlow(tuple(range(len(cash))), tuple(cash), npv, _irr(cash) if with_irr else None,
+                    _payback(cash, build))
 
 
 def breakeven(fixed_capital: float, working_capital: float, sales: float, variable_cost: float,
@@ -79,7 +81,8 @@ def breakeven(fixed_capital: float, working_capital: float, sales: float, variab
     """The extra feed cost (USD per kg of cells; negative: a gate fee the plant needs) at which the
     NPV is zero, by bisection; ``feed_mass`` kg of cells per year."""
     def npv_at(x: float) -> float:
-        return cash_flow(fixed_capital, working_capital, sales, variable_cost + x * feed_mass, fixed_cost, finance).npv
+        return cash_flow(fixed_capital, working_capital, sales, variable_cost + x * feed_mass, fixed_cost, finance,
+                         with_irr=False).npv
 
     lo, hi = -1.0, 1.0
     while npv_at(lo) < 0:

@@ -42,12 +42,16 @@ def toxic_distance(rate: float, endpoint: float, wind: float, coefficients: dict
     is the farthest point above the endpoint (bisection on the falling side of the peak)."""
     if rate <= 0 or endpoint <= 0:
         return 0.0
-    xs = [x_min * (x_max / x_min) ** (k / 200) for k in range(201)]
-    cs = [plume_concentration(x, rate, wind, coefficients, height) for x in xs]
-    above = [k for k, c in enumerate(cs) if c >= endpoint]
-    if not above:
+    import numpy as np
+
+    xs = x_min * (x_max / x_min) ** (np.arange(201) / 200)
+    (ay, by, cy), (az, bz, cz) = coefficients["y"], coefficients["z"]
+    sy, sz = ay * xs * (1 + by * xs) ** cy, az * xs * (1 + bz * xs) ** cz
+    cs = rate / (np.pi * sy * sz * wind) * np.exp(-height ** 2 / (2 * sz ** 2))
+    above = np.flatnonzero(cs >= endpoint)
+    if not len(above):
         return 0.0
-    k = above[-1]
+    k = int(above[-1])
     if k == len(xs) - 1:
         return x_max
     lo, hi = xs[k], xs[k + 1]

@@ -16,7 +16,7 @@ import numpy as np
 
 from .audit import Audit
 from .hazards import Hazard, load_hazards
-from .scenarios import route_risk, scenarios
+from .scenarios import Scenario, route_risk, scenarios
 from .simulate import RouteResult
 from .step_types import step_facts
 from .units import Q_
@@ -290,7 +290,8 @@ def safety(result: RouteResult, audit: Audit, path=None) -> dict:
             "breakdown": [asdict(pt) for pt in points if pt.points > 0],
             "contributors": [f"{pt.basis} in {pt.step}: {cfg['factors'][pt.factor]['title']} {pt.points}" for pt in top],
         }
-    found = scenarios(result)
+    found = ([Scenario(**s) for s in audit.scenarios] if getattr(audit, "scenarios", None) is not None
+             else scenarios(result))   # the audit has worked them out already
     return {"risk": route_risk(found), "scenarios": [s.as_dict() for s in sorted(found, key=lambda s: -s.risk)],
             "score": out["expected"]["score"], "score_worst_case": out["worst"]["score"],
             "score_cumulative": out["expected"]["score_cumulative"],
