@@ -87,7 +87,26 @@ class Planner:
             inv = read_inventory(example_inventory_path(), self.db, self.catalogue)
             inv.source = "built-in example"
             return inv
-        return read_inventory(path, self.db, self.catalogue)
+        inv = read_inventory(path, self.db, self.catalogue)
+        self._refuse_self_reacting(inv)
+        return inv
+
+    SOLVENT_MEDIA = {"H2O(L)": "water", "C2H5OH(L)": "ethanol", "C3H7OH(L)": "isopropanol"}
+
+    def _refuse_self_reacting(self, inv: Inventory) -> None:
+        """A bill of materials whose own components react with each other (Li metal and water)
+        describes nothing a plant can receive: refused, naming the row and the reaction."""
+        for row in inv.rows:
+            for solvent, medium in self.SOLVENT_MEDIA.items():
+                if row.composition.get(solvent, 0.0) <= 0:
+                    continue
+                for species in row.composition:
+                    b = self.reactivity.behaviour(species, medium, 298.15)
+                    if species != solvent and b.extent == "complete":
+                        raise InputError(f"{inv.source}: {row.label}",
+                                         f"{species} and {solvent} in one bill of materials react "
+                                         f"({', '.join(b.reactions)}): no cell holds both; plan them as separate "
+                                         "inventories, or quench the metal first")
 
     def cell_inventory(self, cell_id: str, soc: float, where: str = "--chemistry") -> Inventory:
         """An inventory of one catalogue cell at state of charge ``soc`` (1 t; scale with the basis)."""
