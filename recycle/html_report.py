@@ -62,10 +62,16 @@ def _html_table(df: pd.DataFrame) -> str:
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
+def _md_text(text) -> str:
+    """Markdown-safe text: raw HTML (a step id or sink name with tags) is shown, not run."""
+    return escape(str(text), quote=False)
+
+
 def _md_table(df: pd.DataFrame) -> str:
     clean = df.copy()
     for c in clean.columns:
-        clean[c] = [_num(v).replace("|", "\\|").replace("\n", " ") for v in clean[c]]
+        clean[c] = [_md_text(_num(v)).replace("|", "\\|").replace("\n", " ") for v in clean[c]]
+    clean.columns = [_md_text(c) for c in clean.columns]
     return clean.to_markdown(index=False)
 
 
@@ -107,11 +113,11 @@ def _md_blocks(blocks, level: int) -> list[str]:
     for b in blocks:
         kind = b[0]
         if kind == "p":
-            out.append(b[1])
+            out.append(_md_text(b[1]))
         elif kind == "h":
-            out.append(f"{'#' * (level + 1)} {b[1]}")
+            out.append(f"{'#' * (level + 1)} {_md_text(b[1])}")
         elif kind == "ul":
-            out.append("\n".join(f"- {i}" for i in b[1]) if b[1] else "None.")
+            out.append("\n".join(f"- {_md_text(i)}" for i in b[1]) if b[1] else "None.")
         elif kind == "table":
             out.append(_md_table(b[1]) if len(b[1]) else "None.")
         elif kind == "figure":
@@ -127,8 +133,8 @@ def _md_blocks(blocks, level: int) -> list[str]:
 
 
 def to_markdown(title: str, sections: list) -> str:
-    """The report as Markdown: the same sections, tables as pipe tables."""
-    lines = [f"# {title}"]
+    """The report as Markdown: the same sections, tables as pipe tables; text is HTML-escaped."""
+    lines = [f"# {_md_text(title)}"]
     for _, t, blocks in sections:
         lines += [f"## {t}"] + _md_blocks(blocks, 2)
     return "\n\n".join(lines) + "\n"

@@ -186,3 +186,11 @@ def test_sankey_is_drawn_in_chromium(planner, tmp_path):
     img = _image(png)[:700]
     coloured = img.max(axis=2) - img.min(axis=2) > 0.1  # bands and nodes are coloured, text and page are grey
     assert coloured.mean() > 0.1, f"only {coloured.mean():.1%} of the Sankey area is coloured"
+
+
+def test_markdown_report_escapes_raw_html():
+    """A name with tags reaches report.md as text, not as HTML (hostile input, round two)."""
+    from recycle.html_report import to_markdown
+
+    md = to_markdown("<script>alert(1)</script>", [("s", "Section <b>", [("p", "step <img src=x onerror=1>")])])
+    assert "<script>" not in md and "&lt;script&gt;" in md and "<img" not in md
