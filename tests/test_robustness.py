@@ -285,3 +285,42 @@ def test_percent_prices_and_impossible_masses(planner, tmp_path, db):
 def test_wet_steps_refuse_temperatures_above_boiling(planner):
     with pytest.raises(InputError, match="leach.temperature.*at most 100 C"):
         planner.plan(None, "hydrometallurgy", overrides={"leach": {"temperature": "300 degC"}})
+
+
+def test_output_writers_lock_and_clean_up(tmp_path):
+    """A second writer refuses while a live one holds the lock; a lock or a temporary folder left
+    by a dead run is taken over or removed."""
+    import os
+    import subprocess
+
+    from recycle.output import write_folder
+
+    out = tmp_path / "results"
+    dead = subprocess.Popen(["true"])
+    dead.wait()                                            # a pid that no longer runs
+    (tmp_path / ".results.lock").write_text(str(dead.pid))
+    stale = tmp_path / f".results.{dead.pid}.tmpabc"
+    stale.mkdir()
+    write_folder(out, {"a.txt": "x"})
+    assert (out / "a.txt").exists() and not stale.exists() and not (tmp_path / ".results.lock").exists()
+    (tmp_path / ".results.lock").write_text(str(os.getpid()))          # a live writer: this process
+    with pytest.raises(InputError, match="another recycle run"):
+        write_folder(out, {"b.txt": "y"}, force=True)
+    (tmp_path / ".results.lock").unlink()
+
+
+def test_a_run_stopped_while_writing_leaves_no_temporary_folder(tmp_path):
+    """SIGTERM during --out raises SystemExit (recycle.output._terminate); the temporary folder is
+    removed and the lock released. Simulated by a stop between two files."""
+    import signal
+
+    from recycle.output import _terminate, write_folder
+
+    class Stops(dict):
+        def items(self):
+            yield "a.txt", "x"
+            _terminate(signal.SIGTERM, None)
+
+    with pytest.raises(SystemExit):
+        write_folder(tmp_path / "out", Stops())
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
