@@ -161,6 +161,15 @@ def build_route(route_id: str, data, label: str) -> Route:
                          + f" -> {cycle[0][0]}")
     except nx.NetworkXNoCycle:
         pass
+    for e in edges:              # the cells must be treated before anything leaves the route
+        if e.sink_kind and e.source == FEED:
+            raise InputError(f"{label}: edges", f"the cells go straight from 'feed' to {e.target}: route them "
+                             "through a treatment step")
+        if e.sink_kind == "product":
+            upstream = (nx.ancestors(graph, e.source) | {e.source}) - {FEED}
+            if all(steps[s].type == "discharge" for s in upstream):
+                raise InputError(f"{label}: edges", f"{e.target} receives cells that only a discharge step has "
+                                 "touched: a product must be made or recovered by a treatment step")
     sources = data.get("sources") or []
     sells = data.get("sells") or {}
     products = {e.target.split(":", 1)[1] for e in edges if e.sink_kind == "product"}

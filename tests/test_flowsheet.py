@@ -69,3 +69,19 @@ def test_set_overrides_one_parameter_and_refuses_unknown_ones():
 def test_out_of_range_parameters_are_refused(step, param, value, match):
     with pytest.raises(InputError, match=match):
         load_route("direct-regeneration").with_parameters({step: {param: value}})
+
+
+def test_a_route_must_treat_the_cells_before_selling_them():
+    """Whole cells 'sold' after a discharge only are refused at load (hostile input, round two:
+    such a route ranked first in compare)."""
+    import pytest
+
+    from recycle.errors import InputError
+    from recycle.flowsheet import build_route
+
+    discharge_only = {"description": "t", "steps": {"d": {"type": "discharge"}},
+                      "edges": [{"from": "feed", "to": "d.cells"}, {"from": "d.cells", "to": "product:cells"},
+                                {"from": "d.off_gas", "to": "stack"}]}
+    with pytest.raises(InputError, match="only a discharge step has touched"):
+        build_route("x", discharge_only, "x.yaml")
+
