@@ -328,7 +328,7 @@ def _scrubbers(result) -> list[dict]:
     db = result.db
     out = []
     for sid, step in result.steps.items():
-        if step.type not in ("scrub", "acid_scrub"):
+        if step.gas_treatment != "absorption":
             continue
         lg = result.route.steps[sid]["liquid_to_gas"]                         # m3 liquor per m3 gas
         v = result.route.steps[sid]["gas_velocity"]                           # m/s

@@ -167,7 +167,7 @@ def build_route(route_id: str, data, label: str) -> Route:
                              "through a treatment step")
         if e.sink_kind == "product":
             upstream = (nx.ancestors(graph, e.source) | {e.source}) - {FEED}
-            if all(steps[s].type == "discharge" for s in upstream):
+            if not any(steps[s].treats_cells for s in upstream):
                 raise InputError(f"{label}: edges", f"{e.target} receives cells that only a discharge step has "
                                  "touched: a product must be made or recovered by a treatment step")
     sources = data.get("sources") or []

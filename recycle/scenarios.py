@@ -35,8 +35,6 @@ from .simulate import RouteResult
 from .step_types import step_facts
 from .units import to_si
 
-TREATMENTS = {"flare": "combustion", "scrub": "absorption", "acid_scrub": "absorption"}
-
 
 @dataclass(frozen=True)
 class Scenario:
@@ -161,7 +159,7 @@ def scenarios(result: RouteResult) -> list[Scenario]:
     db = result.db
     out: list[Scenario] = []
     for sid, step in result.steps.items():
-        if step.type in TREATMENTS:
+        if step.gas_treatment:
             out += _treatment_outage(c, sid, step)
             continue
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
@@ -185,7 +183,8 @@ def scenarios(result: RouteResult) -> list[Scenario]:
                               d, "loss_of_containment", [], "inert the headspace, dilute below 25 % LEL, vent to a flare",
                               f"the flammable gas the {sid} step makes in {c.duration / 60:.0f} min ignites"))
         out += _from_flags(c, sid, step)
-        if step.type == "quench" and step.outcome.media != ("as_received",):
+        interlocked = any(p.name == "h2_interlock" for p in result.route.steps[sid].params)
+        if interlocked and step.outcome.media != ("as_received",):   # a controlled Li reaction (the quench)
             out += _quench_loss(c, sid, step)
     out += _stack_release(c)
     out += _metal_leaving(c)
@@ -280,7 +279,8 @@ def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:
 
 
 def _quench_loss(c: _Context, sid: str, step) -> list[Scenario]:
-    """Addition-rate or cooling failure: the metallic Li of the release duration reacts at once."""
+    """Addition-rate or cooling failure of a step with an ``h2_interlock`` parameter (the
+    quench): the metallic Li of the release duration reacts at once."""
     db = c.db
     h2 = float(envelope(step.gas_generated)[WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
     if h2 <= 0:
@@ -307,7 +307,7 @@ def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
         if hit is None:
             continue
         out.append(c.make(sid, "treatment_outage", gas, rate[i], "kg/s", hit[1], hit[0], "control_loop_failure", [],
-                          f"a second {TREATMENTS[step.type]} stage or an interlock that stops the feed when {sid} fails",
+                          f"a second {step.gas_treatment} stage or an interlock that stops the feed when {sid} fails",
                           f"{sid} fails: {gas} leaves the stack untreated", hit[2]))
     return out
 

@@ -42,6 +42,7 @@ class StepResult:
     relative_residual: np.ndarray   # (batch,)
     outcome: StepOutcome
     burns: bool = False             # a combustion or smelting step: its gas is combustion products
+    gas_treatment: str = ""         # "combustion" or "absorption" for a flare or scrubber (Step.gas_treatment)
 
     @property
     def outlet_temperature(self) -> float:
@@ -270,7 +271,8 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
             sid, step.type, total_in, outcome.outlets, outcome.reagents, T, heat,
             h_out - h_in - h_reagents, gas_generated, emitted, residual,
             np.abs(residual).max(axis=1) / np.maximum(scale, 1e-300), outcome,
-            burns=any(ctx.reactivity.medium(m).kind in ("combustion", "reducing_melt") for m in outcome.media))
+            burns=any(ctx.reactivity.medium(m).kind in ("combustion", "reducing_melt") for m in outcome.media),
+            gas_treatment=step.gas_treatment)
     aqueous = set()
     for edge in route.edges:
         amounts, T, aq = produced[(edge.source, edge.outlet)]

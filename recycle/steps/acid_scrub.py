@@ -21,6 +21,7 @@ from .base import (
 
 class AcidScrub(Step):
     type = "acid_scrub"
+    gas_treatment = "absorption"
     summary = "Absorb NH3 in sulfuric acid to ammonium sulfate; clean gas on, liquor to treatment."
     inlets = ("gas",)
     outlets = ("clean_gas", "liquor")

@@ -188,6 +188,12 @@ class Step:
     outlets: ClassVar[tuple[str, ...]]
     params: ClassVar[tuple[Param, ...]]
     sources: ClassVar[tuple[str, ...]] = ()
+    #: what the step does to the gas it receives, "combustion" or "absorption"; "" for a step
+    #: that is not a gas treatment (its failure releases that gas untreated: recycle.scenarios)
+    gas_treatment: ClassVar[str] = ""
+    #: False for a step that only makes the cells safe to handle (discharge): a route may not
+    #: send cells to a product that only such steps have touched (recycle.flowsheet)
+    treats_cells: ClassVar[bool] = True
 
     def __init__(self, step_id: str, raw: dict[str, Any], where: str):
         self.id = step_id

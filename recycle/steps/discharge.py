@@ -26,6 +26,7 @@ from .base import (
 
 class Discharge(Step):
     type = "discharge"
+    treats_cells = False
     summary = "Resistive discharge to a remaining charge (cell reaction; -dG as heat); brine discharge as a hazardous option (H2, H2S)."
     inlets = ("cells",)
     outlets = ("cells", "off_gas")

@@ -18,6 +18,7 @@ from .base import Context, Param, Step, StepOutcome
 
 class Flare(Step):
     type = "flare"
+    gas_treatment = "combustion"
     summary = "Burn H2 and combustibles with excess air (Cantera HP equilibrium): flame temperature, SO2, heat."
     inlets = ("gas",)
     outlets = ("flue_gas",)

@@ -26,6 +26,7 @@ from .base import (
 
 class Scrub(Step):
     type = "scrub"
+    gas_treatment = "absorption"
     summary = "Absorb acid gases (H2S, HCl, HF, SO2, Cl2, CO2) in caustic; clean gas to stack, brine to treatment."
     inlets = ("gas",)
     outlets = ("clean_gas", "brine")
