@@ -205,7 +205,8 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     findings += _stack_findings(result, hazards) + _scrubber_inlet_findings(result) + _metal_leaving(result)
     types = {s.type for s in result.route.steps.values()}
     nh3 = db.index["NH3"]
-    if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > 0 for s in result.steps.values()):
+    nh3_trace = TRACE * float(db.mass(result.feed)[EXP]) / db.molar_mass[nh3]          # mol: an equilibrium trace
+    if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > nh3_trace for s in result.steps.values()):
         findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
                                 "caustic does not absorb it (add an acid_scrub step)", source="DOMAIN.md sections 4, 7"))
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))

@@ -1,4 +1,4 @@
-"""The smelt step against hand calculations: element routing, partitions, gases, enthalpy."""
+"""The smelt step (Gibbs-energy minimisation) against hand calculations and published partitions."""
 from __future__ import annotations
 
 import numpy as np
@@ -32,128 +32,154 @@ def amount(out, port, db, name):
     return out.outlets[port][:, db.index[name]]
 
 
+def element_in(db, amounts, element):
+    return db.element_totals(amounts)[:, db.elements.index(element)]
+
+
+def gas_fraction(out, db, name):
+    gas = out.outlets["off_gas"][:, db.is_gas].sum(axis=1)
+    return amount(out, "off_gas", db, name) / gas
+
+
+def o2_of_metal_oxide(db, metal, oxide, n_metal, T=1723.15):
+    """Hand calculation: O2 partial pressure (atm, the reference pressure of Cantera's species
+    data and the bath's pressure) of n_metal M + O2 -> (2 n_metal / k) MkOj with pure phases,
+    p = exp(dG / RT), from the Gibbs energies of the species index."""
+    g = db.gibbs(T)
+    o_per_oxide = db.element_matrix[db.elements.index("O"), db.index[oxide]]
+    n_oxide = 2.0 / o_per_oxide
+    dg = n_oxide * g[db.index[oxide]] - n_metal * g[db.index[metal]] - g[db.index["O2"]]
+    return np.exp(dg / (R * T))
+
+
 @pytest.mark.parametrize("oxidant", ["oxygen", "air"])
-def test_rich_feed_conserves_every_element_exactly(planner, db, oxidant):
-    # E (out - feed - reagents) = 0 for every element, on two batch rows (the second doubled).
+def test_rich_feed_conserves_every_element(planner, db, oxidant):
+    # E (out - feed - reagents) = 0 for every element to 1e-9, on two batch rows (the second doubled).
     feed = np.vstack([feed_of(planner, RICH_FEED_KG)] * 2)
     feed[1] *= 2
     out = smelt(planner, feed, oxidant=oxidant)
     residual = db.element_totals(total_out(out) - feed - out.reagents)
     scale = db.element_totals(feed + out.reagents).max(axis=1)
-    assert np.all(np.abs(residual).max(axis=1) <= 1e-12 * scale)
+    assert np.all(np.abs(residual).max(axis=1) <= 1e-9 * scale[:, None].max(axis=1))
     for amounts in list(out.outlets.values()) + [out.reagents]:
-        assert amounts.min() >= -1e-12
-    # linear in the feed: the doubled row gives twice everything
-    assert total_out(out)[1] == pytest.approx(2 * total_out(out)[0], rel=1e-12)
+        assert amounts.min() >= 0
+    # ideal phases at fixed T and P: the equilibrium is homogeneous of degree 1 in the amounts
+    assert total_out(out)[1] == pytest.approx(2 * total_out(out)[0], rel=1e-6, abs=1e-9)
     # dead Li is oxidised (DOMAIN.md section 4): no metallic Li or Li alloy leaves
     for name in ("Li(cr)", "Li(L)", "LiIn(s)"):
         assert total_out(out)[:, db.index[name]].max() == 0
-    # alloy holds only alloy species, off-gas only gases and the LiCl fume
-    fume = np.array(db.names) == "LiCL(s)"
-    assert np.all(out.outlets["off_gas"][:, ~db.is_gas & ~fume] == 0)
-    # no Cl2 from a chloride feed, no free O2 beside metal in the alloy
-    assert out.outlets["off_gas"][:, db.index["CL2"]].max() == 0
-    assert not np.any((out.outlets["off_gas"][:, db.index["O2"]] > 0) & (out.outlets["alloy"].sum(axis=1) > 0))
+    assert np.all(out.outlets["off_gas"][:, ~db.is_gas] == 0)
     assert np.all(out.outlets["slag"][:, db.is_gas] == 0)
+    # no Cl2 from a chloride feed (under 1 ppb of the Cl): Li, H and the lime take it
+    assert np.all(2 * amount(out, "off_gas", db, "CL2") <= 1e-9 * element_in(db, feed, "Cl"))
+    # no free O2 beside metal: the O2 partial pressure stays below the Ni/NiO equilibrium
+    p_ni = o2_of_metal_oxide(db, "Ni[alloy](L)", "NiO[slag]", 2)
+    assert np.all(gas_fraction(out, db, "O2") < p_ni)
 
 
-def test_li6ps5cl_sulfur_leaves_as_five_so2(planner, db):
-    # Hand calculation: Li6PS5Cl has 5 S per formula unit -> 1 mol gives 5 mol SO2; P takes 3 Li
-    # as Li3PO4, the Cl one Li as LiCl fume (not Cl2: Li2O + Cl2 -> 2 LiCl + 1/2 O2 releases
-    # ~219 kJ), the other 2 Li give 1 Li2O.
+def test_metal_oxide_equilibrium_matches_the_hand_calculation(planner, db):
+    # Hand calculation of the minimiser: 1 mol Cu, 0.1 mol O2, 1 mol Ar, no coke. Cu and Cu2O
+    # are pure (activity 1), so 4 Cu(l) + O2 -> 2 Cu2O(l) fixes pO2 = exp(dG/RT) from the
+    # species' Gibbs energies; the gas is Ar + O2, so n_O2 = 1 mol Ar x p/(1 - p), and the rest
+    # of the 0.1 mol O2 makes 2 (0.1 - n_O2) mol Cu2O.
+    feed = np.zeros((1, db.n_species))
+    feed[0, db.index["Cu(cr)"]] = 1.0
+    feed[0, db.index["O2"]] = 0.1
+    feed[0, db.index["Ar"]] = 1.0
+    out = smelt(planner, feed, coke=0)
+    p_eq = o2_of_metal_oxide(db, "Cu[alloy](L)", "Cu2O[slag](L)", 4)
+    assert 1e-5 < p_eq < 1e-2
+    n_o2 = p_eq / (1 - p_eq)
+    assert gas_fraction(out, db, "O2")[0] == pytest.approx(p_eq, rel=1e-4)
+    assert amount(out, "slag", db, "Cu2O[slag](L)")[0] == pytest.approx(2 * (0.1 - n_o2), rel=1e-4)
+    assert amount(out, "alloy", db, "Cu[alloy](L)")[0] == pytest.approx(1 - 4 * (0.1 - n_o2), rel=1e-4)
+    assert out.reagents[0, db.index["O2"]] == 0          # copper's target is the metal
+
+
+def test_li6ps5cl_sulfur_leaves_with_the_gas_and_chlorine_as_licl(planner, db):
+    # Hand calculation of the blowing target: Li6PS5Cl, no coke: 6 Li x 1/2 + P 5/2 + 5 S x 2
+    # - Cl 1/2 = 15 O = 7.5 O2 blown. All 5 S leave in the gas (SO2, H2S, COS, SO3: the slag
+    # holds no sulfur); the Cl leaves as LiCl vapour or HCl, not Cl2.
     feed = np.zeros((1, db.n_species))
     feed[0, db.index["Li6PS5Cl(s)"]] = 1.0
     out = smelt(planner, feed, coke=0)
-    assert amount(out, "off_gas", db, "SO2")[0] == pytest.approx(5.0, rel=1e-12)
-    s = db.elements.index("S")
-    assert db.element_totals(out.outlets["slag"] + out.outlets["alloy"])[0, s] == 0
-    assert amount(out, "off_gas", db, "CL2")[0] == 0
-    assert amount(out, "off_gas", db, "LiCL(s)")[0] == pytest.approx(1.0, rel=1e-12)
-    assert amount(out, "slag", db, "Li3PO4(s)")[0] == pytest.approx(1.0, rel=1e-12)
-    assert amount(out, "slag", db, "Li2O(s)")[0] == pytest.approx(1.0, rel=1e-12)
-    # O: 5 SO2 (10) + Li3PO4 (4) + 1 Li2O (1) = 15 O = 7.5 O2 blown
     assert out.reagents[0, db.index["O2"]] == pytest.approx(7.5, rel=1e-12)
-    assert any("SO2" in n for n in out.notes) and any("LiCl fume" in n for n in out.notes)
+    assert element_in(db, out.outlets["off_gas"], "S")[0] == pytest.approx(5.0, rel=1e-9)
+    assert element_in(db, out.outlets["off_gas"], "Cl")[0] == pytest.approx(1.0, rel=1e-6)
+    assert amount(out, "off_gas", db, "LiCL")[0] + 2 * amount(out, "off_gas", db, "Li2CL2")[0] > 0.9
+    assert amount(out, "off_gas", db, "CL2")[0] < 1e-9
+    assert amount(out, "off_gas", db, "SO2")[0] > 4.9        # oxidising bath without coke
+    assert any("SO2" in n for n in out.notes) and any("LiCl vapour" in n for n in out.notes)
 
 
-def test_alloy_and_slag_follow_the_set_partition(planner, db):
-    # Hand calculation: 1 mol LiNi0.8Co0.1Mn0.1O2 + 1 mol Cu + 1 mol Al, Ni/Co/Cu to alloy
-    # at 0.90/0.95/0.85: alloy Ni 0.72, Co 0.095, Cu 0.85; slag NiO 0.08, CoO 0.005,
-    # Cu2O 0.075, MnO 0.1 (Mn to slag), Li2O 0.5, Al2O3 0.5.
-    feed = np.zeros((1, db.n_species))
-    for name in ("NCM811(s)", "Cu(cr)", "AL(cr)"):
-        feed[0, db.index[name]] = 1.0
-    out = smelt(planner, feed, nickel_to_alloy=0.9, cobalt_to_alloy=0.95, copper_to_alloy=0.85)
-    expected = {("alloy", "Ni[alloy](L)"): 0.72, ("alloy", "Co[alloy](L)"): 0.095,
-                ("alloy", "Cu[alloy](L)"): 0.85, ("slag", "NiO(s)"): 0.08, ("slag", "CoO(s)"): 0.005,
-                ("slag", "Cu2O[slag](L)"): 0.075, ("slag", "MnO[slag]"): 0.1,
-                ("slag", "Li2O(s)"): 0.5, ("slag", "AL2O3(a)"): 0.5}
-    for (port, name), mol in expected.items():
-        assert amount(out, port, db, name)[0] == pytest.approx(mol, rel=1e-12), name
-    for element in ("Li", "Al", "Mn"):
-        e = db.elements.index(element)
-        assert db.element_totals(out.outlets["alloy"])[0, e] == 0, element
+def test_partitions_compare_with_published_smelting(planner, db):
+    """LLZO-NCM811 cells (the catalogue's oxide cell, closest to the Li-ion feed of the
+    published trials) through pyrometallurgy at 1723 K. Published: Ren et al. 2017 (Trans.
+    Nonferrous Met. Soc. China 27, 450) 98.39 % Ni, 98.83 % Co, 93.57 % Cu to the alloy;
+    Danczak et al. 2020 (Batteries 6, 16): Li, Mn, La to the slag. The ideal-solution
+    equilibrium at the default oxygen potential gives Ni 97.2 %, Cu 99.9 % and Co 84 %: Co is
+    14.4 points low (an ideal slag holds CoO more readily than a real one; docs/methods.md)."""
+    result = planner.plan(planner.cell_inventory("LLZO-NCM811-LI", 0.0), "pyrometallurgy", basis="1 kg")
+    q = result.steps["smelt"].outcome.quantities
+    assert q["Ni_to_alloy"][0][0] == pytest.approx(0.9839, abs=0.02)
+    assert q["Cu_to_alloy"][0][0] >= 0.9357
+    assert 0.80 <= q["Co_to_alloy"][0][0] <= 0.9883
+    smelt_out = result.steps["smelt"].outlets
+    for element in ("Li", "Mn", "La", "Al", "Zr"):
+        in_slag = element_in(db, smelt_out["slag"], element)[0]
+        total = element_in(db, sum(smelt_out.values()), element)[0]
+        assert in_slag >= 0.99 * total, element
 
 
 def test_carbon_leaves_as_co2_and_co(planner, db):
     # Hand calculation: 1 kg graphite (83.26 mol C) + 0.026 kg coke (2.165 mol C) = 85.42 mol
-    # C; co_fraction 0.3 -> 25.63 mol CO and 59.80 mol CO2; no carbon stays in alloy or slag.
+    # C; co_fraction 0.3 -> O2 blown for 0.3 CO + 0.7 CO2. With nothing else to take oxygen the
+    # equilibrium keeps that split (O2 and free C are negligible at 1723 K).
     feed = feed_of(planner, {"C(gr)": 1.0})
     out = smelt(planner, feed, co_fraction=0.3)
     carbon = (1.0 + 0.026) / 0.012011  # Cantera's atomic weight of C
     assert carbon == pytest.approx(85.42, rel=1e-3)
-    assert amount(out, "off_gas", db, "CO")[0] == pytest.approx(0.3 * carbon, rel=1e-9)
-    assert amount(out, "off_gas", db, "CO2")[0] == pytest.approx(0.7 * carbon, rel=1e-9)
-    c = db.elements.index("C")
-    assert db.element_totals(out.outlets["slag"] + out.outlets["alloy"])[0, c] == 0
+    assert out.reagents[0, db.index["O2"]] == pytest.approx(carbon * 1.7 / 2, rel=1e-12)
+    assert amount(out, "off_gas", db, "CO")[0] == pytest.approx(0.3 * carbon, rel=1e-4)
+    assert amount(out, "off_gas", db, "CO2")[0] == pytest.approx(0.7 * carbon, rel=1e-4)
+    assert element_in(db, out.outlets["slag"] + out.outlets["alloy"], "C")[0] < 1e-6 * carbon
 
 
-def test_polymer_burns_to_co_co2_and_water(planner, db):
-    # PEO repeat unit C2H4O: 1 mol gives 2 mol C (CO + CO2) and 2 mol H2O.
-    feed = np.zeros((1, db.n_species))
-    feed[0, db.index["PEO(s)"]] = 1.0
-    out = smelt(planner, feed, coke=0)
-    co = amount(out, "off_gas", db, "CO")[0] + amount(out, "off_gas", db, "CO2")[0]
-    assert co == pytest.approx(2.0, rel=1e-12)
-    assert amount(out, "off_gas", db, "H2O")[0] == pytest.approx(2.0, rel=1e-12)
-
-
-def test_chlorine_leaves_as_hcl_when_hydrogen_suffices(planner, db):
-    # Hand calculation: 1 mol Li3InCl6 with 2 mol PP (C3H6: 12 mol H): the 3 Li take 3 Cl as
-    # LiCl fume, the other 3 Cl take H as 3 HCl, no Cl2; 9 mol H left -> 4.5 mol H2O.
+def test_chlorine_leaves_as_licl_and_hcl_when_hydrogen_suffices(planner, db):
+    # 1 mol Li3InCl6 with 2 mol PP (12 mol H): Li and H can take all 6 Cl, so no lime is added;
+    # the Cl leaves in the gas as LiCl vapour and HCl, never Cl2.
     feed = np.zeros((1, db.n_species))
     feed[0, db.index["Li3InCl6(s)"]] = 1.0
     feed[0, db.index["PP(s)"]] = 2.0
     out = smelt(planner, feed)
-    assert amount(out, "off_gas", db, "LiCL(s)")[0] == pytest.approx(3.0, rel=1e-12)
-    assert amount(out, "off_gas", db, "HCL")[0] == pytest.approx(3.0, rel=1e-12)
-    assert amount(out, "off_gas", db, "CL2")[0] == 0
-    assert amount(out, "off_gas", db, "H2O")[0] == pytest.approx(4.5, rel=1e-12)
+    assert out.reagents[0, db.index["CaO(s)"]] == 0
+    assert element_in(db, out.outlets["off_gas"], "Cl")[0] == pytest.approx(6.0, rel=1e-6)
+    assert amount(out, "off_gas", db, "HCL")[0] > 2.0
+    assert 2 * amount(out, "off_gas", db, "CL2")[0] < 1e-6 * 6          # under 1 ppm of the Cl
 
 
-def test_chloride_without_hydrogen_is_bound_as_cacl2_not_cl2(planner, db):
-    # Hand calculation: 1 mol Li3InCl6 alone, no coke: 3 LiCl fume, 3 Cl left and no H:
-    # 1.5 CaCl2 with 1.5 mol CaO added as lime; no Cl2 (issue 14: 0.61 kg Cl2/kg before).
+def test_chloride_without_hydrogen_gets_lime_not_cl2(planner, db):
+    # Hand calculation: 1 mol Li3InCl6 alone, no coke: 3 Li can take 3 Cl, 3 Cl are left and
+    # no H: 1.5 mol CaO is added so CaCl2 can bind them (issue 14: 0.61 kg Cl2/kg before).
     feed = np.zeros((1, db.n_species))
     feed[0, db.index["Li3InCl6(s)"]] = 1.0
     out = smelt(planner, feed, coke=0)
-    assert amount(out, "off_gas", db, "CL2")[0] == 0
-    assert amount(out, "slag", db, "CaCL2(s)")[0] == pytest.approx(1.5, rel=1e-12)
     assert out.reagents[0, db.index["CaO(s)"]] == pytest.approx(1.5, rel=1e-12)
+    # equilibrium leaves a trace (CaCl2 + 1/2 O2 = CaO + Cl2): under 0.1 % of the Cl
+    assert 2 * amount(out, "off_gas", db, "CL2")[0] < 1e-3 * 6
+    assert element_in(db, total_out(out), "Cl")[0] == pytest.approx(6.0, rel=1e-9)
 
 
-def test_fluorine_without_hydrogen_goes_to_lif_then_caf2_with_lime(planner, db):
-    # Hand calculation: LiTFSI = LiC2F6NO4S2, no H: 1 F binds the Li as LiF, 5 F need
-    # 2.5 CaF2, so 2.5 mol CaO is added; S -> 2 SO2, N -> 0.5 N2.
+def test_fluorine_without_hydrogen_gets_lime_and_stays_in_the_slag(planner, db):
+    # Hand calculation: LiTFSI = LiC2F6NO4S2, no H: the Li can take 1 F, 5 F need 2.5 CaO;
+    # S -> 2 mol S in the gas, N -> 0.5 N2.
     feed = np.zeros((1, db.n_species))
     feed[0, db.index["LiTFSI(s)"]] = 1.0
     out = smelt(planner, feed, coke=0)
-    assert amount(out, "slag", db, "LiF[slag](L)")[0] == pytest.approx(1.0, rel=1e-12)
-    assert amount(out, "slag", db, "CaF2(a)")[0] == pytest.approx(2.5, rel=1e-12)
     assert out.reagents[0, db.index["CaO(s)"]] == pytest.approx(2.5, rel=1e-12)
-    assert amount(out, "off_gas", db, "SO2")[0] == pytest.approx(2.0, rel=1e-12)
-    assert amount(out, "off_gas", db, "N2")[0] == pytest.approx(0.5, rel=1e-12)
-    assert amount(out, "off_gas", db, "HF")[0] == 0
+    assert element_in(db, out.outlets["slag"], "F")[0] == pytest.approx(6.0, rel=1e-4)
+    assert element_in(db, out.outlets["off_gas"], "S")[0] == pytest.approx(2.0, rel=1e-9)
+    assert amount(out, "off_gas", db, "N2")[0] == pytest.approx(0.5, rel=1e-6)
 
 
 def test_melting_copper_duty_matches_cea_liquid(planner, db):
@@ -161,7 +187,7 @@ def test_melting_copper_duty_matches_cea_liquid(planner, db):
     # H(1723.15 K) = 54.76 kJ/mol above Cu(cr) at 298.15 K (H = 0); 1 kg Cu = 15.737 mol
     # -> 0.8618 MJ to melt and heat it. No oxygen is needed, so none is blown.
     feed = feed_of(planner, {"Cu(cr)": 1.0})
-    out = smelt(planner, feed, coke=0, copper_to_alloy=1)
+    out = smelt(planner, feed, coke=0)
     h_mol = R * (3.944910764 * 1723.15 - 211.1013775)
     assert h_mol == pytest.approx(54.76e3, rel=1e-4)
     assert out.quantities["enthalpy_duty"][0][0] == pytest.approx(1.0 / 0.063546 * h_mol, rel=1e-9)
@@ -193,25 +219,39 @@ def test_note_names_products_outside_their_thermo_range(planner, db):
 
 
 def test_surplus_oxygen_oxidises_the_alloy_before_any_o2_leaves(planner, db):
-    # Hand calculation: 1 mol LiCoO2, all Co to the alloy at first, no coke: 0.5 Li2O keeps
-    # 0.5 O, 1.5 O are left: 1 O oxidises the 1 mol Co to CoO in the slag, and only the last
-    # 0.5 O leaves as 0.25 mol O2, with no metal left in the alloy. Nothing is blown.
+    # Hand calculation: 1 mol LiCoO2, no coke: the target (0.5 Li2O) needs 0.5 O of the 2 the
+    # feed brings, so nothing is blown; the equilibrium oxidises all Co to CoO (1 O) and only the
+    # last 0.5 O leaves, as 0.25 mol O2, with no metal left in the alloy.
     feed = np.zeros((1, db.n_species))
     feed[0, db.index["LiCoO2(s)"]] = 1.0
-    out = smelt(planner, feed, coke=0, cobalt_to_alloy=1)
-    assert amount(out, "alloy", db, "Co[alloy](L)")[0] == pytest.approx(0.0, abs=1e-12)
-    assert amount(out, "slag", db, "CoO(s)")[0] == pytest.approx(1.0, rel=1e-12)
-    assert amount(out, "off_gas", db, "O2")[0] == pytest.approx(0.25, rel=1e-12)
+    out = smelt(planner, feed, coke=0)
     assert out.reagents[0, db.index["O2"]] == 0
-    assert any("more oxygen" in n for n in out.notes)
-    # with 0.2 mol coke C (0.1 CO + 0.1 CO2 by co_fraction 0.5 needs 0.3 O): 1.2 O surplus burns
-    # the 0.1 CO to CO2 first (0.1 O), oxidises the 1 Co (1 O), and 0.05 mol O2 leaves.
-    coked = smelt(planner, feed, coke=0.2 * 12.011e-3 / db.mass(feed)[0], cobalt_to_alloy=1)
-    assert amount(coked, "off_gas", db, "CO")[0] == pytest.approx(0.0, abs=1e-12)
-    assert amount(coked, "off_gas", db, "CO2")[0] == pytest.approx(0.2, rel=1e-9)
-    assert amount(coked, "off_gas", db, "O2")[0] == pytest.approx(0.05, rel=1e-9)
+    assert out.outlets["alloy"].sum() < 1e-6
+    assert amount(out, "slag", db, "CoO(s)")[0] == pytest.approx(1.0, rel=1e-6)
+    assert amount(out, "off_gas", db, "O2")[0] == pytest.approx(0.25, rel=1e-5)
+
+
+def test_a_solver_failure_names_the_step(planner, db, monkeypatch):
+    import dataclasses
+
+    import cantera as ct
+
+    from recycle import multiphase
+
+    class FailingMixture:
+        """Stands in for cantera.Mixture: accepts the start, then fails as a solver can."""
+        species_moles = None
+
+        def equilibrate(self, *args, **kwargs):
+            raise ct.CanteraError("no convergence")
+
+    real = multiphase.phase_system
+    monkeypatch.setattr("recycle.steps.smelt.phase_system",
+                        lambda *a, **k: dataclasses.replace(real(*a, **k), mixture=FailingMixture()))
+    with pytest.raises(InputError, match="step smelt.*Gibbs-energy minimisation did not converge"):
+        smelt(planner, feed_of(planner, {"Cu(cr)": 1.0}))
 
 
 def test_unknown_parameter_is_an_input_error():
-    with pytest.raises(InputError, match="nickel_to_alloy"):
-        Smelt("smelt", {"nickel_to_aloy": 0.9}, "test")
+    with pytest.raises(InputError, match="co_fraction"):
+        Smelt("smelt", {"co_fractoin": 0.9}, "test")

@@ -3,8 +3,8 @@
 The gas burns with the enthalpy it arrives with (a hot furnace off-gas stays hot).
 Air is added until the gas holds ``excess_air`` times the oxygen needed for complete
 combustion of the species present (C -> CO2, S -> SO2, P -> P4O10, H -> HCl and HF as far as
-Cl and F find H, the rest -> H2O); a gas already that lean gets no air. Fume (LiCl from the
-smelter) passes through. The flame temperature and products (SO2 from H2S, ...) come from an adiabatic
+Cl and F find H, the rest -> H2O); a gas already that lean gets no air. LiCl vapour from the
+smelter takes part in the equilibrium as the gas it is; condensed fume passes through. The flame temperature and products (SO2 from H2S, ...) come from an adiabatic
 equilibrium of the tracked gases (DOMAIN.md section 7: 4 % H2 in air burns to 628 K).
 Heat released is evaluated at the feed temperature: the combustion heat the flue gas carries off.
 """
@@ -50,7 +50,9 @@ class Flare(Step):
         o2_present = gas[:, db.index["O2"]]
         bound_o = col("O") - 2 * o2_present   # oxygen already in the fuel (H2O, CO, SO2, ethanol)
         # H left for water after Cl and F take what H there is as HCl and HF (Cl2 without H needs none)
-        h_for_water = col("H") - np.minimum(col("Cl") + col("F"), col("H"))
+        # (Cl held by LiCl vapour from a smelter takes no H)
+        free_halogen = np.maximum(col("Cl") + col("F") - col("Li"), 0.0)
+        h_for_water = col("H") - np.minimum(free_halogen, col("H"))
         o2_needed = col("C") + h_for_water / 4 + col("S") + col("P") * 1.25 - bound_o / 2
         o2_needed = np.maximum(o2_needed, 0.0)
         o2_add = np.maximum(self["excess_air"] * o2_needed - o2_present, 0.0) * (o2_needed > 0)

@@ -1,0 +1,157 @@
+"""Multiphase Gibbs-energy minimisation with Cantera over the phases a data file names.
+
+:func:`equilibrate` distributes given element amounts over the species of the phases of
+``chemistry/smelter.yaml`` (gas, slag, alloy, pure phases) at fixed temperature and pressure,
+with Cantera's ``Mixture.equilibrate('TP', solver='vcs')``. Why Cantera: it owns the species
+data every other step uses, and its VCS solver handles ideal gas, ideal condensed solutions
+and pure phases in one problem (Smith and Missen 1982).
+
+Amounts are mol; temperature K; pressure Pa.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chemistry import ChemistryDB
+from .errors import InputError
+
+P_EQUILIBRIUM = 101325.0   # Pa: a bath at atmospheric pressure, the reference pressure of Cantera's species data
+
+
+@dataclass(frozen=True)
+class PhaseSystem:
+    """Cantera phases at one temperature and the map from their species to the species index."""
+
+    mixture: object                 # cantera.Mixture
+    db_index: np.ndarray            # mixture species k -> position in the species index
+    phase_of: tuple[str, ...]       # mixture species k -> phase name
+    elements: tuple[str, ...]       # elements the phases can hold
+    atoms: np.ndarray               # (n_elements, n_mixture_species)
+
+
+def phase_system(db: ChemistryDB, phases: dict, temperature: float, elements: set[str], where: str) -> PhaseSystem:
+    """Cantera phases of ``phases`` (name -> {model, species}) with each species' data in the
+    phase stable at ``temperature`` (K), keeping only species made of ``elements`` (a phase
+    left empty is dropped). Cached on ``db`` per temperature, phase set and element set."""
+    import cantera as ct
+
+    key = ("multiphase", round(float(temperature), 6), tuple(sorted(elements)),
+           repr(sorted((k, tuple(v["species"])) for k, v in phases.items())))
+    cached = db._enthalpy_cache.get(key)
+    if cached is not None:
+        return cached
+    solutions, db_index, phase_of = [], [], []
+    for name, spec in phases.items():
+        members = []
+        for species in spec["species"]:
+            if species not in db.index:
+                raise InputError(f"{where}: phases.{name}", f"{species!r} is not a tracked species")
+            if not set(db.cantera_species[db.index[species]].composition) <= elements:
+                continue
+            members.append(_species_at(db, species, temperature))
+            db_index.append(db.index[species])
+            phase_of.append(name)
+        model = spec["model"]
+        if not members:
+            continue
+        with warnings.catch_warnings():
+            # Cantera's own Li2O(s) polynomials differ by 0.04 in h/RT at their 1000 K joint;
+            # the validation warning is about the shipped data, not about this model
+            warnings.filterwarnings("ignore", message="NasaPoly2::validate")
+            if model == "fixed-stoichiometry":
+                for sp in members:          # a pure phase per species
+                    solutions.append(ct.Solution(thermo=model, species=[sp]))
+            else:
+                solutions.append(ct.Solution(thermo=model, species=members))
+    mixture = ct.Mixture([(s, 0.0) for s in solutions])
+    mixture.T, mixture.P = float(temperature), P_EQUILIBRIUM
+    elements = tuple(e for e in db.elements if _holds(mixture, e))
+    atoms = np.array([[mixture.n_atoms(k, e) for k in range(mixture.n_species)] for e in elements])
+    system = PhaseSystem(mixture, np.array(db_index), tuple(phase_of), elements, atoms)
+    db._enthalpy_cache[key] = system
+    return system
+
+
+def equilibrate(system: PhaseSystem, elements: dict[str, float], where: str) -> np.ndarray:
+    """Equilibrium moles of each mixture species (mol) for ``elements`` (element -> mol).
+
+    The starting point is a non-negative composition with exactly these element amounts
+    (non-negative least squares); Cantera then minimises the Gibbs energy. A failure of the
+    solver is an error naming ``where``; there is no fallback model."""
+    import cantera as ct
+
+    missing = sorted(e for e, n in elements.items() if n > 0 and e not in system.elements)
+    if missing:
+        raise InputError(where, f"no species of the equilibrium phases holds element(s) {missing}")
+    b = np.array([elements.get(e, 0.0) for e in system.elements])
+    scale = max(b.max(), 1e-300)
+    start = nnls(system.atoms, b / scale)
+    if np.abs(system.atoms @ start - b / scale).max() > 1e-9:
+        raise InputError(where, "the element amounts cannot be made of the equilibrium phases' species")
+    mix = system.mixture
+    mix.species_moles = start
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):   # the VCS solver prints diagnostics of empty phases
+            mix.equilibrate("TP", solver="vcs", max_steps=2000, estimate_equil=-1)
+    except ct.CanteraError as exc:
+        first = next((line for line in str(exc).splitlines() if line.strip() and "*" not in line), str(exc))
+        raise InputError(where, f"the Gibbs-energy minimisation did not converge ({first.strip()})") from None
+    moles = np.asarray(mix.species_moles) * scale
+    if np.abs(system.atoms @ moles - b).max() > 1e-9 * scale:
+        raise InputError(where, "the Gibbs-energy minimisation did not conserve the elements")
+    return moles
+
+
+def nnls(A: np.ndarray, b: np.ndarray, max_iter: int | None = None) -> np.ndarray:
+    """x >= 0 minimising |A x - b| (Lawson and Hanson 1974, Solving Least Squares Problems, ch. 23)."""
+    m, n = A.shape
+    tol = 10 * np.finfo(float).eps * np.linalg.norm(A, 1) * max(m, n)
+    x = np.zeros(n)
+    passive = np.zeros(n, dtype=bool)
+    w = A.T @ (b - A @ x)
+    for _ in range(max_iter or 3 * n):
+        if passive.all() or np.max(np.where(passive, -np.inf, w)) <= tol:
+            break
+        passive[np.argmax(np.where(passive, -np.inf, w))] = True
+        while True:
+            z = np.zeros(n)
+            z[passive] = np.linalg.lstsq(A[:, passive], b, rcond=None)[0]
+            if z[passive].min() > 0:
+                break
+            shrinking = passive & (z <= 0)
+            alpha = np.min(x[shrinking] / (x[shrinking] - z[shrinking]))
+            x = x + alpha * (z - x)
+            passive &= x > tol
+            x[~passive] = 0.0
+        x = z
+        w = A.T @ (b - A @ x)
+    return x
+
+
+def _species_at(db: ChemistryDB, name: str, temperature: float):
+    """A Cantera Species of ``name`` with the thermo of its phase stable at ``temperature`` and,
+    for a condensed species, the molar volume of its density (m^3/kmol, Cantera's unit)."""
+    import cantera as ct
+
+    i = db.index[name]
+    data = {"name": name, "composition": dict(db.cantera_species[i].composition),
+            "thermo": db.thermo_at(i, temperature).input_data}
+    if db.species[i].phase != "gas":
+        data["equation-of-state"] = {"model": "constant-volume",
+                                     "molar-volume": float(db.molar_mass[i] * 1000.0 / db.density[i])}
+    return ct.Species.from_dict(data)
+
+
+def _holds(mixture, element: str) -> bool:
+    import cantera as ct
+
+    try:
+        mixture.element_index(element)
+    except ct.CanteraError:
+        return False
+    return True
