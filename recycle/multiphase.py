@@ -88,23 +88,54 @@ def equilibrate(system: PhaseSystem, elements: dict[str, float], where: str) -> 
     missing = sorted(e for e, n in elements.items() if n > 0 and e not in system.elements)
     if missing:
         raise InputError(where, f"no species of the equilibrium phases holds element(s) {missing}")
-    b = np.array([elements.get(e, 0.0) for e in system.elements])
-    scale = max(b.max(), 1e-300)
-    start = nnls(system.atoms, b / scale)
-    if np.abs(system.atoms @ start - b / scale).max() > 1e-9:
+    start, scale = _start(system, elements)
+    if start is None:
         raise InputError(where, "the element amounts cannot be made of the equilibrium phases' species")
+    b = np.array([elements.get(e, 0.0) for e in system.elements])
     mix = system.mixture
     mix.species_moles = start
     try:
         with contextlib.redirect_stdout(io.StringIO()):   # the VCS solver prints diagnostics of empty phases
-            mix.equilibrate("TP", solver="vcs", max_steps=2000, estimate_equil=-1)
+            mix.equilibrate("TP", solver="vcs", rtol=1e-12, max_steps=2000, estimate_equil=-1)
     except ct.CanteraError as exc:
         first = next((line for line in str(exc).splitlines() if line.strip() and "*" not in line), str(exc))
         raise InputError(where, f"the Gibbs-energy minimisation did not converge ({first.strip()})") from None
-    moles = np.asarray(mix.species_moles) * scale
+    moles = _polish(system.atoms, np.asarray(mix.species_moles) * scale, b)
     if np.abs(system.atoms @ moles - b).max() > 1e-9 * scale:
-        raise InputError(where, "the Gibbs-energy minimisation did not conserve the elements")
+        raise InputError(where, "the Gibbs-energy minimisation did not conserve the elements "
+                         f"(off by {np.abs(system.atoms @ moles - b).max() / scale:.2g} of the largest element amount)")
     return moles
+
+
+def _polish(atoms: np.ndarray, moles: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The solver's moles with its element residual (about its 1e-9 tolerance) removed: each
+    species changes in proportion to its amount, n_k (1 + sum_e a_ek y_e), with y from
+    (A N A^T) y = residual; a trace species that this would make negative is set to zero and
+    the correction repeated."""
+    for _ in range(8):
+        residual = b - atoms @ moles
+        if np.abs(residual).max() <= 1e-13 * b.max():
+            break
+        y = np.linalg.lstsq((atoms * moles) @ atoms.T, residual, rcond=None)[0]
+        moles = np.maximum(moles * (1.0 + atoms.T @ y), 0.0)
+    return moles
+
+
+def representable(system: PhaseSystem, elements: dict[str, float]) -> bool:
+    """Whether non-negative amounts of the phases' species hold exactly ``elements`` (mol)."""
+    if any(n > 0 and e not in system.elements for e, n in elements.items()):
+        return False
+    return _start(system, elements)[0] is not None
+
+
+def _start(system: PhaseSystem, elements: dict[str, float]):
+    """(non-negative species amounts with the element amounts / scale, scale), or (None, scale)."""
+    b = np.array([elements.get(e, 0.0) for e in system.elements])
+    scale = max(b.max(), 1e-300)
+    start = _polish(system.atoms, nnls(system.atoms, b / scale), b / scale)
+    if np.abs(system.atoms @ start - b / scale).max() > 1e-9:
+        return None, scale
+    return start, scale
 
 
 def nnls(A: np.ndarray, b: np.ndarray, max_iter: int | None = None) -> np.ndarray:
