@@ -133,7 +133,7 @@ def _start(system: PhaseSystem, elements: dict[str, float]):
     b = np.array([elements.get(e, 0.0) for e in system.elements])
     scale = max(b.max(), 1e-300)
     start = _polish(system.atoms, nnls(system.atoms, b / scale), b / scale)
-    if np.abs(system.atoms @ start - b / scale).max() > 1e-9:
+    if np.abs(system.atoms @ start - b / scale).max() > 1e-12:     # VCS conserves what it starts from
         return None, scale
     return start, scale
 

@@ -159,19 +159,17 @@ def scenarios(result: RouteResult) -> list[Scenario]:
     db = result.db
     out: list[Scenario] = []
     for sid, step in result.steps.items():
-        if step.gas_treatment:
-            out += _treatment_outage(c, sid, step)
-            continue
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
         kg_s = envelope(step.gas_generated)[WORST] * db.molar_mass * peak
-        for i in np.flatnonzero(db.is_gas & (kg_s > 0)):
-            gas = db.names[i]
-            hit = c.toxic(gas, kg_s[i])
-            if hit is None:
-                continue
-            out.append(c.make(sid, "toxic_release", gas, kg_s[i], "kg/s", hit[1], hit[0], "loss_of_containment", [],
-                              "enclose the step and route its vent to treatment",
-                              f"loss of containment of the {sid} vent: {gas} at its worst-case peak rate", hit[2]))
+        if step.gas_treatment:
+            out += _treatment_outage(c, sid, step)
+            if step.gas_treatment == "combustion":     # its flue gas carries what it burns to (SO2, HCl) to the scrubber
+                out += _toxic_releases(c, sid, kg_s, "keep the flue duct under induced draft, interlocked with the feed",
+                                       f"loss of containment of the {sid} flue gas before the scrubber with the "
+                                       "draft lost", layers=["induced_draft"])
+            continue
+        out += _toxic_releases(c, sid, kg_s, "enclose the step and route its vent to treatment",
+                               f"loss of containment of the {sid} vent")
         energy = sum(kg_s[i] * c.heat_of_combustion(db.names[i]) for i in np.flatnonzero(db.is_gas & (kg_s > 0))
                      if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible)
         if energy > 0:
@@ -190,6 +188,21 @@ def scenarios(result: RouteResult) -> list[Scenario]:
     out += _metal_leaving(c)
     out += _room_exposure(c)
     return [s for s in out if s is not None]
+
+
+def _toxic_releases(c: _Context, sid: str, kg_s: np.ndarray, control: str, what: str,
+                    layers: list[str] | None = None) -> list[Scenario]:
+    """A toxic_release scenario for each gas with a toxic endpoint in ``kg_s`` (kg/s per species),
+    its loss-of-containment frequency reduced by the protection ``layers``."""
+    db = c.db
+    out = []
+    for i in np.flatnonzero(db.is_gas & (kg_s > 0)):
+        gas = db.names[i]
+        hit = c.toxic(gas, kg_s[i])
+        if hit is not None:
+            out.append(c.make(sid, "toxic_release", gas, kg_s[i], "kg/s", hit[1], hit[0], "loss_of_containment",
+                              layers or [], control, f"{what}: {gas} at its worst-case peak rate", hit[2]))
+    return out
 
 
 def _metal_leaving(c: _Context) -> list[Scenario]:

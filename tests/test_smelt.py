@@ -113,33 +113,49 @@ def test_li6ps5cl_sulfur_leaves_with_the_gas_and_chlorine_as_licl(planner, db):
 
 
 def test_partitions_compare_with_published_smelting(planner, db):
-    """LLZO-NCM811 cells (the catalogue's oxide cell, closest to the Li-ion feed of the
-    published trials) through pyrometallurgy at 1723 K. Published: Ren et al. 2017 (Trans.
-    Nonferrous Met. Soc. China 27, 450) 98.39 % Ni, 98.83 % Co, 93.57 % Cu to the alloy;
-    Danczak et al. 2020 (Batteries 6, 16): Li, Mn, La to the slag. The ideal-solution
-    equilibrium at the default oxygen potential gives Ni 97.2 %, Cu 99.9 % and Co 84 %: Co is
-    14.4 points low (an ideal slag holds CoO more readily than a real one; docs/methods.md)."""
-    result = planner.plan(planner.cell_inventory("LLZO-NCM811-LI", 0.0), "pyrometallurgy", basis="1 kg")
-    q = result.steps["smelt"].outcome.quantities
-    assert q["Ni_to_alloy"][0][0] == pytest.approx(0.9839, abs=0.02)
-    assert q["Cu_to_alloy"][0][0] >= 0.9357
-    assert 0.80 <= q["Co_to_alloy"][0][0] <= 0.9883
-    smelt_out = result.steps["smelt"].outlets
-    for element in ("Li", "Mn", "La", "Al", "Zr"):
-        in_slag = element_in(db, smelt_out["slag"], element)[0]
-        total = element_in(db, sum(smelt_out.values()), element)[0]
-        assert in_slag >= 0.99 * total, element
+    """Published: Ren et al. 2017 (Trans. Nonferrous Met. Soc. China 27, 450) 98.39 % Ni,
+    98.83 % Co, 93.57 % Cu to the alloy at 1723 K; Danczak et al. 2020 (Batteries 6, 16): Li,
+    Mn, La to the slag. The ideal-solution equilibrium with the off-gas carbon at co_fraction
+    0.9 CO (pO2 about 1e-10 atm) gives, for the example's LPSCL-NCM811 cells, Ni 99.4 %,
+    Co 96.3 %, Cu 100 %; for LLZO-NCM811 cells Ni 99.3 %, Co 95.9 %, La to the slag."""
+    for cell in ("LPSCL-NCM811-LI", "LLZO-NCM811-LI"):
+        result = planner.plan(planner.cell_inventory(cell, 0.0), "pyrometallurgy", basis="1 kg")
+        q = result.steps["smelt"].outcome.quantities
+        assert q["Ni_to_alloy"][0][0] == pytest.approx(0.9839, abs=0.02), cell
+        assert q["Co_to_alloy"][0][0] == pytest.approx(0.9883, abs=0.035), cell
+        assert q["Cu_to_alloy"][0][0] >= 0.9357, cell
+        assert q["co_share"][0][0] == pytest.approx(0.9, abs=1e-5), cell
+        smelt_out = result.steps["smelt"].outlets
+        for element in ("Li", "Mn", "Al", "La"):   # not into the alloy (Li also leaves as LiCl vapour)
+            in_alloy = element_in(db, smelt_out["alloy"], element)[0]
+            total = element_in(db, sum(smelt_out.values()), element)[0]
+            assert in_alloy <= 0.01 * total, (cell, element)
+
+
+def test_too_little_coke_for_a_cathode_leaves_the_bath_oxidising(planner, db):
+    # Hand calculation: 1 kg LiCoO2 (10.22 mol) holds 1.5 O per Co beyond its Li2O: reducing the
+    # Co needs 15.3 mol O taken by carbon, at least 7.7 mol C (0.092 kg) even as CO2. The default
+    # 0.026 kg coke (2.2 mol C) cannot: nothing is blown, the off-gas carbon is mostly CO2, Co
+    # stays in the slag, and a note says to raise the coke; 0.1 kg of coke reduces most of it.
+    feed = feed_of(planner, {"LiCoO2(s)": 1.0})
+    lean = smelt(planner, feed)
+    assert lean.reagents[0, db.index["O2"]] == 0
+    assert lean.quantities["co_share"][0][0] < 0.1
+    assert lean.quantities["Co_to_alloy"][0][0] < 0.01
+    assert any("raise coke" in n for n in lean.notes)
+    rich = smelt(planner, feed, coke=0.1)
+    assert rich.quantities["Co_to_alloy"][0][0] > 0.5
 
 
 def test_carbon_leaves_as_co2_and_co(planner, db):
     # Hand calculation: 1 kg graphite (83.26 mol C) + 0.026 kg coke (2.165 mol C) = 85.42 mol
-    # C; co_fraction 0.3 -> O2 blown for 0.3 CO + 0.7 CO2. With nothing else to take oxygen the
-    # equilibrium keeps that split (O2 and free C are negligible at 1723 K).
+    # C; co_fraction 0.3: the oxidant is metered until the equilibrium off-gas carbon is 0.3 CO
+    # and 0.7 CO2, which takes 85.42 x 1.7 / 2 mol O2 (O2 and free C are negligible at 1723 K).
     feed = feed_of(planner, {"C(gr)": 1.0})
     out = smelt(planner, feed, co_fraction=0.3)
     carbon = (1.0 + 0.026) / 0.012011  # Cantera's atomic weight of C
     assert carbon == pytest.approx(85.42, rel=1e-3)
-    assert out.reagents[0, db.index["O2"]] == pytest.approx(carbon * 1.7 / 2, rel=1e-12)
+    assert out.reagents[0, db.index["O2"]] == pytest.approx(carbon * 1.7 / 2, rel=1e-5)
     assert amount(out, "off_gas", db, "CO")[0] == pytest.approx(0.3 * carbon, rel=1e-4)
     assert amount(out, "off_gas", db, "CO2")[0] == pytest.approx(0.7 * carbon, rel=1e-4)
     assert element_in(db, out.outlets["slag"] + out.outlets["alloy"], "C")[0] < 1e-6 * carbon
