@@ -163,6 +163,11 @@ def scenarios(result: RouteResult) -> list[Scenario]:
         kg_s = envelope(step.gas_generated)[WORST] * db.molar_mass * peak
         if step.gas_treatment:
             out += _treatment_outage(c, sid, step)
+            if step.gas_treatment == "absorption":     # a scrubber is no place for a flammable gas (no flare upstream)
+                out += _flammable_flow(c, sid, envelope(step.inlet)[WORST], f"combustibles into {sid}",
+                                       "burn them upstream (flare) or dilute the scrubber inlet below 25 % LEL",
+                                       f"combustible gas above its LEL enters {sid}, mixes with the draft air "
+                                       "and ignites inside the tower")
             if step.gas_treatment == "combustion":     # its flue gas carries what it burns to (SO2, HCl) to the scrubber
                 out += _toxic_releases(c, sid, kg_s, "keep the flue duct under induced draft, interlocked with the feed",
                                        f"loss of containment of the {sid} flue gas before the scrubber with the "
@@ -339,18 +344,26 @@ def _stack_release(c: _Context) -> list[Scenario]:
                           "raise the removal of the treatment (a second stage) or the stack",
                           f"{gas} the stack emits in normal operation", hit[2]))
     # combustible gas leaving the stack above its LEL (H2 past a disabled flare): a flammable plume
-    moles = envelope(c.r.sink_total("stack"))[WORST]
+    out += _flammable_flow(c, "stack", envelope(c.r.sink_total("stack"))[WORST], "combustibles at the stack",
+                           "burn them in a flare", "combustible gas leaves the stack in normal operation and ignites")
+    return out
+
+
+def _flammable_flow(c: _Context, where: str, moles: np.ndarray, substance: str, control: str,
+                    description: str) -> list[Scenario]:
+    """A vapour-cloud explosion of a gas flow (mol/s per species) that is above its mixture LEL
+    (Le Chatelier) in normal operation: its combustion energy over the release duration."""
+    db = c.db
     total = moles[db.is_gas].sum()
     fuels = {db.names[i]: moles[i] / total for i in np.flatnonzero(db.is_gas & (moles > 0))
              if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible} if total > 0 else {}
     lel = le_chatelier_lel(fuels, c.hz) if fuels else None
-    energy = sum(stack[db.index[g]] * c.heat_of_combustion(g) for g in fuels)
-    if lel and sum(fuels.values()) >= lel and energy > 0:
-        d = explosion_distance(energy * c.duration, 1.0, *c.vce)
-        out.append(c.make("stack", "vapour_cloud_explosion", "combustibles at the stack", energy * c.duration / 1e6, "MJ",
-                          "1 psi overpressure", d, "normal_operation", [], "burn them in a flare",
-                          "combustible gas leaves the stack in normal operation and ignites"))
-    return out
+    energy = sum(moles[db.index[g]] * db.molar_mass[db.index[g]] * c.heat_of_combustion(g) for g in fuels)
+    if not (lel and sum(fuels.values()) >= lel and energy > 0):
+        return []
+    d = explosion_distance(energy * c.duration, 1.0, *c.vce)
+    return [c.make(where, "vapour_cloud_explosion", substance, energy * c.duration / 1e6, "MJ", "1 psi overpressure",
+                   d, "normal_operation", [], control, description)]
 
 
 def route_risk(items: list[Scenario]) -> dict:
