@@ -279,29 +279,54 @@ def audit(
     monitored: Annotated[bool, typer.Option("--monitored", help="Allow 60 % LEL (continuous monitoring and interlocks) instead of 25 %.")] = False,
     k: Annotated[Optional[float], typer.Option("--k", help="Dilution mixing factor K (1-10); default from chemistry/audit.yaml.", min=1.0, max=10.0)] = None,
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format.")] = AuditFormat.table,
-    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 if findings of this severity (or worse) exist.")] = None,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 1 if findings of this severity (or worse) exist; a permit limit exceeded is critical.")] = None,
+    permit: Annotated[str, typer.Option("--permit", help="Emission limits the stack is checked against: EU, US or CN (chemistry/emission_limits.yaml).")] = "US",
+    size_to_permit: Annotated[bool, typer.Option("--size-to-permit", help="Raise each scrubber's removal to the least that meets every limit with --permit-margin in reserve, and audit that design.")] = False,
+    permit_margin: Annotated[float, typer.Option("--permit-margin", help="Share of each limit kept in reserve (0-0.9).", min=0.0, max=0.9)] = 0.1,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write audit.json and audit.md into this folder.")] = None,
     force: ForceOpt = False,
 ):
-    """Audit the gas handling of a route: gases, rates, limits, scrubber, flare, ventilation.
+    """Audit the gas handling of a route: gases, rates, limits, scrubber, flare, ventilation,
+    and the stack against the permit's emission limits.
 
-    Example: recycle audit cells.csv --route direct-regeneration --throughput "10 t/day" --fail-on critical
+    Example: recycle audit cells.csv --route hydrometallurgy --throughput "10 t/day" --permit EU --size-to-permit --fail-on critical
     """
     from recycle import Planner
     from recycle.audit import SEVERITY
     from recycle.audit import audit as run_audit
-    from recycle.audit_report import findings_table, gases_table, markdown, sections
+    from recycle.audit_report import (
+        findings_table,
+        gases_table,
+        markdown,
+        permit_heading,
+        permit_table,
+        sections,
+    )
 
     planner = Planner.load()
     inv = planner.read_inventory(inventory)
     _require_throughput(throughput, inv)
-    result = planner.plan(inv, route, throughput, _parse_sets(set_ or []))
+    overrides = _parse_sets(set_ or [])
+    sized = None
+    if size_to_permit:
+        from recycle.permit import size_to_permit as size
+
+        result, _, sized, unreachable = size(planner, inv, route, throughput, overrides, permit, permit_margin)
+    else:
+        result = planner.plan(inv, route, throughput, overrides)
     lel = None
     if monitored:
         from recycle.yamlio import load_yaml_file
 
         lel = float(load_yaml_file(planner.db.directory / "audit.yaml")["lel_fraction_monitored"]["value"])
-    report = run_audit(result, lel_fraction=lel, dilution_k=k)
+    report = run_audit(result, lel_fraction=lel, dilution_k=k, permit_region=permit,
+                       permit_margin=permit_margin if size_to_permit else 0.0)
+    if sized is not None:
+        changed = {f"{sid}.{p}": v for sid, params in sized.items() for p, v in params.items()
+                   if overrides.get(sid, {}).get(p) != v}
+        report.permit["sized"] = {"set": changed, "not_reachable": unreachable, "margin": permit_margin}
+        _err("sized to permit: " + (", ".join(f"--set {k}='{v}'" for k, v in changed.items()) or "no change needed")
+             + (f"; not reachable by removal: {', '.join(unreachable)}" if unreachable else ""))
     doc = report.as_dict()
     if out is not None:
         from recycle.output import write_folder
@@ -323,6 +348,11 @@ def audit(
         for title, items in sections(report):
             typer.echo(f"\n{title}:")
             typer.echo("\n".join(f"  {i}" for i in items) if items else "  none")
+        if report.permit:
+            typer.echo(f"\n{permit_heading(report)}:")
+            _print_table(permit_table(report))
+            for name, why in report.permit["not_pollutants"].items():
+                typer.echo(f"  {name}: not a regulated pollutant ({why})")
     worst = report.worst_severity()
     if fail_on is not None and worst is not None and SEVERITY[worst] <= SEVERITY[fail_on.value]:
         _err(f"audit: {sum(SEVERITY[f.severity] <= SEVERITY[fail_on.value] for f in report.findings)} "

@@ -71,6 +71,8 @@ class Audit:
     parameters: dict
     scenarios: list[dict] = field(default_factory=list)
     """The process-safety scenarios that drive the route's risk (recycle.scenarios), riskiest first."""
+    permit: dict | None = None
+    """The stack against a region's emission limit values (recycle.permit), when asked for."""
 
     def worst_severity(self) -> str | None:
         return min((f.severity for f in self.findings), key=SEVERITY.get, default=None)
@@ -129,8 +131,10 @@ def _flag_findings(sid: str, step) -> list[Finding]:
 
 
 def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: float | None = None,
-          path=None) -> Audit:
-    """Audit the gas handling of ``result`` (a throughput-basis plan with expected/worst rows)."""
+          path=None, permit_region: str | None = None, permit_margin: float = 0.0) -> Audit:
+    """Audit the gas handling of ``result`` (a throughput-basis plan with expected/worst rows);
+    with ``permit_region``, also its stack against that region's emission limits (a limit
+    exceeded is a critical finding)."""
     if not result.rate_basis:
         raise ValueError("the audit needs a plan on a throughput basis")
     db = result.db
@@ -209,6 +213,20 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > nh3_trace for s in result.steps.values()):
         findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
                                 "caustic does not absorb it (add an acid_scrub step)", source="DOMAIN.md sections 4, 7"))
+    permit_doc = None
+    if permit_region is not None:
+        from .permit import permit as check_permit
+
+        checked = check_permit(result, permit_region, permit_margin)
+        permit_doc = checked.as_dict()
+        for line in checked.failures:
+            need = line.required
+            fix = (f"; {need['step']} must remove {100 * need['removal_needed']['value']:.4g} % "
+                   f"(now {100 * need['removal_now']['value']:.4g} %), NTU {need['ntu_needed']['value']:.3g} "
+                   f"instead of {need['ntu_now']['value']:.3g}" if need else "; no absorber in the route treats it")
+            findings.append(Finding("critical", "stack", line.pollutant,
+                                    f"{line.pollutant} at the stack exceeds the {checked.region} limit "
+                                    f"({line.averaging}){fix}", line.concentration_worst, line.limit, line.source))
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
     from .scenarios import (
         scenarios,  # scenarios use the audit's envelope; imported here to keep one direction
@@ -219,7 +237,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                  _scrubbers(result), _flares(result), _dry_rooms(result, cfg, hazards),
                  {"dilution_k": k, "lel_fraction": f_lel,
                   "sources": {"dilution_k": cfg["dilution_k"]["source"], "lel_fraction": cfg["lel_fraction"]["source"]}},
-                 [s.as_dict() for s in driving])
+                 [s.as_dict() for s in driving], permit_doc)
 
 
 def _sweep(result, sid, scfg, cfg) -> float:

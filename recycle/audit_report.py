@@ -49,6 +49,33 @@ def scenario_lines(a: Audit, n: int = 8) -> list[str]:
             for s in a.scenarios[:n]]
 
 
+def permit_table(a: Audit) -> pd.DataFrame:
+    """The stack against the region's emission limits: one row per pollutant."""
+    if not a.permit:
+        return pd.DataFrame()
+    rows = []
+    for line in a.permit["lines"]:
+        limit = line["limit"]
+        ref = line["reference_o2"]
+        rows.append({
+            "pollutant": line["pollutant"],
+            "stack [mg/Nm3]": line["concentration"]["value"],
+            "worst [mg/Nm3]": line["concentration_worst"]["value"],
+            "limit [mg/Nm3]": limit["value"] if limit else "no limit in this region",
+            "basis": (f"dry, {ref['value']:g} % O2" if ref else "dry") + (f", {line['averaging']}" if line["averaging"] else ""),
+            "margin": f"{100 * line['margin']['value']:.0f} %" if line["margin"] is not None else "",
+            "passes": {True: "yes", False: "NO", None: "-"}[line["passes"]],
+            "load [t/year]": line["annual_load"]["value"],
+            "source": line["source"]})
+    return pd.DataFrame(rows)
+
+
+def permit_heading(a: Audit) -> str:
+    p = a.permit
+    return (f"Stack against the {p['region']} emission limits ({p['instrument']}); stack "
+            f"{p['stack_flow']['value']:.4g} Nm3/h dry at {p['stack_o2_dry']['value']:.3g} % O2 (worst case)")
+
+
 def sections(a: Audit) -> list[tuple[str, list[str]]]:
     """(title, lines) for the scenario, scrubber, flare, ventilation and dry-room sections."""
     return [
@@ -70,6 +97,11 @@ def markdown(a: Audit) -> str:
     lines += ["", "## Gases by step (worst case at peak for the vent)", ""]
     gt = gases_table(a)
     lines.append(gt.to_markdown(index=False, floatfmt=".4g") if len(gt) else "No gas generated.")
+    if a.permit:
+        lines += ["", "## Permit", "", permit_heading(a), ""]
+        lines.append(permit_table(a).to_markdown(index=False, floatfmt=".4g"))
+        if a.permit["not_pollutants"]:
+            lines += [""] + [f"- {k}: not a regulated pollutant ({v})" for k, v in a.permit["not_pollutants"].items()]
     for title, items in sections(a):
         lines += ["", f"## {title}", ""] + ([f"- {i}" for i in items] or ["none"])
     return "\n".join(lines) + "\n"

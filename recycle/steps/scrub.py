@@ -36,7 +36,7 @@ class Scrub(Step):
         Param("removal", "fraction", 0.98, "removal efficiency for acid gases (H2S, HCl, HF, SO2, SO3, Cl2)",
               source="EPA-452/F-03-015: packed-bed scrubbers remove 95-99 % of inorganic acid gases"),
         Param("removal_by_gas", "fractions", "HCL: 0.999", "removal efficiency of single gases, overriding `removal`",
-              choices=("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "P4O10"),
+              choices=("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "P4O10", "LiCL", "Li2CL2"),
               source="DOMAIN.md section 7: > 99.9 % for HCl in a countercurrent tower"),
         Param("co2_removal", "fraction", 0.5, "share of the CO2 absorbed (it consumes caustic)",
               source="estimate of this project (S): CO2 uptake depends on pH and contact time"),

@@ -1,0 +1,284 @@
+"""The stack against the permit: concentrations on the limit's basis, margins, annual loads.
+
+Emission limit values are data (``chemistry/emission_limits.yaml``): per region and pollutant a
+concentration in mg/Nm3 of dry gas (273.15 K, 101.325 kPa) at a reference O2, with its
+averaging period and source, or an explicit "no limit" with the reason. A pollutant groups
+species (SOx as SO2, NOx as NO2, organic carbon as C, LiCl fume as dust).
+
+The stack's concentration on that basis, for the expected and the worst case:
+
+    C_dry,N = m_pollutant / V_dry,N                     mg/Nm3 (V_dry,N = dry moles x 22.414 L/mol)
+    C_ref   = C_dry,N x (21 - O2_ref) / (21 - O2_dry)   (O2 in % of dry gas; no correction without O2_ref)
+
+the reference-oxygen correction of Directive 2010/75/EU, Annex VI, Part 7 (the same form as
+40 CFR 60 for a 7 % O2 reference). Annual loads (t/year) take the expected rate over the
+operating time of ``chemistry/equipment.yaml``.
+
+Where a limit is exceeded, :func:`required_removal` says which removal the absorber that last
+treats the pollutant needs, and the transfer units that takes: for a fast irreversible
+absorption without back-pressure NTU_OG = ln(y_in / y_out) (Perry's Chemical Engineers'
+Handbook, 8th ed., section 14, dilute-gas absorption with a negligible equilibrium line).
+
+Amounts in a RouteResult are mol/s; everything returned carries its unit.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from .cases import EXP, WORST
+from .errors import InputError, closest
+from .simulate import RouteResult
+from .units import to_si
+
+LIMITS_FILE = "emission_limits.yaml"
+NORMAL_MOLAR_VOLUME = 0.022413969545014137   # m3/mol of an ideal gas at 273.15 K and 101.325 kPa (CODATA R)
+
+
+@dataclass
+class PermitLine:
+    """One pollutant at the stack against the region's limit (quantities as {"value", "unit"})."""
+
+    pollutant: str
+    species: list[str]
+    concentration: dict                 # expected case, mg/Nm3 dry at the reference O2
+    concentration_worst: dict
+    limit: dict | None                  # None: no limit in this region
+    averaging: str
+    reference_o2: dict | None
+    margin: dict | None                 # 1 - C_worst / limit (dimensionless); negative when exceeded
+    passes: bool | None
+    annual_load: dict                   # t/year, expected case
+    source: str
+    quality: str
+    required: dict | None = None        # where it fails: the step, removal needed, NTU
+
+
+@dataclass
+class Permit:
+    region: str
+    instrument: str
+    stack_o2_dry: dict                  # % of dry gas, worst case
+    stack_flow: dict                    # Nm3/h dry, worst case
+    lines: list[PermitLine]
+    not_pollutants: dict = field(default_factory=dict)   # species at the stack that no permit regulates, and why
+
+    @property
+    def failures(self) -> list[PermitLine]:
+        return [line for line in self.lines if line.passes is False]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def regions(db) -> list[str]:
+    """The regions ``chemistry/emission_limits.yaml`` holds limits for."""
+    return list(db.data(LIMITS_FILE)["regions"])
+
+
+def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Permit:
+    """The route's stack against ``region``'s emission limits; ``margin`` (0-1) is the share of
+    each limit kept in reserve when judging pass or fail and sizing the removal."""
+    if not result.rate_basis:
+        raise ValueError("the permit check needs a plan on a throughput basis")
+    db = result.db
+    data = db.data(LIMITS_FILE)
+    key = _region_key(data, region)
+    reg = data["regions"][key]
+    pollutants = data["pollutants"]
+    stack = result.sink_total("stack")                       # (rows, species) mol/s
+    gas = db.is_gas
+    volume, o2_dry = dry_basis(db, stack)
+    seconds = _operating_seconds(db)
+    lines = []
+    for name, spec in pollutants.items():
+        weights = _weights(db, spec, name)
+        present = [s for s, w in weights.items() if np.any(stack[:, db.index[s]] > 0)]
+        if not present:
+            continue
+        mass = sum(stack[:, db.index[s]] * w for s, w in weights.items())          # kg/s of the pollutant "as"
+        raw = np.divide(mass * 1e6, volume, out=np.zeros(len(volume)), where=volume > 0)   # mg/Nm3 dry
+        entry = (reg.get("limits") or {}).get(name)
+        if entry is None:
+            absent = (reg.get("no_limit") or {}).get(name)
+            if absent is None:
+                raise InputError(f"chemistry/{LIMITS_FILE}: regions.{key}",
+                                 f"pollutant {name!r} reaches the stack but has neither a limit nor a no_limit entry")
+            lines.append(PermitLine(name, present, _mg(raw[EXP]), _mg(raw[WORST]), None, "", None, None, None,
+                                    _load(mass[EXP], seconds), absent["source"], absent.get("quality", "")))
+            continue
+        where = f"chemistry/{LIMITS_FILE}: regions.{key}.limits.{name}"
+        limit = float(f"{to_si(entry['value'], 'density', where + '.value') * 1e6:.12g}")   # mg/m3 (unit round-off dropped)
+        ref = entry.get("reference_o2")
+        ref_pct = None if ref is None else float(str(ref).split()[0])
+        conc = at_reference_o2(raw, o2_dry, ref_pct)
+        allowed = limit * (1.0 - margin)
+        line_margin = 1.0 - conc[WORST] / limit if limit > 0 else -np.inf
+        lines.append(PermitLine(name, present, _mg(conc[EXP]), _mg(conc[WORST]), _mg(limit), entry.get("averaging", ""),
+                                None if ref_pct is None else {"value": ref_pct, "unit": "percent"},
+                                {"value": float(line_margin), "unit": ""}, bool(conc[WORST] <= allowed),
+                                _load(mass[EXP], seconds),
+                                entry["source"], entry.get("quality", "")))
+        if conc[WORST] > allowed:
+            lines[-1].required = required_removal(result, weights, conc[WORST], allowed)
+    listed = {s for spec in pollutants.values() for s in spec["species"]}
+    others = {}
+    for i in np.flatnonzero(gas & (stack.max(axis=0) > 0)):
+        name = db.names[i]
+        if name in listed:
+            continue
+        reason = data["not_pollutants"].get(name)
+        if reason is None:
+            raise InputError(f"chemistry/{LIMITS_FILE}: not_pollutants",
+                             f"{name} reaches the stack but is neither a pollutant nor listed as not regulated")
+        others[name] = reason
+    return Permit(key, reg["instrument"], {"value": float(o2_dry[WORST]), "unit": "percent"},
+                  {"value": float(volume[WORST] * 3600.0), "unit": "m^3/h"}, lines, others)
+
+
+def dry_basis(db, stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(dry gas flow in Nm3 per unit of the amounts' time, O2 in % of the dry gas) of a stream
+    (rows, species) in mol."""
+    dry = stack[:, db.is_gas].sum(axis=1) - stack[:, db.index["H2O"]]
+    o2 = np.divide(100.0 * stack[:, db.index["O2"]], dry, out=np.zeros(len(dry)), where=dry > 0)
+    return dry * NORMAL_MOLAR_VOLUME, o2
+
+
+def at_reference_o2(concentration, o2_dry, reference_o2: float | None):
+    """A dry-gas concentration corrected to ``reference_o2`` (% O2): x (21 - O2_ref) / (21 - O2),
+    Directive 2010/75/EU Annex VI Part 7; unchanged without a reference O2."""
+    if reference_o2 is None:
+        return np.asarray(concentration, dtype=float)
+    return np.asarray(concentration, dtype=float) * (21.0 - reference_o2) / np.maximum(21.0 - np.asarray(o2_dry), 1e-9)
+
+
+def required_removal(result: RouteResult, weights: dict[str, float], conc: float, allowed: float) -> dict | None:
+    """The removal the absorber that last takes the pollutant up needs so that the stack holds
+    ``allowed`` instead of ``conc`` (same basis), and its transfer units NTU = ln(y_in/y_out)."""
+    db = result.db
+    idx = [db.index[s] for s in weights]
+    for sid in reversed(list(result.steps)):
+        step = result.steps[sid]
+        if step.gas_treatment != "absorption":
+            continue
+        inlet = sum(step.inlet[WORST, i] * weights[db.names[i]] for i in idx)
+        out_port = next(iter(p for p in step.outlets if "gas" in p), None)
+        if out_port is None or inlet <= 0:
+            continue
+        outlet = sum(step.outlets[out_port][WORST, i] * weights[db.names[i]] for i in idx)
+        passing = outlet / inlet
+        if passing >= 1.0 - 1e-12:                 # this absorber does not take the pollutant up at all
+            continue
+        needed = passing * allowed / conc if conc > 0 else passing
+        removal = 1.0 - needed
+        return {"step": sid, "removal_now": {"value": 1.0 - passing, "unit": ""},
+                "removal_needed": {"value": removal, "unit": ""},
+                "ntu_now": {"value": float(np.log(1.0 / passing)) if passing > 0 else float("inf"), "unit": ""},
+                "ntu_needed": {"value": float(np.log(1.0 / needed)) if needed > 0 else float("inf"), "unit": ""}}
+    return None
+
+
+MAX_REMOVAL = 0.9999      # the most a packed tower is credited with (S: 4 transfer-unit decades)
+
+
+def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None, region: str,
+                   margin: float = 0.1, rounds: int = 4):
+    """Raise each absorber's removal of the pollutants that exceed ``region``'s limits to the least
+    that meets them with ``margin`` in reserve, re-planning until every limit is met (or no
+    absorber can do more). Returns (result, permit, overrides with the sized removals, the
+    pollutants that no removal up to MAX_REMOVAL brings under the limit)."""
+    overrides = {k: dict(v) for k, v in (overrides or {}).items()}
+    result = planner.plan(inventory, route, basis, overrides)
+    checked = permit(result, region, margin)
+    unreachable: list[str] = []
+    for _ in range(rounds):
+        changed = False
+        by_gas_of: dict[str, dict] = {}                  # absorber -> its removals by gas, this round
+        for line in checked.failures:
+            need = line.required
+            if need is None:
+                unreachable.append(line.pollutant)
+                continue
+            sid = need["step"]
+            step = result.route.steps[sid]
+            target = min(need["removal_needed"]["value"], MAX_REMOVAL)
+            if need["removal_needed"]["value"] > MAX_REMOVAL:
+                unreachable.append(line.pollutant)
+            if "removal_by_gas" in step.values:
+                by_gas = by_gas_of.setdefault(sid, dict(step["removal_by_gas"]))
+            else:
+                by_gas = None
+            if by_gas is None:                         # a single-removal absorber (acid_scrub)
+                if target > step["removal"] + 1e-12:
+                    overrides.setdefault(sid, {})["removal"] = f"{target:.6g}"
+                    changed = True
+                continue
+            for species in line.species:
+                if species in _param_choices(step, "removal_by_gas"):
+                    now = by_gas.get(species, step["removal"])
+                    if target > now + 1e-12:
+                        by_gas[species] = target
+                        changed = True
+            overrides.setdefault(sid, {})["removal_by_gas"] = ", ".join(f"{k}: {v:.6g}" for k, v in by_gas.items())
+        if not changed:
+            break
+        result = planner.plan(inventory, route, basis, overrides)
+        checked = permit(result, region, margin)
+    return result, checked, overrides, sorted(set(unreachable))
+
+
+def _param_choices(step, name: str) -> tuple:
+    return next(p.choices for p in step.params if p.name == name)
+
+
+def _region_key(data: dict, region: str) -> str:
+    keys = {k.lower(): k for k in data["regions"]}
+    for k, v in data["regions"].items():
+        for alias in v.get("aliases", []):
+            keys[str(alias).lower()] = k
+    key = keys.get(str(region).lower())
+    if key is None:
+        raise InputError("--permit", f"unknown permit region {region!r}; {closest(region, data['regions'])}")
+    return key
+
+
+def _weights(db, spec: dict, name: str) -> dict[str, float]:
+    """kg of the pollutant (as its reference species or element) per mol of each species."""
+    as_ = spec.get("as")
+    out = {}
+    for species, per in spec["species"].items():
+        if species not in db.index:
+            raise InputError(f"chemistry/{LIMITS_FILE}: pollutants.{name}", f"unknown species {species!r}")
+        if as_ == "mass":
+            out[species] = float(db.molar_mass[db.index[species]]) * float(per)
+        else:
+            out[species] = float(per) * _molar_mass_of(db, as_)
+    return out
+
+
+def _molar_mass_of(db, formula: str) -> float:
+    """kg/mol of a tracked species or of an element symbol."""
+    if formula in db.index:
+        return float(db.molar_mass[db.index[formula]])
+    if formula in db.elements:
+        return float(db.element_molar_mass[db.elements.index(formula)])
+    raise InputError(f"chemistry/{LIMITS_FILE}", f"'as: {formula}' is neither a species nor an element")
+
+
+def _operating_seconds(db) -> float:
+    from .capital import load_equipment, operating_seconds
+
+    return operating_seconds(load_equipment(db.directory))
+
+
+def _mg(value: float) -> dict:
+    return {"value": float(value), "unit": "mg/m^3"}
+
+
+def _load(kg_s: float, seconds: float) -> dict:
+    return {"value": float(kg_s * seconds / 1000.0), "unit": "t/year"}
+
+
+__all__ = ["Permit", "PermitLine", "at_reference_o2", "dry_basis", "permit", "regions", "required_removal",
+           "size_to_permit"]

@@ -1,0 +1,118 @@
+"""The stack against the permit: concentrations on the limit's basis, sizing to the limit."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from recycle.errors import InputError
+from recycle.flowsheet import available_routes
+from recycle.permit import at_reference_o2, dry_basis, permit, regions, size_to_permit
+
+runner = CliRunner()
+
+
+def test_so2_on_the_permit_basis_by_hand(db):
+    """Hand check of the standard conversion. A stack gas of 500 ppm SO2 (wet), 10 % water and
+    15 % O2 on the dry gas: dry SO2 = 500 / 0.9 = 555.6 ppm; 1 ppm = M/V_N = 64.064 / 22.414 =
+    2.858 mg/Nm3, so 1588 mg/Nm3 dry; at 11 % reference O2, x (21 - 11) / (21 - 15) (Directive
+    2010/75/EU Annex VI Part 7; the same form as 40 CFR 60.46c for a 7 % reference):
+    2647 mg/Nm3."""
+    stack = np.zeros((1, db.n_species))
+    total = 1.0                                        # mol/s of wet gas
+    stack[0, db.index["H2O"]] = 0.10 * total
+    dry = 0.90 * total
+    stack[0, db.index["SO2"]] = 500e-6 * total
+    stack[0, db.index["O2"]] = 0.15 * dry
+    stack[0, db.index["N2"]] = dry - 0.15 * dry - 500e-6 * total
+    volume, o2 = dry_basis(db, stack)
+    assert volume[0] == pytest.approx(0.9 * 0.0224140, rel=1e-5)          # Nm3/s dry
+    assert o2[0] == pytest.approx(15.0, rel=1e-12)
+    mg = stack[0, db.index["SO2"]] * db.molar_mass[db.index["SO2"]] * 1e6 / volume[0]
+    assert mg == pytest.approx(500 / 0.9 * 64.064 / 22.414, rel=1e-3)
+    assert mg == pytest.approx(1588, rel=1e-3)
+    assert at_reference_o2(mg, o2, 11.0)[0] == pytest.approx(1588 * 10 / 6, rel=1e-3)
+    assert at_reference_o2(mg, o2, 11.0)[0] == pytest.approx(2647, rel=1e-3)
+    assert at_reference_o2(mg, o2, None) == pytest.approx(mg)
+
+
+def test_hydrometallurgy_of_a_sulfide_cell_fails_the_eu_so2_limit_and_sizing_makes_it_pass(planner):
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.1)
+    result = planner.plan(inv, "hydrometallurgy", "10 t/day")
+    before = {line.pollutant: line for line in permit(result, "EU").lines}
+    so2 = before["SO2"]
+    assert so2.passes is False and so2.limit == {"value": 50.0, "unit": "mg/m^3"}
+    assert so2.concentration_worst["value"] > 1000
+    need = so2.required
+    assert need["step"] == "scrub" and need["removal_now"]["value"] == pytest.approx(0.98)
+    sized, checked, overrides, unreachable = size_to_permit(planner, inv, "hydrometallurgy", "10 t/day", None, "EU",
+                                                            margin=0.1)
+    after = {line.pollutant: line for line in checked.lines}
+    assert after["SO2"].passes and after["SO2"].concentration_worst["value"] <= 45.0 * (1 + 1e-6)
+    assert not checked.failures and not unreachable
+    removal = dict(part.split(": ") for part in overrides["scrub"]["removal_by_gas"].split(", "))
+    assert float(removal["SO2"]) > 0.999
+    # the sized design costs caustic: more SO2 absorbed needs more NaOH
+    def caustic(r):
+        return r.steps["scrub"].outcome.quantities["caustic"][0][0]
+
+    assert caustic(sized) > caustic(result)
+
+
+def test_removal_needed_follows_from_the_stack_concentration(planner):
+    """Hand calculation: the scrubber passes 2 % of the SO2; to bring C_worst down to the limit
+    it may pass 2 % x 50 / C_worst, so it must remove 1 - that; NTU = ln(1 / passing)."""
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", "10 t/day")
+    so2 = next(line for line in permit(result, "EU").lines if line.pollutant == "SO2")
+    c = so2.concentration_worst["value"]
+    assert so2.required["removal_needed"]["value"] == pytest.approx(1 - 0.02 * 50 / c, rel=1e-9)
+    assert so2.required["ntu_needed"]["value"] == pytest.approx(np.log(c / (0.02 * 50)), rel=1e-9)
+    assert so2.required["ntu_now"]["value"] == pytest.approx(np.log(50.0), rel=1e-9)
+
+
+def test_every_route_every_cell_every_region_judges_every_stack_species(planner):
+    """Sweep: each stack species is compared with a limit or listed as having none (with its
+    source), or named as not a pollutant; permit() raises on anything else."""
+    db = planner.db
+    for route in sorted(available_routes()):
+        for cell in planner.catalogue:
+            result = planner.plan(planner.cell_inventory(cell, 0.0), route, "10 t/day")
+            stack = result.sink_total("stack").max(axis=0)
+            for region in regions(db):
+                checked = permit(result, region)
+                judged = {s for line in checked.lines for s in line.species} | set(checked.not_pollutants)
+                present = {db.names[i] for i in np.flatnonzero(db.is_gas & (stack > 0))}
+                assert present <= judged, (route, cell, region, present - judged)
+                for line in checked.lines:
+                    assert line.source, (region, line.pollutant)
+                    assert line.annual_load["unit"] == "t/year" and line.annual_load["value"] >= 0
+                    if line.limit is None:
+                        assert line.passes is None
+
+
+def test_unknown_region_is_an_input_error(planner):
+    result = planner.plan(None, "hydrometallurgy", "10 t/day")
+    with pytest.raises(InputError, match="unknown permit region 'Mars'"):
+        permit(result, "Mars")
+
+
+def test_audit_cli_permit_fails_on_critical_and_sizing_passes():
+    res = runner.invoke(app, ["audit", "--route", "hydrometallurgy", "--permit", "EU", "--fail-on", "critical",
+                              "--format", "json"])
+    assert res.exit_code == 1
+    doc = json.loads(res.stdout)
+    so2 = next(line for line in doc["permit"]["lines"] if line["pollutant"] == "SO2")
+    assert so2["passes"] is False and set(so2["concentration_worst"]) == {"value", "unit"}
+    assert any(f["step"] == "stack" and f["gas"] == "SO2" and f["severity"] == "critical" for f in doc["findings"])
+    sized = runner.invoke(app, ["audit", "--route", "hydrometallurgy", "--permit", "EU", "--size-to-permit",
+                                "--format", "json"])
+    assert sized.exit_code == 0, sized.output
+    doc = json.loads(sized.stdout)
+    assert not [line for line in doc["permit"]["lines"] if line["passes"] is False]
+    assert "scrub.removal_by_gas" in doc["permit"]["sized"]["set"]
+    assert "sized to permit: --set scrub.removal_by_gas=" in sized.stderr
+    bad = runner.invoke(app, ["audit", "--permit", "Mars"])
+    assert bad.exit_code == 2 and "unknown permit region" in bad.stderr
