@@ -311,7 +311,8 @@ def audit(
     if size_to_permit:
         from recycle.permit import size_to_permit as size
 
-        result, _, sized, unreachable = size(planner, inv, route, throughput, overrides, permit, permit_margin)
+        sizing = size(planner, inv, route, throughput, overrides, permit, permit_margin)
+        result, sized, unreachable = sizing.result, sizing.overrides, sizing.not_reachable
     else:
         result = planner.plan(inv, route, throughput, overrides)
     lel = None
@@ -324,8 +325,11 @@ def audit(
     if sized is not None:
         changed = {f"{sid}.{p}": v for sid, params in sized.items() for p, v in params.items()
                    if overrides.get(sid, {}).get(p) != v}
-        report.permit["sized"] = {"set": changed, "not_reachable": unreachable, "margin": permit_margin}
+        report.permit["sized"] = {"set": changed, "not_reachable": unreachable, "margin": permit_margin,
+                                  "reagent_change": sizing.reagent_change}
+        more = ", ".join(f"{k} {v['value']:+.4g} kg/h" for k, v in sizing.reagent_change.items())
         _err("sized to permit: " + (", ".join(f"--set {k}='{v}'" for k, v in changed.items()) or "no change needed")
+             + (f"; reagents {more}" if more else "")
              + (f"; not reachable by removal: {', '.join(unreachable)}" if unreachable else ""))
     doc = report.as_dict()
     if out is not None:

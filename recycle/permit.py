@@ -186,10 +186,10 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
                    margin: float = 0.1, rounds: int = 4):
     """Raise each absorber's removal of the pollutants that exceed ``region``'s limits to the least
     that meets them with ``margin`` in reserve, re-planning until every limit is met (or no
-    absorber can do more). Returns (result, permit, overrides with the sized removals, the
-    pollutants that no removal up to MAX_REMOVAL brings under the limit)."""
+    absorber can do more). Returns a :class:`Sizing`."""
     overrides = {k: dict(v) for k, v in (overrides or {}).items()}
     result = planner.plan(inventory, route, basis, overrides)
+    unsized = result
     checked = permit(result, region, margin)
     unreachable: list[str] = []
     for _ in range(rounds):
@@ -225,7 +225,22 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
             break
         result = planner.plan(inventory, route, basis, overrides)
         checked = permit(result, region, margin)
-    return result, checked, overrides, sorted(set(unreachable))
+    db = result.db
+    change = (result.bought_reagents[EXP] - unsized.bought_reagents[EXP]) * db.molar_mass * 3600.0   # kg/h
+    reagents = {db.names[i]: {"value": float(change[i]), "unit": "kg/h"}
+                for i in np.flatnonzero(np.abs(change) > 1e-9 * (1.0 + np.abs(change).max()))}
+    return Sizing(result, checked, overrides, sorted(set(unreachable)), reagents)
+
+
+@dataclass
+class Sizing:
+    """A route's design sized to a permit by :func:`size_to_permit`."""
+
+    result: RouteResult
+    permit: Permit
+    overrides: dict                     # the step parameters of the sized design (STEP -> PARAM -> value)
+    not_reachable: list[str]            # pollutants no removal up to MAX_REMOVAL brings under the limit
+    reagent_change: dict                # bought reagents, sized minus unsized, kg/h (expected case)
 
 
 def _param_choices(step, name: str) -> tuple:
@@ -281,4 +296,4 @@ def _load(kg_s: float, seconds: float) -> dict:
 
 
 __all__ = ["Permit", "PermitLine", "at_reference_o2", "dry_basis", "permit", "regions", "required_removal",
-           "size_to_permit"]
+           "size_to_permit", "Sizing"]

@@ -48,8 +48,8 @@ def test_hydrometallurgy_of_a_sulfide_cell_fails_the_eu_so2_limit_and_sizing_mak
     assert so2.concentration_worst["value"] > 1000
     need = so2.required
     assert need["step"] == "scrub" and need["removal_now"]["value"] == pytest.approx(0.98)
-    sized, checked, overrides, unreachable = size_to_permit(planner, inv, "hydrometallurgy", "10 t/day", None, "EU",
-                                                            margin=0.1)
+    sizing = size_to_permit(planner, inv, "hydrometallurgy", "10 t/day", None, "EU", margin=0.1)
+    sized, checked, overrides, unreachable = sizing.result, sizing.permit, sizing.overrides, sizing.not_reachable
     after = {line.pollutant: line for line in checked.lines}
     assert after["SO2"].passes and after["SO2"].concentration_worst["value"] <= 45.0 * (1 + 1e-6)
     assert not checked.failures and not unreachable
@@ -60,6 +60,7 @@ def test_hydrometallurgy_of_a_sulfide_cell_fails_the_eu_so2_limit_and_sizing_mak
         return r.steps["scrub"].outcome.quantities["caustic"][0][0]
 
     assert caustic(sized) > caustic(result)
+    assert sizing.reagent_change["NaOH(a)"]["value"] == pytest.approx((caustic(sized) - caustic(result)) * 3600, rel=1e-6)
 
 
 def test_removal_needed_follows_from_the_stack_concentration(planner):
