@@ -158,7 +158,7 @@ def _plan_report(planner, result, doc: dict) -> dict[str, str]:
         from recycle.prices import load_prices
         from recycle.safety import safety
 
-        audit_ = run_audit(result)
+        audit_ = run_audit(result, permit_region="US")       # the economics' default region
         safety_ = safety(result, audit_)
         economics_ = economics(result, load_prices(planner.db.directory))
         environment_ = environment(result)

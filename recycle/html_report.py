@@ -280,13 +280,15 @@ def environment_blocks(env: dict) -> list:
 
 def audit_blocks(audit) -> list:
     """Findings, gases by step and the scrubber, flare, ventilation and dry-room sizing."""
-    from .audit_report import findings_table, gases_table, sections
+    from .audit_report import findings_table, gases_table, permit_heading, permit_table, sections
 
     p = audit.parameters
     blocks = [("p", f"Throughput {audit.throughput}; dilution mixing factor K = {p['dilution_k']:g}; "
                     f"combustibles kept below {p['lel_fraction']:.0%} of the LEL."),
               ("table", findings_table(audit)), ("h", "Gases by step (vent ppm at peak, worst case)"),
               ("table", gases_table(audit))]
+    if audit.permit:
+        blocks += [("h", "Stack against the permit"), ("p", permit_heading(audit)), ("table", permit_table(audit))]
     for title, items in sections(audit):
         blocks += [("h", title), ("ul", items)]
     return blocks

@@ -117,3 +117,15 @@ def test_audit_cli_permit_fails_on_critical_and_sizing_passes():
     assert "sized to permit: --set scrub.removal_by_gas=" in sized.stderr
     bad = runner.invoke(app, ["audit", "--permit", "Mars"])
     assert bad.exit_code == 2 and "unknown permit region" in bad.stderr
+
+
+def test_audit_markdown_and_html_blocks_carry_the_permit_table(planner):
+    from recycle.audit import audit
+    from recycle.audit_report import markdown
+    from recycle.html_report import audit_blocks
+
+    report = audit(planner.plan(None, "hydrometallurgy", "10 t/day"), permit_region="EU")
+    text = markdown(report)
+    assert "## Permit" in text and "Directive 2010/75/EU" in text and "| SO2" in text
+    titles = [b[1] for b in audit_blocks(report) if b[0] == "h"]
+    assert "Stack against the permit" in titles
