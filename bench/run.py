@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/run.py   (after the README's set-up command)
 Targets (issues 2 and 8, 2-core machine):
   `recycle --help` < 0.3 s; `recycle plan` on the example < 2 s; `recycle compare` on the
   example < 2 s; 100 000 Monte Carlo samples over all routes < 10 s; a 1 000 000-row
-  inventory planned < 15 s with peak memory < 2 GB.
+  inventory planned < 15 s with peak memory < 2 GB; a 20 000-row YAML inventory checked
+  < 5 s (issue 18: it took 12 s).
 """
 from __future__ import annotations
 
@@ -60,6 +61,12 @@ def main() -> None:
         t, peak = wall([exe, "plan", big], repeat=1)
         print(f"recycle plan, 1 000 000-row inventory ({os.path.getsize(big) / 1e6:.0f} MB): {t:.3f} s "
               f"(target < 15 s), peak memory {peak:.0f} MB (target < 2048 MB)")
+        yaml_file = os.path.join(tmp, "inventory.yaml")
+        with open(yaml_file, "w") as f:
+            f.write("cells:\n" + "".join(f"  - {{chemistry: LPSCL-NCM811-LI, mass: {1 + i % 7} kg, soc: 0.1}}\n"
+                                         for i in range(20_000)))
+        t, _ = wall([exe, "inventory", "check", yaml_file], repeat=1)
+        print(f"recycle inventory check, 20 000-row YAML inventory: {t:.3f} s (target < 5 s)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ volume m^3, power W.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -147,7 +148,24 @@ def _has_dimension(q: pint.Quantity, dimension: str) -> bool:
 
 
 def to_si(text, dimension: str, where: str) -> float:
-    """Parse like :func:`parse_quantity` and return the magnitude in internal SI units."""
+    """Parse like :func:`parse_quantity` and return the magnitude in internal SI units.
+
+    Strings already read once are answered from a cache (a file of 20 000 rows repeats a few
+    dozen masses); a string that fails is parsed again each time, so its error names ``where``."""
+    if isinstance(text, str):
+        try:
+            return _to_si_cached(text, dimension)
+        except InputError:
+            pass
+    return _to_si(text, dimension, where)
+
+
+@functools.lru_cache(maxsize=4096)
+def _to_si_cached(text: str, dimension: str) -> float:
+    return _to_si(text, dimension, "")
+
+
+def _to_si(text, dimension: str, where: str) -> float:
     q = parse_quantity(text, dimension, where)
     unit = SI_UNIT[dimension]
     try:
