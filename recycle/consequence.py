@@ -33,6 +33,19 @@ def plume_concentration(x: float, rate: float, wind: float, coefficients: dict, 
     return rate / (math.pi * sy * sz * wind) * math.exp(-height ** 2 / (2 * sz ** 2))
 
 
+def max_ground_concentration(rate: float, wind: float, coefficients: dict, height: float,
+                             x_min: float = 1.0, x_max: float = 1e5) -> float:
+    """Highest centreline ground-level concentration (kg/m^3) of a continuous release of ``rate``
+    (kg/s) at ``height`` (m), over downwind distances ``x_min`` to ``x_max`` (m): the maximum of
+    :func:`plume_concentration` on a logarithmic grid refined around the peak."""
+    xs = [x_min * (x_max / x_min) ** (i / 400) for i in range(401)]
+    values = [plume_concentration(x, rate, wind, coefficients, height) for x in xs]
+    k = max(range(len(xs)), key=values.__getitem__)
+    lo, hi = xs[max(k - 1, 0)], xs[min(k + 1, len(xs) - 1)]
+    fine = [lo + (hi - lo) * i / 200 for i in range(201)]
+    return max(max(values), *(plume_concentration(x, rate, wind, coefficients, height) for x in fine))
+
+
 def toxic_distance(rate: float, endpoint: float, wind: float, coefficients: dict, height: float = 0.0,
                    x_min: float = 1.0, x_max: float = 1e5) -> float:
     """Downwind distance (m) at which the centreline ground concentration falls to ``endpoint``

@@ -258,14 +258,26 @@ class _StepScorer:
 
 
 def _stack_point(result: RouteResult, cfg: dict, hazards: dict[str, Hazard]) -> Point:
-    """Route-level point: the worst-case stack concentration against IDLH."""
-    from .audit import stack_fractions
+    """Route-level point: the highest ground-level concentration the stack's plume makes (worst
+    case, the scenarios' weather and stack height) against ERPG-2 of the most critical gas. It
+    follows the mass the stack emits, so diluting the stack gas does not lower it."""
+    from .cases import WORST
+    from .consequence import max_ground_concentration
+    from .scenarios import _Context
 
-    worst, what = 0.0, "no toxic gas at the stack"
-    for gas, x in stack_fractions(result).items():
-        idlh = hazards.get(gas) and hazards[gas].get("idlh")
-        if idlh and x / idlh.value > worst:
-            worst, what = x / idlh.value, f"{gas} at the stack {x * 1e6:.3g} ppm vs IDLH {idlh.value * 1e6:g} ppm"
+    c = _Context(result)
+    db = result.db
+    stack = result.sink_total("stack")[WORST] * db.molar_mass          # kg/s
+    worst, what = 0.0, "no toxic gas reaches the ground from the stack"
+    for i in np.flatnonzero(db.is_gas & (stack > 0)):
+        gas = db.names[i]
+        erpg2 = c.limit(gas, "erpg2")
+        if not erpg2:
+            continue
+        ratio = max_ground_concentration(stack[i], c.wind, c.sigmas, c.stack_height) / erpg2
+        if ratio > worst:
+            worst, what = ratio, (f"{gas} from the stack reaches {ratio:.3g} x ERPG-2 "
+                                  f"({hazards[gas].get('erpg2').value * 1e6:g} ppm) at the ground")
     return Point("stack", "stack_release", band(worst, cfg["factors"]["stack_release"]["bands"]), _q(worst, ""), what)
 
 

@@ -92,17 +92,22 @@ def test_methods_page_lists_every_factor_and_band(db):
 
 def test_a_toxic_stack_release_scores_and_is_critical(planner):
     """Hydrometallurgy of a sulfide cell: the leach's H2S burns to SO2 in the flare, and 2 % of it
-    passes the 98 % caustic polish: above the SO2 IDLH (100 ppm) at the stack, a critical finding
-    and a stack_release term; a two-stage 99.99 % removal brings it under."""
+    passes the 98 % caustic polish: above the SO2 IDLH (100 ppm) in the stack gas, a critical
+    finding. The index's stack term follows the plume at the ground (mass emitted, not stack
+    ppm): 1.2 % of ERPG-2 is 1 point; without the scrubber 61 % of ERPG-2, 3 points; a 99.99 %
+    removal brings it to 0 and clears the critical finding."""
     inv = bom_inventory(planner, {"Li6PS5Cl": 2.0, "NCM811": 5.0})
     result = planner.plan(inv, "hydrometallurgy", basis="10 t/day")
     report = audit(result)
     crit = [f for f in report.findings if f.step == "stack" and f.gas == "SO2"]
     assert crit and crit[0].severity == "critical" and crit[0].value["value"] > 100
     point = safety(result, report)["by_factor"]["stack_release"]
-    assert point["points"] == 6 and "SO2" in point["basis"]
+    assert point["points"] == 1 and "SO2" in point["basis"] and "at the ground" in point["basis"]
+    bare = planner.plan(inv, "hydrometallurgy", basis="10 t/day", overrides={"scrub": {"removal": "0"}})
+    assert safety(bare, audit(bare))["by_factor"]["stack_release"]["points"] == 3
     polished = planner.plan(inv, "hydrometallurgy", basis="10 t/day",
                             overrides={"scrub": {"removal_by_gas": "SO2: 0.9999, H2S: 0.9999"}})
     assert not [f for f in audit(polished).findings if f.step == "stack" and f.severity == "critical"]
+    assert safety(polished, audit(polished))["by_factor"]["stack_release"]["points"] == 0
     clean = planner.plan(bom_inventory(planner, {"LLZO": 2.0, "NCM811": 5.0}), "hydrometallurgy", basis="10 t/day")
     assert safety(clean, audit(clean))["by_factor"]["stack_release"]["points"] < 6

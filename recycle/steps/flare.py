@@ -28,10 +28,36 @@ class Flare(Step):
         Param("temperature", "quantity", "25 degC", "temperature of the combustion air (the gas keeps its own)",
               dimension="temperature"),
         Param("enabled", "flag", "true", "false passes the gas through unburnt"),
+        Param("burnout_temperature", "quantity", "850 degC",
+              "temperature of the burnout zone after the flame, where the flue-gas composition freezes "
+              "(CO and H2 burn out by equilibrium there); the flue gas leaves hotter if the flame is",
+              dimension="temperature",
+              source="Directive 2010/75/EU Art. 50(2): combustion gas held at 850 C or more for 2 s "
+                     "(1100 C above 1 % halogenated organics); freezing the equilibrium there is this "
+                     "project's simplification (S)"),
         Param("thermal_nox", "flag", "false",
               "let NO and NO2 form at equilibrium (an upper bound: thermal NOx is kinetically limited)",
               source="DOMAIN.md section 5: restrict equilibria to the species that really form"),
     )
+
+    def _burn_out(self, db, sol, n_flame, h_mass, mass):
+        """The flame's C-H-O products (CO, H2, hydrocarbons) brought to equilibrium at the
+        burnout temperature, everything else kept as the flame made it (SO2 to SO3, NO and HCl
+        to Cl2 are slow without a catalyst: equilibrium at 850 C would overstate SO3 and Cl2);
+        then the temperature the flue gas of that composition has at the flame's enthalpy.
+        Returns (moles in the order of ``sol``, outlet temperature K)."""
+        burning = {"C", "H", "O", "N", "Ar"}
+        keep = np.array([name in ("NO", "NO2") or not set(sol.species(k).composition) <= burning
+                         for k, name in enumerate(sol.species_names)])
+        n = n_flame.copy()
+        rest = np.where(keep, 0.0, n)
+        sol.TPX = self["burnout_temperature"], 101325.0, rest / rest.sum()
+        sol.equilibrate("TP")
+        n_rest = sol.X * (rest @ sol.molecular_weights / 1000.0) / (sol.mean_molecular_weight / 1000.0)
+        n = np.where(keep, n, n_rest)
+        sol.TPX = self["burnout_temperature"], 101325.0, n / n.sum()
+        sol.HP = h_mass, 101325.0                       # frozen composition at the flame's enthalpy
+        return n, sol.T
 
     def run(self, inlets, ctx: Context) -> StepOutcome:
         db = ctx.db
@@ -73,6 +99,7 @@ class Flare(Step):
         order = [sol.species_index(db.names[i]) for i in gas_idx]
         out = np.zeros_like(gas)
         flame = np.full(len(gas), T_in)
+        exit_t = np.full(len(gas), T_in)
         for b in range(len(gas)):
             total = feed[b, gas_idx].sum()
             if total <= 0 or o2_needed[b] <= 0:
@@ -84,10 +111,14 @@ class Flare(Step):
             sol.TPX = T_in, 101325.0, moles / total
             sol.HP = h_total[b] / mass, 101325.0
             sol.equilibrate("HP")
+            flame[b] = sol.T
             n_out = sol.X * mass / (sol.mean_molecular_weight / 1000.0)
+            if flame[b] > self["burnout_temperature"]:
+                n_out, exit_t[b] = self._burn_out(db, sol, n_out, h_total[b] / mass, mass)
+            else:
+                exit_t[b] = flame[b]
             out[b, gas_idx] = n_out[order]
             out[b, ~db.is_gas] = feed[b, ~db.is_gas]
-            flame[b] = sol.T
         notes = []
         if self["excess_air"] < 1.0 and np.any(o2_needed > 0):
             notes.append(f"sub-stoichiometric air (lambda {self['excess_air']:g}): CO and H2 leave unburnt")
@@ -95,7 +126,7 @@ class Flare(Step):
             notes.append(f"flame temperature {flame.max():.0f} K at lambda >= {self['excess_air']:g}")
         return StepOutcome({"flue_gas": out}, reagents, T_in, notes=notes, media=("combustion",),
                            from_air=reagents.copy(),      # combustion air
-                           outlet_temperature={"flue_gas": flame},
+                           outlet_temperature={"flue_gas": exit_t},
                            quantities={"flame_temperature": (flame, "K", "adiabatic flame temperature"),
                                        "air": (o2_add / AIR["O2"] * 0.0289647, "kg" + ctx.per,
                                                "combustion air added")})
