@@ -5,7 +5,9 @@ Air is added until the gas holds ``excess_air`` times the oxygen needed for comp
 combustion of the species present (C -> CO2, S -> SO2, P -> P4O10, H -> HCl and HF as far as
 Cl and F find H, the rest -> H2O); a gas already that lean gets no air. LiCl vapour from the
 smelter takes part in the equilibrium as the gas it is; condensed fume passes through. The flame temperature and products (SO2 from H2S, ...) come from an adiabatic
-equilibrium of the tracked gases (DOMAIN.md section 7: 4 % H2 in air burns to 628 K).
+equilibrium of the tracked gases (DOMAIN.md section 7: 4 % H2 in air burns to 628 K). A burnout
+zone after the flame (``burnout_temperature``, 850 C) brings the C-H-O species to equilibrium
+there, so CO and H2 burn out; the other species keep the flame's split.
 Heat released is evaluated at the feed temperature: the combustion heat the flue gas carries off.
 """
 from __future__ import annotations
