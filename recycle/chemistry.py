@@ -282,6 +282,30 @@ class ChemistryDB:
         bad = species_mask & ((temperature < lo - margin) | (temperature > hi + margin))
         return [self.names[i] for i in np.flatnonzero(bad)]
 
+    def extrapolation_error(self, amounts: np.ndarray, temperature, margin: float = 25.0) -> tuple[np.ndarray, list[str]]:
+        """An estimate (J per batch row) of how far the enthalpy of ``amounts`` (batch, species)
+        at ``temperature`` (K, scalar or per row) may be off because species are evaluated more
+        than ``margin`` K outside their data, and those species' names. Per mol: the gap between
+        the data's own extrapolation and a constant-Cp one from the range's edge, plus a quarter
+        of the sensible heat beyond the edge (the Cp there is not known; estimate of this
+        project, S)."""
+        lo, hi = self.temperature_range()
+        rows = len(amounts)
+        T = np.broadcast_to(np.asarray(temperature, dtype=float), (rows,))
+        error = np.zeros(rows)
+        names: set[str] = set()
+        for b in range(rows):
+            outside = np.flatnonzero((amounts[b] > 0) & ((T[b] < lo - margin) | (T[b] > hi + margin)))
+            for i in outside:
+                edge = hi[i] if T[b] > hi[i] else lo[i]
+                thermo = self.thermo_at(i, edge)
+                h_edge, cp_edge = thermo.h(edge) / 1000.0, thermo.cp(edge) / 1000.0
+                h_data = self.thermo_at(i, T[b]).h(T[b]) / 1000.0
+                per_mol = abs(h_data - h_edge - cp_edge * (T[b] - edge)) + 0.25 * abs(cp_edge * (T[b] - edge))
+                error[b] += amounts[b, i] * per_mol
+                names.add(self.names[i])
+        return error, sorted(names)
+
     def gas_solution(self, exclude: tuple[str, ...] = ()):
         """A Cantera ideal-gas Solution of the tracked gases less ``exclude``, cached per set.
 

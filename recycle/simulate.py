@@ -200,6 +200,36 @@ def _reagent_enthalpy(db: ChemistryDB, outcome: StepOutcome, T: float) -> np.nda
     return np.where(fed, db.enthalpy_aqueous(T), db.enthalpy(T))
 
 
+HEAT_ERROR_LIMIT = 0.01     # a step refuses when extrapolated thermo data could move its energy balance more
+
+
+def _check_extrapolation(db, route_label, sid, outcome, produced, route, duty, heat) -> None:
+    """Refuse a step whose energy balance could be off by more than 1 % because species are
+    evaluated beyond their data: its outlets at their temperatures, its reagents as supplied and
+    its inlets as they arrive (ChemistryDB.extrapolation_error)."""
+    error = np.zeros(len(duty))
+    names: set[str] = set()
+    for port, amounts in outcome.outlets.items():
+        e, n = db.extrapolation_error(amounts, produced[(sid, port)][1], THERMO_MARGIN)
+        error, names = error + e, names | set(n)
+    e, n = db.extrapolation_error(outcome.reagents, T_SUPPLY, THERMO_MARGIN)
+    error, names = error + e, names | set(n)
+    for edge in route.edges:
+        if edge.target == sid:
+            amounts, T, _ = produced[(edge.source, edge.outlet)]
+            e, n = db.extrapolation_error(amounts, T, THERMO_MARGIN)
+            error, names = error + e, names | set(n)
+    scale = np.maximum(np.abs(duty), np.abs(heat))
+    bad = error > HEAT_ERROR_LIMIT * scale
+    if np.any(bad & (scale > 0)):
+        share = float(np.max(np.where(scale > 0, error / np.maximum(scale, 1e-300), 0.0)))
+        raise InputError(f"{route_label}: step {sid}",
+                         f"thermo data of {', '.join(sorted(names))} stop more than {THERMO_MARGIN:g} K short of "
+                         f"the temperatures they are used at: the energy balance could be off by {100 * share:.2g} % "
+                         f"(more than {100 * HEAT_ERROR_LIMIT:g} %); add data for their phase there or change the "
+                         "step temperature")
+
+
 def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
     """Run ``route`` on ``feed`` (batch, n_species) in topological order."""
     db = ctx.db
@@ -256,6 +286,7 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
                                                    float(np.max(outcome.outlet_temperature.get(port, T))),
                                                    margin=THERMO_MARGIN)}
                          | set(db.out_of_range(present, T, margin=THERMO_MARGIN)))
+        _check_extrapolation(db, route.label, sid, outcome, produced, route, h_out - h_in - h_reagents, heat)
         _check_media(route.label, sid, step, outcome, total_in, ctx)
         said = " ".join(n for n in outcome.notes if "thermo data" in n)
         outside = [n for n in outside if n not in said]

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from conftest import bom_inventory
 
+from recycle.errors import InputError
 from recycle.flowsheet import available_routes, build_route
 from recycle.inventory import Inventory, InventoryRow
 
@@ -112,14 +113,27 @@ def test_enthalpy_duty_by_hand_with_reagents_supplied_at_25_c(planner):
     assert step.enthalpy_duty[0] == pytest.approx(-step.heat_released[0] + preheat, rel=1e-9)
 
 
-def test_steps_say_when_thermo_data_are_extrapolated(planner):
-    """Relithiation at 900 C: the binder's and the cathode's data stop far below (PVDF(s) T-max
-    600 K); the step says Cantera extrapolates them. At its default 220 C they are in range."""
-    hot = planner.plan(None, "direct-regeneration", overrides={"relithiate_cathode": {"temperature": "900 degC"}})
-    notes = hot.steps["relithiate_cathode"].outcome.notes
-    assert any("thermo data of" in n and "PVDF(s)" in n for n in notes)
+def test_a_step_whose_extrapolated_data_could_move_its_heat_by_over_1_percent_refuses(planner):
+    """Relithiation at 900 C: the binder's, the cathode's and liquid water's data stop far below
+    (PVDF(s) T-max 600 K): the error estimate of ChemistryDB.extrapolation_error passes 1 % of
+    the step's energy balance, so the plan refuses, naming the step and the species. At the
+    default 220 C everything is in range (the ethanol the residue carries is stripped as vapour)."""
+    with pytest.raises(InputError, match=r"step relithiate_cathode: thermo data of .*PVDF\(s\).* off by"):
+        planner.plan(None, "direct-regeneration", overrides={"relithiate_cathode": {"temperature": "900 degC"}})
     cool = planner.plan(None, "direct-regeneration")
-    # At 220 C only the ethanol that the alkoxide residue gives back in the hot liquor (T-max 351 K)
-    # is out of range; the solids are not.
-    cool_notes = [n for n in cool.steps["relithiate_cathode"].outcome.notes if "thermo data" in n]
-    assert cool_notes and all("PVDF(s)" not in n and "NCM811(s)" not in n for n in cool_notes)
+    assert not [n for n in cool.steps["relithiate_cathode"].outcome.notes if "thermo data" in n]
+
+
+def test_extrapolation_error_by_hand(db):
+    """ChemistryDB.extrapolation_error for 1 mol of a constant-Cp species 100 K beyond its
+    T-max: the data's own continuation equals the constant-Cp one, so the estimate is the
+    quarter of the sensible heat beyond the edge, 0.25 x Cp x 100 K. LiBH4(s): T-max 380 K."""
+    i = db.index["LiBH4(s)"]
+    _, hi = db.temperature_range()
+    amounts = np.zeros((1, db.n_species))
+    amounts[0, i] = 1.0
+    cp = db.thermo_at(i, hi[i]).cp(hi[i]) / 1000.0
+    error, names = db.extrapolation_error(amounts, hi[i] + 100.0)
+    assert names == ["LiBH4(s)"]
+    assert error[0] == pytest.approx(0.25 * cp * 100.0, rel=1e-9)
+    assert db.extrapolation_error(amounts, hi[i] + 20.0)[0][0] == 0.0     # within the 25 K margin
