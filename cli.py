@@ -92,8 +92,21 @@ def guarded(func):
     return wrapper
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"recycle {version('recycle')}")
+        except PackageNotFoundError:          # run from a source tree without installing
+            typer.echo("recycle (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False):
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+          show_version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
+                                                     callback=_version, is_eager=True)] = False):
     _STATE["debug"] = debug
 
 
@@ -165,6 +178,15 @@ def _plan_report(planner, result, doc: dict) -> dict[str, str]:
         extra = {"audit": audit_.as_dict(), "safety": safety_, "economics": economics_, "environment": environment_}
     files = plan_report(result, audit_, safety_, economics_, extra.get("environment"))
     files["summary.json"] = json.dumps({**doc, **extra}, indent=2) + "\n"
+    from recycle.workbook import plan_frames, workbook_bytes
+
+    frames = plan_frames(result)
+    if audit_ is not None:
+        from recycle.audit_report import findings_table, permit_table
+
+        frames["audit findings"] = findings_table(audit_)
+        frames["permit"] = permit_table(audit_)
+    files["results.xlsx"] = workbook_bytes(frames)
     return files
 
 

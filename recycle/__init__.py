@@ -12,6 +12,14 @@ Public API::
     safety(result, findings)["score"]              # inherent-safety index
     economics(result, load_prices(planner.db.directory))["net_value"]
     environment(result, region="EU")["ghg"]["total"]
+    prices = load_prices(planner.db.directory)
+    compare_routes(planner, inventory, None, "10 t/day", {}, prices)   # every route side by side
+    model = route_model(planner, inventory, "hydrometallurgy", "10 t/day", {}, prices)
+    monte_carlo([model], prices, samples=10_000, seed=1); tornado(model, prices)
+    write_workbook("plan.xlsx", plan_frames(result))  # tidy sheets with a unit column
+
+An inventory may be a CSV or YAML file, a pandas DataFrame or a list of dicts with the CSV's
+columns; all go through the same checks.
 
 Amounts inside a RouteResult are plain arrays in mol (mol/s on a throughput basis), energies in
 J (W), temperatures in K; everything leaving through ``report``, ``audit``, ``safety``,
@@ -21,11 +29,15 @@ from __future__ import annotations
 
 from . import report
 from .audit import audit
+from .compare import compare_routes
 from .economics import economics
 from .environment import environment
 from .errors import InputError
 from .planner import Planner
 from .prices import load_prices
 from .safety import safety
+from .uncertainty import monte_carlo, route_model, tornado
+from .workbook import plan_frames, write_workbook
 
-__all__ = ["InputError", "Planner", "audit", "economics", "environment", "load_prices", "report", "safety"]
+__all__ = ["InputError", "Planner", "audit", "compare_routes", "economics", "environment", "load_prices",
+           "monte_carlo", "plan_frames", "report", "route_model", "safety", "tornado", "write_workbook"]

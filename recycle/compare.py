@@ -19,6 +19,10 @@ def compare_routes(planner, inventory, routes: list[str] | None, throughput: str
                    overrides: dict[str, dict[str, str]], prices, region: str = "US") -> dict:
     """JSON document: ``routes[]`` with ``safety`` (score, breakdown, contributors),
     ``economics`` (net value and breakdown) and gas totals."""
+    from .inventory import Inventory
+
+    if not isinstance(inventory, Inventory):            # a file, a DataFrame or a list of dicts
+        inventory = planner.read_inventory(inventory)
     names = routes or list(available_routes())
     out = []
     for name in names:

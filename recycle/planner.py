@@ -81,13 +81,39 @@ class Planner:
         return Context(self.db, self.reactions, self.moisture, self.regeneration, rate_basis,
                        np.asarray(worst_case, dtype=bool), reactivity=self.reactivity)
 
-    def read_inventory(self, path: str | Path | None = None) -> Inventory:
-        """Read an inventory file; ``None`` gives the built-in example."""
+    def read_inventory(self, path=None) -> Inventory:
+        """Read an inventory: a CSV or YAML file, a pandas DataFrame or a list of dicts with the
+        CSV's columns (read through the same checks, as a CSV would be); ``None`` gives the
+        built-in example."""
+        if path is not None and not isinstance(path, (str, Path)):
+            return self._read_table(path)
         if path is None:
             inv = read_inventory(example_inventory_path(), self.db, self.catalogue)
             inv.source = "built-in example"
             return inv
         inv = read_inventory(path, self.db, self.catalogue)
+        self._refuse_self_reacting(inv)
+        return inv
+
+    def _read_table(self, table) -> Inventory:
+        """An inventory given as a DataFrame or a list of dicts, checked as its CSV would be."""
+        import tempfile
+
+        import pandas as pd
+
+        if isinstance(table, list) and all(isinstance(r, dict) for r in table):
+            table = pd.DataFrame(table)
+        if not isinstance(table, pd.DataFrame):
+            raise InputError("inventory", f"expected a file path, a DataFrame or a list of dicts, "
+                             f"got {type(table).__name__}")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "inventory.csv"
+            table.to_csv(path, index=False)
+            try:
+                inv = read_inventory(path, self.db, self.catalogue)
+            except InputError as exc:
+                raise InputError(exc.where.replace(str(path), "inventory (DataFrame)"), exc.message) from None
+        inv.source = "DataFrame"
         self._refuse_self_reacting(inv)
         return inv
 

@@ -88,6 +88,12 @@ class RouteResult:
                 out[name] = out.get(name, 0) + amounts
         return out
 
+    def __repr__(self) -> str:
+        kind = "throughput" if self.rate_basis else "batch"
+        return (f"RouteResult(route={self.route.id!r}, basis={self.basis.text!r} ({kind}), "
+                f"{len(self.steps)} steps, {len(self.streams)} streams, rows=expected/worst case, "
+                f"max element residual {self.max_relative_element_residual():.1e})")
+
     @property
     def reagents(self) -> np.ndarray:
         return sum(s.reagents for s in self.steps.values())

@@ -61,6 +61,10 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
     """Base run and low/high runs of every uncertain parameter of the route.
 
     ``progress(text)``, when given, is called after each run (for a progress bar)."""
+    from .inventory import Inventory
+
+    if not isinstance(inventory, Inventory):            # a file, a DataFrame or a list of dicts
+        inventory = planner.read_inventory(inventory)
     tick = progress or (lambda text="": None)
     route = load_route(route_id)
     route = route.with_parameters({s: p for s, p in overrides.items() if s in route.steps})
