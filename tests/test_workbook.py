@@ -6,7 +6,15 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from recycle import compare_routes, load_prices, monte_carlo, plan_frames, route_model, tornado, write_workbook
+from recycle import (
+    compare_routes,
+    load_prices,
+    monte_carlo,
+    plan_frames,
+    route_model,
+    tornado,
+    write_workbook,
+)
 from recycle.errors import InputError
 
 INVENTORY = pd.DataFrame([
