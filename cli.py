@@ -426,12 +426,15 @@ def compare(
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
     doc, plans = _compare_routes(planner, inv, routes_, throughput, overrides, book, region, keep_plans=out is not None)
     if samples:
+        from recycle.applicability import DOES_NOT_APPLY
         from recycle.uncertainty import monte_carlo, route_model
 
         with _progress("Monte Carlo: runs per uncertain input", None) as advance:
             models = [route_model(planner, inv, r["route"], throughput, overrides, book, advance)
                       for r in doc["routes"]]
-        doc["monte_carlo"] = monte_carlo(models, book, samples, seed)
+        doc["monte_carlo"] = monte_carlo(models, book, samples, seed,
+                                         eligible=[r["applicability"]["status"] != DOES_NOT_APPLY
+                                                   for r in doc["routes"]])
     table = compare_table(doc)
     if out is not None:
         from recycle.charts import compare_chart

@@ -17,6 +17,9 @@ TOXIC = ("H2", "H2S", "HCL", "CL2", "HF", "NH3", "SO2")   # H2: flammable, liste
 MAIN_ELECTROLYTE = 0.05   # mass fraction of the cells above which an electrolyte must be recovered
 
 
+DOES_NOT_APPLY = "does not apply"   # the status that keeps a route out of "best" and the Pareto front
+
+
 @dataclass
 class Fit:
     route: str
@@ -43,7 +46,7 @@ def judge(result: RouteResult) -> Fit:
             grams = gas[db.index[name]] * db.molar_mass[db.index[name]] * 1000 / total
             if grams >= 1e-3:
                 reasons.append(f"{step.id}: {name} {grams:.3g} g per kg of cells")
-    status = "does not apply" if blocking else ("applies with hazards" if reasons else "applies")
+    status = DOES_NOT_APPLY if blocking else ("applies with hazards" if reasons else "applies")
     return Fit(result.route.id, status, reasons)
 
 

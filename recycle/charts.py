@@ -34,7 +34,8 @@ def compare_chart(doc: dict) -> bytes:
         return float(key[0]) + float(key[1]) / (1.0 + float(key[1]))
 
     points = {r["route"]: (risk(r), float(r["economics"]["net_value"]["value"])) for r in doc["routes"]}
-    front = pareto_front(points)
+    out = {r["route"] for r in doc["routes"] if r["applicability"]["status"] == "does not apply"}
+    front = pareto_front({k: v for k, v in points.items() if k not in out})      # only routes that apply
     fig = Figure(figsize=(7.0, 4.6), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -42,7 +43,8 @@ def compare_chart(doc: dict) -> bytes:
         on = name in front
         ax.scatter([s], [v], s=70, zorder=3, color="#2e8b57" if on else "#8a8a8a",
                    edgecolor="#1d5c39" if on else "#555", marker="o" if on else "s")
-        ax.annotate(name, (s, v), xytext=(6, 6), textcoords="offset points", fontsize=9)
+        ax.annotate(name + (" (does not apply)" if name in out else ""), (s, v), xytext=(6, 6),
+                    textcoords="offset points", fontsize=9)
     if len(front) > 1:
         ax.plot([points[n][0] for n in front], [points[n][1] for n in front], color="#2e8b57",
                 linestyle="--", linewidth=1.2, zorder=2, label="Pareto front")

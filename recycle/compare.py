@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .applicability import judge
+from .applicability import DOES_NOT_APPLY, judge
 from .audit import audit
 from .economics import economics
 from .environment import environment
@@ -77,7 +77,8 @@ def compare_table(doc: dict) -> pd.DataFrame:
                 row[f"{g} [kg/h]"] = r["gas_generated"][g]["value"]
         rows.append(row)
     table = pd.DataFrame(rows)
-    keys = [tuple(r["safety"]["risk"]["rank_key"]) for r in doc["routes"]]
+    # routes that do not apply rank after every route that does, whatever their risk
+    keys = [(r["applicability"]["status"] == DOES_NOT_APPLY, *r["safety"]["risk"]["rank_key"]) for r in doc["routes"]]
     order = sorted(range(len(keys)), key=lambda i: keys[i])
     table.insert(1, "rank", [order.index(i) + 1 for i in range(len(keys))])
     table = table.sort_values("rank", kind="stable").reset_index(drop=True)

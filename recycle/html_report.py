@@ -389,11 +389,13 @@ def compare_sections(doc: dict, chart_png: bytes | None, results: dict[str, Rout
     from .charts import pareto_front
     from .compare import compare_table
 
-    points = {r["route"]: (r["safety"]["score"], r["economics"]["net_value"]["value"]) for r in doc["routes"]}
+    points = {r["route"]: (r["safety"]["risk"]["rank_key"][0] + r["safety"]["risk"]["rank_key"][1]
+                           / (1.0 + r["safety"]["risk"]["rank_key"][1]), r["economics"]["net_value"]["value"])
+              for r in doc["routes"] if r["applicability"]["status"] != "does not apply"}
     summary = [("p", f"Inventory {doc['inventory']}; throughput {doc['throughput']}; prices {doc['prices']}."),
                ("table", compare_table(doc)),
-               ("p", "Pareto front (no other route is both safer and of higher net value): "
-                     + ", ".join(pareto_front(points)) + ".")]
+               ("p", "Pareto front of the routes that apply (no other route has both lower risk and higher "
+                     "net value): " + (", ".join(pareto_front(points)) or "none") + ".")]
     if chart_png:
         summary.append(("img", chart_png, "compare.png", "Safety score against net value; Pareto front marked."))
     by_cat = pd.DataFrame([{"route": r["route"], **{f"{k} [M USD/year]": v["value"] / 1e6

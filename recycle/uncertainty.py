@@ -124,8 +124,10 @@ def _weights(theta: np.ndarray, e: Effect) -> tuple[np.ndarray, np.ndarray]:
     return w_lo, w_hi
 
 
-def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None) -> dict:
-    """Percentiles of net value and safety per route, and the probability each is best."""
+def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,
+                eligible: list[bool] | None = None) -> dict:
+    """Percentiles of net value and safety per route, and the probability each is best among the
+    ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
     rng = np.random.default_rng(seed)
     keys = sorted({k for m in models for k in m.coef} | {k for m in models for e in m.effects for c in e.coef for k in c})
     p = triangular(rng, *_price_arrays(prices, keys), samples)                 # (n, P), shared by all routes
@@ -152,8 +154,11 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
         nets.append(net)
         scores.append(score)
     nets, scores = np.array(nets), np.array(scores)                          # (routes, n)
-    best_net = _share_of_best(nets, higher=True)
-    best_safety = _share_of_best(scores, higher=False)
+    ok = np.ones(len(models), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    best_net, best_safety = np.zeros(len(models)), np.zeros(len(models))
+    if ok.any():
+        best_net[ok] = _share_of_best(nets[ok], higher=True)
+        best_safety[ok] = _share_of_best(scores[ok], higher=False)
     return {"samples": samples, "seed": seed, "routes": [
         {"route": m.route,
          "net_value": {f"p{q}": {"value": float(np.percentile(nets[i], q)), "unit": "USD/kg"} for q in PERCENTILES},

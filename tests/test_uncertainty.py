@@ -97,3 +97,30 @@ def test_large_inventory_error_names_the_row(planner, tmp_path):
     big.write_text("\n".join(lines) + "\n")
     res = runner.invoke(app, ["plan", str(big)])
     assert res.exit_code == 2 and "big.csv: row 5501: soc" in res.stderr and "outside 0-1" in res.stderr
+
+
+def test_a_route_that_does_not_apply_is_never_best_and_ranks_last():
+    """The built-in example (undischarged Li3PS4 that ethanol cannot regenerate): the direct and
+    hybrid routes do not apply. They rank after every route that applies, whatever their risk,
+    and the Monte Carlo gives them no share of 'best' (issue 17: a route that does not apply had
+    P(best) 0.98)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    res = CliRunner().invoke(app, ["compare", "--samples", "500", "--seed", "1", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    out = {r["route"] for r in doc["routes"] if r["applicability"]["status"] == "does not apply"}
+    assert out == {"direct-regeneration", "hybrid"}
+    for r in doc["monte_carlo"]["routes"]:
+        if r["route"] in out:
+            assert r["probability_best_net_value"] == 0 and r["probability_best_safety"] == 0
+    applying = [r for r in doc["monte_carlo"]["routes"] if r["route"] not in out]
+    assert sum(r["probability_best_net_value"] for r in applying) == pytest.approx(1.0)
+    from recycle.compare import compare_table
+
+    table = compare_table(doc)
+    assert set(table["route"][-2:]) == out
