@@ -41,6 +41,10 @@ class PriceBook:
         self.label = label
         self.rates = {code: float(Q_(str(c["value"])).to("USD").magnitude)
                       for code, c in (data.get("currencies") or {}).items()}
+        # dated rates: a price quoted in a currency converts at the rate of its own date
+        self.history = {code: {str(k): float(Q_(str(v["value"])).to("USD").magnitude)
+                               for k, v in (c.get("history") or {}).items()}
+                        for code, c in (data.get("currencies") or {}).items()}
         self.prices: dict[tuple[str, str], Price] = {}      # (section, name) -> price
         for section in SECTIONS:
             for name, e in (data.get(section) or {}).items():
@@ -58,9 +62,10 @@ class PriceBook:
         if unknown:
             raise InputError(f"{where}.{unknown[0]}", f"unknown key; {closest(unknown[0], self.KEYS)}")
         unit = e.get("unit") or _unit_of(str(e["value"]))
-        value = self.to_usd(e["value"], unit, where + ".value")
-        low = self.to_usd(e.get("low", e["value"]), unit, where + ".low")
-        high = self.to_usd(e.get("high", e["value"]), unit, where + ".high")
+        date = str(e.get("date", ""))
+        value = self.to_usd(e["value"], unit, where + ".value", date)
+        low = self.to_usd(e.get("low", e["value"]), unit, where + ".low", date)
+        high = self.to_usd(e.get("high", e["value"]), unit, where + ".high", date)
         if value < 0 or not low <= value <= high:
             raise InputError(where, f"needs 0 <= low <= value <= high, got low {low:g}, value {value:g}, "
                              f"high {high:g} {unit}")
@@ -77,16 +82,23 @@ class PriceBook:
             if "conversion_cost" in e:
                 if market != "intermediate":
                     raise InputError(where + ".conversion_cost", "only an intermediate has a conversion cost")
-                conversion = self.to_usd(e["conversion_cost"], unit, where + ".conversion_cost")
+                conversion = self.to_usd(e["conversion_cost"], unit, where + ".conversion_cost", date)
         return Price(name, section, value, low, high, unit, e.get("species"), str(e.get("source", "")),
                      str(e.get("date", "")), purity, market, conversion)
 
-    def to_usd(self, text, unit: str, where: str) -> float:
-        """Magnitude of ``text`` in ``unit`` (USD-based), converting other currencies."""
+    def rate(self, code: str, date: str = "") -> float:
+        """USD per unit of currency ``code`` at ``date`` ("2022", "2025-09", ...): the dated rate
+        whose key the date starts with (the most specific one), else the current rate."""
+        dated = [k for k in self.history.get(code, {}) if date and str(date).startswith(k)]
+        return self.history[code][max(dated, key=len)] if dated else self.rates[code]
+
+    def to_usd(self, text, unit: str, where: str, date: str = "") -> float:
+        """Magnitude of ``text`` in ``unit`` (USD-based), converting other currencies at the rate
+        of ``date`` where the currency has one (:meth:`rate`)."""
         s = str(text)
         check_grammar(s.strip(), text, where)
-        for code, rate in self.rates.items():
-            s = re.sub(rf"\b{code}\b", f"({rate} USD)", s)
+        for code in self.rates:
+            s = re.sub(rf"\b{code}\b", f"({self.rate(code, date)} USD)", s)
         try:
             q = Q_(s)
             return float(q.to(unit).magnitude) if unit else float(q.to("dimensionless").magnitude)

@@ -279,3 +279,19 @@ def test_a_throughput_per_year_is_per_operating_year(planner, prices):
     assert "operating year of 336 days" in result.basis.text
     daily = planner.plan(None, "direct-regeneration", basis="10 t/day")
     assert economics(daily, prices)["throughput"]["value"] == pytest.approx(3360, rel=1e-9)
+
+
+def test_a_price_converts_at_the_rate_of_its_own_date(planner):
+    """ECB annual means (chemistry/prices.yaml currencies.EUR.history): 2022 1.0530 USD/EUR.
+    A price of 100 EUR/t dated 2022 is 105.30 USD/t; undated, it takes the current 1.17."""
+    from recycle.prices import PriceBook
+
+    data = {"currencies": {"EUR": {"value": "1.17 USD", "history": {"2022": {"value": "1.0530 USD"}}}},
+            "reagents": {"dated": {"value": "100 EUR/t", "low": "100 EUR/t", "high": "100 EUR/t", "date": "2022-06", "unit": "USD/kg",
+                                   "source": "test"},
+                         "undated": {"value": "100 EUR/t", "low": "100 EUR/t", "high": "100 EUR/t", "source": "test",
+                                     "unit": "USD/kg"}}}
+    book = PriceBook(data, "test")
+    assert book.prices[("reagents", "dated")].value == pytest.approx(0.10530, rel=1e-12)     # USD/kg
+    assert book.prices[("reagents", "undated")].value == pytest.approx(0.117, rel=1e-12)
+    assert book.rate("EUR", "2022-06") == 1.0530 and book.rate("EUR", "2019") == 1.17
