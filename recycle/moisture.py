@@ -45,46 +45,79 @@ def water_fraction_at_dew_point(dew_point: float, pressure: float = 101325.0) ->
 
 @dataclass(frozen=True)
 class MoistureModel:
-    """Surface-limited hydrolysis: converted fraction = k x_w[ppmv] sqrt(t[s]), per species."""
+    """Surface-limited, saturating hydrolysis: f = 1 - exp(-k x_w[ppmv] sqrt(t[s]) exposed), per
+    species, with a worst-case k from the measured spread of the species' family."""
 
-    rate: dict[str, float]          # k per species, 1/(ppmv s^0.5)
+    rate: dict[str, float]          # k per species, 1/(ppmv s^0.5): the expected case
+    worst_rate: dict[str, float]    # k per species, the worst case
     basis: dict[str, str]           # which calibration each k comes from
-    worst_case_factor: float
 
     def converted_fraction(self, species: str, water_fraction: float, time: float,
                            exposed_fraction: float, worst_case: bool = False) -> float:
         """Fraction (0-1) of ``species`` hydrolysed after ``time`` s at ``water_fraction``."""
-        k = self.rate.get(species, 0.0)
-        f = k * water_fraction * 1e6 * math.sqrt(max(time, 0.0)) * exposed_fraction
-        if worst_case:
-            f *= self.worst_case_factor
-        return min(f, 1.0)
+        k = (self.worst_rate if worst_case else self.rate).get(species, 0.0)
+        return -math.expm1(-k * water_fraction * 1e6 * math.sqrt(max(time, 0.0)) * exposed_fraction)
+
+
+def rate_constant(release: float, complete: float, ppmv: float, time: float) -> float:
+    """k (1/(ppmv s^0.5)) that gives ``release`` (m^3/kg) of a complete ``complete`` (m^3/kg)
+    after ``time`` s at ``ppmv``: k = -ln(1 - release/complete) / (ppmv sqrt(t))."""
+    f = release / complete
+    if not 0.0 < f < 1.0:
+        raise ValueError(f"measured release {release:g} is not a fraction of the complete {complete:g}")
+    return -math.log1p(-f) / (ppmv * math.sqrt(time))
 
 
 def load_moisture_model(db: ChemistryDB, reactions: dict[str, Reaction], path=None) -> MoistureModel:
-    """Calibrate k for every species of ``chemistry/moisture.yaml``."""
+    """Calibrate k for every species of ``chemistry/moisture.yaml`` and the worst case of each
+    species' family from the measured spread."""
+    import cantera as ct
+
     label = "chemistry/moisture.yaml"
     data = load_yaml_file(path or db.directory / "moisture.yaml", label)
     hydrolysis = {r.key: r for r in reactions.values() if "hydrolysis" in r.tags}
-    rate, basis = {}, {}
+    rate, basis, family_k = {}, {}, {}
+    family_of = {s.name: s.family for s in db.species}
+
+    def measured(where, cal):
+        release = to_si(cal["release"], "volume_per_mass", where + ".release")      # m^3/kg
+        ppmv = to_si(cal["water"], "dimensionless", where + ".water") * 1e6
+        return release, ppmv, to_si(cal["time"], "time", where + ".time")
+
     for species, cal in data["calibrations"].items():
         where = f"{label}: calibrations.{species}"
         if species not in hydrolysis:
             raise InputError(where, "no hydrolysis reaction with this species as key in reactions.yaml")
-        release = to_si(cal["release"], "volume_per_mass", where + ".release")      # m^3/kg
+        release, ppmv, t = measured(where, cal)
         r = hydrolysis[species]
         gas_per_mol = float(r.stoich[db.is_gas].sum()) / -r.coefficient(db, species)
         complete = gas_per_mol * MOLAR_VOLUME_25C / db.molar_mass[db.index[species]]  # m^3/kg
-        ppmv = to_si(cal["water"], "dimensionless", where + ".water") * 1e6
-        t = to_si(cal["time"], "time", where + ".time")
-        rate[species] = (release / complete) / (ppmv * math.sqrt(t))
+        rate[species] = rate_constant(release, complete, ppmv, t)
         basis[species] = str(cal["source"])
+        family_k.setdefault(family_of.get(species), []).append(rate[species])
+    spread = {}
+    for name, cal in (data.get("spread") or {}).items():
+        where = f"{label}: spread.{name}"
+        release, ppmv, t = measured(where, cal)
+        formula = cal["formula"]
+        molar_mass = sum(float(n) * ct.Element(el).weight for el, n in formula.items()) / 1000.0   # kg/mol
+        complete = float(formula["S"]) * MOLAR_VOLUME_25C / molar_mass          # every S to H2S (S)
+        spread[name] = rate_constant(release, complete, ppmv, t)
+        family_k.setdefault(cal["family"], []).append(spread[name])
     for species, ref in (data.get("stand_ins") or {}).items():
-        if ref not in rate:
+        if ref in rate:
+            rate[species] = rate[ref]
+        elif ref in spread:
+            rate[species] = spread[ref]
+        else:
             raise InputError(f"{label}: stand_ins.{species}", f"{ref!r} has no calibration")
-        rate[species] = rate[ref]
         basis[species] = f"stand-in: calibration of {ref} (S)"
-    return MoistureModel(rate, basis, float(data["worst_case_factor"]))
+    factor = float(data["worst_case_factor"])
+    worst = {}
+    for species, k in rate.items():
+        measured_k = family_k.get(family_of.get(species))
+        worst[species] = max(k, max(measured_k)) if measured_k else factor * k
+    return MoistureModel(rate, worst, basis)
 
 
 def complete_release_per_mass(db: ChemistryDB, reaction: Reaction) -> float:
@@ -93,5 +126,5 @@ def complete_release_per_mass(db: ChemistryDB, reaction: Reaction) -> float:
     return gas / -reaction.coefficient(db, reaction.key) * MOLAR_VOLUME_25C / db.molar_mass[db.index[reaction.key]]
 
 
-__all__ = ["MoistureModel", "load_moisture_model", "water_fraction_at_dew_point",
+__all__ = ["MoistureModel", "load_moisture_model", "rate_constant", "water_fraction_at_dew_point",
            "ice_vapour_pressure", "complete_release_per_mass", "MOLAR_VOLUME_25C"]

@@ -44,3 +44,54 @@ def test_dew_points_above_freezing_use_liquid_water():
     assert water_fraction_at_dew_point(293.15) * 101325 == pytest.approx(2339.2, rel=2e-3)
     assert water_fraction_at_dew_point(298.15) * 101325 == pytest.approx(3169.9, rel=2e-3)
     assert water_fraction_at_dew_point(213.15) * 1e6 == pytest.approx(10.7, rel=0.01)
+
+
+# Luo 2024 section 3.1.1, measured H2S releases of sulfides (the family's spread): material,
+# formula, cm3/g, exposure s, water ppmv (20 % RH = 6254, 24 % RH = 7505, 25 % RH = 7818 at 25 C)
+SULFIDE_SPREAD = [
+    ("Li7P3S11", {"Li": 7, "P": 3, "S": 11}, 1.50, 210.0, 6254.0),
+    ("Li6PS5Cl", {"Li": 6, "P": 1, "S": 5, "Cl": 1}, 0.57, 3600.0, 7818.0),
+    ("Li6P0.925Sb0.075S5Cl", {"Li": 6, "P": 0.925, "Sb": 0.075, "S": 5, "Cl": 1}, 0.09, 3600.0, 7818.0),
+    ("Li6PS5I", {"Li": 6, "P": 1, "S": 5, "I": 1}, 105.35, 1200.0, 7505.0),
+    ("Li6AsS5I", {"Li": 6, "As": 1, "S": 5, "I": 1}, 75.07, 1200.0, 7505.0),
+    ("Li6.8Si0.8As0.2S5I", {"Li": 6.8, "Si": 0.8, "As": 0.2, "S": 5, "I": 1}, 91.32, 1200.0, 7505.0),
+]
+
+
+def _measured_fraction(formula, cm3_per_g):
+    """Hand calculation: the measured release as a fraction of every S to H2S (R T / p at 25 C,
+    1 atm = 24.4654 L/mol)."""
+    import cantera as ct
+
+    molar_mass = sum(n * ct.Element(e).weight for e, n in formula.items())          # g/mol
+    return cm3_per_g / (formula["S"] * 8.314462618 * 298.15 / 101325.0 * 1e6 / molar_mass)
+
+
+@pytest.mark.parametrize("species", ["Li7P3S11(s)", "Li6PS5Cl(s)", "Li3PS4(s)", "Li10GeP2S12(s)"])
+def test_worst_case_brackets_every_measured_sulfide_release(planner, species):
+    """The worst case of a sulfide, at each measurement's own exposure, releases at least the
+    measured fraction: it brackets the family's spread, 0.09 to 105 cm3/g (issue 19: the old
+    worst case, 10x, was 5x low for an iodide argyrodite)."""
+    m = planner.moisture
+    assert planner.db.species[planner.db.index[species]].family == "sulfide"
+    for name, formula, cm3, t, ppmv in SULFIDE_SPREAD:
+        worst = m.converted_fraction(species, ppmv * 1e-6, t, 1.0, worst_case=True)
+        assert worst >= _measured_fraction(formula, cm3) * (1 - 1e-9), name
+
+
+def test_iodide_argyrodite_measurement_is_reproduced_by_the_family_worst_case(planner):
+    """Li6PS5I 105.35 cm3/g after 20 min at 23-25 % RH is the top of the spread: the worst-case k
+    reproduces it (within a factor of 2, here exactly), where the old model gave ~2 cm3/g."""
+    f = planner.moisture.converted_fraction("Li6PS5Cl(s)", 7505e-6, 1200.0, 1.0, worst_case=True)
+    assert f == pytest.approx(_measured_fraction(SULFIDE_SPREAD[3][1], 105.35), rel=1e-6)
+    assert 0.3 < f < 0.32
+
+
+def test_release_saturates_smoothly_instead_of_at_a_cap(planner):
+    """f = 1 - exp(-k x sqrt(t)): linear while small, below 1 always, never a kink at 1."""
+    m = planner.moisture
+    small = m.converted_fraction("Li6PS5Cl(s)", 10e-6, 3600.0, 1.0)
+    assert m.converted_fraction("Li6PS5Cl(s)", 20e-6, 3600.0, 1.0) == pytest.approx(2 * small, rel=1e-5)
+    values = [m.converted_fraction("Li6PS5Cl(s)", 0.0075, t, 1.0, worst_case=True) for t in (10.0, 1e3, 1e4, 1e5)]
+    assert all(0 < v < 1 for v in values) and values == sorted(values)
+    assert values[1] == pytest.approx(1 - (1 - values[0]) ** 10, rel=1e-9)     # exp(-k x sqrt(t)): sqrt(100) = 10
