@@ -126,5 +126,12 @@ def complete_release_per_mass(db: ChemistryDB, reaction: Reaction) -> float:
     return gas / -reaction.coefficient(db, reaction.key) * MOLAR_VOLUME_25C / db.molar_mass[db.index[reaction.key]]
 
 
-__all__ = ["MoistureModel", "load_moisture_model", "rate_constant", "water_fraction_at_dew_point",
-           "ice_vapour_pressure", "complete_release_per_mass", "MOLAR_VOLUME_25C"]
+__all__ = [
+    "MOLAR_VOLUME_25C",
+    "MoistureModel",
+    "complete_release_per_mass",
+    "ice_vapour_pressure",
+    "load_moisture_model",
+    "rate_constant",
+    "water_fraction_at_dew_point",
+]
