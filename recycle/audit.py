@@ -112,7 +112,7 @@ def _flag_findings(sid: str, step) -> list[Finding]:
             h2 = kg_h.max() * H2_PER_KG_LI
             out.append(Finding("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
                                f"({'/'.join(step.outcome.media)}) and gives {h2:.3g} kg/h of H2 with violent heat; "
-                               f"{advice}", _q(h2, "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4 (Luo 2024 4.2)"))
+                               f"{advice}", _q(h2, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2); DOMAIN.md section 4"))
         elif flag.code == "contact_reaction":
             out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
                                f"ground with: {kg_h[EXP]:.3g} kg/h of Li expected, {kg_h[WORST]:.3g} kg/h if it "

@@ -6,7 +6,7 @@ their leaching efficiency, everything else completely (worst case for gas): resi
 and LiIn give H2 (72.0 mol per kg Li, DOMAIN.md section 3), sulfides give H2S, halide
 electrolytes give HCl, Al foil gives H2, carbonates give CO2. In HCl the layered oxides release
 Cl2 (2 LiMO2 + 8 HCl -> 2 LiCl + 2 MCl2 + Cl2 + 4 H2O; Xuan et al., RSC Adv. 9 (2019) 38612;
-Luo 2024 section 4.2). H2O2 reduces the metals in H2SO4 (Mukai et al., Energy Adv. 2024) and
+not in the review). H2O2 reduces the metals in H2SO4 (Mukai et al., Energy Adv. 2024) and
 oxidises LiFePO4 to FePO4, which stays in the residue (selective LFP leaching); H2O2 fed in
 excess decomposes to O2. A share of the HCl(aq) in the hot liquor evolves as HCl gas.
 
@@ -84,7 +84,7 @@ class Leach(Step):
     outlets = ("leachate", "residue", "off_gas")
     params = (
         Param("acid", "choice", "H2SO4", "leaching acid", choices=tuple(ACIDS),
-              source="Luo 2024 section 4.2 and DOMAIN.md section 4: H2SO4 + H2O2 or HCl (releases Cl2)"),
+              source="DOMAIN.md section 4 (LIB hydrometallurgy practice, not in the review): H2SO4 + H2O2, or HCl, which releases Cl2 from layered oxides (Xuan et al., RSC Adv. 9 (2019) 38612)"),
         Param("acid_excess", "number", 1.2, "acid fed per mol consumed by the leaching reactions (mol/mol)",
               source="estimate of this project (S): a free-acid margin keeps the pH below ~1"),
         Param("h2o2_excess", "number", 1.5, "H2O2 fed per mol consumed (mol/mol); the surplus decomposes to O2",
