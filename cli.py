@@ -214,6 +214,22 @@ def _compare_routes(planner, inv, routes, throughput, overrides, book, *args, ke
     return {**doc, "routes": entries}, plans
 
 
+ChemistryOpt = Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Run one catalogue cell instead of an inventory (see `recycle chemistries`).")]
+SocOpt = Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).", min=0.0, max=1.0)]
+
+
+def _inventory(planner, inventory, chemistry, soc):
+    """The inventory file, the built-in example, or one catalogue cell (--chemistry, --soc)."""
+    from recycle.errors import InputError
+
+    if chemistry is not None and inventory is not None:
+        raise InputError("--chemistry", "give an inventory file or --chemistry, not both")
+    if soc is not None and chemistry is None:
+        raise InputError("--soc", "applies to a --chemistry cell; an inventory gives each row its own soc")
+    return (planner.cell_inventory(chemistry, 0.1 if soc is None else soc) if chemistry
+            else planner.read_inventory(inventory))
+
+
 @app.command()
 @guarded
 def plan(
@@ -221,8 +237,10 @@ def plan(
     route: Annotated[str, typer.Option("--route", "-r", help="Route id (see `recycle routes`) or a route YAML file.")] = "direct-regeneration",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable, e.g. quench.solvent=DEC.")] = None,
     basis: Annotated[Optional[str], typer.Option("--basis", "--throughput", help="Batch mass ('500 kg') or throughput ('10 t/day', '2 kg/h'); default: the inventory as one batch.")] = None,
+    chemistry: ChemistryOpt = None,
+    soc: SocOpt = None,
     fmt: FormatOpt = Format.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write plan.json, steps.csv, streams.csv, summary.json, report.html and report.md into this folder.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write plan.json, steps.csv, streams.csv, summary.json, results.xlsx, report.html and report.md into this folder.")] = None,
     force: ForceOpt = False,
 ):
     """Balance a recycling route for a spent-cell inventory, step by step.
@@ -232,7 +250,7 @@ def plan(
     from recycle import Planner, report
 
     planner = Planner.load()
-    result = planner.plan(inventory, route, basis, _parse_sets(set_ or []))
+    result = planner.plan(_inventory(planner, inventory, chemistry, soc), route, basis, _parse_sets(set_ or []))
     doc = report.plan_json(result)
     steps = report.steps_table(result)
     if out is not None:
@@ -305,6 +323,8 @@ def audit(
     permit: Annotated[str, typer.Option("--permit", help="Emission limits the stack is checked against: EU, US or CN (chemistry/emission_limits.yaml).")] = "US",
     size_to_permit: Annotated[bool, typer.Option("--size-to-permit", help="Raise each scrubber's removal to the least that meets every limit with --permit-margin in reserve, and audit that design.")] = False,
     permit_margin: Annotated[float, typer.Option("--permit-margin", help="Share of each limit kept in reserve (0-0.9).", min=0.0, max=0.9)] = 0.1,
+    chemistry: ChemistryOpt = None,
+    soc: SocOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write audit.json and audit.md into this folder.")] = None,
     force: ForceOpt = False,
 ):
@@ -326,7 +346,7 @@ def audit(
     )
 
     planner = Planner.load()
-    inv = planner.read_inventory(inventory)
+    inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [])
     sized = None
@@ -411,16 +431,10 @@ def compare(
     """
     from recycle import Planner
     from recycle.compare import compare_table
-    from recycle.errors import InputError
     from recycle.prices import load_prices
 
     planner = Planner.load()
-    if chemistry is not None and inventory is not None:
-        raise InputError("--chemistry", "give an inventory file or --chemistry, not both")
-    if soc is not None and chemistry is None:
-        raise InputError("--soc", "applies to a --chemistry cell; an inventory gives each row its own soc")
-    inv = (planner.cell_inventory(chemistry, 0.1 if soc is None else soc) if chemistry
-           else planner.read_inventory(inventory))
+    inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [], prices_allowed=True)
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
@@ -488,10 +502,12 @@ def compare(
 @guarded
 def sensitivity(
     inventory: InventoryArg = None,
-    route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "hydrometallurgy",
+    route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "direct-regeneration",
     throughput: ThroughputOpt = "10 t/day",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE or price.NAME=VALUE, repeatable.")] = None,
     prices: PricesOpt = None,
+    chemistry: ChemistryOpt = None,
+    soc: SocOpt = None,
     top: Annotated[int, typer.Option("--top", help="Show the N largest swings.", min=1)] = 15,
     fmt: FormatOpt = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write sensitivity.json, sensitivity.csv and tornado.png into this folder.")] = None,
@@ -511,7 +527,7 @@ def sensitivity(
     from recycle.uncertainty import route_model, tornado
 
     planner = Planner.load()
-    inv = planner.read_inventory(inventory)
+    inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [], prices_allowed=True)
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))

@@ -191,3 +191,14 @@ def test_usage_errors_are_one_line_with_exit_2(tmp_path):
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "--bogus" in lines[0]
+
+
+@pytest.mark.parametrize("command", [["plan"], ["audit"], ["sensitivity", "--top", "2"]])
+def test_every_command_takes_a_catalogue_cell(command):
+    """One CLI grammar (issue 17): --chemistry/--soc on plan, audit and sensitivity as on compare;
+    an inventory and --chemistry together are refused with exit 2."""
+    res = invoke(*command, "--chemistry", "LPS-NCM811-LI", "--soc", "0.3")
+    assert res.exit_code == 0, res.output
+    assert "Li3PS4 | NCM811 | Li" in res.stdout or command[0] == "sensitivity"
+    both = invoke(*command, "recycle/examples/inventory.csv", "--chemistry", "LPS-NCM811-LI")
+    assert both.exit_code == 2 and "not both" in both.stderr
