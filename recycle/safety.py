@@ -24,7 +24,11 @@ from .yamlio import load_yaml_file
 
 INERT = ("CO2", "H2O", "N2", "O2", "Ar")
 SPECIAL_MATERIALS = ("HCL", "HF", "CL2")
-STAINLESS = ("SO2", "SO3", "H2S", "NH3", "H2SO4(L)", "NaOH(a)", "H2O2(L)")
+# alkali service included: "the combustible gas and strongly basic LiOH derived from the reaction
+# of Li metal also put forward higher requirements for the reaction vessel" (Luo 2024 section 4.2);
+# the alkoxides of the alcohol quench are as basic (S)
+STAINLESS = ("SO2", "SO3", "H2S", "NH3", "H2SO4(L)", "NaOH(a)", "H2O2(L)",
+             "LiOH(s)", "LiOH.H2O(s)", "LiOC2H5(s)", "LiOC3H7(s)")
 LAYERED_CHARGED = ("Ni0.8Co0.1Mn0.1O2(s)", "CoO2(s)")
 HOLDUP = 3600.0   # s: contents of a continuous step = 1 h of throughput (S, this project's choice)
 CASES = ("expected", "worst")
@@ -174,7 +178,9 @@ class _StepScorer:
         return out or [self.p("toxicity", 0, 0.0, "ppm", "no toxic gas formed")]
 
     def corrosivity(self):
-        present = set(self.gases) | {self.db.names[i] for i in np.flatnonzero(self.contents > 0)}
+        """The vessel holds its feed, reagents and what it makes (a quench's alkoxide)."""
+        made = sum(self.step.outlets.values())[self.row]
+        present = set(self.gases) | {self.db.names[i] for i in np.flatnonzero((self.contents > 0) | (made > 0))}
         pts = self.f("corrosivity")["points"]
         special = sorted(present & set(SPECIAL_MATERIALS))
         if special:

@@ -111,3 +111,13 @@ def test_a_toxic_stack_release_scores_and_is_critical(planner):
     assert safety(polished, audit(polished))["by_factor"]["stack_release"]["points"] == 0
     clean = planner.plan(bom_inventory(planner, {"LLZO": 2.0, "NCM811": 5.0}), "hydrometallurgy", basis="10 t/day")
     assert safety(clean, audit(clean))["by_factor"]["stack_release"]["points"] < 6
+
+
+def test_the_quench_vessel_is_in_alkali_service(planner):
+    """Luo 2024 section 4.2: the strongly basic LiOH (here the ethoxide of the ethanol quench)
+    that Li metal gives demands more of the vessel: the quench's corrosivity term names it."""
+    result = planner.plan(bom_inventory(planner, {"Li": 1.0, "NCM811": 5.0, "Li6PS5Cl": 2.0}), "direct-regeneration",
+                          basis="10 t/day")
+    points = [p for p in safety(result, audit(result))["breakdown"] if p["factor"] == "corrosivity"
+              and p["step"] == "quench"]
+    assert points and points[0]["points"] >= 1 and "LiOC2H5(s)" in points[0]["basis"]
