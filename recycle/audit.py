@@ -206,7 +206,8 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                        if bad else "dilution acceptable")
         if len(row) > 1:
             ventilation.append(row)
-    findings += _stack_findings(result, hazards) + _scrubber_inlet_findings(result) + _metal_leaving(result)
+    findings += (_stack_findings(result, hazards) + _scrubber_inlet_findings(result) + _metal_leaving(result)
+                 + _pulverised_lithium(result))
     types = {s.type for s in result.route.steps.values()}
     nh3 = db.index["NH3"]
     nh3_trace = TRACE * float(db.mass(result.feed)[EXP]) / db.molar_mass[nh3]          # mol: an equilibrium trace
@@ -275,6 +276,39 @@ def stack_fractions(result) -> dict[str, float]:
         return {}
     return {db.names[i]: float(stack[WORST, i] / total) for i in np.flatnonzero(db.is_gas & (stack[WORST] > 0))
             if db.names[i] not in COMBUSTION_PRODUCTS}
+
+
+LIQUID_KINDS = ("alcohol", "aprotic_solvent", "aqueous_acidic", "aqueous_alkaline", "aqueous_neutral")
+
+
+def _pulverised_lithium(result) -> list[Finding]:
+    """Metallic Li that a shredder has ground and that then meets a liquid floats and scatters
+    (density 0.53 g/cm3), an ignition source (Luo 2024 section 4.2)."""
+    db = result.db
+    li = db.index["Li(cr)"]
+    shredders = [sid for sid, st in result.route.steps.items() if st.type == "shred"]
+    downstream, todo = set(), list(shredders)
+    while todo:
+        sid = todo.pop()
+        for edge in result.route.edges:
+            if edge.source == sid and edge.target in result.steps and edge.target not in downstream:
+                downstream.add(edge.target)
+                todo.append(edge.target)
+    kinds = {name: m.get("kind", "") for name, m in db.data("media.yaml")["media"].items()}
+    liquid = np.array([info.phase == "liquid" for info in db.species])
+    out = []
+    for sid in sorted(downstream, key=list(result.steps).index):
+        step = result.steps[sid]
+        kg_h = float(envelope(step.inlet)[WORST, li] * db.molar_mass[li] * 3600.0)
+        wet = (any(kinds.get(m) in LIQUID_KINDS for m in step.outcome.media)
+               or bool(np.any(step.inlet[WORST, liquid] > 0)))
+        if kg_h > 0 and wet:
+            out.append(Finding("warning", sid, "Li", f"shredded Li metal ({kg_h:.3g} kg/h) meets a liquid in this step: "
+                               "pulverised Li floats and scatters (0.53 g/cm3), an ignition source; keep it submerged "
+                               "under inert gas, screen and collect the fines, and size the vessel for the gas and the "
+                               "alkali it makes", _q(kg_h, "kg/h"), None,
+                               "Luo 2024 section 4.2: pulverised Li floats and scatters in separation, an ignition source"))
+    return out
 
 
 def _metal_leaving(result) -> list[Finding]:

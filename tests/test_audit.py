@@ -110,3 +110,20 @@ def test_worst_case_gas_is_never_below_the_expected_case(planner):
     lines = [g for g in audit(result).gases if g.step == "quench" and g.gas == "H2"]
     assert lines and lines[0].generated_worst["value"] >= lines[0].generated["value"] > 0
     assert lines[0].peak["value"] >= lines[0].generated["value"]
+
+
+def test_shredded_lithium_meeting_a_liquid_is_a_finding(planner):
+    """Luo 2024 section 4.2: pulverised Li floats and scatters in separation, an ignition source.
+    Hydrometallurgy shreds before the ethanol quench: the quench gets the finding, with the Li
+    rate it receives; the direct route dismantles instead of shredding: no such finding."""
+    from recycle.audit import audit
+
+    hydro = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    found = [f for f in audit(hydro).findings if f.gas == "Li" and "pulverised" in f.message]
+    assert [f.step for f in found] == ["quench"]
+    li = hydro.db.index["Li(cr)"]
+    # the larger of the expected and worst-case rates (in the worst case the shredder burns the Li)
+    assert found[0].value["value"] == pytest.approx(float(hydro.steps["quench"].inlet[:, li].max()
+                                                          * hydro.db.molar_mass[li] * 3600.0), rel=1e-9)
+    direct = planner.plan(None, "direct-regeneration", basis="10 t/day")
+    assert not [f for f in audit(direct).findings if "pulverised" in f.message]
