@@ -471,7 +471,8 @@ def compare(
         if samples:
             from recycle.compare import monte_carlo_table
 
-            typer.echo(f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg and safety index")
+            typer.echo(f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg, route risk "
+                       "(worst risk + aggregate / (1 + aggregate)) and safety index")
             _print_table(monte_carlo_table(doc["monte_carlo"]))
         typer.echo("(risk: severity x likelihood of the route's worst scenario on a 5 x 5 matrix, with its class; "
                    "worst scenario: what happens, the substance, where, and how far its endpoint reaches (ERPG-2 "

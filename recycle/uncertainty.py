@@ -39,6 +39,7 @@ class Effect:
     coef: tuple[dict, dict]        # a at low, high
     safety: tuple[int, int]
     source: str
+    risk: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass
@@ -48,12 +49,21 @@ class RouteModel:
     coef: dict[str, float]
     safety: int
     effects: list[Effect] = field(default_factory=list)
+    risk: float = 0.0               # route risk as one number: worst risk + aggregate / (1 + aggregate)
 
 
-def _evaluate(planner, inventory, route: Route, throughput, prices) -> tuple[float, dict, int]:
+def risk_number(rank_key) -> float:
+    """A route's risk as one number that orders like its rank key (worst risk, then aggregate):
+    worst + aggregate / (1 + aggregate)."""
+    worst, aggregate = float(rank_key[0]), float(rank_key[1])
+    return worst + aggregate / (1.0 + aggregate)
+
+
+def _evaluate(planner, inventory, route: Route, throughput, prices) -> tuple[float, dict, int, float]:
     result = planner.plan(inventory, route, throughput)
     lm = economics(result, prices)["linear_model"]
-    return lm["constant"], lm["coefficients"], safety(result, audit(result))["score"]
+    s = safety(result, audit(result))
+    return lm["constant"], lm["coefficients"], s["score"], risk_number(s["risk"]["rank_key"])
 
 
 def route_model(planner, inventory, route_id: str, throughput: str, overrides: dict, prices,
@@ -68,9 +78,9 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
     tick = progress or (lambda text="": None)
     route = load_route(route_id)
     route = route.with_parameters({s: p for s, p in overrides.items() if s in route.steps})
-    const, coef, score = _evaluate(planner, inventory, route, throughput, prices)
+    const, coef, score, risk = _evaluate(planner, inventory, route, throughput, prices)
     tick(f"{route.id} base")
-    model = RouteModel(route.id, const, coef, score)
+    model = RouteModel(route.id, const, coef, score, risk=risk)
     facts = step_facts(planner.db)
     for sid, step in route.steps.items():
         for pname, rng in facts[step.type].uncertainty.items():
@@ -92,7 +102,8 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
                 tick(f"{route.id} {sid}.{pname}={text}")
             model.effects.append(Effect(f"{sid}.{pname}", lo, base, hi, (lo_text, hi_text),
                                         (runs[0][0], runs[1][0]), (runs[0][1], runs[1][1]),
-                                        (runs[0][2], runs[1][2]), str(rng.get("source", ""))))
+                                        (runs[0][2], runs[1][2]), str(rng.get("source", "")),
+                                        (runs[0][3], runs[1][3])))
     return model
 
 
@@ -126,7 +137,8 @@ def _weights(theta: np.ndarray, e: Effect) -> tuple[np.ndarray, np.ndarray]:
 
 def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,
                 eligible: list[bool] | None = None) -> dict:
-    """Percentiles of net value and safety per route, and the probability each is best among the
+    """Percentiles of net value, route risk (:func:`risk_number`, nearest of the three runs of each
+    uncertain parameter) and safety index per route, and the probability each is best among the
     ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
     rng = np.random.default_rng(seed)
     keys = sorted({k for m in models for k in m.coef} | {k for m in models for e in m.effects for c in e.coef for k in c})
@@ -139,11 +151,12 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
             v[index[k]] = a
         return v
 
-    nets, scores = [], []
+    nets, scores, risks = [], [], []
     for m in models:
         base = vec(m.coef)
         net = m.const + p @ base
         score = np.full(samples, float(m.safety))
+        risk = np.full(samples, float(m.risk))
         for e in m.effects:
             theta = triangular(rng, e.low, e.base, e.high, samples)
             w_lo, w_hi = _weights(theta, e)
@@ -151,21 +164,26 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
             net += w_hi * ((e.const[1] - m.const) + p @ (vec(e.coef[1]) - base))
             nearest = np.where(w_lo > 0.5, e.safety[0] - m.safety, np.where(w_hi > 0.5, e.safety[1] - m.safety, 0))
             score += nearest
+            risk += np.where(w_lo > 0.5, e.risk[0] - m.risk, np.where(w_hi > 0.5, e.risk[1] - m.risk, 0.0))
         nets.append(net)
         scores.append(score)
-    nets, scores = np.array(nets), np.array(scores)                          # (routes, n)
+        risks.append(risk)
+    nets, scores, risks = np.array(nets), np.array(scores), np.array(risks)   # (routes, n)
     ok = np.ones(len(models), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
-    best_net, best_safety = np.zeros(len(models)), np.zeros(len(models))
+    best_net, best_safety, best_risk = np.zeros(len(models)), np.zeros(len(models)), np.zeros(len(models))
     if ok.any():
         best_net[ok] = _share_of_best(nets[ok], higher=True)
         best_safety[ok] = _share_of_best(scores[ok], higher=False)
+        best_risk[ok] = _share_of_best(risks[ok], higher=False)
     return {"samples": samples, "seed": seed, "routes": [
         {"route": m.route,
          "net_value": {f"p{q}": {"value": float(np.percentile(nets[i], q)), "unit": "USD/kg"} for q in PERCENTILES},
          "safety_score": {f"p{q}": {"value": float(np.percentile(scores[i], q)), "unit": "points"}
                           for q in PERCENTILES},
+         "risk": {f"p{q}": {"value": float(np.percentile(risks[i], q)), "unit": ""} for q in PERCENTILES},
          "probability_best_net_value": float(best_net[i]),
-         "probability_best_safety": float(best_safety[i])}
+         "probability_best_safety": float(best_safety[i]),
+         "probability_lowest_risk": float(best_risk[i])}
         for i, m in enumerate(models)]}
 
 

@@ -124,3 +124,18 @@ def test_a_route_that_does_not_apply_is_never_best_and_ranks_last():
 
     table = compare_table(doc)
     assert set(table["route"][-2:]) == out
+
+
+def test_the_monte_carlo_samples_route_risk(db):
+    """Issue 15: the Monte Carlo reports the route risk (risk_number of the rank key) and the
+    probability of the lowest risk, not only the index. With one constant-risk model each, the
+    lower risk wins every sample; risk_number orders like the rank key (worst, then aggregate)."""
+    from recycle.uncertainty import risk_number
+
+    assert risk_number([12, 5.0]) < risk_number([12, 50.0]) < risk_number([15, 0.1])
+    low = RouteModel("low", 1.0, {}, 10, risk=risk_number([9, 1.5]))
+    high = RouteModel("high", 2.0, {}, 10, risk=risk_number([15, 100.0]))
+    mc = monte_carlo([low, high], load_prices(db.directory), 100, 1)
+    by = {r["route"]: r for r in mc["routes"]}
+    assert by["low"]["probability_lowest_risk"] == 1.0 and by["high"]["probability_lowest_risk"] == 0.0
+    assert by["low"]["risk"]["p50"]["value"] == pytest.approx(9 + 1.5 / 2.5)
