@@ -130,6 +130,21 @@ def _parse_sets(sets: list[str], prices_allowed: bool = False) -> dict[str, dict
     return overrides
 
 
+def _stamped(files: dict, overrides: dict | None, ctx: typer.Context) -> dict:
+    """``files`` plus provenance.json: version, time, the command as parsed, overrides, data
+    checksums."""
+    from recycle.provenance import provenance
+
+    parts = [ctx.command_path]
+    for name, value in ctx.params.items():
+        if value in (None, False, [], ()):
+            continue
+        value = getattr(value, "value", value)              # enums print as their value
+        parts.append(f"{name}={value}" if value is not True else name)
+    return {**files, "provenance.json": json.dumps(provenance(overrides, command=" ".join(map(str, parts))),
+                                                   indent=2) + "\n"}
+
+
 def _print_table(df) -> None:
     import pandas as pd
 
@@ -233,6 +248,7 @@ def _inventory(planner, inventory, chemistry, soc):
 @app.command()
 @guarded
 def plan(
+    ctx: typer.Context,
     inventory: InventoryArg = None,
     route: Annotated[str, typer.Option("--route", "-r", help="Route id (see `recycle routes`) or a route YAML file.")] = "direct-regeneration",
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable, e.g. quench.solvent=DEC.")] = None,
@@ -250,7 +266,8 @@ def plan(
     from recycle import Planner, report
 
     planner = Planner.load()
-    result = planner.plan(_inventory(planner, inventory, chemistry, soc), route, basis, _parse_sets(set_ or []))
+    overrides = _parse_sets(set_ or [])
+    result = planner.plan(_inventory(planner, inventory, chemistry, soc), route, basis, overrides)
     doc = report.plan_json(result)
     steps = report.steps_table(result)
     if out is not None:
@@ -258,7 +275,7 @@ def plan(
 
         files = {"plan.json": json.dumps(doc, indent=2) + "\n", "steps.csv": _csv(steps),
                  "streams.csv": _csv(report.streams_table(result)), **_plan_report(planner, result, doc)}
-        write_folder(out, files, force)
+        write_folder(out, _stamped(files, overrides, ctx), force)
         _err(f"wrote {out}/{', '.join(files)}")
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
@@ -312,6 +329,7 @@ class FailOn(str, Enum):
 @app.command()
 @guarded
 def audit(
+    ctx: typer.Context,
     inventory: InventoryArg = None,
     route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "direct-regeneration",
     throughput: ThroughputOpt = "10 t/day",
@@ -377,7 +395,8 @@ def audit(
     if out is not None:
         from recycle.output import write_folder
 
-        write_folder(out, {"audit.json": json.dumps(doc, indent=2) + "\n", "audit.md": markdown(report)}, force)
+        write_folder(out, _stamped({"audit.json": json.dumps(doc, indent=2) + "\n", "audit.md": markdown(report)},
+                                   overrides, ctx), force)
         _err(f"wrote {out}/audit.json, audit.md")
     if fmt is AuditFormat.json:
         typer.echo(json.dumps(doc, indent=2))
@@ -409,6 +428,7 @@ def audit(
 @app.command()
 @guarded
 def compare(
+    ctx: typer.Context,
     inventory: InventoryArg = None,
     routes_: Annotated[Optional[list[str]], typer.Option("--routes", "--route", "-r", help="Routes to compare (repeatable); default: all shipped routes.")] = None,
     throughput: ThroughputOpt = "10 t/day",
@@ -459,7 +479,7 @@ def compare(
         files = {"compare.json": json.dumps(doc, indent=2) + "\n", "compare.csv": _csv(table),
                  "compare.png": chart, "summary.json": json.dumps(doc, indent=2) + "\n",
                  **compare_report(doc, chart, plans)}
-        write_folder(out, files, force)
+        write_folder(out, _stamped(files, overrides, ctx), force)
         _err(f"wrote {out}/{', '.join(files)}")
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
@@ -502,6 +522,7 @@ def compare(
 @app.command()
 @guarded
 def sensitivity(
+    ctx: typer.Context,
     inventory: InventoryArg = None,
     route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "direct-regeneration",
     throughput: ThroughputOpt = "10 t/day",
@@ -550,8 +571,8 @@ def sensitivity(
         from recycle.output import write_folder
         from recycle.sensitivity_chart import tornado_png
 
-        write_folder(out, {"sensitivity.json": json.dumps(doc, indent=2) + "\n", "sensitivity.csv": _csv(table),
-                           "tornado.png": tornado_png(rows, model.route)}, force)
+        write_folder(out, _stamped({"sensitivity.json": json.dumps(doc, indent=2) + "\n", "sensitivity.csv": _csv(table),
+                                    "tornado.png": tornado_png(rows, model.route)}, overrides, ctx), force)
         _err(f"wrote {out}/sensitivity.json, sensitivity.csv, tornado.png")
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))

@@ -77,3 +77,12 @@ def test_cli_version_and_plan_out_writes_the_workbook(tmp_path):
     assert res.exit_code == 0, res.output
     sheets = pd.read_excel(out / "results.xlsx", sheet_name=None)
     assert {"summary", "steps", "audit findings", "permit"} <= set(sheets)
+    # every --out folder carries its provenance (issue 17: traceable reports)
+    import json
+
+    from recycle.provenance import data_checksums
+
+    stamp = json.loads((out / "provenance.json").read_text())
+    assert stamp["command"].split()[1] == "plan" and "basis=10 t/day" in stamp["command"]
+    assert stamp["data_sha256"] == data_checksums() and len(stamp["data_sha256"]["chemistry"]) == 64
+    assert stamp["recycle"] and stamp["cantera"] and stamp["created"].endswith("+00:00")
