@@ -9,7 +9,7 @@ from .economics import economics
 from .environment import environment
 from .errors import InputError
 from .flowsheet import available_routes, load_route
-from .report import Units, species_masses
+from .quantities import Units, species_masses
 from .safety import safety
 
 KEY_GASES = ("H2", "H2S", "HCL", "SO2", "NH3", "CL2", "HF", "CO")

@@ -1,0 +1,41 @@
+"""Layering (issue 17): analysis modules do not import the report layer or the CLI, and no module
+other than cli.py prints."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent / "recycle"
+PRESENTATION = {"report", "html_report", "audit_report", "charts", "sensitivity_chart", "svg", "output",
+                "inventory_summary", "workbook"}
+ANALYSIS = sorted(p for p in PACKAGE.rglob("*.py")
+                  if p.stem not in PRESENTATION | {"__init__"} and "examples" not in p.parts)
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            names.add((node.module or "").split(".")[-1])
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {a.name.split(".")[-1] for a in node.names}
+    return names
+
+
+@pytest.mark.parametrize("path", ANALYSIS, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_analysis_modules_do_not_import_presentation_or_the_cli(path):
+    bad = imported_modules(path) & (PRESENTATION | {"cli"})
+    assert not bad, f"{path.name} imports {sorted(bad)}"
+
+
+def test_only_the_cli_prints():
+    printing = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+                printing.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not printing, printing
