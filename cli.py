@@ -386,8 +386,10 @@ def audit(
         changed = {f"{sid}.{p}": v for sid, params in sized.items() for p, v in params.items()
                    if overrides.get(sid, {}).get(p) != v}
         report.permit["sized"] = {"set": changed, "not_reachable": unreachable, "margin": permit_margin,
-                                  "reagent_change": sizing.reagent_change}
-        more = ", ".join(f"{k} {v['value']:+.4g} kg/h" for k, v in sizing.reagent_change.items())
+                                  "reagent_change": sizing.reagent_change, "packing": sizing.packing}
+        more = ", ".join([f"{k} {v['value']:+.4g} kg/h" for k, v in sizing.reagent_change.items()]
+                         + [f"{k} packing {v['before']['value']:.3g} -> {v['after']['value']:.3g} m"
+                            for k, v in sizing.packing.items()])
         _err("sized to permit: " + (", ".join(f"--set {k}='{v}'" for k, v in changed.items()) or "no change needed")
              + (f"; reagents {more}" if more else "")
              + (f"; not reachable by removal: {', '.join(unreachable)}" if unreachable else ""))

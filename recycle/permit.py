@@ -230,7 +230,12 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
     change = (result.bought_reagents[EXP] - unsized.bought_reagents[EXP]) * db.molar_mass * 3600.0   # kg/h
     reagents = {db.names[i]: {"value": float(change[i]), "unit": "kg/h"}
                 for i in np.flatnonzero(np.abs(change) > 1e-9 * (1.0 + np.abs(change).max()))}
-    return Sizing(result, checked, overrides, sorted(set(unreachable)), reagents)
+    from .capital import packed_height
+
+    columns = {sid: {"before": {"value": packed_height(unsized, sid), "unit": "m"},
+                     "after": {"value": packed_height(result, sid), "unit": "m"}}
+               for sid in overrides if sid in result.steps and result.steps[sid].gas_treatment == "absorption"}
+    return Sizing(result, checked, overrides, sorted(set(unreachable)), reagents, columns)
 
 
 @dataclass
@@ -242,6 +247,7 @@ class Sizing:
     overrides: dict                     # the step parameters of the sized design (STEP -> PARAM -> value)
     not_reachable: list[str]            # pollutants no removal up to MAX_REMOVAL brings under the limit
     reagent_change: dict                # bought reagents, sized minus unsized, kg/h (expected case)
+    packing: dict = field(default_factory=dict)   # absorber -> packed height before and after (HTU x NTU)
 
 
 def _param_choices(step, name: str) -> tuple:

@@ -129,3 +129,23 @@ def test_audit_markdown_and_html_blocks_carry_the_permit_table(planner):
     assert "## Permit" in text and "Directive 2010/75/EU" in text and "| SO2" in text
     titles = [b[1] for b in audit_blocks(report) if b[0] == "h"]
     assert "Stack against the permit" in titles
+
+
+def test_sizing_reports_the_packing_the_removal_takes(planner):
+    """Capital consequence (issue 20): packed height = HTU x NTU_OG with NTU_OG = ln(1/(1 - removal))
+    (fast reaction, no back-pressure). Hand: 0.98 -> 0.58 x ln 50 = 2.27 m; the sized SO2 removal
+    0.99985 -> 0.58 x ln(1/0.00015) = 5.11 m; the column's capital grows with it."""
+    import math
+
+    from recycle.capital import HTU, packed_height
+    from recycle.economics import economics
+    from recycle.prices import load_prices
+
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.1)
+    base = planner.plan(inv, "hydrometallurgy", "10 t/day")
+    assert packed_height(base, "scrub") == pytest.approx(HTU * math.log(50.0), rel=1e-12)
+    sizing = size_to_permit(planner, inv, "hydrometallurgy", "10 t/day", None, "EU", margin=0.1)
+    removal = float(dict(p.split(": ") for p in sizing.overrides["scrub"]["removal_by_gas"].split(", "))["SO2"])
+    assert sizing.packing["scrub"]["after"]["value"] == pytest.approx(HTU * math.log(1 / (1 - removal)), rel=1e-9)
+    prices = load_prices(planner.db.directory)
+    assert economics(sizing.result, prices)["capital"]["fixed"]["value"] > economics(base, prices)["capital"]["fixed"]["value"]
