@@ -302,5 +302,14 @@ def _load(kg_s: float, seconds: float) -> dict:
     return {"value": float(kg_s * seconds / 1000.0), "unit": "t/year"}
 
 
-__all__ = ["Permit", "PermitLine", "at_reference_o2", "dry_basis", "permit", "regions", "required_removal",
-           "size_to_permit", "Sizing"]
+__all__ = [
+    "Permit",
+    "PermitLine",
+    "Sizing",
+    "at_reference_o2",
+    "dry_basis",
+    "permit",
+    "regions",
+    "required_removal",
+    "size_to_permit",
+]
