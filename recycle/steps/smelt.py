@@ -12,8 +12,9 @@ The oxygen potential follows from the coke and the oxidant. The oxidant is meter
 equilibrium off-gas carbon is ``co_fraction`` CO (regula falsi on the O2 rate, one equilibrium
 per try); without carbon it is metered for the blowing target (``blowing_target`` of
 ``chemistry/smelter.yaml``: slag oxides, SO2, H2O, alloy metals reduced). Oxygen the feed
-brings beyond that (charged cathodes, too little coke) is not removed: a note says so. Lime is added where F and Cl exceed the Li (less what
-phosphate takes) and the H, so CaF2 and CaCl2 can bind them (never Cl2 or F2).
+brings beyond that (charged cathodes, too little coke) is not removed: a note says so. Lime
+is added where F and Cl exceed the Li (less what phosphate takes) and the H, so CaF2 and
+CaCl2 can bind them (never Cl2 or F2).
 Li metal (dead and pulverised Li included) is oxidised: it is fast at these temperatures.
 
 Published partitions to compare with (docs/methods.md): Ren et al. 2017 (Trans. Nonferrous
