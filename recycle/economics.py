@@ -138,12 +138,18 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     wc = _g(equipment, "working_capital_fraction") * fc
     factor = crf(rate, years)
     maint = _g(equipment, "maintenance_fraction")
+    accuracy = prices.get("capital_cost_factor").value if ("estimates", "capital_cost_factor") in prices.prices else 1.0
+    key = "estimates.capital_cost_factor" if ("estimates", "capital_cost_factor") in prices.prices else None
     for sid, c in per_step.items():
-        lines.append(Line(sid, "maintenance", "maintenance", -maint * c, f"{maint:.0%} of {c:.4g} USD fixed capital"))
-        lines.append(Line(sid, "capital", "capital charge", -factor * c,
-                          f"CRF {factor:.4f} ({rate:.0%}, {years:g} y) x {c:.4g} USD"))
+        lines.append(Line(sid, "maintenance", "maintenance", -maint * c * accuracy,
+                          f"{maint:.0%} of {c:.4g} USD fixed capital x {accuracy:g} (estimate accuracy)",
+                          key, -maint * c))
+        lines.append(Line(sid, "capital", "capital charge", -factor * c * accuracy,
+                          f"CRF {factor:.4f} ({rate:.0%}, {years:g} y) x {c:.4g} USD x {accuracy:g} (estimate accuracy)",
+                          key, -factor * c))
     if wc:
-        lines.append(Line("plant", "capital", "working capital charge", -rate * wc, f"{rate:.0%} of {wc:.4g} USD"))
+        lines.append(Line("plant", "capital", "working capital charge", -rate * wc * accuracy,
+                          f"{rate:.0%} of {wc:.4g} USD x {accuracy:g}", key, -rate * wc))
 
     cells_y = float(result.feed[EXP] @ db.molar_mass) * seconds                     # kg/year
     revenue = sum(l.value for l in lines if l.category == "revenue")

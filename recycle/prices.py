@@ -15,7 +15,7 @@ from .errors import InputError, closest
 from .units import Q_, check_grammar
 from .yamlio import load_yaml_file
 
-SECTIONS = ("products", "reagents", "utilities", "labour", "waste", "feed")
+SECTIONS = ("products", "reagents", "utilities", "labour", "waste", "feed", "estimates")
 
 
 @dataclass(frozen=True)

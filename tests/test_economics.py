@@ -295,3 +295,24 @@ def test_a_price_converts_at_the_rate_of_its_own_date(planner):
     assert book.prices[("reagents", "dated")].value == pytest.approx(0.10530, rel=1e-12)     # USD/kg
     assert book.prices[("reagents", "undated")].value == pytest.approx(0.117, rel=1e-12)
     assert book.rate("EUR", "2022-06") == 1.0530 and book.rate("EUR", "2019") == 1.17
+
+
+def test_capital_estimate_accuracy_is_sampled_like_a_price(planner):
+    """Issue 16: the Monte Carlo and the tornado sample the capital estimate too (AACE 18R-97
+    class 4: -30 % / +50 %). Hand: the net value is linear in the factor with the coefficient
+    -(capital charge + maintenance) per kg, so at factor 1.5 it drops by half of that."""
+    from recycle.economics import economics
+    from recycle.prices import load_prices
+
+    result = planner.plan(None, "hydrometallurgy", "10 t/day")
+    prices = load_prices(planner.db.directory)
+    base = economics(result, prices)
+    coef = base["linear_model"]["coefficients"]["estimates.capital_cost_factor"]
+    fixed = -sum(l["value"]["value"] for l in base["breakdown"]
+                 if l["category"] in ("capital", "maintenance")) / (base["throughput"]["value"] * 1000.0)
+    assert coef == pytest.approx(-fixed, rel=1e-9) and coef < 0
+    high = load_prices(planner.db.directory, overrides={"capital_cost_factor": "1.5"})
+    assert economics(result, high)["net_value"]["value"] == pytest.approx(
+        base["net_value"]["value"] + 0.5 * coef, rel=1e-9)
+    p = prices.get("capital_cost_factor")
+    assert (p.low, p.value, p.high) == (0.7, 1.0, 1.5)
