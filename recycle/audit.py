@@ -286,7 +286,7 @@ def _pulverised_lithium(result) -> list[Finding]:
     (density 0.53 g/cm3), an ignition source (Luo 2024 section 4.2)."""
     db = result.db
     li = db.index["Li(cr)"]
-    shredders = [sid for sid, st in result.route.steps.items() if st.type == "shred"]
+    shredders = [sid for sid, st in result.route.steps.items() if st.pulverises]
     downstream, todo = set(), list(shredders)
     while todo:
         sid = todo.pop()

@@ -29,7 +29,6 @@ class PhaseSystem:
 
     mixture: object                 # cantera.Mixture
     db_index: np.ndarray            # mixture species k -> position in the species index
-    phase_of: tuple[str, ...]       # mixture species k -> phase name
     elements: tuple[str, ...]       # elements the phases can hold
     atoms: np.ndarray               # (n_elements, n_mixture_species)
 
@@ -45,7 +44,7 @@ def phase_system(db: ChemistryDB, phases: dict, temperature: float, elements: se
     cached = db._enthalpy_cache.get(key)
     if cached is not None:
         return cached
-    solutions, db_index, phase_of = [], [], []
+    solutions, db_index = [], []
     for name, spec in phases.items():
         members = []
         for species in spec["species"]:
@@ -55,7 +54,6 @@ def phase_system(db: ChemistryDB, phases: dict, temperature: float, elements: se
                 continue
             members.append(_species_at(db, species, temperature))
             db_index.append(db.index[species])
-            phase_of.append(name)
         model = spec["model"]
         if not members:
             continue
@@ -72,7 +70,7 @@ def phase_system(db: ChemistryDB, phases: dict, temperature: float, elements: se
     mixture.T, mixture.P = float(temperature), P_EQUILIBRIUM
     elements = tuple(e for e in db.elements if _holds(mixture, e))
     atoms = np.array([[mixture.n_atoms(k, e) for k in range(mixture.n_species)] for e in elements])
-    system = PhaseSystem(mixture, np.array(db_index), tuple(phase_of), elements, atoms)
+    system = PhaseSystem(mixture, np.array(db_index), elements, atoms)
     db._enthalpy_cache[key] = system
     return system
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .quantities import TRACE, Units, species_masses  # noqa: F401 - re-exported for the report modules
+from .quantities import Units, species_masses
 from .simulate import RouteResult, StepResult
 from .units import quantity_json
 

@@ -25,10 +25,7 @@ def plan_frames(result: RouteResult) -> dict[str, pd.DataFrame]:
     """Sheets of a plan: about (route, basis), summary, steps, streams, gases, reagents and
     products; every numeric sheet in long format with a unit column."""
     db = result.db
-    per = "/s" if result.rate_basis else ""
-    mass, energy = "kg" + per, "J" + per if per else "J"
-    if result.rate_basis:
-        energy = "W"
+    mass, energy = ("kg/s", "W") if result.rate_basis else ("kg", "J")
 
     summary = [("max relative element residual", "", float(result.max_relative_element_residual()), "")]
     for c, case in enumerate(CASES):

@@ -194,6 +194,9 @@ class Step:
     #: False for a step that only makes the cells safe to handle (discharge): a route may not
     #: send cells to a product that only such steps have touched (recycle.flowsheet)
     treats_cells: ClassVar[bool] = True
+    #: True for a step that grinds the cells: metallic Li leaves it pulverised, and pulverised Li
+    #: floats and scatters in any liquid downstream, an ignition source (recycle.audit)
+    pulverises: ClassVar[bool] = False
 
     def __init__(self, step_id: str, raw: dict[str, Any], where: str):
         self.id = step_id

@@ -22,6 +22,7 @@ from .base import Context, Param, Step, StepOutcome, extent, react, split
 
 class Shred(Step):
     type = "shred"
+    pulverises = True
     summary = "Shred cells under argon or nitrogen (N2 + hot Li -> Li3N, flagged); dust and pulverised-Li fractions."
     inlets = ("cells",)
     outlets = ("shredded", "dust", "off_gas")

@@ -37,7 +37,6 @@ from ..multiphase import P_EQUILIBRIUM, equilibrate, phase_system, representable
 from .base import T_STANDARD, Context, Param, Step, StepOutcome, electricity_param
 
 SMELTER_FILE = "smelter.yaml"
-ALLOY_METALS = ("Ni", "Co", "Cu", "Fe", "Mn", "In")     # recoveries reported for these
 TRACE = 1e-12     # mol per mol of the row's products: amounts below are solver noise, set to zero
 
 
@@ -121,14 +120,14 @@ class Smelt(Step):
         outlets = {p: np.where(mask, products, 0.0) for p, mask in port.items()}
 
         duty = products @ db.enthalpy(T) - (feed + reagents) @ db.enthalpy(T_STANDARD)
-        recovery = self._recoveries(db, outlets["alloy"], atoms)
+        recovery = self._recoveries(db, outlets["alloy"], atoms, data["phases"]["alloy"]["species"])
         reduced = products[:, idx["CO"]] + products[:, idx["C(gr)"]]
         carbon_out = reduced + products[:, idx["CO2"]]
         co_share = np.divide(reduced, carbon_out, out=np.full(len(feed), np.nan), where=carbon_out > 0)
         gas_moles = outlets["off_gas"][:, db.is_gas].sum(axis=1)
         p_o2 = np.divide(products[:, idx["O2"]], gas_moles, out=np.zeros(len(feed)), where=gas_moles > 0) \
             * P_EQUILIBRIUM / 1e5                                                            # bar
-        notes = self._notes(db, system, products, T, el, extra_cao, recovery, p_o2, duty, ctx.rate_basis)
+        notes = self._notes(db, products, T, el, extra_cao, recovery, p_o2, duty, ctx.rate_basis)
         if np.any(co_share < self["co_fraction"] - 1e-3):
             blown_note = ("with nothing blown" if not np.any(o2_blown > 0) else
                           "with only the O2 the slag oxides need blown")
@@ -241,18 +240,19 @@ class Smelt(Step):
         return target + (2.0 - co_fraction) * el("C")
 
     @staticmethod
-    def _recoveries(db, alloy, atoms) -> dict[str, np.ndarray]:
-        """Share of each alloy metal of the feed that reports to the alloy."""
+    def _recoveries(db, alloy, atoms, alloy_species) -> dict[str, np.ndarray]:
+        """Share of each metal the alloy phase of chemistry/smelter.yaml can hold that reports to
+        the alloy."""
         in_alloy = db.element_totals(alloy)
         out = {}
-        for metal in ALLOY_METALS:
-            if metal in db.elements:
+        for species in alloy_species:
+            for metal in db.cantera_species[db.index[species]].composition:
                 e = db.elements.index(metal)
                 if np.any(atoms[:, e] > 0):
                     out[metal] = np.divide(in_alloy[:, e], atoms[:, e], out=np.zeros(len(alloy)), where=atoms[:, e] > 0)
         return out
 
-    def _notes(self, db, system, products, T, el, extra_cao, recovery, p_o2, duty, rate_basis: bool) -> list[str]:
+    def _notes(self, db, products, T, el, extra_cao, recovery, p_o2, duty, rate_basis: bool) -> list[str]:
         idx = db.index
         notes = []
         if np.any(el("S") > 0):
