@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .constants import R_GAS
 from .errors import InputError, closest
 from .units import to_si
 from .yamlio import load_yaml_file
@@ -196,13 +197,16 @@ class ChemistryDB:
         return v
 
     # ------------------------------------------------------------------ thermo
-    def thermo_at(self, i: int, temperature: float):
-        """The Cantera thermo of species ``i`` in the phase stable at ``temperature`` (K).
+    def thermo_at(self, i: int, temperature: float, aqueous: bool = False):
+        """The Cantera thermo of species ``i`` in the phase stable at ``temperature`` (K); its
+        dissolved state (chemistry/aqueous.yaml) if ``aqueous`` and it has one.
 
         A species that Cantera ships as several phases (Li(cr) to 453.69 K, then Li(L);
         Li2SO4 a, b, L) is computed in the phase whose range holds the temperature, so solid
         Li is never extrapolated into a smelter: the phase is chosen by temperature, the
         species (and its stream position) stays the same. Other species keep their own data."""
+        if aqueous and i in self.aqueous:
+            return self.aqueous[i]
         phases = self.phases[i] if self.phases else ()
         if len(phases) < 2:
             return self.cantera_species[i].thermo
@@ -267,29 +271,35 @@ class ChemistryDB:
         s = np.array([self.thermo_at(i, T).s(T) for i in range(self.n_species)]) / 1000.0
         return self.enthalpy(T) - T * s
 
-    def temperature_range(self) -> tuple[np.ndarray, np.ndarray]:
-        """Lowest and highest temperature (K) of each species' thermo data, over its phases."""
-        lo = np.array([min(t.min_temp for t in self._phases_of(i)) for i in range(self.n_species)])
-        hi = np.array([max(t.max_temp for t in self._phases_of(i)) for i in range(self.n_species)])
+    def temperature_range(self, aqueous: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Lowest and highest temperature (K) of each species' thermo data, over its phases (of
+        its dissolved state, where it has one, if ``aqueous``)."""
+        lo = np.array([min(t.min_temp for t in self._phases_of(i, aqueous)) for i in range(self.n_species)])
+        hi = np.array([max(t.max_temp for t in self._phases_of(i, aqueous)) for i in range(self.n_species)])
         return lo, hi
 
-    def _phases_of(self, i: int):
+    def _phases_of(self, i: int, aqueous: bool = False):
+        if aqueous and i in self.aqueous:
+            return (self.aqueous[i],)
         return self.phases[i] if self.phases and self.phases[i] else (self.cantera_species[i].thermo,)
 
-    def out_of_range(self, species_mask: np.ndarray, temperature: float, margin: float = 1e-6) -> list[str]:
-        """Species of ``species_mask`` whose thermo data miss ``temperature`` by more than ``margin`` K."""
-        lo, hi = self.temperature_range()
+    def out_of_range(self, species_mask: np.ndarray, temperature: float, margin: float = 1e-6,
+                     aqueous: bool = False) -> list[str]:
+        """Species of ``species_mask`` whose thermo data (dissolved state if ``aqueous``) miss
+        ``temperature`` by more than ``margin`` K."""
+        lo, hi = self.temperature_range(aqueous)
         bad = species_mask & ((temperature < lo - margin) | (temperature > hi + margin))
         return [self.names[i] for i in np.flatnonzero(bad)]
 
-    def extrapolation_error(self, amounts: np.ndarray, temperature, margin: float = 25.0) -> tuple[np.ndarray, list[str]]:
+    def extrapolation_error(self, amounts: np.ndarray, temperature, margin: float = 25.0,
+                            aqueous: bool = False) -> tuple[np.ndarray, list[str]]:
         """An estimate (J per batch row) of how far the enthalpy of ``amounts`` (batch, species)
         at ``temperature`` (K, scalar or per row) may be off because species are evaluated more
         than ``margin`` K outside their data, and those species' names. Per mol: the gap between
         the data's own extrapolation and a constant-Cp one from the range's edge, plus a quarter
         of the sensible heat beyond the edge (the Cp there is not known; estimate of this
-        project, S)."""
-        lo, hi = self.temperature_range()
+        project, S). ``aqueous``: the dissolved species are in solution."""
+        lo, hi = self.temperature_range(aqueous)
         rows = len(amounts)
         T = np.broadcast_to(np.asarray(temperature, dtype=float), (rows,))
         error = np.zeros(rows)
@@ -298,9 +308,9 @@ class ChemistryDB:
             outside = np.flatnonzero((amounts[b] > 0) & ((T[b] < lo - margin) | (T[b] > hi + margin)))
             for i in outside:
                 edge = hi[i] if T[b] > hi[i] else lo[i]
-                thermo = self.thermo_at(i, edge)
+                thermo = self.thermo_at(i, edge, aqueous)
                 h_edge, cp_edge = thermo.h(edge) / 1000.0, thermo.cp(edge) / 1000.0
-                h_data = self.thermo_at(i, T[b]).h(T[b]) / 1000.0
+                h_data = self.thermo_at(i, T[b], aqueous).h(T[b]) / 1000.0
                 per_mol = abs(h_data - h_edge - cp_edge * (T[b] - edge)) + 0.25 * abs(cp_edge * (T[b] - edge))
                 error[b] += amounts[b, i] * per_mol
                 names.add(self.names[i])
@@ -344,25 +354,56 @@ class ChemistryDB:
 
 
 def _aqueous_states(directory: Path, index: dict[str, int]) -> dict:
-    """Infinite-dilution thermo (Cantera constant-cp) of each species of ``aqueous.yaml``."""
-    import cantera as ct
-
+    """Infinite-dilution thermo of each species of ``aqueous.yaml`` as a Cantera NASA
+    polynomial: enthalpy and entropy at 298.15 K from aqueous.yaml (NBS), heat capacity from the
+    HKF fit of ``aqueous_hkf.yaml``, valid 0-250 C."""
     path = directory / "aqueous.yaml"
     if not path.exists():
         return {}
-    label = "chemistry/aqueous.yaml"
+    label, hkf_label = "chemistry/aqueous.yaml", "chemistry/aqueous_hkf.yaml"
+    hkf_path = directory / "aqueous_hkf.yaml"
+    fits = (load_yaml_file(hkf_path, hkf_label).get("solutes") or {}) if hkf_path.exists() else {}
     out = {}
     for name, entry in (load_yaml_file(path, label).get("solutes") or {}).items():
         where = f"{label}: solutes.{name}"
         if name not in index:
             raise InputError(where, f"unknown species; {closest(name, index)}")
-        if not isinstance(entry, dict) or not {"h0", "s0", "cp0", "source", "quality"} <= set(entry):
-            raise InputError(where, "needs h0, s0, cp0, source and quality")
-        h0 = to_si(entry["h0"], "molar_energy", where + ".h0") * 1000.0          # J/kmol
-        s0 = to_si(entry["s0"], "molar_entropy", where + ".s0") * 1000.0         # J/kmol/K
-        cp0 = to_si(entry["cp0"], "molar_entropy", where + ".cp0") * 1000.0
-        out[index[name]] = ct.ConstantCp(273.15, 473.15, 101325.0, [298.15, h0, s0, cp0])
+        if not isinstance(entry, dict) or not {"ions", "h0", "s0", "cp0", "source", "quality"} <= set(entry):
+            raise InputError(where, "needs ions, h0, s0, cp0, source and quality")
+        fit = fits.get(name)
+        if not isinstance(fit, dict) or fit.get("ions") != entry["ions"]:
+            raise InputError(f"{hkf_label}: solutes.{name}",
+                             "no heat-capacity fit for these ions; rebuild it with tools/build_aqueous_hkf.py")
+        coeffs = [*fit.get("cp_low", []), *fit.get("cp_high", []), *fit.get("t_range", [])]
+        if len(coeffs) != 13 or not all(isinstance(c, (int, float)) and np.isfinite(c) for c in coeffs):
+            raise InputError(f"{hkf_label}: solutes.{name}", "needs t_range (3) and cp_low, cp_high (5 numbers each)")
+        h0 = to_si(entry["h0"], "molar_energy", where + ".h0")            # J/mol
+        s0 = to_si(entry["s0"], "molar_entropy", where + ".s0")           # J/mol/K
+        out[index[name]] = _nasa_from_heat_capacity(fit, h0, s0)
     return out
+
+
+def _nasa_from_heat_capacity(fit: dict, h0: float, s0: float):
+    """A Cantera NasaPoly2 whose Cp/R is ``fit``'s quartics (cp_low below t_mid, cp_high
+    above) and whose enthalpy ``h0`` (J/mol) and entropy ``s0`` (J/mol/K) hold at 298.15 K;
+    the high range continues the low one's enthalpy and entropy at t_mid."""
+    import cantera as ct
+
+    t_min, t_mid, t_max = (float(t) for t in fit["t_range"])
+
+    def h_over_r(a, T):      # h/R without the integration constant, K
+        return T * (a[0] + a[1] * T / 2 + a[2] * T**2 / 3 + a[3] * T**3 / 4 + a[4] * T**4 / 5)
+
+    def s_over_r(a, T):      # s/R without the integration constant
+        return a[0] * np.log(T) + a[1] * T + a[2] * T**2 / 2 + a[3] * T**3 / 3 + a[4] * T**4 / 4
+
+    low, high = [float(c) for c in fit["cp_low"]], [float(c) for c in fit["cp_high"]]
+    t_ref = 298.15
+    low += [h0 / R_GAS - h_over_r(low, t_ref), s0 / R_GAS - s_over_r(low, t_ref)]
+    h_mid = h_over_r(low, t_mid) + low[5]
+    s_mid = s_over_r(low, t_mid) + low[6]
+    high += [h_mid - h_over_r(high, t_mid), s_mid - s_over_r(high, t_mid)]
+    return ct.NasaPoly2(t_min, t_max, 101325.0, [t_mid, *high, *low])
 
 
 def _phase_sequences(objects: list, infos: list[SpeciesInfo], shipped: dict) -> list[tuple]:

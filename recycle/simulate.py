@@ -215,16 +215,13 @@ def _check_extrapolation(db, route_label, sid, outcome, produced, route, duty, h
     its inlets as they arrive (ChemistryDB.extrapolation_error)."""
     error = np.zeros(len(duty))
     names: set[str] = set()
-    for port, amounts in outcome.outlets.items():
-        e, n = db.extrapolation_error(amounts, produced[(sid, port)][1], THERMO_MARGIN)
+    dissolved = np.isin(db.names, outcome.dissolved_reagents)
+    parts = [(amounts, *produced[(sid, port)][1:]) for port, amounts in outcome.outlets.items()]
+    parts += [(outcome.reagents * ~dissolved, T_SUPPLY, False), (outcome.reagents * dissolved, T_SUPPLY, True)]
+    parts += [produced[(edge.source, edge.outlet)] for edge in route.edges if edge.target == sid]
+    for amounts, T, aqueous in parts:
+        e, n = db.extrapolation_error(amounts, T, THERMO_MARGIN, aqueous)
         error, names = error + e, names | set(n)
-    e, n = db.extrapolation_error(outcome.reagents, T_SUPPLY, THERMO_MARGIN)
-    error, names = error + e, names | set(n)
-    for edge in route.edges:
-        if edge.target == sid:
-            amounts, T, _ = produced[(edge.source, edge.outlet)]
-            e, n = db.extrapolation_error(amounts, T, THERMO_MARGIN)
-            error, names = error + e, names | set(n)
     scale = np.maximum(np.abs(duty), np.abs(heat))
     bad = error > HEAT_ERROR_LIMIT * scale
     if np.any(bad & (scale > 0)):
@@ -290,7 +287,7 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
         outside = sorted({n for port, amounts in outcome.outlets.items()
                           for n in db.out_of_range(present & (amounts.max(axis=0) > 0),
                                                    float(np.max(outcome.outlet_temperature.get(port, T))),
-                                                   margin=THERMO_MARGIN)}
+                                                   margin=THERMO_MARGIN, aqueous=port in outcome.aqueous_outlets)}
                          | set(db.out_of_range(present, T, margin=THERMO_MARGIN)))
         _check_extrapolation(db, route.label, sid, outcome, produced, route, h_out - h_in - h_reagents, heat)
         _check_media(route.label, sid, step, outcome, total_in, ctx)

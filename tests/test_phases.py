@@ -179,3 +179,49 @@ def test_plan_separates_gas_formed_from_combustion_products(planner):
     row = steps_table(result).set_index("step").loc["flare"]
     assert "->" in row["T [degC]"] and row["gas formed [kg]"].startswith("burnt to")
     assert db.is_gas[db.index["SO2"]]
+
+
+def test_lithium_hydroxide_dissolved_at_220_c_follows_the_hkf_equation_of_state(db):
+    """LiOH(aq) at 220 C and saturation pressure: NBS -508.48 kJ/mol at 25 C, plus the HKF
+    enthalpy change of its ions 25 -> 220 C computed with pychnosz 1.5.3 (OBIGT, Shock and
+    Helgeson 1988): Li+ +8.0836, OH- -28.8875 kJ/mol, so -529.284 kJ/mol; the constant 298 K
+    Cp of NBS (-79.9 J/mol/K) would give -524.06. The heat of solution of LiOH(cr) then grows
+    from -23.5 kJ/mol (NBS) at 25 C to about -55 at 220 C."""
+    i = db.index["LiOH(s)"]
+    assert db.enthalpy_aqueous(298.15)[i] / 1000 == pytest.approx(-508.48, abs=1e-6)
+    assert db.enthalpy_aqueous(493.15)[i] / 1000 == pytest.approx(-529.284, abs=0.05)
+    solution_25 = (db.enthalpy_aqueous(298.15)[i] - db.enthalpy(298.15)[i]) / 1000
+    assert solution_25 == pytest.approx(-508.48 + 484.93, abs=0.05)       # NBS LiOH(cr) -484.93
+
+
+def test_relithiation_takes_its_lithium_hydroxide_as_a_solution(planner):
+    """4 Ni0.8Co0.1Mn0.1O2 + 4 LiOH(aq) -> 4 NCM811 + 2 H2O + O2 at 220 C, LiOH fed at
+    4 mol/kg: 4 mol LiOH bring 1 kg of water. Heat released at 220 C by hand from Cantera's
+    pure-phase data and LiOH(aq) -529.28 kJ/mol (test above); the duty adds the preheat of
+    the solution and of the feed from 25 C (water: 838.8 kJ/kg, IAPWS-IF97 saturated liquid
+    943.6 at 220 C less 104.8 at 25 C; Cantera's H2O(L) gives 837.3)."""
+    db = planner.db
+    route = _one_step("relithiate_cathode", "feed", ["cathode", "residue", "off_gas"], temperature="220 degC",
+                      lithium_excess=1.0, recovery=1.0)
+    kg = 4 * db.molar_mass[db.index["Ni0.8Co0.1Mn0.1O2(s)"]]
+    result = planner.plan(bom_inventory(planner, {"Ni0.8Co0.1Mn0.1O2(s)": kg}), route, basis=f"{kg} kg")
+    step = result.steps["s"]
+    water = step.reagents[0, db.index["H2O(L)"]] * db.molar_mass[db.index["H2O(L)"]]
+    assert step.reagents[0, db.index["LiOH(s)"]] == pytest.approx(4.0, rel=1e-9)
+    assert water == pytest.approx(4.0 / 4.0, rel=1e-9)
+    h = db.enthalpy(493.15) / 1000
+    released = -(4 * h[db.index["NCM811(s)"]] + 2 * h[db.index["H2O"]] + h[db.index["O2"]]
+                 - 4 * h[db.index["Ni0.8Co0.1Mn0.1O2(s)"]] - 4 * (-529.284))
+    assert step.heat_released[0] / 1000 == pytest.approx(released, abs=0.3)
+    h25 = db.enthalpy(298.15) / 1000
+    water_preheat = (h[db.index["H2O(L)"]] - h25[db.index["H2O(L)"]]) / db.molar_mass[db.index["H2O(L)"]] * water
+    assert water_preheat == pytest.approx(838.8, rel=0.005)
+    # duty: outlets at 220 C less the feed and the solution as supplied at 25 C (LiOH(aq) NBS -508.48)
+    n_water = water / db.molar_mass[db.index["H2O(L)"]]
+    duty = (-released + 4 * (-529.284) + 4 * h[db.index["Ni0.8Co0.1Mn0.1O2(s)"]]
+            - 4 * h25[db.index["Ni0.8Co0.1Mn0.1O2(s)"]] - 4 * (-508.48)
+            + n_water * (h[db.index["H2O(L)"]] - h25[db.index["H2O(L)"]]))
+    assert step.enthalpy_duty[0] / 1000 == pytest.approx(duty, abs=0.3)
+    # the fuel it draws: that duty (feed at 25 C as here) plus the anneal of the product to 800 C
+    anneal = 4 * (db.enthalpy(1073.15) - db.enthalpy(493.15))[db.index["NCM811(s)"]]
+    assert step.outcome.utilities["heat"][0] == pytest.approx(step.enthalpy_duty[0] + anneal, rel=1e-9)

@@ -6,6 +6,11 @@ the direct route of Luo 2024 section 4.2) and the active material is recovered a
 everything else (carbon, binder, electrolyte residue, foil fines) goes to the residue. The
 anneal's heat duty is the enthalpy of heating the product to the anneal temperature.
 
+The LiOH is fed as a solution (``liquor_molality``) and heated with it to the step
+temperature; the spent liquor (water, the surplus LiOH and what dissolves in it) leaves with the
+residue. Dissolved species are computed at infinite dilution with the HKF heat capacities of
+chemistry/aqueous_hkf.yaml (valid to 250 C), so the heat of solution of LiOH at 220 C follows.
+
 The liquor is hot concentrated LiOH: every other species in the feed reacts as
 chemistry/reactivity.yaml says it does there (medium ``hydrothermal_LiOH``). Metallic Li gives
 H2, Al foil gives H2 (2 Al + 2 LiOH + 2 H2O -> 2 LiAlO2 + 3 H2), thiophosphate electrolytes
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..constants import T_STANDARD
 from ..flags import Flag
 from .base import (
     Context,
@@ -44,7 +50,13 @@ class RelithiateCathode(Step):
         Param("anneal_temperature", "quantity", "800 degC", "anneal temperature after relithiation",
               dimension="temperature", source="estimate of this project (S); layered oxides are annealed at 700-850 C"),
         Param("temperature", "quantity", "220 degC", "hydrothermal relithiation temperature",
-              dimension="temperature", source="estimate of this project (S)"),
+              dimension="temperature",
+              source="recalled (U): hydrothermal relithiation of NCM in 4 M LiOH at 220 C, Shi et al. 2018, "
+                     "ACS Energy Lett. 3, 1683"),
+        Param("liquor_molality", "quantity", "4 mol/kg", "LiOH in the solution fed (mol per kg of water)",
+              dimension="molality",
+              source="recalled (U): 4 M LiOH, Shi et al. 2018, ACS Energy Lett. 3, 1683; the liquor is made up "
+                     "once per batch (its reuse is not modelled)"),
         electricity_param("150 kWh/t"),
     )
 
@@ -65,6 +77,10 @@ class RelithiateCathode(Step):
         for reaction in ctx.reactions_tagged("relithiate"):
             amounts = react_fed(amounts, reagents, reaction, extent(amounts, reaction, db), db, "LiOH(s)",
                                 self["lithium_excess"])
+        # every mol of LiOH the step takes (relithiation and the reactions of the liquor) comes as solution
+        water = reagents[:, db.index["LiOH(s)"]] / self["liquor_molality"] / db.molar_mass[db.index["H2O(L)"]]
+        amounts[:, db.index["H2O(L)"]] += water
+        reagents[:, db.index["H2O(L)"]] += water
         gas, solids = split(amounts, db.is_gas)
         cathode, residue = split(solids, db.mask(role="cathode"), self["recovery"])
         if cathode[:, db.index["TiS2(s)"]].any() or cathode[:, db.index["LiTiS2(s)"]].any():
@@ -78,9 +94,15 @@ class RelithiateCathode(Step):
                               "when they are acidified or neutralised"))
             notes.append(f"sulfide retained in the alkaline liquor as Li2S: {h2s_kg.max():.3g} kg{ctx.per} H2S "
                          "if acidified")
-        h_hot = db.enthalpy(self["anneal_temperature"])
-        h_cold = db.enthalpy(self["temperature"])
-        anneal = cathode @ (h_hot - h_cold)
+        T = self["temperature"]
+        h_T, h_supply = db.enthalpy(T), db.enthalpy(T_STANDARD)
+        dissolved = db.index["LiOH(s)"]
+        supplied = reagents @ h_supply + reagents[:, dissolved] * (db.enthalpy_aqueous(T_STANDARD) - h_supply)[dissolved]
+        # the autoclave's duty: feed and solution from 25 C to products at T, the liquor dissolved
+        hydrothermal = ((cathode + gas) @ h_T + residue @ db.enthalpy_aqueous(T)
+                        - inlets["feed"] @ h_supply - supplied)
+        anneal = cathode @ (db.enthalpy(self["anneal_temperature"]) - h_T)
         return StepOutcome({"cathode": cathode, "residue": residue, "off_gas": gas}, reagents,
-                           self["temperature"], utilities={"heat": anneal}, notes=notes,
-                           media=("hydrothermal_LiOH",), flags=flags)
+                           T, utilities={"heat": np.maximum(hydrothermal, 0.0) + anneal}, notes=notes,
+                           media=("hydrothermal_LiOH",), flags=flags, aqueous_outlets=("residue",),
+                           dissolved_reagents=("LiOH(s)",))
