@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cli import app  # noqa: E402
+from cli import app
 
 
 def regenerate(body: str) -> str:
@@ -58,7 +58,7 @@ def main() -> int:
         body = match.group(1)
         return "```text\n" + (regenerate(body) if body.startswith("$ recycle") else body) + "```"
 
-    path.write_text(re.sub(r"```text\n(.*?)```", replace, text, flags=re.S))
+    path.write_text(re.sub(r"```text\n(.*?)```", replace, text, flags=re.DOTALL))
     return 0
 
 
