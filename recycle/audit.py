@@ -244,9 +244,9 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
 def _sweep(result, sid, scfg, cfg) -> float:
     """Sweep or ventilation flow (m3/h) diluting the step's vent."""
     sweep = str(scfg.get("sweep", "0 m^3/h"))
-    step = result.route.steps[sid]
     if sweep == "room":
-        return step["room_volume"] * _param(cfg, "dry_room_air_changes", "1/h") if "room_volume" in step.values else 0.0
+        room = result.steps[sid].outcome.quantities.get("room_volume")
+        return float(room[0][WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
     if sweep == "step":
         return 0.0
     return float(Q_(sweep).to("m^3/h").magnitude)
@@ -435,7 +435,7 @@ def _dry_rooms(result, cfg, hazards) -> list[dict]:
     for sid, step in result.steps.items():
         if step.type != "dismantle" or result.route.steps[sid]["atmosphere"] != "dry_room":
             continue
-        room = result.route.steps[sid]["room_volume"]
+        room = float(step.outcome.quantities["room_volume"][0][WORST])
         air = room * ach / MOLAR_VOLUME_25C / 3600.0                         # mol/s of room air
         toxic = [i for i in np.flatnonzero(db.is_gas & (step.gas_generated.max(axis=0) > 0))]
         x_room = max((step.gas_generated[WORST, i] / air for i in toxic), default=0.0)

@@ -5,7 +5,7 @@
 Sizing quantities (``sizing_rule.size_from``), from a throughput-basis plan (mol/s, W):
 vessel_volume m^3 (condensed contents x residence time x headroom), cake_volume m^3 (solids x
 residence time / (1 - cake porosity 0.4)), heat_power MW (heating duty), heat_release MW,
-discharge_power kW, room_area m^2, feed_per_year t/year, gas_flow m^3/h, liquid_flow L/s
+discharge_power kW, room_area m^2, stations (count), feed_per_year t/year, gas_flow m^3/h, liquid_flow L/s
 (the scrubber's L/G), column_shell_mass kg and packing_volume m^3 (packed tower from the gas
 flow and the scrubber's gas velocity).
 Costs are escalated with CEPCI to the file's base year; purchased costs x installation factor
@@ -95,7 +95,13 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
     if kind == "discharge_power":
         return float(step.outcome.quantities["energy_dissipated"][0][WORST])          # kW on a rate basis
     if kind == "room_area":
-        return result.route.steps[sid]["room_volume"] / float(Q_(str(rule["room_height"])).to("m").magnitude)
+        room = float(step.outcome.quantities["room_volume"][0][WORST])
+        return room / float(Q_(str(rule["room_height"])).to("m").magnitude)
+    if kind == "stations":
+        wanted = rule.get("atmosphere")
+        if wanted is not None and result.route.steps[sid]["atmosphere"] != wanted:
+            return 0.0
+        return float(step.outcome.quantities["stations"][0][WORST])
     if kind == "feed_per_year":
         return float(step.inlet[WORST] @ db.molar_mass) * seconds / 1000.0
     gas = float(step.inlet[WORST, db.is_gas].sum()) * MOLAR_VOLUME_25C                    # m3/s
@@ -143,7 +149,7 @@ def _cost(entry: dict, size: float, unit: str, equipment: dict, where: str) -> f
 
 
 SIZE_UNITS = {"vessel_volume": "m^3", "cake_volume": "m^3", "heat_power": "MW", "heat_release": "MW",
-              "discharge_power": "kW", "room_area": "m^2", "feed_per_year": "t/year", "gas_flow": "m^3/h",
+              "discharge_power": "kW", "room_area": "m^2", "stations": "stations", "feed_per_year": "t/year", "gas_flow": "m^3/h",
               "liquid_flow": "L/s", "packing_volume": "m^3", "column_shell_mass": "kg"}
 
 

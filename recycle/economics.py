@@ -36,6 +36,9 @@ def _g(equipment, key) -> float:
     return float(equipment["general"][key]["value"])
 
 
+WESSEL_EXPONENT = 0.24   # operating labour ~ capacity^0.24 (Wessel 1952 via AACE eq. 10.5: hours/ton ~ capacity^-0.76)
+
+
 def crf(rate: float, years: float) -> float:
     """Capital recovery factor i (1+i)^n / ((1+i)^n - 1)."""
     return rate * (1 + rate) ** years / ((1 + rate) ** years - 1)
@@ -121,16 +124,23 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         p = prices.get(kind)
         lines.append(Line(edge.source, "waste", f"{kind} ({edge.target.split(':', 1)[1]})", -t_y * p.value,
                           f"{t_y:.4g} t/y x {p.value:.4g} USD/t", f"waste.{kind}", -t_y))
-    # labour
+    # labour: Wessel's work-hours per day of a processing step, or one operator per manual station
     overhead = float(prices.get("overhead_factor").value)
     wage = prices.get("operator_wage").value * overhead
     crews = _g(equipment, "crews")
     facts = step_facts(db)
+    t_per_day = float(result.feed[EXP] @ db.molar_mass) * 86400.0 / 1000.0          # t of cells per operating day
     for sid, step in result.steps.items():
-        n = facts[step.type].operators_per_shift
+        labour = facts[step.type].labour
+        if labour == "stations":
+            n = float(step.outcome.quantities["stations"][0][EXP])
+            how = f"{n:g} stations"
+        else:
+            n = labour * t_per_day ** WESSEL_EXPONENT / 24.0
+            how = f"Wessel {labour:g} x ({t_per_day:.4g} t/day)^{WESSEL_EXPONENT} h/day = {n:.3g} on duty"
         if n:
             lines.append(Line(sid, "labour", "operators", -n * crews * 2080 * wage,
-                              f"{n:g} per shift x {crews:g} crews x 2080 h x {wage:.4g} USD/h (loaded)",
+                              f"{how} x {crews:g} crews x 2080 h x {wage:.4g} USD/h (loaded)",
                               "labour.operator_wage", -n * crews * 2080 * overhead))
     # capital: annualised fixed capital, working capital, maintenance
     items = capital_items(result, equipment)

@@ -240,9 +240,9 @@ def _room_exposure(c: _Context) -> list[Scenario]:
     for sid, step in c.r.steps.items():
         if step.type != "dismantle" or c.r.route.steps[sid]["atmosphere"] != "dry_room":
             continue
-        rs = c.r.route.steps[sid]
         changes = float(c.cfg["room"]["air_changes"]["value"])          # 1/h
-        air = rs["room_volume"] * changes / 3600.0 / 0.0244654           # mol/s of room air (25 C, 1 atm)
+        room = float(step.outcome.quantities["room_volume"][0][WORST])    # m3
+        air = room * changes / 3600.0 / 0.0244654                           # mol/s of room air (25 C, 1 atm)
         gen = envelope(step.gas_generated)[WORST]
         for i in np.flatnonzero(db.is_gas & (gen > 0)):
             gas = db.names[i]

@@ -1,6 +1,6 @@
 """What recycle knows about each step type besides its model: one block per type.
 
-``chemistry/step_types.yaml`` holds, per registered step type, its operators per shift, its
+``chemistry/step_types.yaml`` holds, per registered step type, its labour (Wessel factor), its
 safety-index equipment points, whether it is fired equipment, its audit peak factor and sweep
 gas, the ranges of its uncertain parameters and its capital items. Loading fails when a
 registered step type has no block, a block lacks a key, or a block names an unknown type, so a
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .errors import InputError, closest
 from .steps import STEP_TYPES
 
-KEYS = ("operators_per_shift", "equipment_points", "fired", "audit", "uncertainty", "equipment")
+KEYS = ("labour", "equipment_points", "fired", "audit", "uncertainty", "equipment")
 LABEL = "chemistry/step_types.yaml"
 
 
@@ -23,7 +23,7 @@ class StepTypeFacts:
     equipment.yaml's description), ``uncertainty`` parameter -> {low, high, source}."""
 
     type: str
-    operators_per_shift: float
+    labour: float | str          # Wessel factor t (work-hours per day per step at 1 t/day), or "stations"
     equipment_points: int
     fired: bool
     audit: dict
@@ -73,6 +73,10 @@ def load_step_facts(data: dict) -> dict[str, StepTypeFacts]:
         for pname in uncertainty:
             if pname not in names:
                 raise InputError(f"{where}.uncertainty.{pname}", f"not a parameter of this step type; {closest(pname, names)}")
-        out[name] = StepTypeFacts(name, float(block["operators_per_shift"]), int(block["equipment_points"]),
+        labour = block["labour"]
+        if labour != "stations" and (isinstance(labour, bool) or not isinstance(labour, (int, float)) or labour < 0):
+            raise InputError(where + ".labour", f"expected a Wessel factor (a number >= 0) or 'stations', got {labour!r}")
+        labour = labour if labour == "stations" else float(labour)
+        out[name] = StepTypeFacts(name, labour, int(block["equipment_points"]),
                                   bool(block["fired"]), dict(audit), dict(uncertainty), tuple(equipment))
     return out

@@ -129,8 +129,8 @@ def test_every_step_type_has_one_checked_block_of_facts(db):
     assert facts["flare"].fired and not facts["quench"].fired
     assert facts["acid_scrub"].equipment == facts["scrub"].equipment          # same_as: scrub
     data = load_yaml_file(db.directory / "step_types.yaml")
-    del data["step_types"]["leach"]["operators_per_shift"]
-    with pytest.raises(InputError, match=r"step_types.leach: missing \['operators_per_shift'\]"):
+    del data["step_types"]["leach"]["labour"]
+    with pytest.raises(InputError, match=r"step_types.leach: missing \['labour'\]"):
         load_step_facts(data)
     del data["step_types"]["leach"]
     with pytest.raises(InputError, match=r"step_types.leach: missing"):

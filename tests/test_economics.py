@@ -38,7 +38,8 @@ def test_hand_calculated_opex_of_a_shredding_route(planner, prices):
     electricity = 30 * t_y * 0.0806                          # 30 kWh/t x 0.0806 USD/kWh
     argon_kg = 50 * t_y / 0.0244654 * 0.039948               # 50 m3/t at 25 C, 1 atm -> kg
     argon = argon_kg * prices.get("argon").value
-    labour = 1 * 5 * 2080 * 31.47 * 1.6                      # 1 operator/shift, 5 crews, loaded wage
+    # Wessel (AACE eq. 10.5): 17 h/day x (10 t/day)^0.24 on duty, 5 crews of 2080 h, loaded wage
+    labour = 17 * 10 ** 0.24 / 24 * 5 * 2080 * 31.47 * 1.6
     dust = 0.01 * t_y * 300                                  # 1 % to the filter, hazardous solid 300 USD/t
     fixed = 7.7e6 * (t_y / 5000) ** 0.6 * 1.4 * 1.5          # line reference, OSBL 40 %, eng. + cont. 50 %
     maintenance = 0.04 * fixed
@@ -316,3 +317,35 @@ def test_capital_estimate_accuracy_is_sampled_like_a_price(planner):
         base["net_value"]["value"] + 0.5 * coef, rel=1e-9)
     p = prices.get("capital_cost_factor")
     assert (p.low, p.value, p.high) == (0.7, 1.0, 1.5)
+
+
+def test_dismantling_stations_staff_and_size_the_dry_room(planner, prices, db):
+    """10 t/day of cells = 416.7 kg/h; at 20 kg/h per station that is 21 stations (whole ones),
+    one operator each per shift (5 crews x 2080 h, loaded wage 31.47 x 1.6 USD/h), 21 x 100 m3
+    of dry room (more than the 1000 m3 minimum), 21 benches in the capital."""
+    from recycle.capital import capital_items, load_equipment
+
+    result = planner.plan(None, "direct-regeneration", basis="10 t/day")
+    q = result.steps["dismantle"].outcome.quantities
+    assert q["stations"][0][0] == 21
+    assert q["room_volume"][0][0] == pytest.approx(2100.0)
+    e = economics(result, prices)
+    labour = [b for b in e["breakdown"] if b["step"] == "dismantle" and b["category"] == "labour"]
+    assert -labour[0]["value"]["value"] == pytest.approx(21 * 5 * 2080 * 31.47 * 1.6, rel=1e-9)
+    items = [i for i in capital_items(result, load_equipment(db.directory)) if i.step == "dismantle"]
+    assert {i.name.split(" (")[0]: i.size for i in items}["dismantling station in the dry room"] == 21
+    # the room's air handling: 25 W/m3 x 2100 m3
+    assert result.steps["dismantle"].outcome.utilities["electricity"][0] == pytest.approx(25 * 2100)
+    batch = planner.plan(None, "direct-regeneration", basis="500 kg")
+    assert batch.steps["dismantle"].outcome.quantities["room_volume"][0][0] == pytest.approx(1000.0)
+
+
+def test_operating_labour_grows_with_throughput_to_the_wessel_exponent(planner, prices):
+    """Wessel (1952, via AACE eq. 10.5): work-hours per day of a step ~ capacity^0.24, so
+    doubling the plant raises the quench's labour by 2^0.24 = 1.181 and lowers it per kg."""
+    def quench_labour(basis):
+        e = economics(planner.plan(None, "hydrometallurgy", basis=basis), prices)
+        return -sum(b["value"]["value"] for b in e["breakdown"] if b["step"] == "quench" and b["category"] == "labour")
+
+    assert quench_labour("20 t/day") / quench_labour("10 t/day") == pytest.approx(2 ** 0.24, rel=1e-9)
+    assert quench_labour("10 t/day") == pytest.approx(17 * 10 ** 0.24 / 24 * 5 * 2080 * 31.47 * 1.6, rel=1e-9)

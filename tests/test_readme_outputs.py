@@ -42,8 +42,8 @@ def same_token(expected: str, actual: str) -> bool:
 
 def same_line(expected: str, actual: str) -> bool:
     e, a = expected.split(), actual.split()
-    if len(e) == len(a):
-        return all(same_token(x, y) for x, y in zip(e, a))
+    if len(e) == len(a) and all(same_token(x, y) for x, y in zip(e, a)):
+        return True
     if len(e) < len(a) or len(expected) < len(actual):        # cut at the right: drop the cut token
         return len(e) <= len(a) and all(same_token(x, y) for x, y in zip(e[:-1], a))
     return False

@@ -4,6 +4,12 @@ Moisture in the room air hydrolyses the exposed solid electrolyte (H2S, HCl, NH3
 family, via the species' hydrolysis reaction); the model is ``chemistry/moisture.yaml``.
 The room's air handling costs electricity in proportion to its volume (Argonne process
 model: ~400 kW for 16 000 m3 below 100 ppm, i.e. ~25 W/m3; DOMAIN.md section 4).
+
+Cells are opened by hand at dismantling stations, one operator per station and shift. On a
+throughput basis the step sizes the stations from the cell feed (``station_throughput``) and
+the room from the stations (``room_volume_per_station``, at least ``room_volume``); both are
+reported (quantities ``stations`` and ``room_volume``) and used by the audit, the capital
+estimate and the labour cost. On a batch basis the room is ``room_volume`` and one station.
 """
 from __future__ import annotations
 
@@ -29,8 +35,14 @@ class Dismantle(Step):
         Param("exposed_fraction", "fraction", 0.1,
               "share of the electrolyte exposed to the room air (cut edges, delaminated layers)",
               source="estimate of this project (S)"),
-        Param("room_volume", "quantity", "1000 m^3", "dry-room volume", dimension="volume", positive=True,
-              source="estimate of this project for a pilot line (S)"),
+        Param("room_volume", "quantity", "1000 m^3", "smallest dry-room volume (a pilot line)", dimension="volume",
+              positive=True, source="estimate of this project for a pilot line (S)"),
+        Param("station_throughput", "quantity", "20 kg/h", "cells one dismantling station opens per hour",
+              dimension="mass_rate", positive=True,
+              source="estimate of this project (S): about 20 large-format pouch cells of ~1 kg an hour, by hand"),
+        Param("room_volume_per_station", "quantity", "100 m^3", "dry-room volume per dismantling station",
+              dimension="volume", positive=True,
+              source="estimate of this project (S): 25 m2 of floor per station with aisles and airlocks, 4 m high"),
         Param("specific_power", "quantity", "25 W/m^3", "dry-room air handling power per room volume",
               dimension="power_per_volume", source="DOMAIN.md section 4 (Argonne: 400 kW per 16 000 m3)"),
         Param("anode_recovery", "fraction", 0.95,
@@ -70,11 +82,18 @@ class Dismantle(Step):
         anode_mask = db.mask(role="anode") | db.mask(role="anode_collector")
         anode, rest = split(solids, anode_mask, self["anode_recovery"])
         casing, cathode = split(rest, db.mask(role="packaging"))
-        power = self["specific_power"] * self["room_volume"] if self["atmosphere"] == "dry_room" else 0.0
+        if ctx.rate_basis:          # kg/s of cells -> whole stations, and the room they need
+            stations = np.maximum(np.ceil(cells @ db.molar_mass / self["station_throughput"] - 1e-9), 1.0)
+        else:
+            stations = np.ones(len(cells))
+        room = np.maximum(self["room_volume"], stations * self["room_volume_per_station"])
+        power = self["specific_power"] * room if self["atmosphere"] == "dry_room" else np.zeros(len(cells))
         notes = [f"room air {water_x * 1e6:.3g} ppmv water"] + released
         return StepOutcome(
             outlets={"anode": anode, "cathode": cathode, "casing": casing, "off_gas": gas},
             reagents=reagents, temperature=self["temperature"],
-            utilities={"electricity": np.full(len(cells), ctx.energy(power, t))},
-            quantities={"room_water": (np.full(len(cells), water_x * 1e6), "ppmv", "water in the room air")},
+            utilities={"electricity": ctx.energy(power, t)},
+            quantities={"room_water": (np.full(len(cells), water_x * 1e6), "ppmv", "water in the room air"),
+                        "stations": (stations, "", "dismantling stations, one operator each per shift"),
+                        "room_volume": (room, "m^3", "dry-room (or inert-box hall) volume")},
             notes=notes, media=("dry_gas",), from_air=reagents.copy())     # room moisture
