@@ -466,7 +466,7 @@ def compare(
         from recycle.uncertainty import monte_carlo, route_model
 
         with _progress("Monte Carlo: runs per uncertain input", None) as advance:
-            models = [route_model(planner, inv, r["route"], throughput, overrides, book, advance)
+            models = [route_model(planner, inv, r["route"], throughput, overrides, book, advance, region)
                       for r in doc["routes"]]
         doc["monte_carlo"] = monte_carlo(models, book, samples, seed,
                                          eligible=[r["applicability"]["status"] != DOES_NOT_APPLY
@@ -493,8 +493,12 @@ def compare(
         if samples:
             from recycle.compare import monte_carlo_table
 
+            sampled = doc["monte_carlo"]["sampled"]
             typer.echo(f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg, route risk "
-                       "(worst risk + aggregate / (1 + aggregate)) and safety index")
+                       "(worst risk + aggregate / (1 + aggregate)), safety index and GHG; sampled: "
+                       f"{sampled['prices']} prices (groups drawn together: {', '.join(sampled['correlated_groups'])}), "
+                       f"{len(sampled['finance'])} finance and capital factors, {sampled['emission_factors']} "
+                       f"emission factors, {len(sampled['process_parameters'])} process parameters")
             _print_table(monte_carlo_table(doc["monte_carlo"]))
         typer.echo("(risk: severity x likelihood of the route's worst scenario on a 5 x 5 matrix, with its class; "
                    "worst scenario: what happens, the substance, where, and how far its endpoint reaches (ERPG-2 "

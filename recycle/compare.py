@@ -95,6 +95,7 @@ def monte_carlo_table(mc: dict) -> pd.DataFrame:
         row.update({f"net value {k} [USD/kg]": v["value"] for k, v in r["net_value"].items()})
         row.update({f"risk {k}": v["value"] for k, v in r["risk"].items()})
         row.update({f"index {k}": v["value"] for k, v in r["safety_score"].items()})
+        row.update({f"GHG {k} [kg CO2e/kg]": v["value"] for k, v in r["ghg"].items()})
         row["P(best net value)"] = r["probability_best_net_value"]
         row["P(lowest risk)"] = r["probability_lowest_risk"]
         row["P(lowest index)"] = r["probability_best_safety"]

@@ -191,6 +191,8 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
                    "capital_charge": _q(capital_charge, "USD/year"), "net": _q(net, "USD/year"),
                    "cash_flow": _q(cash, "USD/year")},
         "capital": {"fixed": _q(fc, "USD"), "working": _q(wc, "USD"),
+                    "isbl": _q(sum(it.cost for it in items if it.basis != "total_capital"), "USD"),
+                    "references": _q(sum(it.cost for it in items if it.basis == "total_capital"), "USD"),
                     "unit": _q(fc / (cells_y / 1000.0), "USD per t/year"),
                     "items": [{"step": it.step, "item": it.name, "size": _q(it.size, it.size_unit),
                                "cost": _q(it.cost, "USD"), "basis": it.basis} for it in items]},

@@ -55,6 +55,22 @@ def _magnitude(entry: dict, unit: str, where: str) -> float:
         raise InputError(where, f"cannot read {entry.get('value')!r} as {unit}") from None
 
 
+def factor_ranges(directory, path=None) -> dict[str, tuple[float, float, float]]:
+    """(low, value, high) of every factor a GHG linear model can name ("electricity.US",
+    "fuel.natural_gas", "reagents.NaOH(a)"), in kg CO2e per kWh, per GJ and per kg; an entry
+    without low and high is held at its value."""
+    data, label = load_factors(directory, path)
+    out = {}
+    for section, unit in (("electricity", "kg/kWh"), ("fuel", "kg/GJ"), ("reagents", "kg/kg")):
+        for key, entry in (data.get(section) or {}).items():
+            where = f"{label}: {section}.{key}"
+            value = _magnitude(entry, unit, where)
+            low = _magnitude({"value": entry.get("low", entry["value"])}, unit, where + ".low")
+            high = _magnitude({"value": entry.get("high", entry["value"])}, unit, where + ".high")
+            out[f"{section}.{key}"] = (min(low, value), value, max(high, value))
+    return out
+
+
 def _species_factors(section: dict, db, label: str, name: str) -> dict[int, float]:
     """Species index -> kg CO2e per kg, checking the keys against the chemistry database."""
     out = {}
@@ -126,6 +142,11 @@ def environment(result: RouteResult, region: str = "US", credits: bool = False, 
     for name in sorted(no_gwp):
         notes.add(f"no GWP-100 for stack gas {name}: counted as 0")
 
+    # GHG total = direct + sum of activity x factor: linear in the factors (Monte Carlo)
+    coef = {f"electricity.{key}": sum(elec.values()) / 3.6, "fuel.natural_gas": sum(fuel.values()) / 1000.0}
+    for item in reag_items:
+        name = f"reagents.{item['reagent']}"
+        coef[name] = coef.get(name, 0.0) + item["amount"]["value"]
     parts = {"direct": direct, "electricity": ind_e, "fuel": ind_f, "reagents": reag}
     total = sum(sum(p.values()) for p in parts.values())
     ghg = {name: {"total": _q(sum(p.values()), KG_CO2E), "by_step": _by_step(p, KG_CO2E)}
@@ -171,6 +192,8 @@ def environment(result: RouteResult, region: str = "US", credits: bool = False, 
             "heater_efficiency": eff,
             "gwp": "IPCC AR6 WG1 GWP-100; carbon gases without a GWP counted as CO2 after oxidation",
         },
+        "linear_model": {"constant": sum(direct.values()), "coefficients": coef,
+                         "units": {"constant": KG_CO2E, "coefficients": "factor unit x coefficient = kg CO2e/kg"}},
         "notes": sorted(notes),
     }
 

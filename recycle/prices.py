@@ -51,6 +51,34 @@ class PriceBook:
                 if not isinstance(e, dict) or "value" not in e:
                     continue
                 self.prices[(section, name)] = self._price(name, section, e)
+        self.correlations = self._correlations(data.get("correlations") or {})
+
+    def _correlations(self, groups: dict) -> dict[str, tuple[tuple[str, ...], float]]:
+        """Groups of prices drawn together: name -> (("section.name", ...), rho)."""
+        out = {}
+        for group, g in groups.items():
+            where = f"{self.label}: correlations.{group}"
+            if not isinstance(g, dict) or not {"prices", "rho", "source"} <= set(g):
+                raise InputError(where, "needs prices (a list of section.name), rho and source")
+            keys = tuple(str(k) for k in g["prices"])
+            for k in keys:
+                if tuple(k.split(".", 1)) not in self.prices:
+                    raise InputError(f"{where}.prices", f"{k!r} is not a price; {closest(k, self.keys())}")
+            rho = g["rho"]
+            if isinstance(rho, bool) or not isinstance(rho, (int, float)) or not 0.0 <= rho < 1.0:
+                raise InputError(f"{where}.rho", f"expected a correlation in [0, 1), got {rho!r}")
+            out[group] = (keys, float(rho))
+        seen: dict[str, str] = {}
+        for group, (keys, _) in out.items():
+            for k in keys:
+                if k in seen:
+                    raise InputError(f"{self.label}: correlations.{group}", f"{k} is already in group {seen[k]}")
+                seen[k] = group
+        return out
+
+    def keys(self) -> list[str]:
+        """Every price as "section.name"."""
+        return [f"{s}.{n}" for s, n in self.prices]
 
     KEYS = {"value", "low", "high", "date", "source", "quality", "species", "unit", "purity_factor", "note",
             "market", "conversion_cost"}
@@ -150,9 +178,12 @@ def load_prices(db_dir, override_file=None, overrides: dict[str, str] | None = N
             raise InputError(str(override_file), "expected a mapping of sections (products, reagents, ...)")
         data = copy.deepcopy(data)
         for section, entries in user.items():
-            if section not in SECTIONS + ("currencies", "description"):
+            if section not in SECTIONS + ("currencies", "description", "correlations"):
                 raise InputError(f"{override_file}: {section}", f"unknown section; {closest(section, SECTIONS)}")
             if section == "description":
+                continue
+            if section == "correlations":        # a user group replaces the shipped group of that name
+                data = {**data, "correlations": {**(data.get("correlations") or {}), **(entries or {})}}
                 continue
             for name, e in (entries or {}).items():
                 base = data.setdefault(section, {}).get(name, {})

@@ -2,26 +2,41 @@
 
 The expensive part (balances with Cantera) does not depend on prices: each route is planned
 once at the base values and once at the low and high value of every uncertain process
-parameter (``chemistry/uncertainty.yaml``). Each plan gives the net value as a function that
-is linear in the prices, c0 + a . p (recycle.economics.linear_model). Samples are then pure
-array operations: prices drawn from triangular(low, value, high); each parameter moves c0 and
-a by linear interpolation between its base and low/high runs, and the parameter effects add
-(first order: the surrogate is exact when the net value is linear in each parameter and the
-effects do not interact). Safety scores (integers) take the score change of the nearest of
-the low/base/high runs of each parameter, added over parameters.
-Units: net value USD per kg of cells; safety score in index points.
+parameter (``chemistry/step_types.yaml`` uncertainty). Each plan gives the net value as a
+function that is linear in the prices, c0 + a . p (recycle.economics.linear_model), and the
+greenhouse-gas total as one linear in the emission factors (recycle.environment). Samples are
+then array operations:
+
+- prices from triangular(low, value, high), drawn together within the correlated groups of
+  ``prices.yaml`` (Gaussian copula, ``correlations``), independently otherwise;
+- emission factors from triangular(low, value, high) of ``emission_factors.yaml``;
+- finance and capital factors (discount rate, plant life, maintenance, working capital,
+  offsites, engineering, contingency; ``equipment.yaml`` general) from triangular ranges,
+  shared by all routes; the capital charge is recomputed exactly from each route's inside- and
+  outside-battery-limits capital (closed form, no surrogate);
+- each process parameter moves c0 and a by linear interpolation between its base and low/high
+  runs, and the parameter effects add (first order: exact when the outputs are linear in each
+  parameter and the effects do not interact).
+
+Safety scores (integers) take the score change of the nearest of the low/base/high runs of
+each parameter, added over parameters. Income tax does not enter the net value (it is in the
+NPV of recycle.economics), so it is not sampled here.
+Units: net value USD per kg of cells; GHG kg CO2e per kg of cells; safety score in points.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import ndtr
 
 from .audit import audit
-from .economics import economics
+from .economics import crf, economics
+from .environment import environment, factor_ranges
 from .flowsheet import Route, load_route
 from .safety import safety
 from .step_types import step_facts
+from .units import Q_
 
 PERCENTILES = (5, 50, 95)
 
@@ -40,6 +55,8 @@ class Effect:
     safety: tuple[int, int]
     source: str
     risk: tuple[float, float] = (0.0, 0.0)
+    ghg_const: tuple[float, float] = (0.0, 0.0)      # GHG constant at low, high (kg CO2e/kg)
+    ghg_coef: tuple[dict, dict] = ({}, {})           # GHG coefficients at low, high
 
 
 @dataclass
@@ -50,6 +67,12 @@ class RouteModel:
     safety: int
     effects: list[Effect] = field(default_factory=list)
     risk: float = 0.0               # route risk as one number: worst risk + aggregate / (1 + aggregate)
+    ghg_const: float = 0.0          # direct (stack) GHG, kg CO2e per kg of cells
+    ghg_coef: dict[str, float] = field(default_factory=dict)   # emission factor -> activity per kg of cells
+    isbl: float = 0.0               # inside-battery-limits capital, USD per (kg/year) of cells
+    references: float = 0.0        # whole-plant reference capital (already total), USD per (kg/year)
+    finance: dict = field(default_factory=dict)               # name -> (low, value, high), equipment.yaml
+    factors: dict = field(default_factory=dict)               # emission factor -> (low, value, high)
 
 
 def risk_number(rank_key) -> float:
@@ -59,16 +82,66 @@ def risk_number(rank_key) -> float:
     return worst + aggregate / (1.0 + aggregate)
 
 
-def _evaluate(planner, inventory, route: Route, throughput, prices) -> tuple[float, dict, int, float]:
+@dataclass
+class Run:
+    """What one plan of a route gives the Monte Carlo."""
+
+    const: float
+    coef: dict
+    safety: int
+    risk: float
+    ghg_const: float
+    ghg_coef: dict
+    isbl: float
+    references: float
+
+
+def _evaluate(planner, inventory, route: Route, throughput, prices, region: str) -> Run:
     result = planner.plan(inventory, route, throughput)
-    lm = economics(result, prices)["linear_model"]
+    econ = economics(result, prices)
+    lm = econ["linear_model"]
+    env = environment(result, region)["linear_model"]
     s = safety(result, audit(result))
-    return lm["constant"], lm["coefficients"], s["score"], risk_number(s["risk"]["rank_key"])
+    cells_y = econ["throughput"]["value"] * 1000.0                                    # kg/year
+    return Run(lm["constant"], lm["coefficients"], s["score"], risk_number(s["risk"]["rank_key"]),
+               env["constant"], env["coefficients"], econ["capital"]["isbl"]["value"] / cells_y,
+               econ["capital"]["references"]["value"] / cells_y)
+
+
+FINANCE = ("discount_rate", "plant_life", "maintenance_fraction", "working_capital_fraction",
+           "offsite_fraction", "engineering_fraction", "contingency_fraction")
+
+
+def finance_ranges(equipment: dict) -> dict[str, tuple[float, float, float]]:
+    """(low, value, high) of the finance and capital factors of ``equipment.yaml`` general
+    (plant life in years); an entry without a range is held at its value."""
+    def number(name, text):
+        return float(Q_(str(text)).to("year").magnitude) if name == "plant_life" else float(text)
+
+    out = {}
+    for name in FINANCE:
+        entry = equipment["general"][name]
+        value = number(name, entry["value"])
+        out[name] = (min(number(name, entry.get("low", entry["value"])), value), value,
+                     max(number(name, entry.get("high", entry["value"])), value))
+    return out
+
+
+def capital_cost_per_kg(f: dict, isbl, references):
+    """Annual capital charge, maintenance and working-capital charge per kg of cells (USD/kg)
+    for finance factors ``f`` (scalars or arrays): (CRF + maintenance + r x working capital
+    fraction) x fixed capital, fixed capital = ISBL x (1 + offsites) x (1 + engineering +
+    contingency) + whole-plant references (recycle.economics, recycle.capital)."""
+    fixed = isbl * (1 + f["offsite_fraction"]) * (1 + f["engineering_fraction"] + f["contingency_fraction"]) + references
+    rate = (crf(f["discount_rate"], f["plant_life"]) + f["maintenance_fraction"]
+            + f["discount_rate"] * f["working_capital_fraction"])
+    return rate * fixed
 
 
 def route_model(planner, inventory, route_id: str, throughput: str, overrides: dict, prices,
-                progress=None) -> RouteModel:
-    """Base run and low/high runs of every uncertain parameter of the route.
+                progress=None, region: str = "US") -> RouteModel:
+    """Base run and low/high runs of every uncertain parameter of the route; ``region`` picks
+    the grid emission factor.
 
     ``progress(text)``, when given, is called after each run (for a progress bar)."""
     from .inventory import Inventory
@@ -78,9 +151,12 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
     tick = progress or (lambda text="": None)
     route = load_route(route_id)
     route = route.with_parameters({s: p for s, p in overrides.items() if s in route.steps})
-    const, coef, score, risk = _evaluate(planner, inventory, route, throughput, prices)
+    base = _evaluate(planner, inventory, route, throughput, prices, region)
     tick(f"{route.id} base")
-    model = RouteModel(route.id, const, coef, score, risk=risk)
+    model = RouteModel(route.id, base.const, base.coef, base.safety, risk=base.risk, ghg_const=base.ghg_const,
+                       ghg_coef=base.ghg_coef, isbl=base.isbl, references=base.references,
+                       finance=finance_ranges(planner.db.data("equipment.yaml")),
+                       factors=factor_ranges(planner.db.directory))
     facts = step_facts(planner.db)
     for sid, step in route.steps.items():
         for pname, rng in facts[step.type].uncertainty.items():
@@ -89,21 +165,22 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
             spec = next(p for p in step.params if p.name == pname)
             where = f"chemistry/step_types.yaml: step_types.{step.type}.uncertainty.{pname}"
             lo, hi = spec.parse(rng["low"], where + ".low"), spec.parse(rng["high"], where + ".high")
-            base = float(step[pname])
+            value = float(step[pname])
             lo_text, hi_text = str(rng["low"]), str(rng["high"])
-            if base < lo:
-                lo, lo_text = base, str(step.raw[pname])
-            if base > hi:
-                hi, hi_text = base, str(step.raw[pname])
+            if value < lo:
+                lo, lo_text = value, str(step.raw[pname])
+            if value > hi:
+                hi, hi_text = value, str(step.raw[pname])
             runs = []
             for text in (lo_text, hi_text):
                 runs.append(_evaluate(planner, inventory, route.with_parameters({sid: {pname: text}}),
-                                      throughput, prices))
+                                      throughput, prices, region))
                 tick(f"{route.id} {sid}.{pname}={text}")
-            model.effects.append(Effect(f"{sid}.{pname}", lo, base, hi, (lo_text, hi_text),
-                                        (runs[0][0], runs[1][0]), (runs[0][1], runs[1][1]),
-                                        (runs[0][2], runs[1][2]), str(rng.get("source", "")),
-                                        (runs[0][3], runs[1][3])))
+            model.effects.append(Effect(f"{sid}.{pname}", lo, value, hi, (lo_text, hi_text),
+                                        (runs[0].const, runs[1].const), (runs[0].coef, runs[1].coef),
+                                        (runs[0].safety, runs[1].safety), str(rng.get("source", "")),
+                                        (runs[0].risk, runs[1].risk), (runs[0].ghg_const, runs[1].ghg_const),
+                                        (runs[0].ghg_coef, runs[1].ghg_coef)))
     return model
 
 
@@ -118,14 +195,27 @@ def _price_arrays(prices, keys: list[str]):
 
 
 def triangular(rng: np.random.Generator, low, mode, high, size) -> np.ndarray:
-    """Triangular samples; a degenerate range (low == high) gives the constant."""
-    low, mode, high = np.broadcast_arrays(np.asarray(low, float), np.asarray(mode, float), np.asarray(high, float))
-    out = np.empty((size,) + low.shape)
-    wide = high > low
-    out[:, ~wide] = mode[~wide]
-    if wide.any():
-        out[:, wide] = rng.triangular(low[wide], mode[wide], high[wide], size=(size, int(wide.sum())))
-    return out
+    """Independent triangular samples (size, n); a degenerate range (low == high) gives the constant."""
+    return correlated_triangular(rng, low, mode, high, size, [])
+
+
+def correlated_triangular(rng: np.random.Generator, low, mode, high, size, groups) -> np.ndarray:
+    """Triangular(low, mode, high) samples (size, n) whose normal scores are correlated: within
+    each group (indices, rho) every pair has correlation rho (a Gaussian copula); the rest are
+    independent. Each margin is exactly its triangular distribution (inverse CDF)."""
+    low, mode, high = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, float)) for v in (low, mode, high)))
+    n = low.shape[0]
+    corr = np.eye(n)
+    for indices, rho in groups:
+        idx = np.asarray(indices, dtype=int)
+        corr[np.ix_(idx, idx)] = rho
+        corr[idx, idx] = 1.0
+    z = rng.standard_normal((size, n)) @ np.linalg.cholesky(corr).T
+    u = ndtr(z)
+    span = np.maximum(high - low, 1e-300)
+    split = (mode - low) / span
+    out = np.where(u < split, low + np.sqrt(u * span * (mode - low)), high - np.sqrt((1 - u) * span * (high - mode)))
+    return np.where(high > low, out, mode)
 
 
 def _weights(theta: np.ndarray, e: Effect) -> tuple[np.ndarray, np.ndarray]:
@@ -142,45 +232,77 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
     ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
     rng = np.random.default_rng(seed)
     keys = sorted({k for m in models for k in m.coef} | {k for m in models for e in m.effects for c in e.coef for k in c})
-    p = triangular(rng, *_price_arrays(prices, keys), samples)                 # (n, P), shared by all routes
     index = {k: i for i, k in enumerate(keys)}
+    groups = [([index[k] for k in members if k in index], rho)
+              for members, rho in getattr(prices, "correlations", {}).values()]
+    p = correlated_triangular(rng, *_price_arrays(prices, keys), samples,
+                              [g for g in groups if len(g[0]) > 1])                # (n, P), shared by all routes
+    accuracy = p[:, index["estimates.capital_cost_factor"]] if "estimates.capital_cost_factor" in index else 1.0
+    ranges = next((m.finance for m in models if m.finance), {})
+    finance = {k: triangular(rng, *r, samples)[:, 0] for k, r in ranges.items()}   # shared by all routes
+    base_finance = {k: r[1] for k, r in ranges.items()}
+    factor_keys = sorted({k for m in models for k in m.ghg_coef} | {k for m in models for e in m.effects
+                                                                 for c in e.ghg_coef for k in c})
+    factor_table = next((m.factors for m in models if m.factors), {})
+    missing = [k for k in factor_keys if k not in factor_table]
+    if missing:
+        raise KeyError(f"no emission-factor range for {missing}")
+    f = triangular(rng, *(np.array([factor_table[k][j] for k in factor_keys]) for j in range(3)), samples) \
+        if factor_keys else np.zeros((samples, 0))
+    f_index = {k: i for i, k in enumerate(factor_keys)}
 
-    def vec(coef: dict) -> np.ndarray:
-        v = np.zeros(len(keys))
+    def vec(coef: dict, idx: dict = index) -> np.ndarray:
+        v = np.zeros(len(idx))
         for k, a in coef.items():
-            v[index[k]] = a
+            v[idx[k]] = a
         return v
 
-    nets, scores, risks = [], [], []
+    def fvec(coef: dict) -> np.ndarray:
+        return vec(coef, f_index)
+
+    nets, scores, risks, ghgs = [], [], [], []
     for m in models:
         base = vec(m.coef)
         net = m.const + p @ base
+        if finance:      # the capital charge at each sample's finance, exactly (closed form)
+            net += accuracy * (capital_cost_per_kg(base_finance, m.isbl, m.references)
+                               - capital_cost_per_kg(finance, m.isbl, m.references))
+        ghg_base = fvec(m.ghg_coef)
+        ghg = m.ghg_const + f @ ghg_base
         score = np.full(samples, float(m.safety))
         risk = np.full(samples, float(m.risk))
         for e in m.effects:
-            theta = triangular(rng, e.low, e.base, e.high, samples)
+            theta = triangular(rng, e.low, e.base, e.high, samples)[:, 0]
             w_lo, w_hi = _weights(theta, e)
             net += w_lo * ((e.const[0] - m.const) + p @ (vec(e.coef[0]) - base))
             net += w_hi * ((e.const[1] - m.const) + p @ (vec(e.coef[1]) - base))
+            ghg += w_lo * ((e.ghg_const[0] - m.ghg_const) + f @ (fvec(e.ghg_coef[0]) - ghg_base))
+            ghg += w_hi * ((e.ghg_const[1] - m.ghg_const) + f @ (fvec(e.ghg_coef[1]) - ghg_base))
             nearest = np.where(w_lo > 0.5, e.safety[0] - m.safety, np.where(w_hi > 0.5, e.safety[1] - m.safety, 0))
             score += nearest
             risk += np.where(w_lo > 0.5, e.risk[0] - m.risk, np.where(w_hi > 0.5, e.risk[1] - m.risk, 0.0))
         nets.append(net)
         scores.append(score)
         risks.append(risk)
-    nets, scores, risks = np.array(nets), np.array(scores), np.array(risks)   # (routes, n)
+        ghgs.append(ghg)
+    nets, scores, risks, ghgs = np.array(nets), np.array(scores), np.array(risks), np.array(ghgs)   # (routes, n)
     ok = np.ones(len(models), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     best_net, best_safety, best_risk = np.zeros(len(models)), np.zeros(len(models)), np.zeros(len(models))
     if ok.any():
         best_net[ok] = _share_of_best(nets[ok], higher=True)
         best_safety[ok] = _share_of_best(scores[ok], higher=False)
         best_risk[ok] = _share_of_best(risks[ok], higher=False)
-    return {"samples": samples, "seed": seed, "routes": [
+    return {"samples": samples, "seed": seed,
+            "sampled": {"prices": len(keys), "correlated_groups": [g for g in getattr(prices, "correlations", {})],
+                        "finance": sorted(finance), "emission_factors": len(factor_keys),
+                        "process_parameters": sorted({e.name for m in models for e in m.effects})},
+            "routes": [
         {"route": m.route,
          "net_value": {f"p{q}": {"value": float(np.percentile(nets[i], q)), "unit": "USD/kg"} for q in PERCENTILES},
          "safety_score": {f"p{q}": {"value": float(np.percentile(scores[i], q)), "unit": "points"}
                           for q in PERCENTILES},
          "risk": {f"p{q}": {"value": float(np.percentile(risks[i], q)), "unit": ""} for q in PERCENTILES},
+         "ghg": {f"p{q}": {"value": float(np.percentile(ghgs[i], q)), "unit": "kg CO2e/kg"} for q in PERCENTILES},
          "probability_best_net_value": float(best_net[i]),
          "probability_best_safety": float(best_safety[i]),
          "probability_lowest_risk": float(best_risk[i])}
@@ -212,6 +334,18 @@ def tornado(model: RouteModel, prices, top: int | None = None) -> list[dict]:
         rows.append({"input": f"price {k}", "kind": "price", "low": f"{p.low:.4g} {p.unit}", "high": f"{p.high:.4g} {p.unit}",
                      "net_value_low": net0 + a * (p.low - p.value), "net_value_high": net0 + a * (p.high - p.value),
                      "safety_low": model.safety, "safety_high": model.safety, "source": p.source[:80]})
+    accuracy = prices.prices[("estimates", "capital_cost_factor")].value \
+        if ("estimates", "capital_cost_factor") in prices.prices else 1.0
+    base_finance = {k: r[1] for k, r in model.finance.items()}
+    for k, (low, value, high) in model.finance.items():
+        if low == high:
+            continue
+        swing = [accuracy * (capital_cost_per_kg(base_finance, model.isbl, model.references)
+                             - capital_cost_per_kg({**base_finance, k: x}, model.isbl, model.references))
+                 for x in (low, high)]
+        rows.append({"input": f"finance {k}", "kind": "finance", "low": f"{low:g}", "high": f"{high:g}",
+                     "net_value_low": net0 + swing[0], "net_value_high": net0 + swing[1],
+                     "safety_low": model.safety, "safety_high": model.safety, "source": "chemistry/equipment.yaml general"})
     rows.sort(key=lambda r: (-abs(r["net_value_high"] - r["net_value_low"]), -abs(r["safety_high"] - r["safety_low"])))
     for r in rows:
         r["net_value_base"], r["safety_base"] = net0, model.safety

@@ -139,3 +139,66 @@ def test_the_monte_carlo_samples_route_risk(db):
     by = {r["route"]: r for r in mc["routes"]}
     assert by["low"]["probability_lowest_risk"] == 1.0 and by["high"]["probability_lowest_risk"] == 0.0
     assert by["low"]["risk"]["p50"]["value"] == pytest.approx(9 + 1.5 / 2.5)
+
+
+def test_correlated_prices_keep_their_margins_and_the_stated_rank_correlation():
+    """Gaussian copula with rho 0.9 between two triangular prices: each margin stays triangular
+    (mean (a + b + c)/3) and Spearman's rank correlation is (6/pi) asin(rho/2) = 0.8915 (the
+    closed form for a Gaussian copula, Kruskal 1958); a third, ungrouped price stays uncorrelated."""
+    from recycle.uncertainty import correlated_triangular
+
+    rng = np.random.default_rng(5)
+    low, mode, high = np.array([2.0, 10.0, 0.0]), np.array([5.0, 11.0, 1.0]), np.array([14.0, 30.0, 3.0])
+    x = correlated_triangular(rng, low, mode, high, 200_000, [([0, 1], 0.9)])
+    np.testing.assert_allclose(x.mean(axis=0), (low + mode + high) / 3, rtol=3e-3)
+    ranks = np.argsort(np.argsort(x, axis=0), axis=0)
+    spearman = np.corrcoef(ranks.T)
+    assert spearman[0, 1] == pytest.approx(6 / math.pi * math.asin(0.45), abs=0.005)
+    assert abs(spearman[0, 2]) < 0.01
+
+
+def test_finance_factors_recompute_the_capital_charge_exactly(planner, db):
+    """The Monte Carlo's capital charge at other finance factors (closed form from ISBL and
+    reference capital) equals economics() re-run with those factors in equipment.yaml."""
+    import copy
+
+    from recycle.economics import economics
+    from recycle.uncertainty import capital_cost_per_kg
+
+    prices = load_prices(db.directory)
+    result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    model = route_model(planner, planner.read_inventory(None), "hydrometallurgy", "10 t/day", {}, prices)
+    base = {k: r[1] for k, r in model.finance.items()}
+    other = {**base, "discount_rate": 0.12, "plant_life": 20.0, "contingency_fraction": 0.25, "offsite_fraction": 0.2}
+    equipment = copy.deepcopy(db.data("equipment.yaml"))
+    for k, v in other.items():
+        equipment["general"][k]["value"] = f"{v} year" if k == "plant_life" else v
+    predicted = (economics(result, prices)["net_value"]["value"]
+                 + capital_cost_per_kg(base, model.isbl, model.references)
+                 - capital_cost_per_kg(other, model.isbl, model.references))
+    assert economics(result, prices, equipment)["net_value"]["value"] == pytest.approx(predicted, abs=1e-9)
+
+
+def test_ghg_linear_model_reproduces_every_routes_total(planner, db):
+    """GHG = direct + sum(activity x factor) for every route of the example, at the file's factors."""
+    from recycle.environment import environment, factor_ranges
+
+    factors = factor_ranges(db.directory)
+    for route in ("direct-regeneration", "hybrid", "hydrometallurgy", "pyrometallurgy"):
+        env = environment(planner.plan(None, route, basis="10 t/day"))
+        lm = env["linear_model"]
+        total = lm["constant"] + sum(a * factors[k][1] for k, a in lm["coefficients"].items())
+        assert total == pytest.approx(env["ghg"]["total"]["value"], rel=1e-12), route
+
+
+def test_the_monte_carlo_samples_finance_emission_factors_and_says_so():
+    res = runner.invoke(app, ["compare", "-f", "json", "--samples", "3000", "--seed", "2", "--routes", "hydrometallurgy"])
+    assert res.exit_code == 0, res.output
+    mc = json.loads(res.stdout)["monte_carlo"]
+    assert set(mc["sampled"]["finance"]) == {"discount_rate", "plant_life", "maintenance_fraction",
+                                             "working_capital_fraction", "offsite_fraction",
+                                             "engineering_fraction", "contingency_fraction"}
+    assert mc["sampled"]["emission_factors"] > 3 and "lithium" in mc["sampled"]["correlated_groups"]
+    ghg = mc["routes"][0]["ghg"]
+    assert ghg["p5"]["value"] < ghg["p50"]["value"] < ghg["p95"]["value"]
+    assert ghg["p50"]["unit"] == "kg CO2e/kg"
