@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .absorption import HTU
 from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .simulate import RouteResult
@@ -26,9 +27,6 @@ from .yamlio import load_yaml_file
 WORST = -1
 CAKE_POROSITY = 0.4          # S
 COLUMN = {"head_room": 4.0, "wall": 0.006, "steel_density": 8000.0, "heads": 1.2}  # S: m above/below packing, m, kg/m3
-# Height of a transfer unit of a packed absorber: 0.58 m (S) reproduces the 4 m of packing this
-# project assumed for a 99.9 % HCl removal (NTU 6.9); packed absorbers run 0.3-1 m (U).
-HTU = 0.58
 
 
 def packed_height(result: RouteResult, sid: str) -> float:

@@ -75,12 +75,21 @@ def phase_system(db: ChemistryDB, phases: dict, temperature: float, elements: se
     return system
 
 
+# Cantera's two multiphase solvers, tried in this order on the same problem: VCS (Smith and
+# Missen 1982), then MultiPhaseEquil ("gibbs"), which converges on the rare feeds where VCS
+# stops (a random LPSCl + LLZO mix at soc 0 in tests/test_robustness.py). Both minimise the same
+# Gibbs energy over the same species; the result is checked for element conservation either way.
+SOLVERS = ({"solver": "vcs", "rtol": 1e-12, "max_steps": 2000, "estimate_equil": -1},
+           {"solver": "gibbs", "rtol": 1e-12, "max_steps": 5000})
+
+
 def equilibrate(system: PhaseSystem, elements: dict[str, float], where: str) -> np.ndarray:
     """Equilibrium moles of each mixture species (mol) for ``elements`` (element -> mol).
 
     The starting point is a non-negative composition with exactly these element amounts
-    (non-negative least squares); Cantera then minimises the Gibbs energy. A failure of the
-    solver is an error naming ``where``; there is no fallback model."""
+    (non-negative least squares); Cantera then minimises the Gibbs energy (VCS, or Cantera's
+    other multiphase solver where VCS stops). A failure of both is an error naming ``where``;
+    there is no fallback model."""
     import cantera as ct
 
     missing = sorted(e for e, n in elements.items() if n > 0 and e not in system.elements)
@@ -91,13 +100,18 @@ def equilibrate(system: PhaseSystem, elements: dict[str, float], where: str) -> 
         raise InputError(where, "the element amounts cannot be made of the equilibrium phases' species")
     b = np.array([elements.get(e, 0.0) for e in system.elements])
     mix = system.mixture
-    mix.species_moles = start
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):   # the VCS solver prints diagnostics of empty phases
-            mix.equilibrate("TP", solver="vcs", rtol=1e-12, max_steps=2000, estimate_equil=-1)
-    except ct.CanteraError as exc:
-        first = next((line for line in str(exc).splitlines() if line.strip() and "*" not in line), str(exc))
-        raise InputError(where, f"the Gibbs-energy minimisation did not converge ({first.strip()})") from None
+    failures = []
+    for options in SOLVERS:      # two solvers of the same minimisation over the same phases
+        mix.species_moles = start
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):   # the VCS solver prints diagnostics of empty phases
+                mix.equilibrate("TP", **options)
+            break
+        except ct.CanteraError as exc:
+            failures.append(next((line for line in str(exc).splitlines() if line.strip() and "*" not in line),
+                                 str(exc)).strip())
+    else:
+        raise InputError(where, f"the Gibbs-energy minimisation did not converge ({'; '.join(failures)})")
     moles = _polish(system.atoms, np.asarray(mix.species_moles) * scale, b)
     if np.abs(system.atoms @ moles - b).max() > 1e-9 * scale:
         raise InputError(where, "the Gibbs-energy minimisation did not conserve the elements "
