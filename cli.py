@@ -231,6 +231,15 @@ def _compare_routes(planner, inv, routes, throughput, overrides, book, *args, ke
 
 ChemistryOpt = Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Run one catalogue cell instead of an inventory (see `recycle chemistries`).")]
 SocOpt = Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).", min=0.0, max=1.0)]
+SpeciesOpt = Annotated[Optional[list[Path]], typer.Option("--species", help="YAML file of your own species (Cantera format, density, note, reactivity; see docs/methods.md), repeatable.")]
+CellsOpt = Annotated[Optional[list[Path]], typer.Option("--cells", help="YAML file of your own cells (format of chemistry/cells.yaml), repeatable.")]
+
+
+def _planner(species=None, cells=None):
+    """The planner on the shipped data, or on an overlay with the user's species and cells."""
+    from recycle.userdata import load_planner
+
+    return load_planner(species or (), cells or ())
 
 
 def _inventory(planner, inventory, chemistry, soc):
@@ -254,6 +263,8 @@ def plan(
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable, e.g. quench.solvent=DEC.")] = None,
     basis: Annotated[Optional[str], typer.Option("--basis", "--throughput", help="Batch mass ('500 kg') or throughput ('10 t/day', '2 kg/h'); default: the inventory as one batch.")] = None,
     chemistry: ChemistryOpt = None,
+    species: SpeciesOpt = None,
+    cells: CellsOpt = None,
     soc: SocOpt = None,
     fmt: FormatOpt = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write plan.json, steps.csv, streams.csv, summary.json, results.xlsx, report.html and report.md into this folder.")] = None,
@@ -265,7 +276,7 @@ def plan(
     """
     from recycle import Planner, report
 
-    planner = Planner.load()
+    planner = _planner(species, cells)
     overrides = _parse_sets(set_ or [])
     result = planner.plan(_inventory(planner, inventory, chemistry, soc), route, basis, overrides)
     doc = report.plan_json(result)
@@ -342,6 +353,8 @@ def audit(
     size_to_permit: Annotated[bool, typer.Option("--size-to-permit", help="Raise each scrubber's removal to the least that meets every limit with --permit-margin in reserve, and audit that design.")] = False,
     permit_margin: Annotated[float, typer.Option("--permit-margin", help="Share of each limit kept in reserve (0-0.9).", min=0.0, max=0.9)] = 0.1,
     chemistry: ChemistryOpt = None,
+    species: SpeciesOpt = None,
+    cells: CellsOpt = None,
     soc: SocOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write audit.json and audit.md into this folder.")] = None,
     force: ForceOpt = False,
@@ -363,7 +376,7 @@ def audit(
         sections,
     )
 
-    planner = Planner.load()
+    planner = _planner(species, cells)
     inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [])
@@ -437,6 +450,8 @@ def compare(
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
     prices: PricesOpt = None,
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Compare for one catalogue cell instead of an inventory (see `recycle chemistries`).")] = None,
+    species: SpeciesOpt = None,
+    cells: CellsOpt = None,
     soc: Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).", min=0.0, max=1.0)] = None,
     region: Annotated[str, typer.Option("--region", help="Grid region for indirect emissions (US, EU, China, World).")] = "US",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none).", min=0)] = 0,
@@ -455,7 +470,7 @@ def compare(
     from recycle.compare import compare_table
     from recycle.prices import load_prices
 
-    planner = Planner.load()
+    planner = _planner(species, cells)
     inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [], prices_allowed=True)
@@ -535,6 +550,8 @@ def sensitivity(
     set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE or price.NAME=VALUE, repeatable.")] = None,
     prices: PricesOpt = None,
     chemistry: ChemistryOpt = None,
+    species: SpeciesOpt = None,
+    cells: CellsOpt = None,
     soc: SocOpt = None,
     top: Annotated[int, typer.Option("--top", help="Show the N largest swings.", min=1)] = 15,
     fmt: FormatOpt = Format.table,
@@ -554,7 +571,7 @@ def sensitivity(
     from recycle.prices import load_prices
     from recycle.uncertainty import route_model, tornado
 
-    planner = Planner.load()
+    planner = _planner(species, cells)
     inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [], prices_allowed=True)
@@ -596,13 +613,34 @@ def routes(
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Say which routes apply to this catalogue cell, and why others do not.")] = None,
     soc: Annotated[float, typer.Option("--soc", help="State of charge of the cell for --chemistry (0-1).", min=0.0, max=1.0)] = 0.1,
     fmt: FormatOpt = Format.table,
+    export: Annotated[Optional[str], typer.Option("--export", help="Write this shipped route's YAML (to edit and pass back with --route FILE); to stdout, or to --out.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="File for --export (refused if it exists, unless --force).")] = None,
+    force: ForceOpt = False,
 ):
-    """List the shipped routes, one line each, or judge them for one chemistry.
+    """List the shipped routes, one line each, judge them for one chemistry, or export one.
 
-    Example: recycle routes --chemistry LGPS-LCO-LI
+    Example: recycle routes --export hydrometallurgy --out my-route.yaml
     """
+    from recycle.errors import InputError, closest
     from recycle.flowsheet import available_routes, load_route
 
+    if export is not None:
+        shipped = available_routes()
+        if export not in shipped:
+            raise InputError("--export", f"unknown route {export!r}; {closest(export, shipped)}")
+        text = (f"# recycle route, exported from the shipped route '{export}'. Edit it and run it with\n"
+                f"# recycle plan --route FILE. Format: flowsheets/route.schema.json (JSON Schema) and docs/methods.md.\n"
+                + shipped[export].read_text())
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            if out.exists() and not force:
+                raise InputError("--out", f"{out} exists; use --force to replace it")
+            out.write_text(text)
+            typer.echo(f"wrote {out}", err=True)
+        return
+    if out is not None:
+        raise InputError("--out", "applies to --export")
     if chemistry is None:
         rows = []
         for rid in available_routes():
@@ -613,7 +651,6 @@ def routes(
         return
     from recycle import Planner
     from recycle.applicability import fits
-    from recycle.errors import InputError, closest
 
     planner = Planner.load()
     if chemistry not in planner.catalogue:
@@ -659,22 +696,21 @@ def steps(
 @guarded
 def chemistries(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format (json adds each bill of materials).")] = Format.table,
+    species: SpeciesOpt = None,
+    cells: CellsOpt = None,
 ):
     """List the catalogue cells, one line each (family, specific energy).
 
     Example: recycle chemistries --format json
     """
-    from recycle.cells import load_catalogue
-    from recycle.chemistry import ChemistryDB
-
-    db = ChemistryDB.load()
+    planner = _planner(species, cells)
     rows, lines = [], []
-    for cid, cell in load_catalogue(db).items():
+    for cid, cell in planner.catalogue.items():
         rows.append({"id": cid, "name": cell.name, "family": cell.family,
                      "specific_energy": {"value": cell.specific_energy / 3600, "unit": "Wh/kg"},
                      "voltage": {"value": cell.voltage, "unit": "V"},
                      "bill_of_materials_soc0": {sp: {"value": kg, "unit": "kg/kg"}
-                                                for sp, kg in cell.bill_of_materials(0.0, db).items()},
+                                                for sp, kg in cell.bill_of_materials(0.0, planner.db).items()},
                      "assumptions": cell.assumptions})
         lines.append(f"{cid:18s} {cell.name:28s} {cell.family:8s} {cell.specific_energy / 3600:5.0f} Wh/kg")
     flat = [{"id": r["id"], "name": r["name"], "family": r["family"],
@@ -699,6 +735,8 @@ def _emit(fmt: Format, rows: list[dict], lines: list[str], flat: list[dict] | No
 def inventory_check(
     file: InventoryArg = None,
     fmt: FormatOpt = Format.table,
+    species: SpeciesOpt = None,
+    cells: CellsOpt = None,
 ):
     """Validate an inventory and summarise it by species and by element.
 
@@ -707,16 +745,16 @@ def inventory_check(
     from recycle import Planner
     from recycle.inventory_summary import summarise
 
-    planner = Planner.load()
+    planner = _planner(species, cells)
     inv = planner.read_inventory(file)
-    species, elements, doc = summarise(inv, planner.db)
+    by_species, elements, doc = summarise(inv, planner.db)
     if fmt is Format.json:
         typer.echo(json.dumps(doc, indent=2))
     elif fmt is Format.csv:
-        typer.echo(_csv(species), nl=False)
+        typer.echo(_csv(by_species), nl=False)
     else:
         typer.echo(f"{inv.source}: {len(inv.rows)} rows, {inv.total_mass:,.2f} kg of cells\n")
-        _print_table(species)
+        _print_table(by_species)
         typer.echo("")
         _print_table(elements)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import InputError, closest
+from .route_schema import validate as validate_route_file
 from .resources import flowsheets_dir
 from .steps import STEP_TYPES, Step
 from .yamlio import load_yaml_file
@@ -180,6 +181,8 @@ def build_route(route_id: str, data, label: str) -> Route:
             raise InputError(f"{label}: sells.{sink}", f"no product sink of that name; {closest(str(sink), products)}")
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise InputError(f"{label}: sells.{sink}", "expected a list of price names, e.g. [Li2CO3]")
+    # the shipped JSON Schema holds too (its messages are terser than the checks above, which run first)
+    validate_route_file(data, label)
     return Route(route_id, str(data["description"]).strip(), [str(s) for s in sources],
                  steps, edges, graph, label, {k: list(v) for k, v in sells.items()})
 
