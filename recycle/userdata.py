@@ -161,7 +161,7 @@ def _add_cells(target: Path, path: Path, sources: dict) -> None:
     for section in ("materials", "cells"):
         for name, entry in (data.get(section) or {}).items():
             if name in catalogue[section]:
-                raise InputError(f"{path}: {section}.{name}", f"already in the catalogue; choose another name")
+                raise InputError(f"{path}: {section}.{name}", "already in the catalogue; choose another name")
             catalogue[section][name] = entry
             sources[f"{section}.{name}"] = path
     if not data.get("cells"):
