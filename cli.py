@@ -44,8 +44,8 @@ ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --o
 
 
 def _csv(table) -> str:
-    """CSV text with formula-looking cells escaped (recycle.output.safe_csv), imported lazily."""
-    from recycle.output import safe_csv
+    """CSV text with formula-looking cells escaped (recycle.report.output.safe_csv), imported lazily."""
+    from recycle.report.output import safe_csv
 
     return safe_csv(table)
 
@@ -175,7 +175,7 @@ def _progress(label: str, total: int | None):
 def _plan_report(planner, result, doc: dict) -> dict[str, str]:
     """report.html, report.md and summary.json of a plan; with the audit, safety score and
     economics (default prices) when the plan is on a throughput basis."""
-    from recycle.html_report import plan_report
+    from recycle.report.html import plan_report
 
     audit_ = safety_ = economics_ = None
     extra = {}
@@ -193,11 +193,11 @@ def _plan_report(planner, result, doc: dict) -> dict[str, str]:
         extra = {"audit": audit_.as_dict(), "safety": safety_, "economics": economics_, "environment": environment_}
     files = plan_report(result, audit_, safety_, economics_, extra.get("environment"))
     files["summary.json"] = json.dumps({**doc, **extra}, indent=2) + "\n"
-    from recycle.workbook import plan_frames, workbook_bytes
+    from recycle.report.workbook import plan_frames, workbook_bytes
 
     frames = plan_frames(result)
     if audit_ is not None:
-        from recycle.audit_report import findings_table, permit_table
+        from recycle.report.audit_tables import findings_table, permit_table
 
         frames["audit findings"] = findings_table(audit_)
         frames["permit"] = permit_table(audit_)
@@ -282,7 +282,7 @@ def plan(
     doc = report.plan_json(result)
     steps = report.steps_table(result)
     if out is not None:
-        from recycle.output import write_folder
+        from recycle.report.output import write_folder
 
         files = {"plan.json": json.dumps(doc, indent=2) + "\n", "steps.csv": _csv(steps),
                  "streams.csv": _csv(report.streams_table(result)), **_plan_report(planner, result, doc)}
@@ -367,7 +367,7 @@ def audit(
     from recycle import Planner
     from recycle.audit import SEVERITY
     from recycle.audit import audit as run_audit
-    from recycle.audit_report import (
+    from recycle.report.audit_tables import (
         findings_table,
         gases_table,
         markdown,
@@ -408,7 +408,7 @@ def audit(
              + (f"; not reachable by removal: {', '.join(unreachable)}" if unreachable else ""))
     doc = report.as_dict()
     if out is not None:
-        from recycle.output import write_folder
+        from recycle.report.output import write_folder
 
         write_folder(out, _stamped({"audit.json": json.dumps(doc, indent=2) + "\n", "audit.md": markdown(report)},
                                    overrides, ctx), force)
@@ -488,9 +488,9 @@ def compare(
                                                    for r in doc["routes"]])
     table = compare_table(doc)
     if out is not None:
-        from recycle.charts import compare_chart
-        from recycle.html_report import compare_report
-        from recycle.output import write_folder
+        from recycle.report.charts import compare_chart
+        from recycle.report.html import compare_report
+        from recycle.report.output import write_folder
 
         chart = compare_chart(doc)
         files = {"compare.json": json.dumps(doc, indent=2) + "\n", "compare.csv": _csv(table),
@@ -591,8 +591,8 @@ def sensitivity(
                        "safety_low": pts(r["safety_low"]), "safety_high": pts(r["safety_high"]),
                        "source": r["source"]} for r in rows]}
     if out is not None:
-        from recycle.output import write_folder
-        from recycle.sensitivity_chart import tornado_png
+        from recycle.report.output import write_folder
+        from recycle.report.sensitivity_chart import tornado_png
 
         write_folder(out, _stamped({"sensitivity.json": json.dumps(doc, indent=2) + "\n", "sensitivity.csv": _csv(table),
                                     "tornado.png": tornado_png(rows, model.route)}, overrides, ctx), force)
@@ -743,7 +743,7 @@ def inventory_check(
     Example: recycle inventory check cells.csv --format json
     """
     from recycle import Planner
-    from recycle.inventory_summary import summarise
+    from recycle.report.inventory_summary import summarise
 
     planner = _planner(species, cells)
     inv = planner.read_inventory(file)

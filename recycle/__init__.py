@@ -37,7 +37,7 @@ from .planner import Planner
 from .prices import load_prices
 from .safety import safety
 from .uncertainty import monte_carlo, route_model, tornado
-from .workbook import plan_frames, write_workbook
+from .report.workbook import plan_frames, write_workbook
 
 __all__ = ["InputError", "Planner", "audit", "compare_routes", "economics", "environment", "load_prices",
            "monte_carlo", "plan_frames", "report", "route_model", "safety", "tornado", "write_workbook"]

@@ -121,8 +121,8 @@ def test_audit_cli_permit_fails_on_critical_and_sizing_passes():
 
 def test_audit_markdown_and_html_blocks_carry_the_permit_table(planner):
     from recycle.audit import audit
-    from recycle.audit_report import markdown
-    from recycle.html_report import audit_blocks
+    from recycle.report.audit_tables import markdown
+    from recycle.report.html import audit_blocks
 
     report = audit(planner.plan(None, "hydrometallurgy", "10 t/day"), permit_region="EU")
     text = markdown(report)

@@ -13,8 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from recycle import svg
-from recycle.charts import pareto_front
+from recycle.compare import pareto_front
+from recycle.flows import edge_masses
+from recycle.report import svg
 
 runner = CliRunner()
 SVG_IDS = ("flowsheet", "sankey-mass", "sankey-Li", "sankey-S", "sankey-Cl")
@@ -93,7 +94,7 @@ def test_sankey_conserves_lithium(planner):
     db = result.db
     j = db.elements.index("Li")
     fed = float(db.element_totals(result.feed + result.reagents)[0, j] * db.element_molar_mass[j]) * 3600
-    flows = svg.edge_masses(result, "Li")
+    flows = edge_masses(result, "Li")
     out = sum(v for (s, t), (v, _) in flows.items() if svg.node_kind(t) in ("product", "waste", "stack"))
     assert out == pytest.approx(fed, rel=1e-9)
     assert svg.sankey_svg(result, "Li").count('class="band"') >= len([v for v, _ in flows.values() if v > 0])
@@ -190,7 +191,7 @@ def test_sankey_is_drawn_in_chromium(planner, tmp_path):
 
 def test_markdown_report_escapes_raw_html():
     """A name with tags reaches report.md as text, not as HTML (hostile input, round two)."""
-    from recycle.html_report import to_markdown
+    from recycle.report.html import to_markdown
 
     md = to_markdown("<script>alert(1)</script>", [("s", "Section <b>", [("p", "step <img src=x onerror=1>")])])
     assert "<script>" not in md and "&lt;script&gt;" in md and "<img" not in md

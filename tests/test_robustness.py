@@ -245,7 +245,7 @@ def test_csv_outputs_escape_formulas_and_force_replaces_only_our_folders(tmp_pat
     recycle did not write (no marker file) and replaces one it did."""
     import pandas as pd
 
-    from recycle.output import MARKER, safe_csv, write_folder
+    from recycle.report.output import MARKER, safe_csv, write_folder
 
     text = safe_csv(pd.DataFrame({"step": ["=cmd|' /C calc'!A0", "quench"], "value": [-1.5, 2.0]}))
     assert "'=cmd" in text and "-1.5" in text
@@ -293,7 +293,7 @@ def test_output_writers_lock_and_clean_up(tmp_path):
     import os
     import subprocess
 
-    from recycle.output import write_folder
+    from recycle.report.output import write_folder
 
     out = tmp_path / "results"
     dead = subprocess.Popen(["true"])
@@ -310,11 +310,11 @@ def test_output_writers_lock_and_clean_up(tmp_path):
 
 
 def test_a_run_stopped_while_writing_leaves_no_temporary_folder(tmp_path):
-    """SIGTERM during --out raises SystemExit (recycle.output._terminate); the temporary folder is
+    """SIGTERM during --out raises SystemExit (recycle.report.output._terminate); the temporary folder is
     removed and the lock released. Simulated by a stop between two files."""
     import signal
 
-    from recycle.output import _terminate, write_folder
+    from recycle.report.output import _terminate, write_folder
 
     class Stops(dict):
         def items(self):

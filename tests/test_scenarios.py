@@ -124,7 +124,7 @@ def test_briggs_f_sigmas_and_a_plume_by_hand():
 
 def test_audit_lists_the_scenarios_that_drive_the_risk_with_their_controls(planner):
     from recycle.audit import audit
-    from recycle.audit_report import scenario_lines
+    from recycle.report.audit_tables import scenario_lines
 
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", basis="10 t/day")
     report = audit(result)

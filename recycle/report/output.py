@@ -6,7 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 MARKER = ".recycle-output"    # written into every folder recycle writes; --force replaces only those
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

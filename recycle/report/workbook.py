@@ -16,7 +16,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from .simulate import RouteResult
+from ..simulate import RouteResult
 
 CASES = ("expected", "worst case")
 

@@ -18,9 +18,10 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from . import report, svg
-from .report import ROW, Units
-from .simulate import RouteResult
+from .. import report
+from ..flows import edge_masses, element_fate
+from ..simulate import RouteResult
+from . import ROW, Units, svg
 
 ELEMENTS = ("Li", "S", "Cl")
 CSS = """
@@ -154,7 +155,7 @@ def mermaid(result: RouteResult) -> str:
         elif kind in ("product", "waste"):
             label += f"<br/>({kind})"
         lines.append(f"    {i}{shape[kind].format(label)}")
-    for (s, t), (mass, phase) in svg.edge_masses(result).items():
+    for (s, t), (mass, phase) in edge_masses(result).items():
         arrow = "-.->" if phase == "gas" else "-->"
         lines.append(f'    {ids[s]} {arrow}|"{svg.fmt_flow(mass, units.mass)}"| {ids[t]}')
     return "\n".join(lines)
@@ -280,7 +281,13 @@ def environment_blocks(env: dict) -> list:
 
 def audit_blocks(audit) -> list:
     """Findings, gases by step and the scrubber, flare, ventilation and dry-room sizing."""
-    from .audit_report import findings_table, gases_table, permit_heading, permit_table, sections
+    from .audit_tables import (
+        findings_table,
+        gases_table,
+        permit_heading,
+        permit_table,
+        sections,
+    )
 
     p = audit.parameters
     blocks = [("p", f"Throughput {audit.throughput}; dilution mixing factor K = {p['dilution_k']:g}; "
@@ -339,7 +346,7 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
     summary = [("p", f"Route {result.route.id}; inventory {inv.source if inv else '-'}"
                      f"{f' ({inv.total_mass:,.1f} kg of cells)' if inv else ''}; basis {result.basis.text}."),
                ("table", pd.DataFrame([{"quantity": k, "value": v, "unit": u} for k, v, u in key]))]
-    fate = pd.DataFrame(svg.element_fate(result, ELEMENTS))
+    fate = pd.DataFrame(element_fate(result, ELEMENTS))
     sections = [
         ("summary", "Summary", summary),
         ("flowsheet", "Flowsheet", [("figure", svg.flowsheet_svg(result), f"Flowsheet of {result.route.id}: "
@@ -386,8 +393,7 @@ def plan_report(result: RouteResult, audit=None, safety: dict | None = None,
 
 def compare_sections(doc: dict, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> list:
     """Sections of a comparison report: table, chart, breakdowns, and each route's diagrams."""
-    from .charts import pareto_front
-    from .compare import compare_table
+    from ..compare import compare_table, pareto_front
 
     points = {r["route"]: (r["safety"]["risk"]["rank_key"][0] + r["safety"]["risk"]["rank_key"][1]
                            / (1.0 + r["safety"]["risk"]["rank_key"][1]), r["economics"]["net_value"]["value"])

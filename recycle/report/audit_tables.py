@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .audit import Audit
+from ..audit import Audit
 
 
 def gases_table(a: Audit) -> pd.DataFrame:

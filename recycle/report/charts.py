@@ -7,19 +7,7 @@ from __future__ import annotations
 
 import io
 
-
-def pareto_front(points: dict[str, tuple[float, float]]) -> list[str]:
-    """Names of the non-dominated routes, by increasing risk.
-
-    ``points`` maps a route to (risk, net value). A lower risk is better and a higher net value
-    is better; a route is dominated when another is at least as good on both and better on one.
-    """
-    front = []
-    for name, (s, v) in points.items():
-        dominated = any((s2 <= s and v2 >= v) and (s2 < s or v2 > v) for n2, (s2, v2) in points.items() if n2 != name)
-        if not dominated:
-            front.append(name)
-    return sorted(front, key=lambda n: (points[n][0], -points[n][1]))
+from ..compare import pareto_front
 
 
 def compare_chart(doc: dict) -> bytes:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .quantities import Units, species_masses
-from .simulate import RouteResult, StepResult
-from .units import quantity_json
+from ..quantities import Units, species_masses
+from ..simulate import RouteResult, StepResult
+from ..units import quantity_json
 
 ROW = 0    # the expected case (recycle.planner.CASES)
 WORST = 1  # the worst case

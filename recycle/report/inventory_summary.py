@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .chemistry import ChemistryDB
-from .inventory import Inventory
-from .units import quantity_json
+from ..chemistry import ChemistryDB
+from ..inventory import Inventory
+from ..units import quantity_json
 
 
 def summarise(inv: Inventory, db: ChemistryDB):
