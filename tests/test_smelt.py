@@ -224,14 +224,15 @@ def test_burning_graphite_is_autothermal(planner, db):
 
 
 def test_note_names_products_outside_their_thermo_range(planner, db):
-    # Li3YCl6's Y leaves as Y2O3(s) (constant Cp to 800 K), below the 1723 K bath. LLZO's Zr
+    # LGPS's Ge leaves as GeO2(s), whose data stop at 1308 K, below the 1723 K bath. LLZO's Zr
     # leaves as ZrO2(a), whose JANAF range stops at 1478 K: from there it is computed in
-    # Cantera's next phase of ZrO2 (1478-2950 K), so it is not named.
-    feed = feed_of(planner, {"Li7La3Zr2O12(s)": 1.0, "Li3YCl6(s)": 0.2, "PP(s)": 0.1})
+    # Cantera's next phase of ZrO2 (1478-2950 K), so it is not named; Li3YCl6's Y leaves as
+    # Y2O3[slag] (to 2273 K) and La as La2O3[slag] (Perry's Cp to 2273 K).
+    feed = feed_of(planner, {"Li7La3Zr2O12(s)": 1.0, "Li3YCl6(s)": 0.2, "Li10GeP2S12(s)": 0.01, "PP(s)": 0.1})
     out = smelt(planner, feed)
     note = next(n for n in out.notes if "do not reach" in n)
-    assert "Y2O3(s)" in note and "ZrO2(a)" not in note
-    assert "La2O3[slag]" not in note  # Perry's Cp reaches 2273 K
+    assert "GeO2(s)" in note and "ZrO2(a)" not in note
+    assert "La2O3[slag]" not in note and "Y2O3" not in note
 
 
 def test_surplus_oxygen_oxidises_the_alloy_before_any_o2_leaves(planner, db):

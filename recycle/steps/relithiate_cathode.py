@@ -70,7 +70,8 @@ class RelithiateCathode(Step):
         if inlets["feed"][:, db.index["Li(cr)"]].any() or inlets["feed"][:, db.index["LiIn(s)"]].any():
             notes.append("metallic Li reaches the hydrothermal LiOH solution and reacts with its water "
                          "(H2, heat): quench it upstream")
-        for name in ("AL(cr)", "Li3PS4(s)", "Li7P3S11(s)", "Li6PS5Cl(s)", "Li10GeP2S12(s)", "Li3N(s)", "LiBH4(s)"):
+        for name in ("AL(cr)", "Li3PS4(s)", "Li7P3S11(s)", "Li6PS5Cl(s)", "Li6PS5Br(s)", "Li6PS5I(s)", "Li10GeP2S12(s)",
+                     "Li3N(s)", "LiBH4(s)"):
             kg = inlets["feed"][:, db.index[name]] * db.molar_mass[db.index[name]]
             if np.any(kg > 0):
                 notes.append(f"{name} ({kg.max():.3g} kg{ctx.per}) reacts in the hot LiOH liquor")

@@ -46,7 +46,7 @@ class Scrub(Step):
         Param("removal", "fraction", 0.98, "removal efficiency for acid gases (H2S, HCl, HF, SO2, SO3, Cl2)",
               source="EPA-452/F-03-015: packed-bed scrubbers remove 95-99 % of inorganic acid gases"),
         Param("removal_by_gas", "fractions", "HCL: 0.999", "removal efficiency of single gases, overriding `removal`",
-              choices=("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "P4O10", "LiCL", "Li2CL2"),
+              choices=("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "P4O10", "LiCL", "Li2CL2", "HBr", "HI", "Br2", "I2"),
               source="DOMAIN.md section 7: > 99.9 % for HCl in a countercurrent tower"),
         Param("caustic_excess", "number", 1.1, "alkali fed per mol consumed (mol/mol)",
               source="estimate of this project (S)"),
