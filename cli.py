@@ -146,11 +146,12 @@ def _stamped(files: dict, overrides: dict | None, ctx: typer.Context) -> dict:
 
 
 def _print_table(df) -> None:
-    import pandas as pd
+    from recycle.report.terminal import print_table, table_text
 
-    with pd.option_context("display.max_columns", None, "display.width", 200,
-                           "display.max_colwidth", 60, "display.float_format", "{:.4g}".format):
-        typer.echo(df.to_string(index=False))
+    if sys.stdout.isatty():
+        print_table(df)
+    else:
+        typer.echo(table_text(df))
 
 
 @contextlib.contextmanager

@@ -1,0 +1,68 @@
+"""Tables for the terminal: numbers in engineering notation, and tables that fit the screen.
+
+On a terminal a table is drawn by rich at the terminal's width, wrapping long cells; piped to a
+file or another program it is plain text of full width (one row per line, for grep and diff).
+Numbers have four significant figures, written out from 0.001 to 999 999 (106300, 0.2035) and
+with an exponent that is a multiple of three outside (238.4e-12, 1.063e6), so a column's
+magnitudes read like SI prefixes.
+"""
+from __future__ import annotations
+
+import math
+import sys
+
+import pandas as pd
+
+
+def eng(x: float, digits: int = 4) -> str:
+    """``x`` with ``digits`` significant figures; engineering exponent outside 1e-3..1e6."""
+    if x is None or isinstance(x, bool):
+        return str(x)
+    x = float(x)
+    if math.isnan(x):
+        return ""
+    if x == 0 or math.isinf(x):
+        return "0" if x == 0 else str(x)
+    if 1e-3 <= abs(x) < 1e6:                        # plain: 106300, 12.5, 0.2035
+        places = digits - (math.floor(math.log10(abs(x))) + 1)
+        text = f"{round(x, places):.{max(places, 0)}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    exponent = int(math.floor(math.log10(abs(x)) / 3) * 3)
+    mantissa = x / 10.0 ** exponent
+    text = f"{mantissa:.{digits}g}"
+    if abs(float(text)) >= 1000:                    # 999.95e3 rounds up to 1000e3: carry
+        exponent += 3
+        text = f"{mantissa / 1000:.{digits}g}"
+    return f"{text}e{exponent}"
+
+
+def table_text(df: pd.DataFrame) -> str:
+    """Plain full-width text of ``df``: numbers in engineering notation, no index."""
+    shown = df.copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(eng)
+    with pd.option_context("display.max_columns", None, "display.width", 100_000, "display.max_colwidth", 60):
+        return shown.to_string(index=False)
+
+
+def print_table(df: pd.DataFrame, file=None) -> None:
+    """Print ``df``: fitted to the terminal with rich when ``file`` (default stdout) is one,
+    plain text otherwise."""
+    file = file or sys.stdout
+    if not getattr(file, "isatty", lambda: False)():
+        file.write(table_text(df) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
+    for column in df.columns:
+        table.add_column(str(column), justify="right" if column in numeric else "left", overflow="fold")
+    for row in df.itertuples(index=False):
+        table.add_row(*(eng(v) if isinstance(v, float) else str(v) for v in row))
+    Console(file=file).print(table)
+
+
+__all__ = ["eng", "print_table", "table_text"]
