@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from recycle.report.terminal import eng, print_table, table_text
+from recycle.report.terminal import eng, print_table
 
 
 @pytest.mark.parametrize("x, text", [
