@@ -195,3 +195,28 @@ def test_markdown_report_escapes_raw_html():
 
     md = to_markdown("<script>alert(1)</script>", [("s", "Section <b>", [("p", "step <img src=x onerror=1>")])])
     assert "<script>" not in md and "&lt;script&gt;" in md and "<img" not in md
+
+
+def test_every_cited_reference_of_the_report_resolves(tmp_path):
+    """Issue 17: a report's "[n]" citations resolve to a reference list in the report itself:
+    the data files' reference blocks are gathered under References, and the audit's sources
+    point to them."""
+    from typer.testing import CliRunner
+
+    from cli import app
+    from recycle.chemistry import ChemistryDB
+    from recycle.report.references import data_references, split_references
+
+    db = ChemistryDB.load()
+    refs = data_references(db)
+    assert refs["audit.yaml"]["2"].startswith("NFPA 69")
+    assert "species.yaml" in refs and "R7" in refs["species.yaml"]
+    text, found = split_references("Intro.\n\nReferences\n  [1] A. Author, Title,\n      J. 1 (2000) 2.\n  [2] B.")
+    assert text == "Intro." and found == {"1": "A. Author, Title, J. 1 (2000) 2.", "2": "B."}
+    res = CliRunner().invoke(app, ["plan", "--throughput", "10 t/day", "--out", str(tmp_path / "r")])
+    assert res.exit_code == 0, res.output
+    md = (tmp_path / "r" / "report.md").read_text()
+    assert "### References" in md and "chemistry/audit.yaml [2] under References" in md
+    for name, entries in refs.items():
+        for key in entries:
+            assert f"| chemistry/{name}" in md and f"[{key}]" in md

@@ -22,6 +22,7 @@ from .. import report
 from ..flows import edge_masses, element_fate
 from ..simulate import RouteResult
 from . import ROW, Units, svg
+from .references import cited_keys, data_references, split_references
 
 ELEMENTS = ("Li", "S", "Cl")
 CSS = """
@@ -308,10 +309,15 @@ def sources_blocks(result: RouteResult, extra: list[str]) -> list:
         for p in type(step).params:
             params.append({"step": sid, "parameter": p.name, "value": str(step.raw[p.name]),
                            "default": str(p.default), "meaning": p.doc, "source": p.source})
-    files = [{"file": f"chemistry/{k}", "description": v} for k, v in result.db.sources().items()]
+    files = [{"file": f"chemistry/{k}", "description": split_references(v)[0]} for k, v in result.db.sources().items()]
+    references = [{"file": f"chemistry/{name}", "key": f"[{key}]", "reference": text}
+                  for name, refs in data_references(result.db).items() for key, text in refs.items()]
     return [("p", f"Route {result.route.id} ({result.route.label}): {result.route.description}"),
             ("ul", result.route.sources), ("h", "Step parameters"), ("table", pd.DataFrame(params)),
-            ("h", "Chemistry data"), ("table", pd.DataFrame(files)), ("h", "Other assumptions"), ("ul", extra)]
+            ("h", "Chemistry data"), ("table", pd.DataFrame(files)), ("h", "Other assumptions"), ("ul", extra),
+            ("h", "References"),
+            ("p", "A citation [n] in a data file's entries, notes or descriptions refers to that file's list below."),
+            ("table", pd.DataFrame(references))]
 
 
 def _figures(result: RouteResult, prefix: str, elements=ELEMENTS) -> list:
@@ -375,7 +381,9 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
     if economics:
         extra += [f"{k.replace('_', ' ')}: {v}" for k, v in economics["assumptions"].items()]
     if audit is not None:
-        extra += [f"audit {k}: {v}" for k, v in audit.parameters.get("sources", {}).items()]
+        extra += [f"audit {k}: {v}" + (f" (chemistry/audit.yaml {', '.join(f'[{c}]' for c in cited_keys(v))} under "
+                                       "References)" if cited_keys(v) else "")
+                  for k, v in audit.parameters.get("sources", {}).items()]
     if safety:
         extra.append(f"safety: {safety['method']}")
     sections += [("notes", "Notes", [("ul", notes)]),
