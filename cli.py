@@ -111,23 +111,9 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks o
 
 
 def _parse_sets(sets: list[str], prices_allowed: bool = False) -> dict[str, dict[str, str]]:
-    """``["quench.solvent=DEC", ...]`` -> ``{"quench": {"solvent": "DEC"}}``; ``price.X`` only
-    where prices are used (compare, sensitivity)."""
-    from recycle.errors import InputError
+    from recycle.overrides import parse_sets
 
-    overrides: dict[str, dict[str, str]] = {}
-    for item in sets:
-        if "=" not in item or "." not in item.split("=", 1)[0]:
-            raise InputError(f"--set {item}", "expected STEP.PARAM=VALUE, e.g. --set quench.solvent=DEC")
-        key, value = item.split("=", 1)
-        step, param = key.strip().split(".", 1)
-        if param.strip() in overrides.get(step, {}):
-            raise InputError(f"--set {key.strip()}", "given twice; give each STEP.PARAM once")
-        overrides.setdefault(step, {})[param.strip()] = value.strip()
-    if "price" in overrides and not prices_allowed:
-        name = next(iter(overrides["price"]))
-        raise InputError(f"--set price.{name}", "prices apply to compare and sensitivity; plan and audit use none")
-    return overrides
+    return parse_sets(sets, prices_allowed)
 
 
 def _stamped(files: dict, overrides: dict | None, ctx: typer.Context) -> dict:
@@ -173,61 +159,21 @@ def _progress(label: str, total: int | None):
         yield lambda text="": bar.update(task, advance=1, description=f"{label} {text}".strip())
 
 
-def _plan_report(planner, result, doc: dict) -> dict[str, str]:
-    """report.html, report.md and summary.json of a plan; with the audit, safety score and
-    economics (default prices) when the plan is on a throughput basis."""
-    from recycle.report.html import plan_report
+def _plan_report(planner, result, doc: dict) -> dict:
+    from recycle.report.bundle import plan_files
 
-    audit_ = safety_ = economics_ = None
-    extra = {}
-    if result.rate_basis:
-        from recycle.audit import audit as run_audit
-        from recycle.economics import economics
-        from recycle.environment import environment
-        from recycle.prices import load_prices
-        from recycle.safety import safety
-
-        audit_ = run_audit(result, permit_region="US")       # the economics' default region
-        safety_ = safety(result, audit_)
-        economics_ = economics(result, load_prices(planner.db.directory))
-        environment_ = environment(result)
-        extra = {"audit": audit_.as_dict(), "safety": safety_, "economics": economics_, "environment": environment_}
-    files = plan_report(result, audit_, safety_, economics_, extra.get("environment"))
-    files["summary.json"] = json.dumps({**doc, **extra}, indent=2) + "\n"
-    from recycle.report.workbook import plan_frames, workbook_bytes
-
-    frames = plan_frames(result)
-    if audit_ is not None:
-        from recycle.report.audit_tables import findings_table, permit_table
-
-        frames["audit findings"] = findings_table(audit_)
-        frames["permit"] = permit_table(audit_)
-    files["results.xlsx"] = workbook_bytes(frames)
-    return files
+    return plan_files(planner, result, doc)
 
 
 def _compare_routes(planner, inv, routes, throughput, overrides, book, *args, keep_plans=False):
-    """``compare_routes`` one route at a time under a progress bar; with each route's plan
-    (for the report's diagrams) when ``keep_plans``. Returns (document, {route: plan})."""
+    """``compare_routes`` under a progress bar; with each route's plan when ``keep_plans``."""
     from recycle.compare import compare_routes
-    from recycle.errors import InputError
-    from recycle.flowsheet import available_routes, load_route
+    from recycle.flowsheet import available_routes
 
-    names = routes or list(available_routes())
-    unknown = set(overrides) - {s for n in names for s in load_route(n).steps}
-    if unknown:
-        raise InputError(f"--set {sorted(unknown)[0]}", "no compared route has this step")
-    doc, entries, plans = {}, [], {}
-    with _progress("Comparing routes", len(names)) as advance:
-        for name in names:
-            steps_ = load_route(name).steps
-            applicable = {s: p for s, p in overrides.items() if s in steps_}
-            doc = compare_routes(planner, inv, [name], throughput, applicable, book, *args)
-            entries += doc["routes"]
-            if keep_plans:
-                plans[name] = planner.plan(inv, name, throughput, applicable)
-            advance(name)
-    return {**doc, "routes": entries}, plans
+    plans = {} if keep_plans else None
+    with _progress("Comparing routes", len(routes or available_routes())) as advance:
+        doc = compare_routes(planner, inv, routes, throughput, overrides, book, *args, progress=advance, plans=plans)
+    return doc, plans or {}
 
 
 ChemistryOpt = Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Run one catalogue cell instead of an inventory (see `recycle chemistries`).")]
@@ -245,14 +191,7 @@ def _planner(species=None, cells=None):
 
 def _inventory(planner, inventory, chemistry, soc):
     """The inventory file, the built-in example, or one catalogue cell (--chemistry, --soc)."""
-    from recycle.errors import InputError
-
-    if chemistry is not None and inventory is not None:
-        raise InputError("--chemistry", "give an inventory file or --chemistry, not both")
-    if soc is not None and chemistry is None:
-        raise InputError("--soc", "applies to a --chemistry cell; an inventory gives each row its own soc")
-    return (planner.cell_inventory(chemistry, 0.1 if soc is None else soc) if chemistry
-            else planner.read_inventory(inventory))
+    return planner.inventory(inventory, chemistry, soc)
 
 
 @app.command()

@@ -16,19 +16,26 @@ KEY_GASES = ("H2", "H2S", "HCL", "SO2", "NH3", "CL2", "HF", "CO")
 
 
 def compare_routes(planner, inventory, routes: list[str] | None, throughput: str,
-                   overrides: dict[str, dict[str, str]], prices, region: str = "US") -> dict:
+                   overrides: dict[str, dict[str, str]], prices, region: str = "US", progress=None,
+                   plans: dict | None = None) -> dict:
     """JSON document: ``routes[]`` with ``safety`` (score, breakdown, contributors),
-    ``economics`` (net value and breakdown) and gas totals."""
+    ``economics`` (net value and breakdown) and gas totals. ``progress(route id)``, when given,
+    is called after each route; ``plans``, when given, collects each route's plan."""
     from .inventory import Inventory
 
     if not isinstance(inventory, Inventory):            # a file, a DataFrame or a list of dicts
         inventory = planner.read_inventory(inventory)
     names = routes or list(available_routes())
+    unknown = set(overrides) - {s for n in names for s in load_route(n).steps}
+    if unknown:
+        raise InputError(f"--set {sorted(unknown)[0]}", "no compared route has this step")
     out = []
     for name in names:
         route = load_route(name)
         applicable = {s: p for s, p in overrides.items() if s in route.steps}
         result = planner.plan(inventory, route, throughput, applicable)
+        if plans is not None:
+            plans[route.id] = result
         units = Units(True)
         gas = species_masses(result, result.gas_generated, only_gas=True)
         report = audit(result)
@@ -43,9 +50,8 @@ def compare_routes(planner, inventory, routes: list[str] | None, throughput: str
             "critical_findings": sum(f.severity == "critical" for f in report.findings),
             "balance": {"max_relative_element_residual": result.max_relative_element_residual()},
         })
-    unknown = set(overrides) - {s for n in names for s in load_route(n).steps}
-    if unknown:
-        raise InputError(f"--set {sorted(unknown)[0]}", "no compared route has this step")
+        if progress is not None:
+            progress(route.id)
     return {"inventory": inventory.source, "throughput": throughput, "prices": prices.label, "routes": out}
 
 

@@ -146,6 +146,15 @@ class Planner:
         row = InventoryRow(cell.name, cell_id, 1000.0, soc, cell.bill_of_materials(soc, self.db), cell.specific_energy)
         return Inventory(f"{cell.name} at state of charge {soc:g}", [row])
 
+    def inventory(self, inventory=None, cell: str | None = None, soc: float | None = None) -> Inventory:
+        """The inventory to plan: a file, DataFrame or list of dicts, the built-in example (None), or
+        one catalogue ``cell`` at state of charge ``soc`` (default 0.1); not both."""
+        if cell is not None and inventory is not None:
+            raise InputError("--chemistry", "give an inventory file or --chemistry, not both")
+        if soc is not None and cell is None:
+            raise InputError("--soc", "applies to a --chemistry cell; an inventory gives each row its own soc")
+        return self.cell_inventory(cell, 0.1 if soc is None else soc) if cell else self.read_inventory(inventory)
+
     def plan(self, inventory: Inventory | str | Path | None = None, route: Route | str = "direct-regeneration",
              basis: str | None = None, overrides: dict[str, dict[str, str]] | None = None) -> RouteResult:
         """Balances of ``route`` for ``inventory`` on ``basis`` (batch mass or throughput).
