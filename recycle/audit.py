@@ -24,8 +24,8 @@ from .units import Q_
 from .yamlio import load_yaml_file
 
 SEVERITY = {"critical": 0, "warning": 1, "info": 2}
-TOXIC_NO_DILUTION = ("H2S", "HF", "HCL", "CL2")   # DOMAIN.md section 7, ACGIH: local exhaust or enclosure
-H2_PER_KG_LI = 2.01588 / (2 * 6.941)   # kg H2 per kg Li: 2 Li + 2 H2O -> 2 LiOH + H2 (DOMAIN.md section 3)
+TOXIC_NO_DILUTION = ("H2S", "HF", "HCL", "CL2")   # ACGIH Industrial Ventilation: local exhaust or enclosure
+H2_PER_KG_LI = 2.01588 / (2 * 6.941)   # kg H2 per kg Li: 2 Li + 2 H2O -> 2 LiOH + H2 (stoichiometry)
 TRACE = 1e-9            # gases made at less than this fraction of the feed mass are not listed
 CONCENTRATED = 0.01     # acid gas mole fraction at a caustic scrubber's inlet treated as concentrated (S)
 # Normal products of combustion and inert gases: judged as asphyxiants in rooms, not as
@@ -83,7 +83,7 @@ class Audit:
 
 def dilution_air(gas_rate: float, limit: float, k: float) -> float:
     """Dilution air (same unit as ``gas_rate``) keeping a gas at ``limit`` (mole fraction):
-    Q = K G / C (ACGIH Industrial Ventilation; DOMAIN.md section 7)."""
+    Q = K G / C (ACGIH, Industrial Ventilation: A Manual of Recommended Practice)."""
     return k * gas_rate / limit
 
 
@@ -99,7 +99,7 @@ def _param(data: dict, key: str, unit: str) -> float:
 def _flag_findings(sid: str, step) -> list[Finding]:
     """Findings from the step's structured flags (:mod:`recycle.flags`), never from its notes.
 
-    Metallic Li meeting an aqueous medium is critical (DOMAIN.md section 4); so is Li metal
+    Metallic Li meeting an aqueous medium is critical (Luo 2024 section 4.2); so is Li metal
     reacting with what it is ground with (Luo 2024 section 2.2: combustion on grinding, even
     under inert gas); sulfide held in an alkaline liquor is a warning (H2S on acidification)."""
     out = []
@@ -112,7 +112,7 @@ def _flag_findings(sid: str, step) -> list[Finding]:
             h2 = kg_h.max() * H2_PER_KG_LI
             out.append(Finding("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
                                f"({'/'.join(step.outcome.media)}) and gives {h2:.3g} kg/h of H2 with violent heat; "
-                               f"{advice}", _q(h2, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2); DOMAIN.md section 4"))
+                               f"{advice}", _q(h2, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
         elif flag.code == "contact_reaction":
             out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
                                f"ground with: {kg_h[EXP]:.3g} kg/h of Li expected, {kg_h[WORST]:.3g} kg/h if it "
@@ -156,7 +156,8 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         if metal.any():
             findings.append(Finding("info", sid, "-", "metallic Li in process: class D fire suppression "
                                     "(graphite, dry sand, NaCl, LiCl or Cu powder); never water, CO2 or halons",
-                                    source="DOMAIN.md section 4"))
+                                    source="class D agents: practice, no primary source named (U); water-based agents "
+                                           "are not applicable to SSLMBs (Luo 2024 section 4.1)"))
         findings += _flag_findings(sid, step)
         fractions_peak = {}
         trace = TRACE * float(result.db.mass(result.feed)[EXP])
@@ -213,7 +214,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     nh3_trace = TRACE * float(db.mass(result.feed)[EXP]) / db.molar_mass[nh3]          # mol: an equilibrium trace
     if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > nh3_trace for s in result.steps.values()):
         findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
-                                "caustic does not absorb it (add an acid_scrub step)", source="DOMAIN.md sections 4, 7"))
+                                "caustic does not absorb it (add an acid_scrub step)", source="NH3 is a base: absorbed in acid, not in caustic (U: textbook, no primary source named)"))
     permit_doc = None
     if permit_region is not None:
         from .permit import permit as check_permit
@@ -324,7 +325,7 @@ def _metal_leaving(result) -> list[Finding]:
         if kg_h > 0:
             out.append(Finding("critical", edge.target, "H2", f"metallic Li ({kg_h:.3g} kg/h) leaves the plant in "
                                f"{edge.target}: it gives H2 and fire on contact with water; quench it upstream",
-                               _q(kg_h, "kg/h"), _q(0.0, "kg/h"), "DOMAIN.md section 4"))
+                               _q(kg_h, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
     return out
 
 
@@ -357,7 +358,7 @@ def _stack_findings(result, hazards) -> list[Finding]:
 
 
 def _scrubber_inlet_findings(result) -> list[Finding]:
-    """A caustic polish is the wrong tool for a concentrated acid gas (DOMAIN.md section 7)."""
+    """A caustic polish is the wrong tool for a concentrated acid gas (advice of this project, S)."""
     db = result.db
     out = []
     for sid, step in result.steps.items():
@@ -372,7 +373,7 @@ def _scrubber_inlet_findings(result) -> list[Finding]:
                                    "is a polishing stage; recover the sulfur or acid upstream (e.g. amine + Claus, "
                                    "or burn H2S in the flare first) and size the caustic stages for the outlet",
                                    _q(x * 1e6, "ppm"), _q(CONCENTRATED * 1e6, "ppm"),
-                                   "DOMAIN.md section 7; threshold of this project (S)"))
+                                   "advice and threshold of this project (S)"))
     return out
 
 

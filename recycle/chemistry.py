@@ -320,7 +320,8 @@ class ChemistryDB:
         """A Cantera ideal-gas Solution of the tracked gases less ``exclude``, cached per set.
 
         Equilibria are restricted to the species that can form at the step's time scale
-        (DOMAIN.md section 5: unrestricted equilibria form kinetically impossible products).
+        (this project's observation with Cantera 3.2.0, S: unrestricted equilibria form
+        kinetically impossible products).
         """
         import cantera as ct
 

@@ -84,7 +84,7 @@ def _flag(raw) -> bool:
 
 def le_chatelier_lel(fractions: dict[str, float], hazards: dict[str, Hazard]) -> float | None:
     """LEL (mole fraction) of a combustible mixture: 1 / sum(y_i / LEL_i), y on a
-    combustibles-only basis (Le Chatelier's rule, DOMAIN.md section 6). None without combustibles."""
+    combustibles-only basis (Le Chatelier's mixing rule, textbook). None without combustibles."""
     comb = {k: v for k, v in fractions.items() if v > 0 and k in hazards and hazards[k].combustible}
     total = sum(comb.values())
     if total <= 0:

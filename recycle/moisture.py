@@ -20,7 +20,7 @@ def ice_vapour_pressure(temperature: float) -> float:
     """Saturation pressure of water over ice, Pa (Buck 1981, J. Appl. Meteorol. 20:1527).
 
     e = 611.15 exp((23.036 - t/333.7) * t / (279.82 + t)), t in degC; valid -80 to 0 C.
-    Reproduces the dew-point table of DOMAIN.md section 4 (-60 C: 10.7 ppmv at 1 atm).
+    Reproduces the dew-point table of zonglen.com (-60 C: 10.7 ppmv at 1 atm; page not identified, U).
     """
     t = temperature - 273.15
     return 611.15 * math.exp((23.036 - t / 333.7) * t / (279.82 + t))

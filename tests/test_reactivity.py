@@ -48,7 +48,7 @@ def test_a_missing_entry_is_refused_naming_species_and_medium(planner, tmp_path)
     shutil.copytree(planner.db.directory, folder)
     text = (folder / "reactivity.yaml").read_text()
     # Li(cr) loses its ethanol entry: loading must say so, naming both.
-    text = text.replace('      ethanol: {extent: complete, reactions: [li_ethanol], source: "[R] section 4.2; DOMAIN.md section 3"}\n', "")
+    text = text.replace('      ethanol: {extent: complete, reactions: [li_ethanol], source: "[R] section 4.2: ethanol consumes Li mildly; H2 from the balanced equation (D)"}\n', "")
     (folder / "reactivity.yaml").write_text(text)
     from recycle.chemistry import ChemistryDB
     from recycle.reactions import load_reactions

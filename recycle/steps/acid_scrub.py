@@ -1,6 +1,7 @@
 """Acid scrubbing of ammonia (sulfuric acid): NH3 is not absorbed by caustic.
 
-2 NH3 + H2SO4 -> (NH4)2SO4 (reaction tagged ``acid_scrub.H2SO4``); DOMAIN.md sections 4 and 7.
+2 NH3 + H2SO4 -> (NH4)2SO4 (reaction tagged ``acid_scrub.H2SO4``); NH3 is a base, absorbed in acid,
+not in caustic (textbook chemistry, no primary source named).
 """
 from __future__ import annotations
 

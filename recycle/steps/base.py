@@ -272,7 +272,7 @@ def electricity_param(default: str) -> Param:
     heating. The simulator adds it to the step's electricity."""
     return Param("electricity", "quantity", default, "electricity per mass of solids fed (agitation, pumping, filtration)",
                  dimension="energy_per_mass",
-                 source="Ma et al. 2024 (DOMAIN.md section 8): hydro 500, direct 300, pyro 1000 kWh per t of "
+                 source="Ma et al., Nat. Commun. 2024 model (as quoted, U): hydro 500, direct 300, pyro 1000 kWh per t of "
                         "cells; split over the steps by this project (S)")
 
 
@@ -282,11 +282,11 @@ PACKED_TOWER = (
     Param("pressure_drop", "quantity", "2.5 kPa", "gas-side pressure drop the fan overcomes",
           dimension="pressure", source="estimate of this project (S): packed tower plus ducting"),
     Param("liquid_to_gas", "quantity", "3 L/m^3", "liquor recirculated per gas volume",
-          dimension="dimensionless", source="DOMAIN.md section 7: L/G 1.5-5 L/m3"),
+          dimension="dimensionless", source="typical packed-tower L/G 1.5-5 L/m3 (U: no primary source named)"),
     Param("machine_efficiency", "fraction", 0.65, "fan and pump efficiency (wire to fluid)", positive=True,
           source="estimate of this project (S)"),
     Param("gas_velocity", "quantity", "1.5 m/s", "superficial gas velocity that sets the tower cross-section",
-          dimension="velocity", source="DOMAIN.md section 7: 1.0-2.5 m/s", positive=True),
+          dimension="velocity", source="typical superficial velocity 1.0-2.5 m/s (U: no primary source named)", positive=True),
 )
 
 

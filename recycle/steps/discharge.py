@@ -5,8 +5,9 @@ reactions tagged ``discharge``) until ``remaining`` of the stored charge is left
 electrical energy -dG (Gibbs energy of the cell reaction, from Cantera) is dissipated in the
 resistor bank, and the open-circuit voltage -dG/F is reported as a check of the data.
 Brine discharge (immersion in NaCl solution) is modelled as the hazardous option it is for
-Li-metal and sulfide cells (not in the review; S, DOMAIN.md section 4): brine enters breached cells and the
-metallic Li and the electrolyte hydrolyse (H2, H2S, HCl, NH3).
+Li-metal and sulfide cells (not in the review; estimate of this project, S, no primary source):
+brine enters breached cells and the metallic Li and the electrolyte hydrolyse (H2, H2S, HCl,
+NH3).
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class Discharge(Step):
     outlets = ("cells", "off_gas")
     params = (
         Param("method", "choice", "resistive", "resistive load, or immersion in brine (hazardous for Li metal and sulfides)",
-              choices=("resistive", "brine"), source="not in the review (S, DOMAIN.md section 4): brine discharge is unsafe for Li metal and sulfides"),
+              choices=("resistive", "brine"), source="not in the review, no primary source (S): brine discharge is unsafe for Li metal and sulfides"),
         Param("remaining", "fraction", 0.0, "share of the stored charge left after discharge"),
         Param("temperature", "quantity", "25 degC", "cell temperature", dimension="temperature"),
         Param("brine_ingress", "fraction", 0.05,

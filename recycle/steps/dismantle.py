@@ -3,7 +3,8 @@
 Moisture in the room air hydrolyses the exposed solid electrolyte (H2S, HCl, NH3 or H2 by
 family, via the species' hydrolysis reaction); the model is ``chemistry/moisture.yaml``.
 The room's air handling costs electricity in proportion to its volume (Argonne process
-model: ~400 kW for 16 000 m3 below 100 ppm, i.e. ~25 W/m3; DOMAIN.md section 4).
+model: ~400 kW for 16 000 m3 below 100 ppm, i.e. ~25 W/m3; Ahmed, Nelson, Dees, "Study of a dry
+room in a battery manufacturing plant using a process model", 2016, as quoted, U).
 
 Cells are opened by hand at dismantling stations, one operator per station and shift. On a
 throughput basis the step sizes the stations from the cell feed (``station_throughput``) and
@@ -29,7 +30,7 @@ class Dismantle(Step):
               choices=("dry_room", "inert_box")),
         Param("dew_point", "quantity", "-60 degC", "frost point of the room air",
               dimension="temperature",
-              source="DOMAIN.md section 4: Li-metal and solid-state rooms run -60 to -70 C"),
+              source="dry rooms for Li-metal and solid-state cells run -60 to -70 C (U: no primary source named)"),
         Param("exposure_time", "quantity", "2 h", "time the opened cells spend in the room",
               dimension="time", source="estimate of this project (S)"),
         Param("exposed_fraction", "fraction", 0.1,
@@ -44,7 +45,7 @@ class Dismantle(Step):
               dimension="volume", positive=True,
               source="estimate of this project (S): 25 m2 of floor per station with aisles and airlocks, 4 m high"),
         Param("specific_power", "quantity", "25 W/m^3", "dry-room air handling power per room volume",
-              dimension="power_per_volume", source="DOMAIN.md section 4 (Argonne: 400 kW per 16 000 m3)"),
+              dimension="power_per_volume", source="Argonne process model (Ahmed, Nelson, Dees 2016, as quoted, U): 400 kW per 16 000 m3 (D)"),
         Param("anode_recovery", "fraction", 0.95,
               "share of anode material (Li, Li-In, In, Cu) separated into the anode stream",
               source="estimate of this project (S)"),

@@ -5,8 +5,8 @@ Air is added until the gas holds ``excess_air`` times the oxygen needed for comp
 combustion of the species present (C -> CO2, S -> SO2, P -> P4O10, H -> HCl and HF as far as
 Cl and F find H, the rest -> H2O); a gas already that lean gets no air. LiCl vapour from the
 smelter takes part in the equilibrium as the gas it is; condensed fume passes through. The flame temperature and products (SO2 from H2S, ...) come from an adiabatic
-equilibrium of the tracked gases (DOMAIN.md section 7: 4 % H2 in air burns to 628 K). A burnout
-zone after the flame (``burnout_temperature``, 850 C) brings the C-H-O species to equilibrium
+equilibrium of the tracked gases (this project's Cantera 'HP' calculation: 4 % H2 in air burns
+to 628 K). A burnout zone after the flame (``burnout_temperature``, 850 C) brings the C-H-O species to equilibrium
 there, so CO and H2 burn out; the other species keep the flame's split.
 Heat released is evaluated at the feed temperature: the combustion heat the flue gas carries off.
 """
@@ -26,7 +26,7 @@ class Flare(Step):
     outlets = ("flue_gas",)
     params = (
         Param("excess_air", "number", 1.5, "air-to-fuel equivalence ratio lambda (oxygen fed / needed)",
-              source="DOMAIN.md section 7 (lambda 1.5 example)"),
+              source="estimate of this project (S): lambda 1.5, as in an example calculation (70/30 H2/H2S -> 1780 K)"),
         Param("temperature", "quantity", "25 degC", "temperature of the combustion air (the gas keeps its own)",
               dimension="temperature"),
         Param("enabled", "flag", "true", "false passes the gas through unburnt"),
@@ -39,7 +39,7 @@ class Flare(Step):
                      "project's simplification (S)"),
         Param("thermal_nox", "flag", "false",
               "let NO and NO2 form at equilibrium (an upper bound: thermal NOx is kinetically limited)",
-              source="DOMAIN.md section 5: restrict equilibria to the species that really form"),
+              source="this project's practice with Cantera 3.2.0 (S): restrict equilibria to the species that really form"),
     )
 
     def _burn_out(self, db, sol, n_flame, h_mass, mass):

@@ -3,7 +3,7 @@
 Each feed species with a reaction tagged ``leach.<acid>`` in ``chemistry/reactions_hydromet.yaml``
 is converted: layered oxides (NCM811, LiCoO2 and their delithiated forms) and LiFePO4 with
 their leaching efficiency, everything else completely (worst case for gas): residual Li(cr)
-and LiIn give H2 (72.0 mol per kg Li, DOMAIN.md section 3), sulfides give H2S, halide
+and LiIn give H2 (72.0 mol per kg Li from the stoichiometry), sulfides give H2S, halide
 electrolytes give HCl, Al foil gives H2, carbonates give CO2. In HCl the layered oxides release
 Cl2 (2 LiMO2 + 8 HCl -> 2 LiCl + 2 MCl2 + Cl2 + 4 H2O; Xuan et al., RSC Adv. 9 (2019) 38612;
 not in the review). H2O2 reduces the metals in H2SO4 (Mukai et al., Energy Adv. 2024) and
@@ -84,7 +84,7 @@ class Leach(Step):
     outlets = ("leachate", "residue", "off_gas")
     params = (
         Param("acid", "choice", "H2SO4", "leaching acid", choices=tuple(ACIDS),
-              source="DOMAIN.md section 4 (LIB hydrometallurgy practice, not in the review): H2SO4 + H2O2, or HCl, which releases Cl2 from layered oxides (Xuan et al., RSC Adv. 9 (2019) 38612)"),
+              source="LIB hydrometallurgy practice, not in the review: H2SO4 + H2O2 (Mukai et al., Energy Adv. 2024), or HCl, which releases Cl2 from layered oxides (Xuan et al., RSC Adv. 9 (2019) 38612)"),
         Param("acid_excess", "number", 1.2, "acid fed per mol consumed by the leaching reactions (mol/mol)",
               source="estimate of this project (S): a free-acid margin keeps the pH below ~1"),
         Param("h2o2_excess", "number", 1.5, "H2O2 fed per mol consumed (mol/mol); the surplus decomposes to O2",

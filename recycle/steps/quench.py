@@ -5,9 +5,9 @@ gives 4 H2 in ethanol, Li3N gives NH3, Li3P PH3).
 
 Li + EtOH -> LiOEt + 1/2 H2 (72.0 mol H2 per kg Li); DEC reacts slowly to Li ethyl carbonate
 and ethyllithium, which the protic finish (ethanol) turns into C2H6 (Luo 2024 section 4.2:
-ethanol, naphthalene or DEC consume Li mildly, Li-DEC forms slowly; the products' chemistry is
-DOMAIN.md sections 3 and 4). The off-gas leaves saturated with solvent vapour where the
-solvent has a gas species (vapour pressure from Cantera Gibbs energies). The solvent feed is
+ethanol, naphthalene or DEC consume Li mildly, Li-DEC forms slowly; the EtLi/C2H6 product
+chemistry is this project's assumption, U). The off-gas leaves saturated with solvent vapour
+where the solvent has a gas species (vapour pressure from Cantera Gibbs energies). The solvent feed is
 metered so that H2 is generated no faster than ``max_h2_rate``.
 """
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Each acid gas is absorbed with its removal efficiency and neutralised by its reaction tagged
 ``scrub.NaOH`` in ``chemistry/reactions.yaml`` (H2S -> Na2S, HCl -> NaCl, SO2 -> Na2SO3, HF ->
 NaF, Cl2 -> NaCl + NaOCl, CO2 -> Na2CO3). Packed-bed scrubbers remove 95-99 % of inorganic
-acid gases (EPA-452/F-03-015; DOMAIN.md section 7). NH3 is not absorbed in caustic: it needs
-an acid stage. The brine's salts, acids and bases are dissolved (chemistry/aqueous.yaml).
+acid gases (US EPA-452/F-03-015, packed-bed wet scrubber fact sheet). NH3 is not absorbed in
+caustic: it needs an acid stage. The brine's salts, acids and bases are dissolved (chemistry/aqueous.yaml).
 
 CO2 is not a gas the tower is designed for: it co-absorbs at the rate its reaction with the
 liquor's free hydroxide allows (recycle/absorption.py, chemistry/absorption.yaml), in the
@@ -42,16 +42,16 @@ class Scrub(Step):
     outlets = ("clean_gas", "brine")
     params = (
         Param("reagent", "choice", "NaOH", "alkaline reagent: caustic soda, or hydrated lime slurry",
-              choices=("NaOH", "CaOH2"), source="DOMAIN.md section 7; ECONOMICS.md (hydrated lime)"),
+              choices=("NaOH", "CaOH2"), source="acid gases absorbed in alkaline solution (Luo 2024 section 4.2); NaOH or Ca(OH)2 slurry: choice of this project (S)"),
         Param("removal", "fraction", 0.98, "removal efficiency for acid gases (H2S, HCl, HF, SO2, SO3, Cl2)",
               source="EPA-452/F-03-015: packed-bed scrubbers remove 95-99 % of inorganic acid gases"),
         Param("removal_by_gas", "fractions", "HCL: 0.999", "removal efficiency of single gases, overriding `removal`",
               choices=("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "P4O10", "LiCL", "Li2CL2", "HBr", "HI", "Br2", "I2"),
-              source="DOMAIN.md section 7: > 99.9 % for HCl in a countercurrent tower"),
+              source="> 99.9 % for HCl in a countercurrent tower (U: no primary source named)"),
         Param("caustic_excess", "number", 1.1, "alkali fed per mol consumed (mol/mol)",
               source="estimate of this project (S)"),
         Param("caustic_concentration", "fraction", 0.10, "alkali mass fraction of the scrubbing liquor",
-              source="DOMAIN.md section 7: NaOH 5-15 %", positive=True),
+              source="caustic liquor 5-15 % NaOH (U: no primary source named)", positive=True),
     ) + PACKED_TOWER
 
     def run(self, inlets, ctx: Context) -> StepOutcome:

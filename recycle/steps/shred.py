@@ -1,7 +1,7 @@
 """Shredding of (discharged) cells under argon or nitrogen.
 
-Nitrogen is cheaper but hot, freshly cut Li reacts with it to Li3N (DOMAIN.md section 4: use
-argon around hot Li); the share of the metallic Li nitrided is a parameter. The shredder grinds
+Nitrogen is cheaper but hot, freshly cut Li reacts with it to Li3N (U: practice, no primary
+source named; use argon around hot Li); the share of the metallic Li nitrided is a parameter. The shredder grinds
 the Li metal together with the solid electrolyte and the cathode: grinding sulfide SSEs with Li
 burns even in inert gas, more severely with charged cathodes (Luo 2024 section 2.2). A share of
 the Li metal (``contact_reaction``, expected and worst case) reacts with what it is ground with
@@ -28,7 +28,7 @@ class Shred(Step):
     outlets = ("shredded", "dust", "off_gas")
     params = (
         Param("atmosphere", "choice", "argon", "inert gas blanket", choices=("argon", "nitrogen"),
-              source="DOMAIN.md section 4: argon, not N2, around hot Li"),
+              source="argon, not N2, around hot Li: Li3N forms (U: no primary source named)"),
         Param("inert_gas", "quantity", "50 m^3/t", "inert gas purged per tonne of cells (at 25 C, 1 atm)",
               dimension="volume_per_mass", source="estimate of this project (S)"),
         Param("nitridation", "fraction", 0.01, "nitrogen blanket: share of the metallic Li turned into Li3N",

@@ -51,7 +51,7 @@ class Smelt(Step):
               dimension="temperature",
               source="Ren et al. 2017, Trans. Nonferrous Met. Soc. China 27, 450: optimum 1723 K"),
         Param("coke", "fraction", 0.026, "coke fed per kg of feed (kg/kg), counted as carbon",
-              source="Ma et al. 2024 (Nat. Commun.), pyro route 0.026 kg coke/kg (DOMAIN.md section 8)"),
+              source="Ma et al. 2024 (Nat. Commun.), pyro route 0.026 kg coke/kg (as quoted, U until read)"),
         Param("lime", "fraction", 0.0, "CaO flux fed per kg of feed (kg/kg)",
               source="estimate of this project (S): slag formers are optional here; Ren 2017 used "
                      "copper slag at 4:1, not modelled"),
