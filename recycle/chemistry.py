@@ -273,10 +273,13 @@ class ChemistryDB:
 
     def temperature_range(self, aqueous: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Lowest and highest temperature (K) of each species' thermo data, over its phases (of
-        its dissolved state, where it has one, if ``aqueous``)."""
-        lo = np.array([min(t.min_temp for t in self._phases_of(i, aqueous)) for i in range(self.n_species)])
-        hi = np.array([max(t.max_temp for t in self._phases_of(i, aqueous)) for i in range(self.n_species)])
-        return lo, hi
+        its dissolved state, where it has one, if ``aqueous``). Cached."""
+        key = ("range", bool(aqueous))
+        if key not in self._enthalpy_cache:
+            lo = np.array([min(t.min_temp for t in self._phases_of(i, aqueous)) for i in range(self.n_species)])
+            hi = np.array([max(t.max_temp for t in self._phases_of(i, aqueous)) for i in range(self.n_species)])
+            self._enthalpy_cache[key] = (lo, hi)
+        return self._enthalpy_cache[key]
 
     def _phases_of(self, i: int, aqueous: bool = False):
         if aqueous and i in self.aqueous:

@@ -24,6 +24,7 @@ recycle.economics). Input: a throughput-basis plan (mol/s, W); row 0 is the expe
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -43,16 +44,25 @@ KG_CO2E = "kg CO2e/kg"
 def load_factors(directory, path=None) -> tuple[dict, str]:
     """The emission-factor file (default ``chemistry/emission_factors.yaml``) and its label."""
     if path is None:
-        return load_yaml_file(Path(directory) / "emission_factors.yaml", "chemistry/emission_factors.yaml"), \
-            "chemistry/emission_factors.yaml"
+        return _shipped_factors(str(directory)), "chemistry/emission_factors.yaml"
     return load_yaml_file(path), str(path)
 
 
+@lru_cache(maxsize=8)
+def _shipped_factors(directory: str) -> dict:
+    return load_yaml_file(Path(directory) / "emission_factors.yaml", "chemistry/emission_factors.yaml")
+
+
 def _magnitude(entry: dict, unit: str, where: str) -> float:
+    return _quantity(str(entry["value"]), unit, where)
+
+
+@lru_cache(maxsize=4096)
+def _quantity(text: str, unit: str, where: str) -> float:
     try:
-        return float(Q_(str(entry["value"])).to(unit).magnitude)
+        return float(Q_(text).to(unit).magnitude)
     except Exception:  # noqa: BLE001 - pint raises several kinds
-        raise InputError(where, f"cannot read {entry.get('value')!r} as {unit}") from None
+        raise InputError(where, f"cannot read {text!r} as {unit}") from None
 
 
 def factor_ranges(directory, path=None) -> dict[str, tuple[float, float, float]]:
