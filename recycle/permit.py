@@ -212,7 +212,7 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
                 by_gas = None
             if by_gas is None:                         # a single-removal absorber (acid_scrub)
                 if target > step["removal"] + 1e-12:
-                    overrides.setdefault(sid, {})["removal"] = f"{target:.6g}"
+                    overrides.setdefault(sid, {})["removal"] = f"{target:.10g}"
                     changed = True
                 continue
             for species in line.species:
@@ -221,7 +221,7 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
                     if target > now + 1e-12:
                         by_gas[species] = target
                         changed = True
-            overrides.setdefault(sid, {})["removal_by_gas"] = ", ".join(f"{k}: {v:.6g}" for k, v in by_gas.items())
+            overrides.setdefault(sid, {})["removal_by_gas"] = ", ".join(f"{k}: {v:.10g}" for k, v in by_gas.items())
         if not changed:
             break
         result = planner.plan(inventory, route, basis, overrides)

@@ -258,16 +258,19 @@ def test_every_product_has_a_market_basis(prices):
     assert prices.get("Cu").purity_factor < 1                 # foil scrap, not LME cathode
 
 
-def test_lithium_ethoxide_liquor_pays_its_conversion_and_unmarketed_revenue_is_named(planner, prices):
-    """The direct route sells Li ethoxide liquor: its conversion to Li2CO3 is a cost line (kg x
-    1.07 USD/kg); the share of revenue from products with no traded market is stated."""
+def test_an_intermediate_pays_its_conversion_and_unmarketed_revenue_is_named(planner, prices):
+    """The direct route sells the ethanol recovered from the quench liquor (an intermediate): its
+    distillation is a cost line (kg x 0.10 USD/kg); the quench's Li is sold as Li2CO3 (a
+    commodity, made by the carbonate step); the share of revenue from products with no traded
+    market is stated."""
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "direct-regeneration", basis="10 t/day")
     e = economics(result, prices)
-    conv = [b for b in e["breakdown"] if b["category"] == "conversion"]
-    sold = [b for b in e["breakdown"] if b["category"] == "revenue" and b["item"].startswith("LiOC2H5")]
+    conv = [b for b in e["breakdown"] if b["category"] == "conversion" and "ethanol_recovered" in b["item"]]
+    sold = [b for b in e["breakdown"] if b["category"] == "revenue" and b["item"].startswith("ethanol_recovered")]
     assert conv and sold
-    kg = sold[0]["value"]["value"] / prices.get("LiOC2H5").value
-    assert conv[0]["value"]["value"] == pytest.approx(-kg * 1.07, rel=1e-9)
+    kg = sold[0]["value"]["value"] / prices.get("ethanol_recovered").value
+    assert conv[0]["value"]["value"] == pytest.approx(-kg * 0.10, rel=1e-9)
+    assert any(b["item"].startswith("Li2CO3 (lithium carbonate from the quench)") for b in e["breakdown"])
     assert e["revenue_without_market"]["value"] > 0
     assert any("no traded market" in n for n in e["notes"])
 

@@ -19,13 +19,13 @@ HEATER_EFFICIENCY = 0.85                                      # equipment.yaml g
 GWP = {"CO2": 1, "CH4": 29.8, "CO": 1.571, "C2H4": 3.138, "C2H6": 2.927, "C2H5OH": 1.911, "CH3CN": 2.144,
        "COS": 0.733}
 EMBODIED = {"NaOH(a)": 1.1, "H2SO4(L)": 0.10, "H2O2(L)": 1.2, "Na2CO3(I)": 0.8, "C2H5OH(L)": 1.3,
-            "Ar": 0.2, "H2O(L)": 0.0004}                      # kg CO2e/kg reagent
+            "Ar": 0.2, "H2O(L)": 0.0004, "CO2": 0.25}         # kg CO2e/kg reagent
 CREDIT = {"Li2CO3(s)": 6, "Ni(OH)2(s)": 8.2, "Co(OH)2(s)": 9.5, "Mn(OH)2(s)": 1.5, "Cu(cr)": 4.0, "AL(cr)": 16}
 AIR = ("N2", "O2", "Ar", "H2O")
 
 
 # Process electricity per t fed (step defaults; Ma et al. 2024 totals split by step)
-PER_TONNE_FED = {"quench": 20, "separate": 30, "leach": 150, "precipitate": 150, "treat_water": 50}
+PER_TONNE_FED = {"quench": 20, "separate": 30, "leach": 150, "precipitate": 150, "treat_water": 50, "carbonate": 100}
 
 
 def electricity_kwh_per_kg(result, cells):

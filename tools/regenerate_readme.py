@@ -1,8 +1,8 @@
 """Rewrite the README's ``$ recycle ...`` output blocks with what the commands print now.
 
-Each block keeps its shape: the segments between ``...`` lines keep their number of lines, each
-segment is found again in the output by its first line's first word, and every line is cut at
-the width the README shows. Run from the repository root, then read the diff: a moved number
+Each block keeps its shape: each segment between ``...`` lines is found again in the output by
+its first line's first word and runs to where its last line's first word is found again (so an
+added table row is taken in), and every line is cut at the segment's widest shown line. Run from the repository root, then read the diff: a moved number
 is a result that changed, and the README says which revision moved which figures.
 
     python tools/regenerate_readme.py
@@ -40,10 +40,16 @@ def regenerate(body: str) -> str:
             start = next((i for i in range(pos, len(actual)) if (actual[i].split() or [""])[0] == key), None)
             if start is None:
                 raise SystemExit(f"{command}: no output line starts with {key!r} any more")
-            for offset, old in enumerate(segment):
+            # the segment ends where its last line's first word is found again (rows may be added)
+            last_key = (segment[-1].split() or [""])[0]
+            ends = [i for i in range(start + max(len(segment) - 1, 0), min(len(actual), start + len(segment) + 20))
+                    if (actual[i].split() or [""])[0] == last_key]
+            end = ends[0] + 1 if ends and len(segment) > 1 else start + len(segment)
+            width = max(len(line) for line in segment)
+            for offset in range(end - start):
                 new = actual[start + offset] if start + offset < len(actual) else ""
-                out.append(new[:len(old)] if len(new) > len(old) else new)
-            pos = start + len(segment)
+                out.append(new[:width] if len(new) > width else new)
+            pos = end
         if line is not None:
             out.append("...")
         segment = []
