@@ -225,6 +225,7 @@ class _StepScorer:
             "sulfide_oxidation": bool(self.contents[db.mask(family="sulfide")].sum() > 0
                                       and (self.contents[db.index["O2"]] > 0 or self._charged() > 0)),
             "peo_decomposition": self.contents[db.index["PEO(s)"]] > 0,
+            "peo_perchlorate_exotherm": bool(self.contents[db.index["PEO(s)"]] > 0 and self.contents[db.index["LiClO4(s)"]] > 0),
         }
         for name, onset in onsets.items():
             if relevant[name] and T < onset <= T + rise:

@@ -8,10 +8,13 @@ from conftest import bom_inventory
 from recycle.errors import InputError
 from recycle.flowsheet import available_routes, build_route
 from recycle.inventory import Inventory, InventoryRow
+from recycle.resources import chemistry_dir
+from recycle.yamlio import load_yaml_file
 
 ROUTES = sorted(available_routes())
-CELLS = ["LPSCL-NCM811-LI", "LPS-NCM811-LI", "LGPS-LCO-LI", "LLZO-NCM811-LI", "LATP-LFP-LI",
-         "LIC-NCM811-LIIN", "LBH-TIS2-LI", "PEO-LFP-LI"]
+# every catalogue cell, read from the shipped catalogue so that a new cell is swept too
+CELLS = sorted(load_yaml_file(chemistry_dir() / "cells.yaml")["cells"])
+assert len(CELLS) >= 13
 
 
 def catalogue_inventory(planner, cid, soc):

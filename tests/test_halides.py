@@ -51,3 +51,17 @@ def test_the_iodide_cell_releases_its_iodine_at_the_stack_only_as_the_permit_che
 
     permit = audit(result, permit_region="EU").permit
     assert any(line["pollutant"] == "HI" for line in permit["lines"])
+
+
+def test_a_perchlorate_polymer_cell_plans_and_its_exotherm_onset_is_known(planner, db):
+    """PEO-LiClO4 (Luo 2024 section 2.1.2: LiClO4 accelerates PEO decomposition, strong exothermic
+    combustion around 347 C): the salt dissolves in water as LiClO4(aq) (NBS -407.82 kJ/mol, so
+    -26.8 kJ/mol of solution against NBS LiClO4(cr) -381.00) and the safety index watches the
+    347 C onset wherever PEO meets LiClO4."""
+    i = db.index["LiClO4(s)"]
+    assert (db.enthalpy_aqueous(298.15)[i] - db.enthalpy(298.15)[i]) / 1000 == pytest.approx(-407.823 + 381.00, abs=1e-6)
+    result = planner.plan(planner.cell_inventory("PEOCLO4-LFP-LI", 0.0), "hydrometallurgy")
+    assert result.max_relative_element_residual() < 1e-9
+    onsets = db.data("safety.yaml")
+    text = str(onsets)
+    assert "peo_perchlorate_exotherm" in text and "347 degC" in text
