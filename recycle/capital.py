@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 
 from .absorption import HTU
+from .cases import WORST
 from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .simulate import RouteResult
@@ -24,7 +25,6 @@ from .step_types import step_facts
 from .units import Q_
 from .yamlio import load_yaml_file
 
-WORST = -1
 CAKE_POROSITY = 0.4          # S
 COLUMN = {"head_room": 4.0, "wall": 0.006, "steel_density": 8000.0, "heads": 1.2}  # S: m above/below packing, m, kg/m3
 

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .capital import capital_items, fixed_capital, operating_seconds
+from .cases import EXP
 from .cashflow import Finance, breakeven, cash_flow
 from .prices import PriceBook
 from .simulate import RouteResult
 from .step_types import step_facts
-
-EXP = 0
 
 
 @dataclass

@@ -30,12 +30,12 @@ from pathlib import Path
 import numpy as np
 
 from .capital import load_equipment, operating_seconds
+from .cases import EXP
 from .errors import InputError, closest
 from .simulate import RouteResult
 from .units import Q_
 from .yamlio import load_yaml_file
 
-EXP = 0
 AIR = ("N2", "O2", "Ar", "H2O")      # carrier gases: not air pollutants
 FLOOR = 1e-9                          # g/kg: smaller stack amounts are round-off, not reported
 KG_CO2E = "kg CO2e/kg"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cases import EXP
 from .flowsheet import FEED
 from .quantities import Units
 from .simulate import RouteResult
 
-ROW = 0    # the expected case
+ROW = EXP    # the expected case
 
 
 def node_kind(node: str) -> str:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .cases import EXP
 from .simulate import RouteResult
 from .units import Q_, quantity_json
 
-ROW = 0    # the expected case (recycle.cases.EXP)
+ROW = EXP  # the expected case
 
 
 class Units:

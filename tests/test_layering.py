@@ -47,3 +47,13 @@ def test_only_the_cli_prints():
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
                 printing.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not printing, printing
+
+
+def test_the_case_rows_are_defined_once():
+    """Issue 17: the expected and worst-case row constants were defined in seven modules (one
+    used -1); recycle.cases defines them and every other module imports them."""
+    import re
+
+    defining = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+                if p.name != "cases.py" and re.search(r"^(EXP|WORST|EXPECTED)\s*=\s*-?\d", p.read_text(), re.M)]
+    assert not defining, defining

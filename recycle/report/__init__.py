@@ -8,12 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..cases import EXP, WORST
 from ..quantities import Units, species_masses
 from ..simulate import RouteResult, StepResult
 from ..units import quantity_json
 
-ROW = 0    # the expected case (recycle.planner.CASES)
-WORST = 1  # the worst case
+ROW = EXP  # the expected case (recycle.cases)
 
 
 def _masses_json(result, amounts, units: Units, only_gas=False, positive=False, row=ROW) -> dict:
