@@ -214,7 +214,7 @@ def plan(
 
     Example: recycle plan --route direct-regeneration --set quench.solvent=DEC --basis "10 t/day"
     """
-    from recycle import Planner, report
+    from recycle import report
 
     planner = _planner(species, cells)
     overrides = _parse_sets(set_ or [])
@@ -304,9 +304,8 @@ def audit(
 
     Example: recycle audit cells.csv --route hydrometallurgy --throughput "10 t/day" --permit EU --size-to-permit --fail-on critical
     """
-    from recycle import Planner
     from recycle.audit import SEVERITY
-    from recycle.audit import audit as run_audit
+    from recycle.audit_run import run_audit
     from recycle.report.audit_tables import (
         findings_table,
         gases_table,
@@ -320,32 +319,10 @@ def audit(
     inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [])
-    sized = None
-    if size_to_permit:
-        from recycle.permit import size_to_permit as size
-
-        sizing = size(planner, inv, route, throughput, overrides, permit, permit_margin)
-        result, sized, unreachable = sizing.result, sizing.overrides, sizing.not_reachable
-    else:
-        result = planner.plan(inv, route, throughput, overrides)
-    lel = None
-    if monitored:
-        from recycle.yamlio import load_yaml_file
-
-        lel = float(load_yaml_file(planner.db.directory / "audit.yaml")["lel_fraction_monitored"]["value"])
-    report = run_audit(result, lel_fraction=lel, dilution_k=k, permit_region=permit,
-                       permit_margin=permit_margin if size_to_permit else 0.0)
-    if sized is not None:
-        changed = {f"{sid}.{p}": v for sid, params in sized.items() for p, v in params.items()
-                   if overrides.get(sid, {}).get(p) != v}
-        report.permit["sized"] = {"set": changed, "not_reachable": unreachable, "margin": permit_margin,
-                                  "reagent_change": sizing.reagent_change, "packing": sizing.packing}
-        more = ", ".join([f"{k} {v['value']:+.4g} kg/h" for k, v in sizing.reagent_change.items()]
-                         + [f"{k} packing {v['before']['value']:.3g} -> {v['after']['value']:.3g} m"
-                            for k, v in sizing.packing.items()])
-        _err("sized to permit: " + (", ".join(f"--set {k}='{v}'" for k, v in changed.items()) or "no change needed")
-             + (f"; reagents {more}" if more else "")
-             + (f"; not reachable by removal: {', '.join(unreachable)}" if unreachable else ""))
+    report, sizing = run_audit(planner, inv, route, throughput, overrides, permit, permit_margin, size_to_permit,
+                               monitored, k)
+    if sizing:
+        _err(sizing)
     doc = report.as_dict()
     if out is not None:
         from recycle.report.output import write_folder
@@ -406,7 +383,6 @@ def compare(
 
     Example: recycle compare --chemistry LPSCL-NCM811-LI --routes direct-regeneration --routes hydrometallurgy --set price.Li2CO3="12 USD/kg"
     """
-    from recycle import Planner
     from recycle.compare import compare_table
     from recycle.prices import load_prices
 
@@ -507,7 +483,6 @@ def sensitivity(
     """
     import pandas as pd
 
-    from recycle import Planner
     from recycle.prices import load_prices
     from recycle.uncertainty import route_model, tornado
 
@@ -682,7 +657,6 @@ def inventory_check(
 
     Example: recycle inventory check cells.csv --format json
     """
-    from recycle import Planner
     from recycle.report.inventory_summary import summarise
 
     planner = _planner(species, cells)
