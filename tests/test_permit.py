@@ -149,3 +149,15 @@ def test_sizing_reports_the_packing_the_removal_takes(planner):
     assert sizing.packing["scrub"]["after"]["value"] == pytest.approx(HTU * math.log(1 / (1 - removal)), rel=1e-9)
     prices = load_prices(planner.db.directory)
     assert economics(sizing.result, prices)["capital"]["fixed"]["value"] > economics(base, prices)["capital"]["fixed"]["value"]
+
+
+def test_the_china_limits_are_the_ones_read_in_the_standards(db):
+    """GB 31574-2015 Table 3 (read in the MEE text): particulate 30, SO2 150, NOx 200 mg/m3, dry,
+    no reference O2; Cl2 65 mg/m3 from GB 16297-1996 Table 2 (new sources), which GB 31574 lacks."""
+    data = db.data("emission_limits.yaml")["regions"]["CN"]
+    limits = data["limits"]
+    assert {k: limits[k]["value"] for k in ("dust", "SO2", "NOx", "Cl2")} == {
+        "dust": "30 mg/m^3", "SO2": "150 mg/m^3", "NOx": "200 mg/m^3", "Cl2": "65 mg/m^3"}
+    assert all("reference_o2" not in v for v in limits.values())
+    assert all(limits[k]["quality"] == "E" for k in ("dust", "SO2", "NOx", "Cl2"))
+    assert "Cl2" not in data["no_limit"]
