@@ -3,8 +3,10 @@
 Delithiated (charged or aged) layered oxides and FePO4 are relithiated with LiOH (reactions
 tagged ``relithiate``; hydrothermal relithiation in LiOH solution followed by a short anneal,
 the direct route of Luo 2024 section 4.2) and the active material is recovered as product;
-everything else (carbon, binder, electrolyte residue, foil fines) goes to the residue. The
-anneal's heat duty is the enthalpy of heating the product to the anneal temperature.
+everything else (carbon, binder, electrolyte residue, foil fines) goes to the residue. The heat
+the step draws (its fuel) is the autoclave's duty, feed and LiOH solution from 25 C to the
+products at the step temperature, plus the anneal's, the product heated on to the anneal
+temperature.
 
 The LiOH is fed as a solution (``liquor_molality``) and heated with it to the step
 temperature; the spent liquor (water, the surplus LiOH and what dissolves in it) leaves with the
