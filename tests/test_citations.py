@@ -36,6 +36,7 @@ NOT_IN_4_2 = {
     r"with Li2S": "relithiation with Li2S",
     r"brine": "that brine discharge is unsafe",
     r"Cl2": "that HCl leaching releases Cl2",
+    r"\bdischarge\b(?! of)": "a discharge step before dismantling",
 }
 CITES_4_2 = re.compile(r"(Luo[^\n]{0,60}?(section|§)\s*4\.2|\[R\][^\n]{0,20}section 4\.2|Luo 2024 4\.2)")
 DISCLAIMS = re.compile(r"not in the review|recalled|\(U\)|\bU\b|this project's choice|\(S\)|\bS;", re.IGNORECASE)
