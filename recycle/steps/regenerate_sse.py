@@ -45,7 +45,9 @@ class RegenerateSSE(Step):
     outlets = ("electrolyte", "residue", "off_gas", "effluent")
     params = (
         Param("solvent", "choice", "ethanol", "solvent for sulfides", choices=("ethanol", "acetonitrile", "NMF"),
-              source="Luo 2024 section 4.2: ethanol and acetonitrile dissolve PS4(3-) sulfides; NMF recalled (U)"),
+              source="Luo 2024 section 4.2: ethanol and acetonitrile dissolve PS4(3-) sulfides. "
+                     "Not in the review: N-methylformamide recrystallizes beta-Li3PS4 via Li3PS4.2(N-methylformamide) "
+                     "(Wissel et al., arXiv:2209.13955, abstract read: E)"),
         Param("solvent_ratio", "quantity", "10 L/kg", "solvent (or water) volume per kg of electrolyte treated",
               dimension="volume_per_mass", source="estimate of this project (S)"),
         Param("solvent_water", "fraction", 50e-6, "water mass fraction of the organic solvent",
@@ -55,9 +57,17 @@ class RegenerateSSE(Step):
         Param("solvent_recovery", "fraction", 0.95, "share of the solvent condensed and reused",
               source="estimate of this project (S)"),
         Param("drying_temperature", "quantity", "180 degC", "drying / heat treatment of sulfides and polymers",
-              dimension="temperature", source="recalled, U (not in the review): Li6PS5Cl from ethanol dried at ~180 C; the review says heat treatment"),
+              dimension="temperature",
+              source="not in the review (which says heat treatment): 180 C removes the solvent after ethanol/acetonitrile "
+                     "dissolution-precipitation of Li6PS5Cl, 2.0e-4 S/cm (Rosero-Navarro et al., Bol. Soc. Esp. Ceram. "
+                     "Vidr. 2023, doi:10.1016/j.bsecv.2021.12.001: E, synthesis, not regeneration); below 200 C the "
+                     "argyrodite stays mostly amorphous, higher anneals give >1e-3 S/cm (Yubuchi et al., RSC Adv. 2019: E), "
+                     "so a duty at 180 C is a lower bound"),
         Param("dehydration_temperature", "quantity", "120 degC", "dehydration of halide hydrates",
-              dimension="temperature", source="recalled, U (not in the review): Li3InCl6 re-forms from its hydrate at ~120 C"),
+              dimension="temperature",
+              source="not in the review: Li3InCl6's high-conductivity phase forms at ~120 C on dehydrating the hydrate "
+                     "(ORNL in-situ neutron/impedance conference abstract: E); water-mediated synthesis, Li et al., Angew. "
+                     "Chem. Int. Ed. 58 (2019) 16427 (D); its dehydration conditions: U"),
         Param("halide_hydrolysis", "fraction", 0.001,
               "share of a halide hydrolysed (HCl) at or below the dehydration limit; x100 above it",
               source="estimate of this project (S); worst case x5"),
