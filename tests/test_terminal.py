@@ -36,3 +36,23 @@ def test_a_wide_table_fits_an_80_column_terminal_and_prints_plain_when_piped(mon
     assert len(piped.getvalue().splitlines()) == 4                   # header + one line per row
     assert "1.235e-09" not in piped.getvalue() and "1.235e-08" not in piped.getvalue()   # not Python's %g
     assert "1.235e-9" in piped.getvalue() and "12.35e-9" in piped.getvalue() and "0.001235" in piped.getvalue()
+
+
+@pytest.mark.parametrize("name, label", [
+    ("AL(cr)", "Al(s)"), ("Na2CO3(I)", "Na2CO3(s)"), ("H2O(L)", "H2O(l)"), ("H2O", "H2O"), ("HCL", "HCl"),
+    ("LiALO2(s)", "LiAlO2(s)"), ("Ni[alloy](L)", "Ni (alloy)"), ("(NH4)2SO4(s)", "(NH4)2SO4(s)"),
+])
+def test_species_read_as_an_engineer_writes_them(name, label):
+    """Issue 17: internal names (AL(cr), Na2CO3(I)) leaked into tables."""
+    from recycle.report.terminal import species_label
+
+    assert species_label(name) == label
+
+
+def test_the_plan_tables_show_readable_species():
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    out = CliRunner().invoke(app, ["plan"]).stdout
+    assert "AL(cr)" not in out.split("Flags:")[0] and "Al(s)" in out and "H2O(l)" in out

@@ -9,6 +9,7 @@ magnitudes read like SI prefixes.
 from __future__ import annotations
 
 import math
+import re
 import sys
 
 import pandas as pd
@@ -36,9 +37,30 @@ def eng(x: float, digits: int = 4) -> str:
     return f"{text}e{exponent}"
 
 
+LIQUID = "(L)"
+CASE = re.compile(r"(AL|CL)(?=[^a-z]|$)")
+
+
+def species_label(name: str) -> str:
+    """A species as a reader writes it: Al and Cl in their case (Cantera writes AL, CL), the
+    data's phase labels as (s) or (l), alloy and slag components named: AL(cr) -> Al(s),
+    Na2CO3(I) -> Na2CO3(s), H2O(L) -> H2O(l), Ni[alloy](L) -> Ni (alloy); gases unchanged."""
+    text = CASE.sub(lambda m: m.group(1)[0] + m.group(1)[1].lower(), str(name))
+    m = re.match(r"^(.*?)\[(\w+)\](?:\(\w+\))?$", text)
+    if m:
+        return f"{m.group(1)} ({m.group(2)})"
+    m = re.match(r"^(.*[^\s])\(([A-Za-z0-9]+)\)$", text)
+    if m and not m.group(1).endswith(("(", ")")):
+        return f"{m.group(1)}({'l' if '(' + m.group(2) + ')' == LIQUID else 's'})"
+    return text
+
+
 def table_text(df: pd.DataFrame) -> str:
-    """Plain full-width text of ``df``: numbers in engineering notation, no index."""
+    """Plain full-width text of ``df``: numbers in engineering notation, species as a reader
+    writes them, no index."""
     shown = df.copy()
+    if "species" in shown.columns:
+        shown["species"] = shown["species"].map(species_label)
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(eng)
@@ -56,6 +78,8 @@ def print_table(df: pd.DataFrame, file=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    if "species" in df.columns:
+        df = df.assign(species=df["species"].map(species_label))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
     for column in df.columns:
