@@ -25,7 +25,6 @@ recycle.economics). Input: a throughput-basis plan (mol/s, W); row 0 is the expe
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -41,16 +40,12 @@ FLOOR = 1e-9                          # g/kg: smaller stack amounts are round-of
 KG_CO2E = "kg CO2e/kg"
 
 
-def load_factors(directory, path=None) -> tuple[dict, str]:
-    """The emission-factor file (default ``chemistry/emission_factors.yaml``) and its label."""
+def load_factors(db, path=None) -> tuple[dict, str]:
+    """The emission-factor file (default ``emission_factors.yaml`` of ``db``'s chemistry folder,
+    read once per database) and its label."""
     if path is None:
-        return _shipped_factors(str(directory)), "chemistry/emission_factors.yaml"
+        return db.data("emission_factors.yaml"), "chemistry/emission_factors.yaml"
     return load_yaml_file(path), str(path)
-
-
-@lru_cache(maxsize=8)
-def _shipped_factors(directory: str) -> dict:
-    return load_yaml_file(Path(directory) / "emission_factors.yaml", "chemistry/emission_factors.yaml")
 
 
 def _magnitude(entry: dict, unit: str, where: str) -> float:
@@ -65,11 +60,11 @@ def _quantity(text: str, unit: str, where: str) -> float:
         raise InputError(where, f"cannot read {text!r} as {unit}") from None
 
 
-def factor_ranges(directory, path=None) -> dict[str, tuple[float, float, float]]:
-    """(low, value, high) of every factor a GHG linear model can name ("electricity.US",
-    "fuel.natural_gas", "reagents.NaOH(a)"), in kg CO2e per kWh, per GJ and per kg; an entry
-    without low and high is held at its value."""
-    data, label = load_factors(directory, path)
+def factor_ranges(db, path=None) -> dict[str, tuple[float, float, float]]:
+    """(low, value, high) of every factor of ``db``'s emission-factor file (or ``path``) that a
+    GHG linear model can name ("electricity.US", "fuel.natural_gas", "reagents.NaOH(a)"), in kg
+    CO2e per kWh, per GJ and per kg; an entry without low and high is held at its value."""
+    data, label = load_factors(db, path)
     out = {}
     for section, unit in (("electricity", "kg/kWh"), ("fuel", "kg/GJ"), ("reagents", "kg/kg")):
         for key, entry in (data.get(section) or {}).items():
@@ -103,7 +98,7 @@ def environment(result: RouteResult, region: str = "US", credits: bool = False, 
     if not result.rate_basis:
         raise InputError("environment", "needs a throughput-basis plan (e.g. basis='10 t/day')")
     db = result.db
-    data, label = load_factors(db.directory, path)
+    data, label = load_factors(db, path)
     grids = data.get("electricity") or {}
     key = next((k for k in grids if k.lower() == str(region).lower()), None)
     if key is None:

@@ -156,7 +156,7 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
     model = RouteModel(route.id, base.const, base.coef, base.safety, risk=base.risk, ghg_const=base.ghg_const,
                        ghg_coef=base.ghg_coef, isbl=base.isbl, references=base.references,
                        finance=finance_ranges(planner.db.data("equipment.yaml")),
-                       factors=factor_ranges(planner.db.directory))
+                       factors=factor_ranges(planner.db))
     facts = step_facts(planner.db)
     for sid, step in route.steps.items():
         for pname, rng in facts[step.type].uncertainty.items():

@@ -183,7 +183,7 @@ def test_ghg_linear_model_reproduces_every_routes_total(planner, db):
     """GHG = direct + sum(activity x factor) for every route of the example, at the file's factors."""
     from recycle.environment import environment, factor_ranges
 
-    factors = factor_ranges(db.directory)
+    factors = factor_ranges(db)
     for route in ("direct-regeneration", "hybrid", "hydrometallurgy", "pyrometallurgy"):
         env = environment(planner.plan(None, route, basis="10 t/day"))
         lm = env["linear_model"]
