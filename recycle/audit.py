@@ -145,6 +145,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     kg_h = db.molar_mass * 3600.0                      # mol/s -> kg/h per species
     m3_h = MOLAR_VOLUME_25C * 3600.0                   # mol/s -> m3/h
     gases, findings, ventilation = [], [], []
+    peaks: dict[str, dict[str, float]] = {}      # step -> gas -> worst-case peak mole fraction in its vent
     for sid, step in result.steps.items():
         scfg = (cfg.get("steps") or {}).get(step.type) or step_facts(db)[step.type].audit
         peak = float(scfg["peak_factor"])
@@ -159,7 +160,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                                     source="class D agents: practice, no primary source named (U); water-based agents "
                                            "are not applicable to SSLMBs (Luo 2024 section 4.1)"))
         findings += _flag_findings(sid, step)
-        fractions_peak = {}
+        fractions_peak = peaks.setdefault(sid, {})
         trace = TRACE * float(result.db.mass(result.feed)[EXP])
         for i in np.flatnonzero(db.is_gas & (gen.max(axis=0) * db.molar_mass > trace)):
             name = db.names[i]
@@ -208,7 +209,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         if len(row) > 1:
             ventilation.append(row)
     findings += (_stack_findings(result, hazards) + _scrubber_inlet_findings(result) + _metal_leaving(result)
-                 + _pulverised_lithium(result))
+                 + _pulverised_lithium(result) + _receiving_findings(result, hazards, f_lel, peaks))
     types = {s.type for s in result.route.steps.values()}
     nh3 = db.index["NH3"]
     nh3_trace = TRACE * float(db.mass(result.feed)[EXP]) / db.molar_mass[nh3]          # mol: an equilibrium trace
@@ -246,8 +247,11 @@ def _sweep(result, sid, scfg, cfg) -> float:
     """Sweep or ventilation flow (m3/h) diluting the step's vent."""
     sweep = str(scfg.get("sweep", "0 m^3/h"))
     if sweep == "room":
-        room = result.steps[sid].outcome.quantities.get("room_volume")
-        return float(room[0][WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
+        q = result.steps[sid].outcome.quantities
+        if "room_volume" not in q:
+            return 0.0
+        ach = float(q["air_changes"][0][WORST]) if "air_changes" in q else _param(cfg, "dry_room_air_changes", "1/h")
+        return float(q["room_volume"][0][WORST]) * ach
     if sweep == "step":
         return 0.0
     return float(Q_(sweep).to("m^3/h").magnitude)
@@ -309,6 +313,45 @@ def _pulverised_lithium(result) -> list[Finding]:
                                "under inert gas, screen and collect the fines, and size the vessel for the gas and the "
                                "alkali it makes", _q(kg_h, "kg/h"), None,
                                "Luo 2024 section 4.2: pulverised Li floats and scatters in separation, an ignition source"))
+    return out
+
+
+def _receiving_findings(result, hazards, f_lel: float, peaks: dict) -> list[Finding]:
+    """Detection for a receiving and storage hall (receive steps): a fixed gas detector for every
+    gas its damaged cells release that reaches a tenth of its alarm level in the hall's vent at
+    peak (``peaks``: mole fractions), alarmed at the TLV (toxic) or at ``f_lel`` of the LEL
+    (combustible); and the runaway of a stored package, whose onset the review puts at 295 C
+    for a sulfide Li-metal cell against 90 C for a Li-ion cell."""
+    out = []
+    for sid, step in result.steps.items():
+        q = step.outcome.quantities
+        if "runaway_energy" not in q:
+            continue
+        for gas, x in peaks.get(sid, {}).items():
+            h = hazards.get(gas)
+            if h is None or gas in COMBUSTION_PRODUCTS:
+                continue
+            tlv = h.get("tlv_twa") or h.get("stel") or h.get("ceiling")
+            alarm = []
+            if tlv and x >= 0.1 * tlv.value:
+                alarm.append(f"{tlv.value * 1e6:g} ppm (its TLV)")
+            if h.combustible and x >= 0.1 * f_lel * h.get("lel").value:
+                alarm.append(f"{f_lel * h.get('lel').value * 100:.2g} % ({f_lel:.0%} of its LEL)")
+            if alarm:
+                out.append(Finding("warning", sid, gas, f"damaged cells release {gas} in the receiving hall: fixed "
+                                   f"{gas} detection over the damaged-cell bay, alarm at " + " and ".join(alarm)
+                                   + ", interlocked with its local extraction",
+                                   source=(tlv or h.get("lel")).source))
+        energy = float(q["runaway_energy"][0][WORST])
+        if energy > 0:
+            onset = float(q["runaway_onset"][0][WORST])
+            out.append(Finding("warning", sid, "-", f"a stored package can run away ({energy:.3g} MJ of contact "
+                               f"reactions, Cantera): store cells discharged, in separated packages, with heat and "
+                               f"off-gas (H2, CO) detection; runaway onset {onset:g} C for a sulfide Li-metal cell "
+                               "(90 C for a Li-ion cell), so a neighbouring fire, not self-heating, is the usual "
+                               "trigger", _q(energy, "MJ"), None,
+                               "Luo 2024 section 4.1 (ARC: onset 295.0 C, peak 412.7 C, LSPS cell); heat: "
+                               "recycle.steps.receive.runaway_heat"))
     return out
 
 

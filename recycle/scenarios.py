@@ -16,6 +16,9 @@ these kinds, with amounts and rates taken from the plan (none typed in):
 - ``latent_sulfide``: sulfide held in an alkaline liquor is acidified: its H2S is released.
 - ``treatment_outage``: a flare or scrubber fails: the gas it should treat leaves the stack.
 - ``stack_release``: what the stack emits in normal operation, dispersed from the stack.
+- ``storage_runaway``: a package of stored cells runs away (receive step): the heat of its
+  contact reactions (Cantera) over the runaway duration, thermal radiation; the gas its
+  damaged cells hold, released in the same time.
 
 Each scenario gets a consequence distance (``recycle.consequence``), a severity class from it,
 a frequency from a LOPA-style initiating event and the protection layers the route has, a
@@ -30,6 +33,7 @@ import numpy as np
 
 from .cases import WORST, envelope
 from .consequence import explosion_distance, fire_distance, toxic_distance
+from .constants import MOLAR_VOLUME_25C
 from .hazards import le_chatelier_lel, load_hazards
 from .simulate import RouteResult
 from .step_types import step_facts
@@ -186,6 +190,8 @@ def scenarios(result: RouteResult) -> list[Scenario]:
                               d, "loss_of_containment", [], "inert the headspace, dilute below 25 % LEL, vent to a flare",
                               f"the flammable gas the {sid} step makes in {c.duration / 60:.0f} min ignites"))
         out += _from_flags(c, sid, step)
+        if "runaway_energy" in step.outcome.quantities:
+            out += _storage_runaway(c, sid, step)
         interlocked = any(p.name == "h2_interlock" for p in result.route.steps[sid].params)
         if interlocked and step.outcome.media != ("as_received",):   # a controlled Li reaction (the quench)
             out += _quench_loss(c, sid, step)
@@ -293,6 +299,38 @@ def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:
                 out.append(c.make(sid, "latent_sulfide", "H2S", rate, "kg/s", hit[1], hit[0], "human_error", [],
                                   "oxidise or precipitate the sulfide before the liquor is neutralised",
                                   f"the alkaline liquor of {sid} is acidified: its sulfide leaves as H2S", hit[2]))
+    return out
+
+
+def _storage_runaway(c: _Context, sid: str, step) -> list[Scenario]:
+    """One stored package of cells runs away (receive step's ``runaway_energy``, worst case):
+    its heat over ``storage.runaway_duration`` as a fire, and the gas its cells hold released in
+    the same time (the step's held gas per kg, worst case)."""
+    db = c.db
+    cfg = c.cfg["storage"]
+    duration = to_si(cfg["runaway_duration"]["value"], "time", "chemistry/scenarios.yaml: storage.runaway_duration")
+    energy = float(step.outcome.quantities["runaway_energy"][0][WORST]) * 1e6        # J
+    out = []
+    if energy > 0:
+        heat = energy / duration
+        d = fire_distance(heat, c.radiative, c.flux)
+        out.append(c.make(sid, "storage_runaway", "stored cells", heat / 1e3, "kW", f"{c.flux / 1000:g} kW/m^2", d,
+                          "storage_runaway", [], "store discharged cells in small separated packages with thermal "
+                          "and off-gas detection; keep damaged cells in closed drums outside the main store",
+                          f"a package of stored cells runs away ({energy / 1e6:.3g} MJ in {duration / 60:.0f} min)"))
+    params = c.r.route.steps[sid]
+    held = max(params["held_gas"], params["held_gas_worst"]) * params["runaway_mass"]     # m3 of held gas
+    gas = envelope(step.gas_generated)[WORST]
+    total = gas[db.is_gas].sum()
+    if total > 0:
+        for i in np.flatnonzero(db.is_gas & (gas > 0)):
+            rate = held / MOLAR_VOLUME_25C * gas[i] / total * db.molar_mass[i] / duration     # kg/s
+            hit = c.toxic(db.names[i], rate)
+            if hit:
+                out.append(c.make(sid, "storage_runaway", db.names[i], rate, "kg/s", hit[1], hit[0], "storage_runaway",
+                                  [], "off-gas detection in the store, interlocked with its extraction",
+                                  f"a package of stored cells runs away and vents the {db.names[i]} its cells hold",
+                                  hit[2]))
     return out
 
 

@@ -53,6 +53,8 @@ SI_UNIT = {
     "molar_energy": "J/mol",
     "molar_entropy": "J/mol/K",
     "molality": "mol/kg",
+    "mass_per_area": "kg/m^2",
+    "frequency": "1/s",
 }
 
 
@@ -186,6 +188,7 @@ def _example(dimension: str) -> str:
         "volume_per_mass": "10 L/kg", "density": "1.86 g/cm^3", "charge_per_area": "4 mAh/cm^2",
         "specific_charge": "195 mAh/g", "voltage": "3.8 V", "amount": "72 mol",
         "power_per_volume": "25 W/m^3", "energy_per_mass": "30 kWh/t", "velocity": "1.5 m/s",
+        "mass_per_area": "500 kg/m^2", "frequency": "4 1/h",
         "molality": "4 mol/kg", "molar_energy": "-470 kJ/mol", "molar_entropy": "48 J/mol/K",
     }[dimension]
 

@@ -32,8 +32,11 @@ def electricity_kwh_per_kg(result, cells):
     """Shredder 30 kWh/t of cells, each wet step's kWh per t of solids fed, plus the scrubbers' fan
     and pump: Q (dp + rho g H L/G) / eta with the step defaults dp 2.5 kPa, H 15 m, L/G 3 L/m3,
     eta 0.65; Q at 25 C, 1 atm (24.465 L/mol)."""
-    kwh = 30 / 1000
+    kwh = 0.0
+    solids = result.db.phase_is("solid")
     for step in result.steps.values():
+        if step.type == "shred":     # per kg of solids fed: the cells less what the receiving hall vented
+            kwh += 30 / 1000 * float(step.inlet[0, solids] @ result.db.molar_mass[solids]) / cells
         if step.type in PER_TONNE_FED:
             solids = result.db.phase_is("solid")
             kwh += PER_TONNE_FED[step.type] / 1000 * float(step.inlet[0, solids] @ result.db.molar_mass[solids]) / cells
@@ -73,7 +76,8 @@ def test_hand_calculated_co2_total_of_hydrometallurgy(hydro):
         / HEATER_EFFICIENCY * NATURAL_GAS
     reagents = 0.0
     for step in hydro.steps.values():
-        for name, kg in kg_per_kg(db, step.reagents[0], cells).items():
+        air = step.outcome.from_air[0] if step.outcome.from_air is not None else 0.0
+        for name, kg in kg_per_kg(db, step.reagents[0] - air, cells).items():   # air and room moisture are free
             if step.type == "flare" and name in ("N2", "O2", "Ar"):
                 continue                                                     # atmospheric air: free
             reagents += kg * EMBODIED[name]

@@ -10,6 +10,7 @@ from .flare import Flare
 from .leach import Leach
 from .precipitate import Precipitate
 from .quench import Quench
+from .receive import Receive
 from .regenerate_sse import RegenerateSSE
 from .relithiate_cathode import RelithiateCathode
 from .scrub import Scrub
@@ -21,7 +22,7 @@ from .treat_water import TreatWater
 STEP_TYPES: dict[str, type[Step]] = {
     cls.type: cls for cls in (Discharge, Dismantle, Shred, Quench, Separate, RegenerateSSE,
                               RelithiateCathode, Leach, Precipitate, TreatWater, Smelt, Scrub,
-                              AcidScrub, Flare, Carbonate)
+                              AcidScrub, Flare, Carbonate, Receive)
 }
 
 __all__ = ["STEP_TYPES", "Context", "Param", "Step", "StepOutcome"]
