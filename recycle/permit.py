@@ -2,7 +2,9 @@
 
 Emission limit values are data (``chemistry/emission_limits.yaml``): per region and pollutant a
 concentration in mg/Nm3 of dry gas (273.15 K, 101.325 kPa) at a reference O2, with its
-averaging period and source, or an explicit "no limit" with the reason. A pollutant groups
+averaging period and source, or an explicit "no limit" with the reason. A region may hold
+sectors (the EU's BAT conclusions), chosen by the route's step types; their limits come first
+and the region's own (the EU's Annex VI) are the fallback. A pollutant groups
 species (SOx as SO2, NOx as NO2, organic carbon as C, LiCl fume as dust).
 
 The stack's concentration on that basis, for the expected and the worst case:
@@ -63,6 +65,7 @@ class Permit:
     stack_flow: dict                    # Nm3/h dry, worst case
     lines: list[PermitLine]
     not_pollutants: dict = field(default_factory=dict)   # species at the stack that no permit regulates, and why
+    sector: str = ""                    # the region's sector whose instrument applies to the route ("" none)
 
     @property
     def failures(self) -> list[PermitLine]:
@@ -86,6 +89,7 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
     data = db.data(LIMITS_FILE)
     key = _region_key(data, region)
     reg = data["regions"][key]
+    sector = applicable_sector(reg, {st.type for st in result.steps.values()})
     pollutants = data["pollutants"]
     stack = result.sink_total("stack")                       # (rows, species) mol/s
     gas = db.is_gas
@@ -99,9 +103,9 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
             continue
         mass = sum(stack[:, db.index[s]] * w for s, w in weights.items())          # kg/s of the pollutant "as"
         raw = np.divide(mass * 1e6, volume, out=np.zeros(len(volume)), where=volume > 0)   # mg/Nm3 dry
-        entry = (reg.get("limits") or {}).get(name)
+        entry = (sector.get("limits") or {}).get(name) or (reg.get("limits") or {}).get(name)
         if entry is None:
-            absent = (reg.get("no_limit") or {}).get(name)
+            absent = (sector.get("no_limit") or {}).get(name) or (reg.get("no_limit") or {}).get(name)
             if absent is None:
                 raise InputError(f"chemistry/{LIMITS_FILE}: regions.{key}",
                                  f"pollutant {name!r} reaches the stack but has neither a limit nor a no_limit entry")
@@ -133,8 +137,18 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
             raise InputError(f"chemistry/{LIMITS_FILE}: not_pollutants",
                              f"{name} reaches the stack but is neither a pollutant nor listed as not regulated")
         others[name] = reason
-    return Permit(key, reg["instrument"], {"value": float(o2_dry[WORST]), "unit": "percent"},
-                  {"value": float(volume[WORST] * 3600.0), "unit": "m^3/h"}, lines, others)
+    instrument = f"{sector['instrument']}; fallback: {reg['instrument']}" if sector else reg["instrument"]
+    return Permit(key, instrument, {"value": float(o2_dry[WORST]), "unit": "percent"},
+                  {"value": float(volume[WORST] * 3600.0), "unit": "m^3/h"}, lines, others, sector.get("id", ""))
+
+
+def applicable_sector(region: dict, step_types: set[str]) -> dict:
+    """The first of ``region``'s sectors whose ``when_steps`` the route has (a sector without
+    ``when_steps`` applies to any route); {} when the region has no sectors."""
+    for sector in region.get("sectors") or ():
+        if set(sector.get("when_steps") or ()) <= step_types:
+            return sector
+    return {}
 
 
 def dry_basis(db, stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
