@@ -673,6 +673,44 @@ def inventory_check(
         _print_table(elements)
 
 
+@app.command()
+@guarded
+def sweep(
+    grid: Annotated[Optional[Path], typer.Argument(help="Grid file (YAML); the built-in example grid when omitted.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for parts/ (one Parquet file per scenario) and results.parquet.")] = Path("sweep"),
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Local Dask worker processes.")] = 2,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://host:8786) instead of a local cluster.")] = None,
+    fmt: FormatOpt = Format.table,
+    species: SpeciesOpt = None,
+    cells: CellsOpt = None,
+):
+    """Run a grid of scenarios (inventories x routes x parameter sets x prices x regions) on Dask
+    and write one Parquet row per scenario and case; finished scenarios are kept and reused.
+
+    Example: recycle sweep grid.yaml --out sweep --workers 2
+    """
+    from recycle.sweep import example_grid_path, load_grid
+    from recycle.sweep import sweep as run_sweep
+
+    planner = _planner(species, cells)
+    loaded = load_grid(grid or example_grid_path(), planner)
+    with _progress("Sweep: scenarios", len(loaded.scenarios)) as advance:
+        seen = [0]
+
+        def tick(done: int, total: int) -> None:      # scenarios reused count at once
+            for _ in range(done - seen[0]):
+                advance()
+            seen[0] = done
+
+        done = run_sweep(loaded, out, workers, scheduler, progress=tick)
+    if fmt is Format.json:
+        typer.echo(json.dumps(done, indent=2))
+    else:
+        _err(f"{done['scenarios']} scenarios ({done['computed']} computed, {done['reused']} reused), "
+             f"{done['rows']} rows")
+        typer.echo(done["results"])
+
+
 def main() -> None:
     """Console entry point: usage errors are one line on stderr with exit code 2."""
     try:                                       # Typer >= 0.2x vendors click; older ones use it

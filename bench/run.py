@@ -5,7 +5,8 @@ Targets (issues 2 and 8, 2-core machine):
   `recycle --help` < 0.3 s; `recycle plan` on the example < 2 s; `recycle compare` on the
   example < 2 s; 100 000 Monte Carlo samples over all routes < 10 s; a 1 000 000-row
   inventory planned < 15 s with peak memory < 2 GB; a 20 000-row YAML inventory checked
-  < 5 s (issue 18: it took 12 s).
+  < 5 s (issue 18: it took 12 s). `recycle sweep` on the example grid with 1 and 2 workers
+  (issue 21: throughput measured, no target yet).
 """
 from __future__ import annotations
 
@@ -67,6 +68,13 @@ def main() -> None:
                                          for i in range(20_000)))
         t, _ = wall([exe, "inventory", "check", yaml_file], repeat=1)
         print(f"recycle inventory check, 20 000-row YAML inventory: {t:.3f} s (target < 5 s)")
+        # sweep throughput: the built-in example grid (64 scenarios) on 1 and 2 local workers,
+        # each run from scratch (cluster start-up included)
+        for workers in (1, 2):
+            out = os.path.join(tmp, f"sweep{workers}")
+            t, _ = wall([exe, "sweep", "--out", out, "--workers", str(workers)], repeat=1)
+            print(f"recycle sweep (example grid, 64 scenarios), {workers} worker(s): {t:.1f} s, "
+                  f"{64 / t:.2f} scenarios/s")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,336 @@
+"""Scenario sweeps: inventories x routes x parameter sets x price scenarios x regions, each one
+evaluated in full (plan, audit with the region's permit check, safety, economics, footprint and,
+with ``samples``, a Monte Carlo of its net value), run on Dask and written to Parquet.
+
+A grid file (YAML)::
+
+    basis: 10 t/day
+    inventories:                       # name -> the example, a catalogue cell, or a file
+      example: example
+      sulfide: {cell: LPSCL-NCM811-LI, soc: 0.1}
+      ours: cells.csv                  # relative to the grid file
+    routes: [hydrometallurgy, pyrometallurgy]     # default: every shipped route
+    parameters: {default: {}, dec: {quench.solvent: DEC}}    # STEP.PARAM: value, for routes with the step
+    prices: {base: {}, cheap_lithium: {Li2CO3: 8 USD/kg}}   # price name: value
+    regions: [US, EU]
+    samples: 0                         # Monte Carlo samples of each scenario's net value
+    seed: 1
+
+Every scenario has a key: a SHA-256 of what defines it (its inventory, with a file's content,
+route, parameters, prices, region, basis, samples, seed, the versions of recycle and Cantera
+and the checksums of the shipped data). Its rows are
+written to ``OUT/parts/KEY.parquet`` as soon as it finishes, so a sweep that is run again skips
+the scenarios already done; ``OUT/results.parquet`` gathers every scenario of the grid in grid
+order. A scenario's Monte Carlo seed is derived from the grid's seed and its key, so the
+results do not depend on how many workers ran them or in which order.
+
+Rows: one per scenario and case (expected, worst). Quantities are plain float columns whose
+unit is in the Parquet schema (field metadata ``unit``); scenario-level figures (economics,
+footprint, safety) repeat on both rows of a scenario.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+from .yamlio import load_yaml_file
+
+GRID_KEYS = {"basis", "inventories", "routes", "parameters", "prices", "regions", "samples", "seed"}
+CASE_NAMES = ("expected", "worst")
+GASES = ("H2", "H2S", "HCL", "HF", "SO2", "NH3", "CO", "CL2", "HBr")   # gas formed, per case
+POLLUTANTS = ("SO2", "HCl", "HF", "H2S", "NH3", "NOx", "CO", "Cl2", "dust", "TOC", "HBr")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One point of the grid; ``key`` identifies it (and its Parquet part)."""
+
+    inventory: str
+    route: str
+    parameters: str
+    prices: str
+    region: str
+    key: str
+    spec: dict = field(compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Grid:
+    basis: str
+    scenarios: tuple[Scenario, ...]
+    samples: int
+    seed: int
+    source: str
+
+
+def example_grid_path() -> Path:
+    """The built-in example grid (recycle/examples/sweep.yaml)."""
+    from importlib import resources
+
+    return Path(str(resources.files("recycle.examples").joinpath("sweep.yaml")))
+
+
+def load_grid(path: str | Path, planner) -> Grid:
+    """Read and check a grid file; errors name the file and the key."""
+    from .flowsheet import available_routes
+    from .permit import regions as permit_regions
+
+    path = Path(path)
+    label = str(path)
+    data = load_yaml_file(path, label)
+    if not isinstance(data, dict):
+        raise InputError(label, "a grid file is a mapping with inventories, routes, parameters, prices, regions")
+    extra = set(data) - GRID_KEYS
+    if extra:
+        raise InputError(f"{label}: {min(extra)}", f"unknown key; the keys are {', '.join(sorted(GRID_KEYS))}")
+    basis = str(data.get("basis", "10 t/day"))
+    inventories = data.get("inventories") or {"example": "example"}
+    if not isinstance(inventories, dict):
+        raise InputError(f"{label}: inventories", "a mapping of name -> example, {cell, soc} or a file")
+    inv_specs = {}
+    for name, spec in inventories.items():
+        where = f"{label}: inventories.{name}"
+        if spec == "example":
+            inv_specs[name] = {"example": True}
+        elif isinstance(spec, dict):
+            if set(spec) - {"cell", "soc"} or "cell" not in spec:
+                raise InputError(where, "a catalogue cell is {cell: ID, soc: 0-1}")
+            if spec["cell"] not in planner.catalogue:
+                raise InputError(where + ".cell", f"unknown cell {spec['cell']!r}")
+            inv_specs[name] = {"cell": str(spec["cell"]), "soc": float(spec.get("soc", 0.0))}
+        elif isinstance(spec, str):
+            file = (path.parent / spec).resolve()
+            if not file.is_file():
+                raise InputError(where, f"no inventory file {file}")
+            planner.read_inventory(file)          # checked now, not on a worker
+            inv_specs[name] = {"file": str(file), "sha256": hashlib.sha256(file.read_bytes()).hexdigest()}
+        else:
+            raise InputError(where, "expected 'example', {cell, soc} or a file name")
+    routes = data.get("routes") or sorted(available_routes())
+    for r in routes:
+        if r not in available_routes():
+            raise InputError(f"{label}: routes", f"unknown route {r!r}; shipped: {', '.join(sorted(available_routes()))}")
+    parameters = data.get("parameters") or {"default": {}}
+    param_sets = {}
+    for name, sets in parameters.items():
+        where = f"{label}: parameters.{name}"
+        if not isinstance(sets, dict):
+            raise InputError(where, "a mapping of STEP.PARAM: value")
+        by_step: dict[str, dict[str, str]] = {}
+        for key, value in sets.items():
+            if "." not in str(key):
+                raise InputError(f"{where}.{key}", "expected STEP.PARAM, e.g. quench.solvent")
+            step, param = str(key).split(".", 1)
+            by_step.setdefault(step, {})[param] = str(value)
+        param_sets[name] = by_step
+    from .flowsheet import load_route
+
+    steps_of = {r: set(load_route(r).steps) for r in routes}
+    for name, by_step in param_sets.items():
+        unknown = set(by_step) - set().union(*steps_of.values())
+        if unknown:
+            raise InputError(f"{label}: parameters.{name}.{min(unknown)}", "no route of the grid has this step")
+    prices = data.get("prices") or {"base": {}}
+    price_sets = {}
+    for name, sets in prices.items():
+        if not isinstance(sets, dict):
+            raise InputError(f"{label}: prices.{name}", "a mapping of price name: value with unit")
+        price_sets[name] = {str(k): str(v) for k, v in sets.items()}
+    known_regions = permit_regions(planner.db)
+    regions = data.get("regions") or ["US"]
+    for reg in regions:
+        if reg not in known_regions:
+            raise InputError(f"{label}: regions", f"unknown region {reg!r}; known: {', '.join(known_regions)}")
+    samples = int(data.get("samples", 0))
+    seed = int(data.get("seed", 1))
+    if samples < 0:
+        raise InputError(f"{label}: samples", "must be 0 or more")
+    from .provenance import provenance
+
+    made_by = {k: v for k, v in provenance(command="").items() if k in ("recycle", "cantera", "data_sha256")}
+    out = []
+    for inv, ispec in inv_specs.items():
+        for route in routes:
+            for pname, pset in param_sets.items():
+                for prname, prset in price_sets.items():
+                    for reg in regions:
+                        applicable = {st: p for st, p in pset.items() if st in steps_of[route]}
+                        spec = {"inventory": ispec, "route": route, "parameters": applicable, "prices": prset,
+                                "region": reg, "basis": basis, "samples": samples, "seed": seed,
+                                "labels": [inv, pname, prname], "made_by": made_by}
+                        key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+                        out.append(Scenario(inv, route, pname, prname, reg, key, spec))
+    return Grid(basis, tuple(out), samples, seed, label)
+
+
+def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
+    """The rows (expected, worst) of one scenario, values in the units of :func:`units`."""
+    import numpy as np
+
+    from .applicability import judge
+    from .audit import audit
+    from .economics import economics
+    from .environment import environment
+    from .prices import load_prices
+    from .safety import safety
+
+    planner = planner or _worker_planner()
+    spec = scenario.spec
+    inv = spec["inventory"]
+    if inv.get("example"):
+        inventory = planner.inventory(None)
+    elif "cell" in inv:
+        inventory = planner.cell_inventory(inv["cell"], inv["soc"])
+    else:
+        inventory = planner.read_inventory(inv["file"])
+    prices = load_prices(planner.db.directory, overrides=spec["prices"] or None)
+    result = planner.plan(inventory, spec["route"], spec["basis"], spec["parameters"])
+    db = result.db
+    checked = audit(result, permit_region=spec["region"])
+    money = economics(result, prices)
+    footprint = environment(result, spec["region"])
+    score = safety(result, checked)
+    common = {
+        "scenario": scenario.key[:16], "inventory": scenario.inventory, "route": scenario.route,
+        "parameters": scenario.parameters, "prices": scenario.prices, "region": scenario.region,
+        "applies": judge(result).status,
+        "net_value": money["net_value"]["value"],
+        "breakeven_feed_price": money["breakeven_feed_price"]["value"],
+        "ghg": footprint["ghg"]["total"]["value"],
+        "safety_index": float(score["score"]),
+        "worst_risk": float(score["risk"]["worst_risk"]),
+        "critical_findings": sum(f.severity == "critical" for f in checked.findings),
+        "max_element_residual": result.max_relative_element_residual(),
+    }
+    if spec["samples"]:
+        from .uncertainty import monte_carlo, route_model
+
+        model = route_model(planner, inventory, spec["route"], spec["basis"], spec["parameters"], prices,
+                            region=spec["region"])
+        seed = int(np.random.SeedSequence([spec["seed"], int(scenario.key[:15], 16)]).generate_state(1)[0])
+        mc = monte_carlo([model], prices, spec["samples"], seed)["routes"][0]["net_value"]
+        common.update({f"net_value_{p}": mc[p]["value"] for p in ("p5", "p50", "p95")})
+    permit_lines = {line["pollutant"]: line for line in (checked.permit or {}).get("lines", [])}
+    rows = []
+    kg_h = db.molar_mass * 3600.0
+    for case, name in enumerate(CASE_NAMES):
+        row = dict(common, case=name)
+        gas = result.gas_generated[case]
+        for g in GASES:
+            row[f"gas_{g}"] = float(gas[db.index[g]] * kg_h[db.index[g]]) if g in db.index else 0.0
+        for p in POLLUTANTS:
+            line = permit_lines.get(p)
+            conc = line and line["concentration" if case == 0 else "concentration_worst"]
+            row[f"stack_{p}"] = float(conc["value"]) if conc else 0.0
+        row["heat_released"] = float(result.heat_released[case]) / 1000.0
+        rows.append(row)
+    return rows
+
+
+def units() -> dict[str, str]:
+    """Unit of every quantity column (pint strings)."""
+    out = {"net_value": "USD/kg", "breakeven_feed_price": "USD/kg", "ghg": "kg CO2e/kg", "safety_index": "points",
+           "worst_risk": "", "critical_findings": "", "max_element_residual": "", "heat_released": "kW",
+           "net_value_p5": "USD/kg", "net_value_p50": "USD/kg", "net_value_p95": "USD/kg"}
+    out.update({f"gas_{g}": "kg/h" for g in GASES})
+    out.update({f"stack_{p}": "mg/m^3" for p in POLLUTANTS})
+    return out
+
+
+def _worker_planner():
+    """The Planner of this Dask worker, loaded once per worker process (a planner holds only
+    read-only chemistry data), or a fresh one outside a worker."""
+    from .planner import Planner
+
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return Planner.load()
+    planner = getattr(worker, "recycle_planner", None)
+    if planner is None:
+        planner = Planner.load()
+        worker.recycle_planner = planner
+    return planner
+
+
+def _write_part(rows: list[dict], path: Path) -> None:
+    """Write one scenario's rows atomically (a re-run never sees half a part)."""
+    import pyarrow.parquet as pq
+
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    pq.write_table(_table(rows), tmp)
+    os.replace(tmp, path)
+
+
+def _table(rows: list[dict]):
+    import pyarrow as pa
+
+    table = pa.Table.from_pylist(rows)
+    u = units()
+    fields = [f.with_metadata({"unit": u[f.name]}) if f.name in u else f for f in table.schema]
+    return table.cast(pa.schema(fields))
+
+
+def _task(scenario: Scenario, out: str) -> str:
+    rows = run_scenario(scenario)
+    _write_part(rows, Path(out) / "parts" / f"{scenario.key}.parquet")
+    return scenario.key
+
+
+def sweep(grid: Grid, out: str | Path, workers: int = 2, scheduler: str | None = None,
+          progress=None) -> dict:
+    """Run every scenario of ``grid`` not yet in ``out`` on Dask (a local cluster of ``workers``
+    processes, or the cluster at ``scheduler``) and gather ``out/results.parquet``.
+
+    ``progress(done, total)``, when given, is called as scenarios finish. Returns counts and the
+    path of the results."""
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    parts = out / "parts"
+    parts.mkdir(parents=True, exist_ok=True)
+    todo = [s for s in grid.scenarios if not (parts / f"{s.key}.parquet").is_file()]
+    done = len(grid.scenarios) - len(todo)
+    if progress:
+        progress(done, len(grid.scenarios))
+    if todo:
+        from distributed import Client, LocalCluster, as_completed
+
+        if scheduler:
+            client = Client(scheduler)
+            cluster = None
+        else:
+            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            client = Client(cluster)
+        try:
+            futures = [client.submit(_task, s, str(out), key=f"recycle-{s.key}", pure=False) for s in todo]
+            for future in as_completed(futures):
+                future.result()                     # a failed scenario raises here, with its error
+                done += 1
+                if progress:
+                    progress(done, len(grid.scenarios))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    tables = [pq.read_table(parts / f"{s.key}.parquet") for s in grid.scenarios]
+    import pyarrow as pa
+
+    result = pa.concat_tables(tables)
+    target = out / "results.parquet"
+    tmp = out / f"results.parquet.tmp{os.getpid()}"
+    pq.write_table(result, tmp)
+    os.replace(tmp, target)
+    return {"scenarios": len(grid.scenarios), "computed": len(todo), "reused": len(grid.scenarios) - len(todo),
+            "rows": result.num_rows, "results": str(target)}
+
+
+__all__ = ["Grid", "Scenario", "example_grid_path", "load_grid", "run_scenario", "sweep", "units"]
