@@ -42,6 +42,7 @@ class CellDesign:
     materials: dict[str, Material]
     reference_fractions: dict[str, float] = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
+    packaging: str = "pouch"                # material of the packaging fraction
 
     @property
     def repeat_unit_mass(self) -> float:
@@ -62,7 +63,7 @@ class CellDesign:
         """Mass fraction of each material in the as-built cell (sums to 1)."""
         total = self.repeat_unit_mass
         out = {m: kg / total for m, kg in self.layers.items()}
-        out["pouch"] = self.packaging_fraction
+        out[self.packaging] = self.packaging_fraction
         return out
 
     def bill_of_materials(self, soc: float, db: ChemistryDB) -> dict[str, float]:
@@ -117,6 +118,8 @@ def _material(materials, name, where) -> Material:
 
 
 def _design(cid: str, c: dict, materials: dict[str, Material], where: str) -> CellDesign:
+    if "fractions" in c:
+        return _given_design(cid, c, materials, where)
     q_area = to_si(c["areal_capacity"], "charge_per_area", where + ".areal_capacity")  # C/m^2
     cath = c["cathode"]
     active = _material(materials, cath["active"], where + ".cathode.active")
@@ -170,3 +173,39 @@ def _design(cid: str, c: dict, materials: dict[str, Material], where: str) -> Ce
         cathode_capacity=2 * q_area, packaging_fraction=float(c["packaging_fraction"]),
         active=active, alloy=alloy, materials=materials,
         reference_fractions=dict(c.get("reference_fractions", {})), assumptions=assumptions)
+
+
+def _given_design(cid: str, c: dict, materials: dict[str, Material], where: str) -> CellDesign:
+    """A cell whose material mass fractions are given (a published design or teardown) instead of
+    derived from layers: ``fractions`` (material -> mass fraction, packaging excluded), ``active``
+    (the cathode active material, whose practical capacity sets the cell's capacity),
+    ``packaging_fraction`` and optionally ``packaging`` (its material, default ``pouch``).
+    The fractions with the packaging must sum to 1 within 1e-4; they are scaled to sum exactly.
+    Charged Li sits in the anode as Li(cr): for a graphite anode that stands for LiC6 (its
+    enthalpy of formation, about -14 kJ per mol Li, is neglected: S)."""
+    active = _material(materials, c["active"], where + ".active")
+    if active.capacity is None:
+        raise InputError(where + ".active", f"{active.name} has no capacity: not a cathode active material")
+    fractions = {}
+    for mat, w in c["fractions"].items():
+        _material(materials, mat, where + ".fractions")
+        fractions[mat] = float(w)
+    packaging = str(c.get("packaging", "pouch"))
+    _material(materials, packaging, where + ".packaging")
+    pack = float(c["packaging_fraction"])
+    total = sum(fractions.values())
+    if abs(total + pack - 1.0) > 1e-4:
+        raise InputError(where + ".fractions", f"fractions ({total:.6f}) and packaging_fraction ({pack}) must sum to 1")
+    layers = {m: w * (1.0 - pack) / total for m, w in fractions.items()}   # kg per kg of cell
+    if c["active"] not in layers:
+        raise InputError(where + ".fractions", f"the active material {c['active']} has no fraction")
+    return CellDesign(
+        id=cid, name=c["name"], family=c["family"],
+        voltage=to_si(c["voltage"], "voltage", where + ".voltage"),
+        built_soc=float(c.get("built_soc", 0)), layers=layers,
+        cathode_capacity=layers[c["active"]] * active.capacity, packaging_fraction=pack,
+        active=active, alloy=None, materials=materials,
+        reference_fractions=dict(c.get("reference_fractions", {})),
+        assumptions=[f"material fractions as given ({c.get('source', 'no source named')})",
+                     "charged Li in the anode counted as Li metal"],
+        packaging=packaging)

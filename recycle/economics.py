@@ -238,7 +238,8 @@ LI2CO3_PER_LI = 73.891 / (2 * 6.941)  # kg Li2CO3 equivalent per kg Li
 def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[Line]:
     """What the spent cells cost: a payable share of the Ni, Co and Li in the electrodes' active
     materials (cathode and Li or Li-In anode: metal prices; Li as Li2CO3 equivalent), as NCM
-    black-mass markets quote it, plus collection and transport. Counting the anode's Li keeps the
+    black-mass markets quote it, plus collection and transport, plus any `feed` price that names a
+    species (charged per kg of that species in the cells). Counting the anode's Li keeps the
     price independent of the state of charge (charging moves Li from cathode to anode). Li in the
     electrolyte is not paid for: black-mass payables are quoted on electrode metals (S)."""
     db = result.db
@@ -261,6 +262,17 @@ def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[
         out.append(Line("feed", "feed", "cells: payable Li", amount * p.value,
                         f"{kg['Li'] / 1000:.4g} t/y Li x {LI2CO3_PER_LI:.3f} LCE x payable {li:.3g} x {p.value:.4g} USD/kg",
                         f"{p.section}.Li2CO3", amount))
+    # a feed price on a species of the cells (a price file's `feed` entry with `species`), e.g.
+    # Ma et al. 2024's purchase of the spent cathode active material per kg of it
+    for (section, name), p in prices.prices.items():
+        if section != "feed" or not p.species:
+            continue
+        i = db.index[p.species]
+        kg_y = float(result.feed[EXP][i] * db.molar_mass[i]) * seconds
+        if kg_y > 0:
+            per = 1000.0 if p.unit == "USD/t" else 1.0
+            out.append(Line("feed", "feed", f"cells: {name} ({p.species})", -kg_y / per * p.value,
+                            f"{kg_y / 1000:.4g} t/y {p.species} x {p.value / per:.4g} USD/kg", f"feed.{name}", -kg_y / per))
     t_y = float(result.feed[EXP] @ db.molar_mass) * seconds / 1000.0
     p = prices.get("collection_transport")
     out.append(Line("feed", "feed", "collection and transport", -t_y * p.value, f"{t_y:.4g} t/y x {p.value:.4g} USD/t",

@@ -187,10 +187,10 @@ def load_prices(db_dir, override_file=None, overrides: dict[str, str] | None = N
                 continue
             for name, e in (entries or {}).items():
                 base = data.setdefault(section, {}).get(name, {})
-                if not base and not (isinstance(e, dict) and e.get("species") and section in ("products", "reagents")):
+                if not base and not (isinstance(e, dict) and e.get("species") and section in ("products", "reagents", "feed")):
                     raise InputError(f"{override_file}: {section}.{name}",
-                                     f"unknown price; {closest(name, data[section])} (a new product or reagent "
-                                     "needs 'species' and 'value')")
+                                     f"unknown price; {closest(name, data[section])} (a new product, reagent or "
+                                     "feed price needs 'species' and 'value')")
                 data[section][name] = {**base, **(e if isinstance(e, dict) else {"value": e})}
                 if "value" in base:   # keep the shipped entry's unit; the user may write CNY/t
                     data[section][name]["unit"] = _unit_of(str(base["value"]))

@@ -29,7 +29,7 @@ SPECIAL_MATERIALS = ("HCL", "HF", "CL2")
 # the alkoxides of the alcohol quench are as basic (S)
 STAINLESS = ("SO2", "SO3", "H2S", "NH3", "H2SO4(L)", "NaOH(a)", "H2O2(L)",
              "LiOH(s)", "LiOH.H2O(s)", "LiOC2H5(s)", "LiOC3H7(s)")
-LAYERED_CHARGED = ("Ni0.8Co0.1Mn0.1O2(s)", "CoO2(s)")
+LAYERED_CHARGED = ("Ni0.8Co0.1Mn0.1O2(s)", "CoO2(s)", "Ni0.6Co0.2Mn0.2O2(s)")
 HOLDUP = 3600.0   # s: contents of a continuous step = 1 h of throughput (S, this project's choice)
 CASES = ("expected", "worst")
 

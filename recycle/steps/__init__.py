@@ -4,6 +4,7 @@ from __future__ import annotations
 from .acid_scrub import AcidScrub
 from .base import Context, Param, Step, StepOutcome
 from .carbonate import Carbonate
+from .crystallise import Crystallise
 from .discharge import Discharge
 from .dismantle import Dismantle
 from .flare import Flare
@@ -22,7 +23,7 @@ from .treat_water import TreatWater
 STEP_TYPES: dict[str, type[Step]] = {
     cls.type: cls for cls in (Discharge, Dismantle, Shred, Quench, Separate, RegenerateSSE,
                               RelithiateCathode, Leach, Precipitate, TreatWater, Smelt, Scrub,
-                              AcidScrub, Flare, Carbonate, Receive)
+                              AcidScrub, Flare, Carbonate, Receive, Crystallise)
 }
 
 __all__ = ["STEP_TYPES", "Context", "Param", "Step", "StepOutcome"]

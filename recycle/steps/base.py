@@ -272,8 +272,9 @@ def electricity_param(default: str) -> Param:
     heating. The simulator adds it to the step's electricity."""
     return Param("electricity", "quantity", default, "electricity per mass of solids fed (agitation, pumping, filtration)",
                  dimension="energy_per_mass",
-                 source="Ma et al., Nat. Commun. 2024 model (as quoted, U): hydro 500, direct 300, pyro 1000 kWh per t of "
-                        "cells; split over the steps by this project (S)")
+                 source="estimate of this project (S), per t of solids fed to the step; for hydrometallurgy the steps "
+                        "sum to about 270 kWh per t of cells, against 500 kWh/t in the model of Ma et al., Nat. Commun. "
+                        "2024 (NMCRecycle.m L40, read: docs/validation/ma2024_comparison.md)")
 
 
 # Parameters shared by the packed-tower absorbers (scrub, acid_scrub).
