@@ -103,6 +103,168 @@ def test_li_metal_ground_with_li3ybr6_reduces_it(planner):
     r = planner.reactions["li_Li3YBr6"]
     assert "Li3YBr6(s)" in r.equation and "Y(cr)" in r.equation
     db = planner.db
-    dh = (6 * _h0(db, "LiBr(s)") + 0.0) - (_h0(db, "Li3YBr6(s)") + 0.0)
+    dh = r.enthalpy(db, 298.15) / KJ
     assert dh == pytest.approx(6 * -351.213 - (3 * -351.213 - 850.0), abs=0.05)   # -203.6 kJ
     assert dh < 0
+
+
+# --- naphthalene (lithium naphthalenide) quench -------------------------------------------------
+
+NAPHTHALENE = {"quench": {"solvent": "naphthalene"}}
+
+
+def test_naphthalene_thf_and_dihydronaphthalene_data_are_the_crc_values(db):
+    """CRC (via chemicals 1.5.2): naphthalene(cr) 78.5 kJ/mol, 167.4, 165.7 J/mol/K (RH98 in
+    OBIGT: 77.69, 167.44, 165.35); 1,4-dihydronaphthalene(l) 84.2; THF(l) -216.2, 204.3, 124.0;
+    THF(g) -184.1 kJ/mol, Cp 76.3 J/mol/K."""
+    assert _h0(db, "C10H8(cr)") == pytest.approx(77.69, abs=1.0)
+    assert _thermo(db, "C10H8(cr)").s(298.15) / KJ == pytest.approx(167.44, abs=0.1)
+    assert _thermo(db, "C10H8(cr)").cp(298.15) / KJ == pytest.approx(165.35, abs=0.5)
+    assert _h0(db, "C10H10(L)") == pytest.approx(84.2, abs=1e-6)
+    assert _h0(db, "THF(L)") == pytest.approx(-216.2, abs=1e-6)
+    assert _h0(db, "THF") == pytest.approx(-184.1, abs=1e-6)
+    assert _thermo(db, "THF").cp(298.15) / KJ == pytest.approx(76.3, rel=0.01)
+    # the two NASA ranges of THF vapour join at 1000 K
+    t = _thermo(db, "THF")
+    for f in (t.cp, t.h, t.s):
+        assert f(999.999) == pytest.approx(f(1000.001), rel=1e-5)
+    assert db.density[db.index["THF(L)"]] == pytest.approx(883.3)
+    assert db.density[db.index["C10H8(cr)"]] == pytest.approx(1025.0)
+
+
+def test_vapour_pressures_from_the_gibbs_energies_match_the_measured_ones(db):
+    """THF: Poling's Antoine equation log10(P/Pa) = 9.12142 - 1203.11/(T - 46.795) gives 21.6 kPa
+    at 25 C (the gas entropy was set for it); naphthalene: the Landolt sublimation equation
+    ln(P/Pa) = 26.9539 - 6032.566/(T - 52.5) gives 11.0 Pa, and Cantera's naphthalene gas with
+    the CRC solid gives 10.9 Pa with nothing fitted."""
+    from recycle.steps.base import vapour_pressure
+
+    T = 298.15
+    thf = 10 ** (9.12142 - 1203.11 / (T - 46.795))
+    assert vapour_pressure(db, "THF(L)", "THF", T) == pytest.approx(thf, rel=1e-3)
+    naph = math.exp(26.95387689 - 6032.565711 / (T - 52.5))
+    assert naph == pytest.approx(11.0, abs=0.05)
+    assert vapour_pressure(db, "C10H8(cr)", "C10H8,naphthale", T) == pytest.approx(naph, rel=0.03)
+    # at 40 C the fitted THF vapour still follows Antoine within 2 %
+    T = 313.15
+    assert vapour_pressure(db, "THF(L)", "THF", T) == pytest.approx(10 ** (9.12142 - 1203.11 / (T - 46.795)), rel=0.02)
+
+
+def test_the_naphthalene_route_releases_5_7_kJ_less_heat_per_2_li_than_hydrogen_would(planner, db):
+    """2 Li + C10H8 + 2 EtOH -> 2 LiOEt + C10H10 against 2 Li + 2 EtOH -> 2 LiOEt + H2: the
+    difference is dfH(C10H10, l) - dfH(C10H8, cr) - dfH(H2) = 84.2 - 78.5 - 0 = +5.7 kJ."""
+    def dh(rid):
+        return planner.reactions[rid].enthalpy(db, 298.15) / KJ
+    assert dh("li_naphthalene") - dh("li_ethanol") == pytest.approx(84.2 - 78.5, abs=1e-6)
+    # both near -390 kJ per 2 Li: the naphthalene quench is as exothermic as the ethanol one
+    assert dh("li_naphthalene") == pytest.approx(2 * (-470.0) + 84.2 - 2 * 0 - 78.5 - 2 * (-277.5), abs=0.5)
+
+
+def _quench(result):
+    db = result.db
+    step = result.steps["quench"]
+    h2 = step.outlets["off_gas"][:, db.index["H2"]] - step.inlet[:, db.index["H2"]]
+    return step, h2
+
+
+def test_the_naphthalene_quench_makes_no_h2_from_dissolved_li(planner):
+    """Hand calculation: the ethanol quench makes 1/2 H2 per Li(cr) in its feed
+    (2 Li + 2 EtOH -> 2 LiOEt + H2); the naphthalene quench makes none from it, so H2 drops by
+    exactly n_Li / 2 (everything else in the feed reacts with the ethanol finish as in ethanol)."""
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.0)
+    eth = planner.plan(inv, "direct-regeneration")
+    nap = planner.plan(inv, "direct-regeneration", overrides=NAPHTHALENE)
+    db = eth.db
+    step_e, h2_e = _quench(eth)
+    step_n, h2_n = _quench(nap)
+    li = step_e.inlet[:, db.index["Li(cr)"]]
+    assert li[0] > 0
+    assert step_n.inlet[:, db.index["Li(cr)"]] == pytest.approx(li)
+    assert h2_e - h2_n == pytest.approx(li / 2, rel=1e-9)
+    assert h2_n == pytest.approx(0.0, abs=1e-9 * li[0])
+    # the Li leaves as ethoxide, one dihydronaphthalene per 2 Li
+    c10h10 = step_n.outlets["slurry"][:, db.index["C10H10(L)"]]
+    assert c10h10 == pytest.approx(li / 2, rel=1e-9)
+    assert nap.max_relative_element_residual() < 1e-9
+
+
+def test_li_that_does_not_dissolve_still_gives_h2(planner):
+    """conversion 0.8: 20 % of the Li meets the ethanol finish undissolved, n/2 H2 of it."""
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.0)
+    res = planner.plan(inv, "direct-regeneration",
+                       overrides={"quench": {"solvent": "naphthalene", "conversion": "0.8"}})
+    db = res.db
+    step, h2 = _quench(res)
+    li = step.inlet[:, db.index["Li(cr)"]]
+    assert h2 == pytest.approx(0.2 * li / 2, rel=1e-9)
+    assert step.outlets["slurry"][:, db.index["Li(cr)"]] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_li_in_alloy_is_too_weak_for_naphthalene_and_gives_h2_in_the_finish(planner):
+    """The Li-In cell: its Li (0.6 V vs Li) does not reduce naphthalene (0.5 V): LiIn meets the
+    ethanol finish, 2 LiIn + 2 EtOH -> 2 LiOEt + 2 In + H2, as in the ethanol quench."""
+    inv = planner.cell_inventory("LYB-NCM811-LIIN", 0.0)
+    eth = planner.plan(inv, "direct-regeneration")
+    nap = planner.plan(inv, "direct-regeneration", overrides=NAPHTHALENE)
+    _, h2_e = _quench(eth)
+    _, h2_n = _quench(nap)
+    assert h2_n == pytest.approx(h2_e, rel=1e-9)
+    assert h2_n[0] > 0
+
+
+def test_the_quench_vent_carries_thf_and_naphthalene_vapour_and_the_thf_is_bought_as_make_up(planner):
+    """Nitrogen displaced by the charged solution leaves saturated: THF at y = p/P, 21.6/101.325 =
+    0.213, naphthalene 11 Pa (0.011 %). THF in the vessel is 12.25 mol per mol of naphthalene
+    (1 mol/L), naphthalene 3 x the 1/2 mol per Li it takes; 10 % of the THF is make-up."""
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.0)
+    res = planner.plan(inv, "direct-regeneration", overrides=NAPHTHALENE)
+    db = res.db
+    step, _ = _quench(res)
+    gas = step.outlets["off_gas"][0]
+    total = gas[db.is_gas].sum()
+    assert gas[db.index["THF"]] / total == pytest.approx(10 ** (9.12142 - 1203.11 / (298.15 - 46.795)) / 101325.0, rel=2e-3)
+    assert gas[db.index["C10H8,naphthale"]] / total == pytest.approx(11.0 / 101325.0, rel=0.05)
+    li = step.inlet[0, db.index["Li(cr)"]]
+    naph_in_vessel = 3.0 * li / 2
+    thf_in_vessel = 12.25 * naph_in_vessel
+    assert step.reagents[0, db.index["THF(L)"]] == pytest.approx(0.1 * thf_in_vessel, rel=1e-9)
+    assert step.reagents[0, db.index["C10H8(cr)"]] == pytest.approx(li / 2 + 0.1 * 2.0 * li / 2, rel=1e-9)
+    from recycle.audit import audit
+
+    findings = audit(planner.plan(inv, "direct-regeneration", "10 t/day", overrides=NAPHTHALENE)).findings
+    quench = [f for f in findings if f.step == "quench"]
+    assert any(f.gas == "THF" and f.severity == "critical" for f in quench)          # above its IDLH
+    assert any("C10H8,naphthale" in f.gas for f in quench)
+
+
+@pytest.mark.parametrize("cell", ["LPSCL-NCM811-LI", "LBH-TIS2-LI", "PEO-LFP-LI"])
+@pytest.mark.parametrize("route", ["direct-regeneration", "hybrid", "hydrometallurgy"])
+def test_the_naphthalene_quench_closes_in_every_route_with_a_quench(planner, cell, route):
+    res = planner.plan(planner.cell_inventory(cell, 0.0), route, overrides=NAPHTHALENE)
+    assert res.max_relative_element_residual() < 1e-9
+
+
+def test_quench_heat_differs_from_the_ethanol_quench_by_the_hand_calculation(planner):
+    """Q(ethanol) - Q(naphthalene) = n_Li/2 x 5.7 kJ (the net reactions, above) - the ethanol
+    vapour's enthalpy of vaporisation + THF's + naphthalene's sublimation (all at 25 C, from the
+    species data): the two quenches release nearly the same heat, which the naphthalene route
+    only spreads out, without H2 (about 460 MJ per 680 kg of the example's cells)."""
+    inv = planner.cell_inventory("LPSCL-NCM811-LI", 0.0)
+    eth = planner.plan(inv, "direct-regeneration")
+    nap = planner.plan(inv, "direct-regeneration", overrides=NAPHTHALENE)
+    db = eth.db
+    h = db.enthalpy(298.15)
+
+    def dvap(liquid, gas):
+        return h[db.index[gas]] - h[db.index[liquid]]
+
+    q_e = eth.steps["quench"].heat_released[0]
+    q_n = nap.steps["quench"].heat_released[0]
+    li = eth.steps["quench"].inlet[0, db.index["Li(cr)"]]
+    gas_e = eth.steps["quench"].outlets["off_gas"][0]
+    gas_n = nap.steps["quench"].outlets["off_gas"][0]
+    expected = (li / 2 * 5.7e3 - gas_e[db.index["C2H5OH"]] * dvap("C2H5OH(L)", "C2H5OH")
+                + gas_n[db.index["THF"]] * dvap("THF(L)", "THF")
+                + gas_n[db.index["C10H8,naphthale"]] * dvap("C10H8(cr)", "C10H8,naphthale"))
+    assert q_e - q_n == pytest.approx(expected, rel=1e-6)
+    assert abs(q_e - q_n) < 0.02 * q_e
