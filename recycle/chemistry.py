@@ -99,6 +99,12 @@ class ChemistryDB:
                 raise InputError(f"chemistry/{fname}", f"Cantera cannot read it: {exc}") from None
             for sp, raw in zip(loaded, data["species"]):
                 where = f"chemistry/{fname}: species {sp.name}"
+                if raw.get("phase") == "gas":
+                    # a vapour the NASA data lack (THF): an ideal gas of the project's own data
+                    infos.append(SpeciesInfo(sp.name, "gas", fname, *roles.get(sp.name, ("other", None))))
+                    objects.append(sp)
+                    densities.append(np.nan)
+                    continue
                 eos = raw.get("equation-of-state") or {}
                 if "density" not in eos:
                     raise InputError(where, "condensed species needs equation-of-state.density")

@@ -43,9 +43,9 @@ WATER_DENSITY = 1000.0  # kg/m^3, sets the liquor mass from the solid/liquid rat
 # condensed is an undissolved solid. Sparingly soluble salts (Li2CO3 1.3 g/100 g, LiF, Li3PO4)
 # are left out on purpose.
 SOLUBLE = frozenset({
-    "HCl(aq)", "Li2SO4(a)", "LiCL(s)", "LiOH(s)", "LiBO2(s)", "LiTFSI(s)", "PEO(s)",
+    "HCl(aq)", "HBr(aq)", "Li2SO4(a)", "LiCL(s)", "LiOH(s)", "LiBO2(s)", "LiTFSI(s)", "PEO(s)",
     "NiSO4(s)", "CoSO4(s)", "MnSO4(s)", "CuSO4(s)", "Al2(SO4)3(s)",
-    "NiCl2(s)", "CoCl2(s)", "MnCl2(s)", "CuCl2(s)", "AlCl3(s)", "InCl3(s)", "YCl3(s)",
+    "NiCl2(s)", "CoCl2(s)", "MnCl2(s)", "CuCl2(s)", "AlCl3(s)", "InCl3(s)", "YCl3(s)", "YBr3(s)",
     "(NH4)2SO4(s)", "NH4CL(a)", "NaOH(a)", "Na2CO3(I)", "NaHCO3(s)", "Na2SO4(V)", "NaCL(s)",
     "Na3PO4(s)", "Na2S(1)", "NaHS(s)", "Na2SO3(s)", "NaHSO3(s)", "NaOCl(s)", "NaF(s)",
 })

@@ -27,7 +27,7 @@ HYDROXIDES = ("Ni(OH)2(s)", "Co(OH)2(s)", "Mn(OH)2(s)")
 LI2CO3 = "Li2CO3(s)"
 LI2CO3_SOLUBILITY = (  # (degC, kg Li2CO3 per kg water), Seidell 1940
     (0.0, 0.0154), (25.0, 0.0127), (50.0, 0.0101), (75.0, 0.0085), (100.0, 0.0072))
-IMPURITIES = ("CuSO4(s)", "Al2(SO4)3(s)", "CuCl2(s)", "AlCl3(s)", "InCl3(s)", "YCl3(s)",
+IMPURITIES = ("CuSO4(s)", "Al2(SO4)3(s)", "CuCl2(s)", "AlCl3(s)", "InCl3(s)", "YCl3(s)", "YBr3(s)",
               "(NH4)2SO4(s)", "NH4CL(a)")
 
 

@@ -9,12 +9,20 @@ ethanol, naphthalene or DEC consume Li mildly, Li-DEC forms slowly; the EtLi/C2H
 chemistry is this project's assumption, U). The off-gas leaves saturated with solvent vapour
 where the solvent has a gas species (vapour pressure from Cantera Gibbs energies). The solvent feed is
 metered so that H2 is generated no faster than ``max_h2_rate``.
+
+Naphthalene (issue 19): Li dissolves in naphthalene/THF as lithium naphthalenide without H2, and
+the ethanol finish turns it into LiOEt and 1,4-dihydronaphthalene (net 2 Li + C10H8 + 2 EtOH ->
+2 LiOEt + C10H10, no H2; reactions.yaml li_naphthalene). THF is carried at ``thf_ratio`` mol per
+mol of naphthalene in the vessel and recovered like the solvent. Li held back by ``conversion``
+(not dissolved) meets the ethanol finish in the same vessel and gives H2. The vessel is kept under
+nitrogen: filling it with the solution displaces its volume of blanket gas, saturated with THF
+and naphthalene vapour, to the vent (the filling loss of a tank), besides the gas the reactions make.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..constants import MOLAR_VOLUME_25C
+from ..constants import MOLAR_VOLUME_25C, R_GAS
 from ..errors import InputError
 from ..flags import Flag
 from .base import (
@@ -34,18 +42,23 @@ SOLVENTS = {  # solvent choice -> (liquid species, vapour species or None)
     "isopropanol": ("C3H7OH(L)", None),
     "DEC": ("DEC(L)", None),
     "water": ("H2O(L)", "H2O"),
+    "naphthalene": ("C10H8(cr)", "C10H8,naphthale"),
 }
+CARRIER = ("THF(L)", "THF")          # the ether that carries naphthalene (liquid, vapour)
+BLANKET = "N2"
 
 
 class Quench(Step):
     type = "quench"
-    summary = "Consume Li metal with ethanol, isopropanol or DEC (or water, hazardous); H2 (+C2H6), heat, cooling duty, addition time."
+    summary = "Consume Li metal with ethanol, isopropanol, DEC or naphthalene/THF (or water, hazardous); H2 (+C2H6), heat, cooling duty, addition time."
     inlets = ("feed",)
     outlets = ("slurry", "off_gas")
     params = (
         Param("solvent", "choice", "ethanol", "quench agent; 'none' skips the quench (Li passes on)",
-              choices=("ethanol", "isopropanol", "DEC", "water", "none"),
+              choices=("ethanol", "isopropanol", "DEC", "water", "naphthalene", "none"),
               source="Luo 2024 section 4.2: ethanol, naphthalene or DEC consume Li mildly"),
+        Param("thf_ratio", "number", 12.25, "THF per mol of naphthalene in the vessel (mol/mol; naphthalene quench only)",
+              source="estimate of this project (S): a 1 mol/L naphthalene solution, 883.3 g/L THF / 72.11 g/mol"),
         Param("excess", "number", 3.0, "solvent in the vessel per mol needed by the reactions (mol/mol, >= 1)",
               source="estimate of this project (S): Li is slurried in excess alcohol", minimum=1.0),
         Param("solvent_recovery", "fraction", 0.9, "share of the unreacted solvent distilled off and reused",
@@ -84,10 +97,19 @@ class Quench(Step):
             for metal in ("Li(cr)", "LiIn(s)"):
                 held[:, db.index[metal]] = amounts[:, db.index[metal]] * (1.0 - self["conversion"])
         amounts, flags = react_in_medium(amounts - held, solvent, T, ctx, reagents, step=self.id)
+        if solvent == "naphthalene" and np.any(held > 0):
+            # Li that did not dissolve meets the ethanol finish in this vessel: H2 as in ethanol
+            finished, more = react_in_medium(held, "ethanol", T, ctx, reagents, step=self.id)
+            amounts, flags = amounts + finished, flags + more
+            notes.append("Li not dissolved as naphthalenide (conversion < 1) meets the ethanol finish: H2")
+            held = np.zeros_like(held)
         amounts = amounts + held
         demand = reagents[:, db.index[liquid]].copy()
         if solvent == "DEC":
             notes.append("DEC reacts slowly; ethyllithium finished with ethanol gives C2H6")
+        if solvent == "naphthalene":
+            notes.append("Li dissolves as lithium naphthalenide (no H2); the ethanol finish gives LiOEt and "
+                         "1,4-dihydronaphthalene; THF and naphthalene are recovered")
         # The vessel holds `excess` x the demand; the unreacted part is distilled off and reused
         # except for the make-up, which leaves with the slurry (the loop itself is not a stream).
         excess = (self["excess"] - 1.0) * demand
@@ -95,18 +117,43 @@ class Quench(Step):
         amounts[:, db.index[liquid]] += makeup
         reagents[:, db.index[liquid]] += makeup
         circulated = (demand + excess) * db.molar_mass[db.index[liquid]]
+        vapours = [(liquid, vapour, solvent)] if vapour is not None else []
+        if solvent == "naphthalene":
+            # THF carried with the naphthalene: in the vessel, recovered, its make-up bought
+            thf = self["thf_ratio"] * (demand + excess)
+            thf_makeup = thf * (1.0 - self["solvent_recovery"])
+            amounts[:, db.index[CARRIER[0]]] += thf_makeup
+            reagents[:, db.index[CARRIER[0]]] += thf_makeup
+            circulated = circulated + thf * db.molar_mass[db.index[CARRIER[0]]]
+            vapours.insert(0, (CARRIER[0], CARRIER[1], "THF"))
         h2 = amounts[:, db.index["H2"]] - inlets["feed"][:, db.index["H2"]]
-        if vapour is not None:
+        if vapours:
+            p_sat = {}
+            for liq, vap, label in vapours:
+                p_sat[vap] = vapour_pressure(db, liq, vap, T)
+                if p_sat[vap] > 0.9 * P_STANDARD:
+                    raise InputError(f"steps.{self.id}.temperature",
+                                     f"{T - 273.15:.0f} C is at or above the boiling point of {label} at 1 atm "
+                                     f"(vapour pressure {p_sat[vap] / 1000:.0f} kPa): the solvent boils; quench below it")
+            p_vap = sum(p_sat.values())
             gas_moles = amounts[:, db.is_gas].sum(axis=1)
-            p_sat = vapour_pressure(db, liquid, vapour, T)
-            if p_sat > 0.9 * P_STANDARD:
+            if solvent == "naphthalene":
+                # nitrogen blanket displaced by the solution charged (THF and naphthalene by volume)
+                filled = (thf * db.molar_mass[db.index[CARRIER[0]]] / db.density[db.index[CARRIER[0]]]
+                          + (demand + excess) * db.molar_mass[db.index[liquid]] / db.density[db.index[liquid]])
+                blanket = filled * (P_STANDARD - p_vap) / (R_GAS * T)
+                amounts[:, db.index[BLANKET]] += blanket
+                reagents[:, db.index[BLANKET]] += blanket
+                gas_moles = gas_moles + blanket
+            if p_vap > 0.9 * P_STANDARD:
                 raise InputError(f"steps.{self.id}.temperature",
-                                 f"{T - 273.15:.0f} C is at or above the boiling point of {solvent} at 1 atm "
-                                 f"(vapour pressure {p_sat / 1000:.0f} kPa): the solvent boils; quench below it")
-            evaporated = np.minimum(gas_moles * p_sat / (P_STANDARD - p_sat), amounts[:, db.index[liquid]])
-            amounts[:, db.index[liquid]] -= evaporated
-            amounts[:, db.index[vapour]] += evaporated
-            notes.append(f"off-gas saturated with {solvent} vapour ({p_sat / 1000:.2f} kPa at {T - 273.15:.0f} C)")
+                                 f"{T - 273.15:.0f} C: the vapour pressures of the quench liquids sum to "
+                                 f"{p_vap / 1000:.0f} kPa, near 1 atm; quench below it")
+            for liq, vap, label in vapours:
+                evaporated = np.minimum(gas_moles * p_sat[vap] / (P_STANDARD - p_vap), amounts[:, db.index[liq]])
+                amounts[:, db.index[liq]] -= evaporated
+                amounts[:, db.index[vap]] += evaporated
+                notes.append(f"off-gas saturated with {label} vapour ({p_sat[vap] / 1000:.2f} kPa at {T - 273.15:.0f} C)")
         if solvent == "water":
             notes.append("water quench of Li metal is violent (H2, heat): hazardous option")
         gas, slurry = split(amounts, db.is_gas)

@@ -12,6 +12,7 @@ import numpy as np
 from .base import Context, Param, Step, StepOutcome, electricity_param, split
 
 ALKOXIDES = ("LiOC2H5(s)", "LiOC3H7(s)", "LiEtCO3(s)")  # soluble in the quench solvent
+DISSOLVED = ALKOXIDES + ("C10H8(cr)",)   # and naphthalene, dissolved in the THF of its quench
 
 
 class Separate(Step):
@@ -37,7 +38,7 @@ class Separate(Step):
         foils_mask = db.mask(role="anode_collector") | db.mask(role="cathode_collector")
         foils, rest = split(rest, foils_mask, self["foil_recovery"])
         plastics, rest = split(rest, db.mask(role="packaging"), self["plastic_recovery"])
-        liquid_mask = db.mask(phase="liquid") | np.isin(db.names, ALKOXIDES)
+        liquid_mask = db.mask(phase="liquid") | np.isin(db.names, DISSOLVED)
         liquor, black_mass = split(rest, liquid_mask, self["liquid_recovery"])
         return StepOutcome({"black_mass": black_mass, "foils": foils, "plastics": plastics,
                             "liquor": liquor, "off_gas": gas}, np.zeros_like(feed), self["temperature"],
