@@ -65,3 +65,18 @@ def test_a_perchlorate_polymer_cell_plans_and_its_exotherm_onset_is_known(planne
     onsets = db.data("safety.yaml")
     text = str(onsets)
     assert "peo_perchlorate_exotherm" in text and "347 degC" in text
+
+
+@pytest.mark.parametrize("salt", ["LiBr", "LiI", "LiClO4"])
+def test_soluble_alkali_salts_leave_the_leach_dissolved(planner, salt):
+    """LiBr (166 g/100 g water), LiI (165) and LiClO4 (60) dissolve (CRC solubilities, U): the leach
+    must send their Li to the leachate, not to the residue as undissolved solids."""
+    from conftest import bom_inventory
+
+    db = planner.db
+    result = planner.plan(bom_inventory(planner, {salt: 1.0}), "hydrometallurgy", basis="1 kg",
+                          overrides={"receive": {"damaged_fraction": "0", "damaged_fraction_worst": "0"}})
+    leach = result.steps["leach"]
+    li = db.element_matrix[db.elements.index("Li")]
+    assert leach.outlets["leachate"][0] @ li == pytest.approx(leach.inlet[0] @ li, rel=1e-9)
+    assert leach.outlets["residue"][0] @ li == pytest.approx(0.0, abs=1e-12)

@@ -41,6 +41,7 @@ def test_a_wide_table_fits_an_80_column_terminal_and_prints_plain_when_piped(mon
 @pytest.mark.parametrize("name, label", [
     ("AL(cr)", "Al(s)"), ("Na2CO3(I)", "Na2CO3(s)"), ("H2O(L)", "H2O(l)"), ("H2O", "H2O"), ("HCL", "HCl"),
     ("LiALO2(s)", "LiAlO2(s)"), ("Ni[alloy](L)", "Ni (alloy)"), ("(NH4)2SO4(s)", "(NH4)2SO4(s)"),
+    ("C10H8,naphthale", "C10H8"),
 ])
 def test_species_read_as_an_engineer_writes_them(name, label):
     """Issue 17: internal names (AL(cr), Na2CO3(I)) leaked into tables."""

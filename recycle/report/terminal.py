@@ -44,7 +44,9 @@ CASE = re.compile(r"(AL|CL)(?=[^a-z]|$)")
 def species_label(name: str) -> str:
     """A species as a reader writes it: Al and Cl in their case (Cantera writes AL, CL), the
     data's phase labels as (s) or (l), alloy and slag components named: AL(cr) -> Al(s),
-    Na2CO3(I) -> Na2CO3(s), H2O(L) -> H2O(l), Ni[alloy](L) -> Ni (alloy); gases unchanged."""
+    Na2CO3(I) -> Na2CO3(s), H2O(L) -> H2O(l), Ni[alloy](L) -> Ni (alloy); a NASA name cut by a
+    comma as its formula (C10H8,naphthale -> C10H8); gases otherwise unchanged."""
+    name = str(name).split(",", 1)[0]
     text = CASE.sub(lambda m: m.group(1)[0] + m.group(1)[1].lower(), str(name))
     m = re.match(r"^(.*?)\[(\w+)\](?:\(\w+\))?$", text)
     if m:

@@ -48,6 +48,7 @@ SOLUBLE = frozenset({
     "NiCl2(s)", "CoCl2(s)", "MnCl2(s)", "CuCl2(s)", "AlCl3(s)", "InCl3(s)", "YCl3(s)", "YBr3(s)",
     "(NH4)2SO4(s)", "NH4CL(a)", "NaOH(a)", "Na2CO3(I)", "NaHCO3(s)", "Na2SO4(V)", "NaCL(s)",
     "Na3PO4(s)", "Na2S(1)", "NaHS(s)", "Na2SO3(s)", "NaHSO3(s)", "NaOCl(s)", "NaF(s)",
+    "LiBr(s)", "LiI(s)", "NaBr(s)", "NaI(s)", "LiClO4(s)",     # alkali bromides, iodides, perchlorate
 })
 LAYERED_OXIDES = ("NCM811(s)", "Ni0.8Co0.1Mn0.1O2(s)", "LiCoO2(s)", "CoO2(s)", "NCM622(s)", "Ni0.6Co0.2Mn0.2O2(s)")
 PHOSPHATE_CATHODES = ("LiFePO4(s)",)
