@@ -308,7 +308,7 @@ def sweep(grid: Grid, out: str | Path, workers: int = 2, scheduler: str | None =
             cluster = None
         else:
             cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)
             client = Client(cluster)
         try:
             futures = [client.submit(_task, s, str(out), key=f"recycle-{s.key}", pure=False) for s in todo]
