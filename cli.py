@@ -473,19 +473,26 @@ def sensitivity(
     fmt: FormatOpt = Format.table,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write sensitivity.json, sensitivity.csv and tornado.png into this folder.")] = None,
     force: ForceOpt = False,
+    sobol: Annotated[int, typer.Option("--sobol", help="Also Sobol indices of net value from N base samples (a power of 2, e.g. 1024); 0 for none.", min=0)] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Sobol samples.")] = 1,
 ):
-    """One-at-a-time sensitivity (tornado) of net value and safety score for one route.
+    """One-at-a-time sensitivity (tornado) of net value and safety score for one route; with
+    --sobol, global (Sobol) indices beside it.
 
     Every process parameter with a range in chemistry/step_types.yaml and every price with a range is moved
     to its low and high value, the others held at base.
 
-    Example: recycle sensitivity --route hydrometallurgy --throughput "10 t/day" --top 10
+    Example: recycle sensitivity --route hydrometallurgy --throughput "10 t/day" --top 10 --sobol 1024
     """
     import pandas as pd
 
     from recycle.prices import load_prices
     from recycle.uncertainty import route_model, tornado
 
+    if sobol and sobol & (sobol - 1):
+        from recycle.errors import InputError
+
+        raise InputError("--sobol", f"{sobol} is not a power of 2 (Sobol' sequence); e.g. 512, 1024, 4096")
     planner = _planner(species, cells)
     inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
@@ -505,6 +512,10 @@ def sensitivity(
                        "net_value_low": usd(r["net_value_low"]), "net_value_high": usd(r["net_value_high"]),
                        "safety_low": pts(r["safety_low"]), "safety_high": pts(r["safety_high"]),
                        "source": r["source"]} for r in rows]}
+    if sobol:
+        from recycle.sobol import sobol_indices
+
+        doc["sobol"] = sobol_indices(model, book, sobol, seed)
     if out is not None:
         from recycle.report.output import write_folder
         from recycle.report.sensitivity_chart import tornado_png
@@ -520,6 +531,13 @@ def sensitivity(
         base = doc["net_value_base"]["value"]
         typer.echo(f"Sensitivity of route {model.route} at {throughput}: net value {base:.4g} USD/kg, safety {model.safety}\n")
         _print_table(table)
+        if sobol:
+            g = doc["sobol"]
+            typer.echo(f"\nSobol indices of net value ({g['samples']} base samples, {g['evaluations']} evaluations, seed "
+                       f"{g['seed']}; 95 % intervals; {g['samples_needed']} samples for intervals within "
+                       f"+/-{g['target_interval']:g}):")
+            _print_table(pd.DataFrame([{"input": r["input"], "S1": r["S1"], "S1 +/-": r["S1_conf"], "ST": r["ST"],
+                                        "ST +/-": r["ST_conf"]} for r in g["indices"][:top]]))
 
 
 @app.command()

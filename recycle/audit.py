@@ -209,7 +209,8 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         if len(row) > 1:
             ventilation.append(row)
     findings += (_stack_findings(result, hazards) + _scrubber_inlet_findings(result) + _metal_leaving(result)
-                 + _pulverised_lithium(result) + _receiving_findings(result, hazards, f_lel, peaks))
+                 + _pulverised_lithium(result) + _reactive_dust(result)
+                 + _receiving_findings(result, hazards, f_lel, peaks))
     types = {s.type for s in result.route.steps.values()}
     nh3 = db.index["NH3"]
     nh3_trace = TRACE * float(db.mass(result.feed)[EXP]) / db.molar_mass[nh3]          # mol: an equilibrium trace
@@ -313,6 +314,37 @@ def _pulverised_lithium(result) -> list[Finding]:
                                "under inert gas, screen and collect the fines, and size the vessel for the gas and the "
                                "alkali it makes", _q(kg_h, "kg/h"), None,
                                "Luo 2024 section 4.2: pulverised Li floats and scatters in separation, an ignition source"))
+    return out
+
+
+def _reactive_dust(result) -> list[Finding]:
+    """Dust a step sends to a filter that holds Li metal (or Li-In) fines or a moisture-sensitive
+    electrolyte: the filter is an ignition and toxic-gas source (Luo 2024 section 4.2: pulverised
+    Li is an ignition source; moisture-sensitive electrolytes in chemistry/moisture.yaml give H2S,
+    HX, H2 or NH3 with air moisture)."""
+    from .reactivity import REACTIVE_METALS
+
+    db = result.db
+    moisture = db.data("moisture.yaml")
+    sensitive = set(moisture.get("calibrations") or {}) | set(moisture.get("stand_ins") or {})
+    metals = [db.index[n] for n in REACTIVE_METALS if n in db.index]
+    electrolytes = [db.index[n] for n in sensitive if n in db.index]
+    out = []
+    for edge, amounts, _ in result.streams.values():
+        if edge.outlet != "dust":
+            continue
+        worst = envelope(amounts)[WORST] * db.molar_mass * 3600.0             # kg/h
+        li, sse = float(worst[metals].sum()), float(worst[electrolytes].sum())
+        if li + sse <= 0:
+            continue
+        what = " and ".join(part for part, kg in ((f"{li:.3g} kg/h Li metal fines", li),
+                                                 (f"{sse:.3g} kg/h moisture-sensitive electrolyte", sse)) if kg > 0)
+        out.append(Finding("warning", edge.source, "dust", f"the {edge.source} dust filter collects {what}: "
+                           "keep the filter inerted and dry, with explosion venting and a class D agent, and "
+                           "passivate the dust under inert gas before it leaves (it gives H2 and toxic gas "
+                           "with air moisture)", _q(li + sse, "kg/h"), None,
+                           "Luo 2024 section 4.2 (pulverised Li, an ignition source); hydrolysis gases: "
+                           "chemistry/moisture.yaml"))
     return out
 
 

@@ -211,7 +211,13 @@ def correlated_triangular(rng: np.random.Generator, low, mode, high, size, group
         corr[np.ix_(idx, idx)] = rho
         corr[idx, idx] = 1.0
     z = rng.standard_normal((size, n)) @ np.linalg.cholesky(corr).T
-    u = ndtr(z)
+    return triangular_ppf(ndtr(z), low, mode, high)
+
+
+def triangular_ppf(u, low, mode, high) -> np.ndarray:
+    """The triangular(low, mode, high) value at quantile ``u`` (0-1), elementwise (inverse CDF);
+    a degenerate range (low == high) gives the mode."""
+    u, low, mode, high = np.broadcast_arrays(*(np.asarray(v, float) for v in (u, low, mode, high)))
     span = np.maximum(high - low, 1e-300)
     split = (mode - low) / span
     out = np.where(u < split, low + np.sqrt(u * span * (mode - low)), high - np.sqrt((1 - u) * span * (high - mode)))
@@ -251,31 +257,19 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
         if factor_keys else np.zeros((samples, 0))
     f_index = {k: i for i, k in enumerate(factor_keys)}
 
-    def vec(coef: dict, idx: dict = index) -> np.ndarray:
-        v = np.zeros(len(idx))
-        for k, a in coef.items():
-            v[idx[k]] = a
-        return v
-
     def fvec(coef: dict) -> np.ndarray:
-        return vec(coef, f_index)
+        return _vector(coef, f_index)
 
     nets, scores, risks, ghgs = [], [], [], []
     for m in models:
-        base = vec(m.coef)
-        net = m.const + p @ base
-        if finance:      # the capital charge at each sample's finance, exactly (closed form)
-            net += accuracy * (capital_cost_per_kg(base_finance, m.isbl, m.references)
-                               - capital_cost_per_kg(finance, m.isbl, m.references))
+        thetas = {e.name: triangular(rng, e.low, e.base, e.high, samples)[:, 0] for e in m.effects}
+        net = net_value_at(m, p, index, finance, base_finance, thetas, accuracy)
         ghg_base = fvec(m.ghg_coef)
         ghg = m.ghg_const + f @ ghg_base
         score = np.full(samples, float(m.safety))
         risk = np.full(samples, float(m.risk))
         for e in m.effects:
-            theta = triangular(rng, e.low, e.base, e.high, samples)[:, 0]
-            w_lo, w_hi = _weights(theta, e)
-            net += w_lo * ((e.const[0] - m.const) + p @ (vec(e.coef[0]) - base))
-            net += w_hi * ((e.const[1] - m.const) + p @ (vec(e.coef[1]) - base))
+            w_lo, w_hi = _weights(thetas[e.name], e)
             ghg += w_lo * ((e.ghg_const[0] - m.ghg_const) + f @ (fvec(e.ghg_coef[0]) - ghg_base))
             ghg += w_hi * ((e.ghg_const[1] - m.ghg_const) + f @ (fvec(e.ghg_coef[1]) - ghg_base))
             nearest = np.where(w_lo > 0.5, e.safety[0] - m.safety, np.where(w_hi > 0.5, e.safety[1] - m.safety, 0))
@@ -307,6 +301,31 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
          "probability_best_safety": float(best_safety[i]),
          "probability_lowest_risk": float(best_risk[i])}
         for i, m in enumerate(models)]}
+
+
+def _vector(coef: dict, index: dict) -> np.ndarray:
+    v = np.zeros(len(index))
+    for k, a in coef.items():
+        v[index[k]] = a
+    return v
+
+
+def net_value_at(m: RouteModel, p: np.ndarray, index: dict[str, int], finance: dict, base_finance: dict,
+                 thetas: dict[str, np.ndarray], accuracy=1.0) -> np.ndarray:
+    """Net value (USD per kg of cells) of route model ``m`` per sample: prices ``p`` (n, P) over
+    the price keys of ``index``, finance and capital factors ``finance`` (name -> (n,); the capital
+    charge recomputed exactly), process parameters ``thetas`` (effect name -> (n,), interpolated
+    between the base and low/high runs), ``accuracy`` the capital-cost factor (n,) or 1."""
+    base = _vector(m.coef, index)
+    net = m.const + p @ base
+    if finance:      # the capital charge at each sample's finance, exactly (closed form)
+        net = net + accuracy * (capital_cost_per_kg(base_finance, m.isbl, m.references)
+                                - capital_cost_per_kg(finance, m.isbl, m.references))
+    for e in m.effects:
+        w_lo, w_hi = _weights(thetas[e.name], e)
+        net = net + w_lo * ((e.const[0] - m.const) + p @ (_vector(e.coef[0], index) - base))
+        net = net + w_hi * ((e.const[1] - m.const) + p @ (_vector(e.coef[1], index) - base))
+    return net
 
 
 def _share_of_best(values: np.ndarray, higher: bool) -> np.ndarray:

@@ -127,3 +127,23 @@ def test_shredded_lithium_meeting_a_liquid_is_a_finding(planner):
                                                           * hydro.db.molar_mass[li] * 3600.0), rel=1e-9)
     direct = planner.plan(None, "direct-regeneration", basis="10 t/day")
     assert not [f for f in audit(direct).findings if "pulverised" in f.message]
+
+
+def test_the_shredder_dust_filter_is_flagged_for_li_fines_and_electrolyte(planner):
+    """Hand: the shredder sends dust_fraction = 1 % of what it grinds to the filter, so the Li metal
+    fines there are 1 % of the Li metal it grinds (what is left after the contact reaction: the
+    shredded stream plus the dust), the larger of the two cases, in kg/h; a garnet cell at state of
+    charge 0 still has its Li anode, but no moisture-sensitive electrolyte."""
+    from recycle.audit import audit as run_audit
+
+    result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    db = result.db
+    li = db.index["Li(cr)"]
+    shred = result.steps["shred"]
+    ground = shred.outlets["shredded"][:, li] + shred.outlets["dust"][:, li]
+    fines = 0.01 * float(ground.max()) * db.molar_mass[li] * 3600.0
+    found = [f for f in run_audit(result).findings if f.gas == "dust" and f.step == "shred"]
+    assert len(found) == 1 and f"{fines:.3g} kg/h Li metal fines" in found[0].message
+    garnet = run_audit(planner.plan(planner.cell_inventory("LLZO-NCM811-LI", 0.0), "hydrometallurgy", "10 t/day"))
+    message = next(f.message for f in garnet.findings if f.gas == "dust" and f.step == "shred")
+    assert "Li metal fines" in message and "electrolyte" not in message
