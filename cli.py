@@ -474,7 +474,8 @@ def sensitivity(
     out: Annotated[Optional[Path], typer.Option("--out", help="Write sensitivity.json, sensitivity.csv and tornado.png into this folder.")] = None,
     force: ForceOpt = False,
     sobol: Annotated[int, typer.Option("--sobol", help="Also Sobol indices of net value from N base samples (a power of 2, e.g. 1024); 0 for none.", min=0)] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the Sobol samples.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Sobol and exact Monte Carlo samples.")] = 1,
+    exact: Annotated[int, typer.Option("--exact", help="Also plan N Monte Carlo samples in full and report the surrogate's error on them.", min=0)] = 0,
 ):
     """One-at-a-time sensitivity (tornado) of net value and safety score for one route; with
     --sobol, global (Sobol) indices beside it.
@@ -516,6 +517,12 @@ def sensitivity(
         from recycle.sobol import sobol_indices
 
         doc["sobol"] = sobol_indices(model, book, sobol, seed)
+    if exact:
+        from recycle.exact_mc import exact_monte_carlo
+
+        with _progress("Exact Monte Carlo samples", exact) as advance:
+            doc["exact_monte_carlo"] = exact_monte_carlo(planner, inv, route, throughput, overrides, book, exact, seed,
+                                                         progress=advance)
     if out is not None:
         from recycle.report.output import write_folder
         from recycle.report.sensitivity_chart import tornado_png
@@ -538,6 +545,15 @@ def sensitivity(
                        f"+/-{g['target_interval']:g}):")
             _print_table(pd.DataFrame([{"input": r["input"], "S1": r["S1"], "S1 +/-": r["S1_conf"], "ST": r["ST"],
                                         "ST +/-": r["ST_conf"]} for r in g["indices"][:top]]))
+        if exact:
+            x = doc["exact_monte_carlo"]
+            err = x["surrogate_error"]
+            typer.echo(f"\nExact Monte Carlo: {x['evaluated']} of {x['samples']} samples planned in full "
+                       f"({x['infeasible']['count']} infeasible); net value p5/p50/p95 exact "
+                       + "/".join(f"{x['net_value_exact'][k]['value']:.4g}" for k in ("p5", "p50", "p95"))
+                       + ", surrogate " + "/".join(f"{x['net_value_surrogate'][k]['value']:.4g}" for k in ("p5", "p50", "p95"))
+                       + f" USD/kg; surrogate error on the same samples: mean {err['mean']['value']:.3g}, "
+                       f"rms {err['rms']['value']:.3g}, max {err['max_abs']['value']:.3g} USD/kg")
 
 
 @app.command()
