@@ -152,7 +152,10 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         vent = envelope(sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values()))  # (2, S) mol/s
         sweep = _sweep(result, sid, scfg, cfg) / m3_h                                  # mol/s
         total = vent.sum(axis=1) + sweep
-        gen = envelope(step.gas_generated)
+        # gas the step releases: what it forms, and for a step that opens cells (not a gas
+        # treatment) the gas the cells held, which arrives inside them (recycle.steps.receive)
+        gen = envelope(step.gas_generated if step.gas_treatment else
+                       np.maximum(step.gas_generated, sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values())))
         metal = step.inlet[:, db.index["Li(cr)"]] + step.inlet[:, db.index["LiIn(s)"]]
         if metal.any():
             findings.append(Finding("info", sid, "-", "metallic Li in process: class D fire suppression "
@@ -231,6 +234,8 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
             findings.append(Finding("critical", "stack", line.pollutant,
                                     f"{line.pollutant} at the stack exceeds the {checked.region} limit "
                                     f"({line.averaging}){fix}", line.concentration_worst, line.limit, line.source))
+    rooms = _dry_rooms(result, cfg, hazards)
+    findings += _dry_room_findings(rooms)
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
     from .scenarios import (
         scenarios,  # scenarios use the audit's envelope; imported here to keep one direction
@@ -238,7 +243,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
 
     driving = sorted(scenarios(result), key=lambda s: (-s.risk, -s.distance))
     return Audit(result.route.id, result.basis.text, gases, findings, ventilation,
-                 _scrubbers(result), _flares(result), _dry_rooms(result, cfg, hazards),
+                 _scrubbers(result), _flares(result), rooms,
                  {"dilution_k": k, "lel_fraction": f_lel,
                   "sources": {"dilution_k": cfg["dilution_k"]["source"], "lel_fraction": cfg["lel_fraction"]["source"]}},
                  [s.as_dict() for s in driving], permit_doc)
@@ -248,11 +253,8 @@ def _sweep(result, sid, scfg, cfg) -> float:
     """Sweep or ventilation flow (m3/h) diluting the step's vent."""
     sweep = str(scfg.get("sweep", "0 m^3/h"))
     if sweep == "room":
-        q = result.steps[sid].outcome.quantities
-        if "room_volume" not in q:
-            return 0.0
-        ach = float(q["air_changes"][0][WORST]) if "air_changes" in q else _param(cfg, "dry_room_air_changes", "1/h")
-        return float(q["room_volume"][0][WORST]) * ach
+        room = result.steps[sid].outcome.quantities.get("room_volume")
+        return float(room[0][WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
     if sweep == "step":
         return 0.0
     return float(Q_(sweep).to("m^3/h").magnitude)
@@ -377,11 +379,12 @@ def _receiving_findings(result, hazards, f_lel: float, peaks: dict) -> list[Find
         energy = float(q["runaway_energy"][0][WORST])
         if energy > 0:
             onset = float(q["runaway_onset"][0][WORST])
-            out.append(Finding("warning", sid, "-", f"a stored package can run away ({energy:.3g} MJ of contact "
-                               f"reactions, Cantera): store cells discharged, in separated packages, with heat and "
-                               f"off-gas (H2, CO) detection; runaway onset {onset:g} C for a sulfide Li-metal cell "
-                               "(90 C for a Li-ion cell), so a neighbouring fire, not self-heating, is the usual "
-                               "trigger", _q(energy, "MJ"), None,
+            trigger = ("a neighbouring fire or a damaged cell, more than self-heating, is the likely trigger"
+                       if onset > 200 else "self-heating of a damaged cell can trigger it")
+            out.append(Finding("warning", sid, "-", f"a stored package can run away (at least {energy:.3g} MJ: its "
+                               f"cell reaction and the Li contact reactions, Cantera): store cells discharged, in "
+                               f"separated packages, with heat and smoke detection; runaway onset {onset:g} C by "
+                               f"ARC, so {trigger}", _q(energy, "MJ"), None,
                                "Luo 2024 section 4.1 (ARC: onset 295.0 C, peak 412.7 C, LSPS cell); heat: "
                                "recycle.steps.receive.runaway_heat"))
     return out
@@ -513,16 +516,34 @@ def _dry_rooms(result, cfg, hazards) -> list[dict]:
             continue
         room = float(step.outcome.quantities["room_volume"][0][WORST])
         air = room * ach / MOLAR_VOLUME_25C / 3600.0                         # mol/s of room air
-        toxic = [i for i in np.flatnonzero(db.is_gas & (step.gas_generated.max(axis=0) > 0))]
-        x_room = max((step.gas_generated[WORST, i] / air for i in toxic), default=0.0)
+        formed = np.where(db.is_gas, step.gas_generated[WORST], 0.0)       # by room moisture (~ water)
+        released = sum(np.where(db.is_gas, a[WORST], 0.0) for a in step.outlets.values())
+        held = np.maximum(released - formed, 0.0)                            # held by the cells, not ~ water
+        x_moist, x_held = formed / air, held / air
+        x_room = float((x_moist + x_held).max(initial=0.0))
         x_water = float(step.outcome.quantities["room_water"][0][EXP]) * 1e-6
-        needed = x_water * min(1.0, target / x_room) if x_room > 0 else x_water
+        # water fraction that keeps every gas under target: x_moist x (w / x_water) + x_held <= target
+        limits = [x_water * (target - x_held[i]) / x_moist[i] for i in np.flatnonzero(x_moist > 0)]
+        reachable = bool(np.all(x_held < target))
+        needed = min([x_water] + limits) if reachable else None
         out.append({"step": sid, "room_volume": _q(room, "m^3"), "air_changes": _q(ach, "1/h"),
                     "water": _q(x_water * 1e6, "ppm"), "toxic_gas_in_room_worst": _q(x_room * 1e6, "ppm"),
+                    "held_gas_in_room_worst": _q(float(x_held.max(initial=0.0)) * 1e6, "ppm"),
                     "target": _q(target * 1e6, "ppm"),
-                    "dew_point_needed": _q(_frost_point(needed) - 273.15, "degC"),
+                    "dew_point_needed": ({"value": None, "unit": "degC"} if needed is None
+                                         else _q(_frost_point(needed) - 273.15, "degC")),
                     "power": _q(float(step.outcome.utilities["electricity"][EXP]) / 1000, "kW")})
     return out
+
+
+def _dry_room_findings(rooms: list[dict]) -> list[Finding]:
+    """A dry room whose opened cells release more held gas than its target: no dew point helps."""
+    return [Finding("warning", r["step"], "held gas", f"the gas the opened cells hold puts "
+                    f"{r['held_gas_in_room_worst']['value']:.3g} ppm in the dry room, above its target of "
+                    f"{r['target']['value']:.3g} ppm whatever the dew point: open the cells under local "
+                    "extraction at each station, or in an inert box", r["held_gas_in_room_worst"], r["target"],
+                    "held gas: recycle.steps.receive (held_gas, S); target: chemistry/audit.yaml")
+            for r in rooms if r["dew_point_needed"]["value"] is None]
 
 
 def _frost_point(x_water: float, pressure: float = 101325.0) -> float:

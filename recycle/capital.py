@@ -93,6 +93,8 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
     if kind == "discharge_power":
         return float(step.outcome.quantities["energy_dissipated"][0][WORST])          # kW on a rate basis
     if kind == "room_area":
+        if "floor_area" in step.outcome.quantities:          # a step that sizes its own floor (receive)
+            return float(step.outcome.quantities["floor_area"][0][WORST])
         room = float(step.outcome.quantities["room_volume"][0][WORST])
         return room / float(Q_(str(rule["room_height"])).to("m").magnitude)
     if kind == "stations":

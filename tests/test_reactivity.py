@@ -145,6 +145,8 @@ def test_every_h2_bearing_off_gas_goes_to_the_flare(planner, route):
                 src = edge.source
                 if src in flares or src == "feed" or result.steps[src].gas_treatment == "absorption":
                     continue
+                if amounts[:, ~db.is_gas].max() > 0:   # closed cells carrying the gas they hold: the step
+                    continue                            # that opens them sends it on, and is checked in turn
                 if amounts[:, db.index["H2"]].max() > 1e-12 and db.is_gas[db.index["H2"]]:
                     target = edge.target.split(".")[0]
                     assert target in flares, (route, cell, soc, method, edge.name)

@@ -22,7 +22,9 @@ def findings_table(a: Audit) -> pd.DataFrame:
 
 
 def _fmt(q) -> str:
-    return f"{q['value']:.4g} {q['unit']}" if q else ""
+    if not q:
+        return ""
+    return "none reaches it" if q["value"] is None else f"{q['value']:.4g} {q['unit']}"
 
 
 def _kv(d: dict) -> str:

@@ -79,5 +79,7 @@ class Discharge(Step):
             media = ("brine",)
             notes.append("brine discharge: Li metal and electrolyte hydrolyse in breached cells (hazardous)")
         gas, cells = split(amounts, db.is_gas)
+        if self["method"] == "resistive":         # closed cells keep the gas they hold (receive step)
+            cells, gas = cells + gas, np.zeros_like(gas)
         return StepOutcome({"cells": cells, "off_gas": gas}, reagents, T, quantities=quantities, notes=notes,
                            media=media, flags=flags)

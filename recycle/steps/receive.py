@@ -7,12 +7,13 @@ What the step does to the material (on every batch row):
   safety valve or breach: ``held_gas`` per kg of cells, taken as the gas its own electrolyte
   gives on hydrolysis (H2S for sulfides, HCl or HBr for halides, H2 for hydrides, NH3 for
   nitrides; the review lists O2, H2, HX, NH3 and H2S as the gases SSLMBs accumulate, Luo 2024
-  section 2.3). The held gas is formed by that hydrolysis, so elements balance.
+  section 2.3). Every cell holds it, formed over its life by that hydrolysis with moisture, so
+  elements balance.
 - The electrolyte a damaged cell exposes (``exposed_fraction``) hydrolyses in the hall air at
   its humidity for ``exposure_time`` before the cell is packed in a closed drum, with the
   moisture model of ``chemistry/moisture.yaml`` (the one the dismantling step uses in a dry room).
-- Intact cells pass closed. The gas they hold is released where they are opened; it is not
-  in the balances (a note says so).
+- Intact cells pass closed and carry the gas they hold (as gas species in the cells stream) to
+  the step that opens them (dismantling or shredding; discharge keeps it inside).
 
 What the step reports for the audit and the scenarios (nothing of it enters the balances):
 
@@ -92,7 +93,8 @@ class Receive(Step):
         cells = inlets["cells"]
         reagents = np.zeros_like(cells)
         T = self["temperature"]
-        damaged = ctx.pick(self["damaged_fraction"], max(self["damaged_fraction"], self["damaged_fraction_worst"]))
+        damaged = np.broadcast_to(ctx.pick(self["damaged_fraction"],
+                                           max(self["damaged_fraction"], self["damaged_fraction_worst"])), (len(cells),))
         held = ctx.pick(self["held_gas"], max(self["held_gas"], self["held_gas_worst"]))     # m3/kg
         water_x = self["relative_humidity"] * water_vapour_pressure(T) / P_STANDARD
         cell_kg = cells @ db.molar_mass                                                     # kg per row
@@ -104,29 +106,43 @@ class Receive(Step):
         # share of the held gas it forms (in proportion to the gas it could give)
         gas_per_mol = {r.id: float(r.stoich[db.is_gas].sum()) / -r.coefficient(db, r.key) for r in hydrolysis}
         potential = sum(gas_per_mol[r.id] * cells[:, db.index[r.key]] for r in hydrolysis) if hydrolysis else 0.0
+        # 1. every cell holds its gas, formed over its life by the hydrolysis of a little of its
+        #    own electrolyte with moisture (elements balance)
         for r in hydrolysis:
             key = db.index[r.key]
             if gas_per_mol[r.id] <= 0:
                 continue
             share = gas_per_mol[r.id] * cells[:, key] / np.maximum(potential, 1e-300)
-            gas_mol = damaged * held * cell_kg / MOLAR_VOLUME * share                   # mol of held gas
-            from_held = np.minimum(gas_mol / gas_per_mol[r.id], damaged * amounts[:, key])
-            f_air = ctx.pick(*(ctx.moisture.converted_fraction(r.key, water_x, self["exposure_time"],
-                                                               self["exposed_fraction"], w) for w in (False, True))) \
-                if r.key in ctx.moisture.rate else 0.0
-            from_air = f_air * np.maximum(damaged * amounts[:, key] - from_held, 0.0)
-            consumed = from_held + from_air
-            xi = consumed / -r.coefficient(db, r.key)
+            xi = np.minimum(held * cell_kg / MOLAR_VOLUME * share / gas_per_mol[r.id], amounts[:, key]) \
+                / -r.coefficient(db, r.key)
             water = -r.coefficient(db, "H2O(L)") * xi
-            reagents[:, h2o_g] += water          # the held gas formed with moisture; the hall's air supplies the rest
+            reagents[:, h2o_g] += water
             amounts[:, h2o_l] += water
             amounts = react(amounts, r, xi)
-            notes.append(f"{r.key}: {float(np.min(consumed / np.maximum(cells[:, key], 1e-300))):.2e} hydrolysed in "
-                         f"damaged cells (held gas and hall air), worst case "
-                         f"{float(np.max(consumed / np.maximum(cells[:, key], 1e-300))):.2e} ({r.id})")
-        notes.append("the gas intact cells hold is released where they are opened; it is not in the balances")
-        gas, solids = split(amounts, db.is_gas)
+        held_gas, amounts = split(amounts, db.is_gas)
+        vented = damaged[:, None] * held_gas                    # damaged cells vent theirs in the hall
+        carried = held_gas - vented                             # intact cells carry theirs on, closed
+        # 2. the electrolyte a damaged cell exposes hydrolyses in the hall air
+        for r in hydrolysis:
+            key = db.index[r.key]
+            if r.key not in ctx.moisture.rate:
+                continue
+            f_air = ctx.pick(*(ctx.moisture.converted_fraction(r.key, water_x, self["exposure_time"],
+                                                               self["exposed_fraction"], w) for w in (False, True)))
+            xi = f_air * damaged * amounts[:, key] / -r.coefficient(db, r.key)
+            water = -r.coefficient(db, "H2O(L)") * xi
+            reagents[:, h2o_g] += water
+            amounts[:, h2o_l] += water
+            amounts = react(amounts, r, xi)
+            notes.append(f"{r.key}: {float(np.min(-r.coefficient(db, r.key) * xi / np.maximum(cells[:, key], 1e-300))):.2e}"
+                         f" hydrolysed in the hall air by damaged cells, worst case "
+                         f"{float(np.max(-r.coefficient(db, r.key) * xi / np.maximum(cells[:, key], 1e-300))):.2e} ({r.id})")
+        notes.append("intact cells carry the gas they hold to the step that opens them")
+        air_gas, solids = split(amounts, db.is_gas)
+        solids, gas = solids + carried, vented + air_gas
         heat_per_kg, runaway_gas = runaway_heat(cells, ctx)
+        liquid = "LiPF6(s)" in db.index and bool(cells[:, db.index["LiPF6(s)"]].any())
+        onset = LI_ION_ONSET if liquid else RUNAWAY_ONSET
         stored = cell_kg * (self["storage_time"] if ctx.rate_basis else 1.0)              # kg
         area = stored / self["floor_loading"]
         room = area * self["hall_height"]
@@ -136,17 +152,20 @@ class Receive(Step):
             quantities={
                 "damaged_share": (np.asarray(damaged, float) * np.ones(n), "", "share of the cells arriving damaged"),
                 "stored_mass": (stored / 1000.0, "t", "cells held in the hall"),
+                "floor_area": (area, "m^2", "receiving and storage hall floor"),
                 "room_volume": (room, "m^3", "receiving and storage hall volume"),
-                "air_changes": (np.full(n, self["air_changes"] * 3600.0), "1/h", "general ventilation of the hall"),
+                "hall_ventilation": (room * self["air_changes"] * 3600.0, "m^3/h",
+                                     "general ventilation of the hall (its air changes x its volume)"),
                 "runaway_heat": (heat_per_kg / 1000.0, "kJ/kg", ("heat of a stored cell's runaway per kg of cells "
                                  "(contact reactions of its own materials to completion, Cantera at 25 C)")),
                 "runaway_energy": (heat_per_kg * self["runaway_mass"] / 1e6, "MJ",
                                    f"heat of the runaway of one package ({self['runaway_mass']:g} kg)"),
                 "runaway_gas": (runaway_gas * self["runaway_mass"] * MOLAR_VOLUME, "m^3",
                                 "gas (25 C, 1 atm) the package's runaway reactions make, besides the gas it holds"),
-                "runaway_onset": (np.full(n, RUNAWAY_ONSET - 273.15), "degC",
-                                  ("runaway onset of a sulfide (LSPS) Li-metal cell by ARC (Luo 2024 section 4.1; "
-                                  "90 C for a graphite Li-ion cell)")),
+                "runaway_onset": (np.full(n, onset - 273.15), "degC",
+                                  ("runaway onset by ARC (Luo 2024 section 4.1): 90 C for a graphite Li-ion cell "
+                                   "(LiPF6 electrolyte), 295 C for the sulfide (LSPS) Li-metal cell, the review's "
+                                   "only solid-state figure")),
             },
             notes=notes, media=("sealed_cell",), from_air=reagents.copy())
 
@@ -154,14 +173,24 @@ class Receive(Step):
 def runaway_heat(cells: np.ndarray, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
     """Heat (J/kg of cells) and gas (mol/kg) of a cell's thermal runaway, per batch row.
 
-    Every contact reaction of the cell's own materials (``argon_shredder`` in
-    chemistry/reactivity.yaml: Li metal with the electrolyte and with the charged cathode) runs
-    to completion at the review's runaway peak temperature (412.7 C), repeated while Li metal
-    and a partner remain; the heat is -dH of the change at 25 C from Cantera enthalpies."""
+    The cell reaction runs as an internal short (every reaction tagged ``discharge``, Li metal
+    then Li-In, until the charged cathode or the anode is used up); then every contact reaction
+    of the cell's own materials (``argon_shredder`` in chemistry/reactivity.yaml: Li metal with
+    the electrolyte) runs to completion at the review's runaway peak temperature (412.7 C),
+    repeated while Li metal and a partner remain; the heat is -dH of the change at 25 C from
+    Cantera enthalpies. A lower bound: O2 from a charged cathode burning Li, and the
+    decomposition and burning of polymers and liquid electrolyte, are not counted."""
     db = ctx.db
     kg = cells @ db.molar_mass
     per_kg = cells / np.maximum(kg, 1e-300)[:, None]
     after = per_kg.copy()
+    # the internal short first: every cell reaction (tagged discharge; Li metal, then Li-In)
+    # runs until its charged cathode or its anode is used up
+    for r in ctx.reactions_tagged("discharge"):
+        cathode = db.index[r.key]
+        anode = next(i for i in np.flatnonzero(r.stoich < 0) if i != cathode)
+        xi = np.minimum(after[:, cathode] / -r.stoich[cathode], after[:, anode] / -r.stoich[anode])
+        after = np.maximum(react(after, r, xi), 0.0)
     scratch = np.zeros_like(per_kg)
     for _ in range(6):         # each pass shares Li among its partners; a partner used up frees its share
         before = after

@@ -53,7 +53,7 @@ class Shred(Step):
         cells = inlets["cells"]
         amounts = cells.copy()
         reagents = np.zeros_like(cells)
-        mass = db.mass(cells)
+        mass = db.mass(np.where(db.is_gas, 0.0, cells))      # the cells, not the gas they hold
         gas_name = "Ar" if self["atmosphere"] == "argon" else "N2"
         purge = mass * self["inert_gas"] / MOLAR_VOLUME_25C
         reagents[:, db.index[gas_name]] += purge
