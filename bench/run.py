@@ -89,13 +89,13 @@ def main() -> None:
         # Monte Carlo: the surrogate (array operations) against the exact per-sample loop (each
         # sample planned in full), one route, same machine
         exact_and_surrogate_rates()
-        # sweep throughput: the built-in example grid (64 scenarios) on 1 and 2 local workers,
+        # sweep throughput: the built-in example grid (80 scenarios) on 1 and 2 local workers,
         # each run from scratch (cluster start-up included)
         for workers in (1, 2):
             out = os.path.join(tmp, f"sweep{workers}")
             t, _ = wall([exe, "sweep", "--out", out, "--workers", str(workers)], repeat=1)
-            print(f"recycle sweep (example grid, 64 scenarios), {workers} worker(s): {t:.1f} s, "
-                  f"{64 / t:.2f} scenarios/s")
+            print(f"recycle sweep (example grid, 80 scenarios), {workers} worker(s): {t:.1f} s, "
+                  f"{80 / t:.2f} scenarios/s")
 
 
 if __name__ == "__main__":

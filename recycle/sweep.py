@@ -26,7 +26,10 @@ results do not depend on how many workers ran them or in which order.
 
 Rows: one per scenario and case (expected, worst). Quantities are plain float columns whose
 unit is in the Parquet schema (field metadata ``unit``); scenario-level figures (economics,
-footprint, safety) repeat on both rows of a scenario.
+footprint, safety) repeat on both rows of a scenario. Stack concentrations (``stack_P``) are on
+the permit's basis of the scenario's region (dry, at its reference O2 for that pollutant: field
+metadata ``basis``), beside the region's limit (``limit_P``, null where it sets none) and
+whether the case exceeds it (``exceeds_P``).
 """
 from __future__ import annotations
 
@@ -42,8 +45,9 @@ from .yamlio import load_yaml_file
 
 GRID_KEYS = {"basis", "inventories", "routes", "parameters", "prices", "regions", "samples", "seed"}
 CASE_NAMES = ("expected", "worst")
-GASES = ("H2", "H2S", "HCL", "HF", "SO2", "NH3", "CO", "CL2", "HBr")   # gas formed, per case
-POLLUTANTS = ("SO2", "HCl", "HF", "H2S", "NH3", "NOx", "CO", "Cl2", "dust", "TOC", "HBr")
+GASES = ("H2", "H2S", "HCL", "HF", "SO2", "NH3", "CO", "CL2", "HBr", "HI", "PH3", "COS")   # gas formed, per case
+POLLUTANTS = ("SO2", "HCl", "HF", "H2S", "NH3", "NOx", "CO", "Cl2", "dust", "TOC", "HBr", "HI", "PH3", "COS")
+STACK_BASIS = "mg/Nm3 of dry gas at the reference O2 of the region's limit for that pollutant (none: as measured)"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ def load_grid(path: str | Path, planner) -> Grid:
     """Read and check a grid file; errors name the file and the key."""
     from .flowsheet import available_routes
     from .permit import regions as permit_regions
+    from .prices import load_prices
 
     path = Path(path)
     label = str(path)
@@ -112,6 +117,10 @@ def load_grid(path: str | Path, planner) -> Grid:
         else:
             raise InputError(where, "expected 'example', {cell, soc} or a file name")
     routes = data.get("routes") or sorted(available_routes())
+    regions = data.get("regions") or ["US"]
+    for key, value in (("routes", routes), ("regions", regions)):
+        if not isinstance(value, list):
+            raise InputError(f"{label}: {key}", f"a list, e.g. [{value}]")
     for r in routes:
         if r not in available_routes():
             raise InputError(f"{label}: routes", f"unknown route {r!r}; shipped: {', '.join(sorted(available_routes()))}")
@@ -135,21 +144,38 @@ def load_grid(path: str | Path, planner) -> Grid:
         unknown = set(by_step) - set().union(*steps_of.values())
         if unknown:
             raise InputError(f"{label}: parameters.{name}.{min(unknown)}", "no route of the grid has this step")
+        for r in routes:              # each value checked by the step that takes it, here, not on a worker
+            try:
+                load_route(r).with_parameters({st: q for st, q in by_step.items() if st in steps_of[r]})
+            except InputError as exc:
+                key = exc.where.split()[-1].split("steps.")[-1] if exc.where else ""
+                raise InputError(f"{label}: parameters.{name}" + (f" ({key})" if key else ""), exc.message) from None
     prices = data.get("prices") or {"base": {}}
     price_sets = {}
     for name, sets in prices.items():
         if not isinstance(sets, dict):
             raise InputError(f"{label}: prices.{name}", "a mapping of price name: value with unit")
         price_sets[name] = {str(k): str(v) for k, v in sets.items()}
+        try:
+            load_prices(planner.db.directory, overrides=price_sets[name] or None)
+        except InputError as exc:
+            raise InputError(f"{label}: prices.{name}", exc.message) from None
     known_regions = permit_regions(planner.db)
-    regions = data.get("regions") or ["US"]
     for reg in regions:
         if reg not in known_regions:
             raise InputError(f"{label}: regions", f"unknown region {reg!r}; known: {', '.join(known_regions)}")
-    samples = int(data.get("samples", 0))
-    seed = int(data.get("seed", 1))
+    try:
+        samples, seed = int(data.get("samples", 0)), int(data.get("seed", 1))
+    except (TypeError, ValueError):
+        raise InputError(f"{label}: samples/seed", "whole numbers, e.g. samples: 200, seed: 1") from None
     if samples < 0:
         raise InputError(f"{label}: samples", "must be 0 or more")
+    from .inventory import parse_basis
+
+    try:
+        parse_basis(basis, planner.inventory(None), where="basis")
+    except InputError as exc:
+        raise InputError(f"{label}: basis", exc.message) from None
     from .provenance import provenance
 
     made_by = {k: v for k, v in provenance(command="").items() if k in ("recycle", "cantera", "data_sha256")}
@@ -227,6 +253,9 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
             line = permit_lines.get(p)
             conc = line and line["concentration" if case == 0 else "concentration_worst"]
             row[f"stack_{p}"] = float(conc["value"]) if conc else 0.0
+            limit = line and line["limit"]
+            row[f"limit_{p}"] = float(limit["value"]) if limit else None      # null: no limit in the region
+            row[f"exceeds_{p}"] = bool(limit) and row[f"stack_{p}"] > float(limit["value"])
         row["heat_released"] = float(result.heat_released[case]) / 1000.0
         rows.append(row)
     return rows
@@ -239,6 +268,7 @@ def units() -> dict[str, str]:
            "net_value_p5": "USD/kg", "net_value_p50": "USD/kg", "net_value_p95": "USD/kg"}
     out.update({f"gas_{g}": "kg/h" for g in GASES})
     out.update({f"stack_{p}": "mg/m^3" for p in POLLUTANTS})
+    out.update({f"limit_{p}": "mg/m^3" for p in POLLUTANTS})
     return out
 
 
@@ -274,7 +304,16 @@ def _table(rows: list[dict]):
 
     table = pa.Table.from_pylist(rows)
     u = units()
-    fields = [f.with_metadata({"unit": u[f.name]}) if f.name in u else f for f in table.schema]
+    fields = []
+    for f in table.schema:
+        if f.name in u:
+            meta = {"unit": u[f.name]}
+            if f.name.startswith(("stack_", "limit_")):
+                meta["basis"] = STACK_BASIS
+            f = f.with_metadata(meta)
+        if pa.types.is_null(f.type):              # a column with no value in this part (no limit anywhere)
+            f = f.with_type(pa.float64() if f.name in u else pa.bool_())
+        fields.append(f)
     return table.cast(pa.schema(fields))
 
 

@@ -81,7 +81,12 @@ def test_units_are_in_the_parquet_schema(planner, grid_file, tmp_path):
     schema = pq.read_schema(path)
     assert schema.field("net_value").metadata == {b"unit": b"USD/kg"}
     assert schema.field("gas_H2S").metadata == {b"unit": b"kg/h"}
-    assert schema.field("stack_SO2").metadata == {b"unit": b"mg/m^3"}
+    assert schema.field("stack_SO2").metadata[b"unit"] == b"mg/m^3" and b"reference O2" in schema.field(
+        "stack_SO2").metadata[b"basis"]
+    frame = pq.read_table(path).to_pandas()
+    assert (frame["limit_SO2"] == 50.0).all()                     # EU: Annex VI fallback for a leach route
+    assert frame["exceeds_SO2"].tolist() == list(frame["stack_SO2"] > 50.0)
+    assert frame["limit_H2S"].isna().all()                        # no limit in the EU: null, not 0
 
 
 @pytest.mark.parametrize("text, where", [
@@ -90,6 +95,11 @@ def test_units_are_in_the_parquet_schema(planner, grid_file, tmp_path):
     ("parameters: {x: {smelt_typo.temperature: 1200 degC}}\n", "parameters.x.smelt_typo"),
     ("inventories: {a: {cell: NOPE}}\n", "inventories.a.cell"),
     ("regions: [Mars]\n", "regions"),
+    ("routes: hydrometallurgy\n", "routes"),
+    ("samples: abc\n", "samples"),
+    ("parameters: {x: {quench.solvent: XYZ}}\n", "parameters.x (quench.solvent)"),
+    ("prices: {a: {Li2CO3: 8 kg}}\n", "prices.a"),
+    ("basis: 10 apples\n", "basis"),
 ])
 def test_a_bad_grid_names_the_file_and_key(planner, tmp_path, text, where):
     path = tmp_path / "bad.yaml"
