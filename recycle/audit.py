@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .cases import EXP, WORST, envelope
+from .cases import Case, envelope
 from .constants import MOLAR_VOLUME_25C
 from .hazards import Hazard, le_chatelier_lel, load_hazards
 from .moisture import ice_vapour_pressure
@@ -115,9 +115,9 @@ def _flag_findings(sid: str, step) -> list[Finding]:
                                f"{advice}", _q(h2, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
         elif flag.code == "contact_reaction":
             out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
-                               f"ground with: {kg_h[EXP]:.3g} kg/h of Li expected, {kg_h[WORST]:.3g} kg/h if it "
+                               f"ground with: {kg_h[Case.EXPECTED]:.3g} kg/h of Li expected, {kg_h[Case.WORST]:.3g} kg/h if it "
                                "burns (heat, fire even under argon, at any state of charge); take the Li anode off "
-                               "before shredding (dry-room dismantling) or shred under an inert liquid", _q(kg_h[WORST], "kg/h"), None,
+                               "before shredding (dry-room dismantling) or shred under an inert liquid", _q(kg_h[Case.WORST], "kg/h"), None,
                                "Luo 2024 section 2.2"))
         elif flag.code == "unquantified_hazard":
             out.append(Finding("warning", sid, "-", f"{flag.message} ({kg_h.max():.3g} kg/h): treat it as a hazard "
@@ -160,18 +160,18 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                                            "are not applicable to SSLMBs (Luo 2024 section 4.1)"))
         findings += _flag_findings(sid, step)
         fractions_peak = {}
-        trace = TRACE * float(result.db.mass(result.feed)[EXP])
+        trace = TRACE * float(result.db.mass(result.feed)[Case.EXPECTED])
         for i in np.flatnonzero(db.is_gas & (gen.max(axis=0) * db.molar_mass > trace)):
             name = db.names[i]
             h = hazards.get(name)
             if h is None or not (h.values or h.asphyxiant):
                 continue
-            x_avg = vent[EXP, i] / max(total[EXP], 1e-300)
-            n_peak = vent[WORST, i] * peak
-            x_peak = n_peak / max(vent[WORST].sum() * peak + sweep, 1e-300)
+            x_avg = vent[Case.EXPECTED, i] / max(total[Case.EXPECTED], 1e-300)
+            n_peak = vent[Case.WORST, i] * peak
+            x_peak = n_peak / max(vent[Case.WORST].sum() * peak + sweep, 1e-300)
             fractions_peak[name] = x_peak
-            line = GasLine(sid, name, _q(gen[EXP, i] * kg_h[i], "kg/h"), _q(gen[WORST, i] * kg_h[i], "kg/h"),
-                           _q(gen[WORST, i] * peak * kg_h[i], "kg/h"), _q(x_avg * 1e6, "ppm"), _q(x_peak * 1e6, "ppm"),
+            line = GasLine(sid, name, _q(gen[Case.EXPECTED, i] * kg_h[i], "kg/h"), _q(gen[Case.WORST, i] * kg_h[i], "kg/h"),
+                           _q(gen[Case.WORST, i] * peak * kg_h[i], "kg/h"), _q(x_avg * 1e6, "ppm"), _q(x_peak * 1e6, "ppm"),
                            {key: _q(v.value * 1e6, "ppm") for key, v in h.values.items() if key in
                             ("idlh", "tlv_twa", "stel", "ceiling", "erpg2", "lel")})
             gases.append(line)
@@ -181,7 +181,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         comb = sum(v for g, v in fractions_peak.items() if hazards[g].combustible)
         row = {"step": sid}
         if lel_mix is not None:
-            comb_rate = sum(vent[WORST, db.index[g]] * peak for g in fractions_peak if hazards[g].combustible)
+            comb_rate = sum(vent[Case.WORST, db.index[g]] * peak for g in fractions_peak if hazards[g].combustible)
             air = dilution_air(comb_rate * m3_h, f_lel * lel_mix, k)
             row.update(lel_mixture=_q(lel_mix * 100, "percent"), combustibles=_q(comb * 100, "percent"),
                        dilution_air_lel=_q(air, "m^3/h"))
@@ -198,7 +198,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         for g, x in fractions_peak.items():
             tlv = hazards[g].get("tlv_twa")
             if tlv and x > 0:
-                toxic_air += dilution_air(vent[WORST, db.index[g]] * peak * m3_h, tlv.value, k)
+                toxic_air += dilution_air(vent[Case.WORST, db.index[g]] * peak * m3_h, tlv.value, k)
         if toxic_air > 0:
             bad = [g for g in fractions_peak if g in TOXIC_NO_DILUTION]
             row.update(dilution_air_exposure=_q(toxic_air, "m^3/h"),
@@ -211,8 +211,8 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                  + _pulverised_lithium(result))
     types = {s.type for s in result.route.steps.values()}
     nh3 = db.index["NH3"]
-    nh3_trace = TRACE * float(db.mass(result.feed)[EXP]) / db.molar_mass[nh3]          # mol: an equilibrium trace
-    if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > nh3_trace for s in result.steps.values()):
+    nh3_trace = TRACE * float(db.mass(result.feed)[Case.EXPECTED]) / db.molar_mass[nh3]          # mol: an equilibrium trace
+    if "acid_scrub" not in types and any(s.gas_generated[Case.WORST, nh3] > nh3_trace for s in result.steps.values()):
         findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
                                 "caustic does not absorb it (add an acid_scrub step)", source="NH3 is a base: absorbed in acid, not in caustic (U: textbook, no primary source named)"))
     permit_doc = None
@@ -247,7 +247,7 @@ def _sweep(result, sid, scfg, cfg) -> float:
     sweep = str(scfg.get("sweep", "0 m^3/h"))
     if sweep == "room":
         room = result.steps[sid].outcome.quantities.get("room_volume")
-        return float(room[0][WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
+        return float(room[0][Case.WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
     if sweep == "step":
         return 0.0
     return float(Q_(sweep).to("m^3/h").magnitude)
@@ -272,10 +272,10 @@ def stack_fractions(result) -> dict[str, float]:
     """Worst-case mole fraction of each gas leaving the stack (combustion products and air left out)."""
     db = result.db
     stack = envelope(result.sink_total("stack"))
-    total = stack[WORST, db.is_gas].sum()
+    total = stack[Case.WORST, db.is_gas].sum()
     if total <= 0:
         return {}
-    return {db.names[i]: float(stack[WORST, i] / total) for i in np.flatnonzero(db.is_gas & (stack[WORST] > 0))
+    return {db.names[i]: float(stack[Case.WORST, i] / total) for i in np.flatnonzero(db.is_gas & (stack[Case.WORST] > 0))
             if db.names[i] not in COMBUSTION_PRODUCTS}
 
 
@@ -300,9 +300,9 @@ def _pulverised_lithium(result) -> list[Finding]:
     out = []
     for sid in sorted(downstream, key=list(result.steps).index):
         step = result.steps[sid]
-        kg_h = float(envelope(step.inlet)[WORST, li] * db.molar_mass[li] * 3600.0)
+        kg_h = float(envelope(step.inlet)[Case.WORST, li] * db.molar_mass[li] * 3600.0)
         wet = (any(kinds.get(m) in LIQUID_KINDS for m in step.outcome.media)
-               or bool(np.any(step.inlet[WORST, liquid] > 0)))
+               or bool(np.any(step.inlet[Case.WORST, liquid] > 0)))
         if kg_h > 0 and wet:
             out.append(Finding("warning", sid, "Li", f"shredded Li metal ({kg_h:.3g} kg/h) meets a liquid in this step: "
                                "pulverised Li floats and scatters (0.53 g/cm3), an ignition source; keep it submerged "
@@ -320,7 +320,7 @@ def _metal_leaving(result) -> list[Finding]:
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind not in ("product", "waste"):
             continue
-        kg_h = float(envelope(amounts)[WORST, [db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]
+        kg_h = float(envelope(amounts)[Case.WORST, [db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]
                      @ db.molar_mass[[db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]) * 3600
         if kg_h > 0:
             out.append(Finding("critical", edge.target, "H2", f"metallic Li ({kg_h:.3g} kg/h) leaves the plant in "
@@ -365,9 +365,9 @@ def _scrubber_inlet_findings(result) -> list[Finding]:
         if step.type != "scrub":
             continue
         inlet = envelope(step.inlet)
-        gas = inlet[WORST, db.is_gas].sum()
+        gas = inlet[Case.WORST, db.is_gas].sum()
         for name in ("H2S", "SO2", "HCL"):
-            x = inlet[WORST, db.index[name]] / gas if gas > 0 else 0.0
+            x = inlet[Case.WORST, db.index[name]] / gas if gas > 0 else 0.0
             if x > CONCENTRATED:
                 out.append(Finding("warning", sid, name, f"{x:.1%} {name} at the scrubber inlet: a caustic scrubber "
                                    "is a polishing stage; recover the sulfur or acid upstream (e.g. amine + Claus, "
@@ -387,22 +387,22 @@ def _scrubbers(result) -> list[dict]:
         lg = result.route.steps[sid]["liquid_to_gas"]                         # m3 liquor per m3 gas
         v = result.route.steps[sid]["gas_velocity"]                           # m/s
         gas_in = envelope(step.inlet)[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C   # m3/s at 25 C
-        reagents = {db.names[i]: _q(step.reagents[EXP, i] * db.molar_mass[i] * 3600, "kg/h")
-                    for i in np.flatnonzero(step.reagents[EXP] > 0)}
-        area = gas_in[WORST] / v
-        absorbed = {db.names[i]: _q((step.inlet[EXP, i] - step.outlets["clean_gas"][EXP, i]) * db.molar_mass[i] * 3600,
+        reagents = {db.names[i]: _q(step.reagents[Case.EXPECTED, i] * db.molar_mass[i] * 3600, "kg/h")
+                    for i in np.flatnonzero(step.reagents[Case.EXPECTED] > 0)}
+        area = gas_in[Case.WORST] / v
+        absorbed = {db.names[i]: _q((step.inlet[Case.EXPECTED, i] - step.outlets["clean_gas"][Case.EXPECTED, i]) * db.molar_mass[i] * 3600,
                                     "kg/h")
-                    for i in np.flatnonzero(db.is_gas & (step.inlet[EXP] > step.outlets["clean_gas"][EXP] * (1 + 1e-9)))}
-        clean = step.outlets["clean_gas"][EXP]
+                    for i in np.flatnonzero(db.is_gas & (step.inlet[Case.EXPECTED] > step.outlets["clean_gas"][Case.EXPECTED] * (1 + 1e-9)))}
+        clean = step.outlets["clean_gas"][Case.EXPECTED]
         clean_total = clean[db.is_gas].sum()
         acid = ("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "NH3")
         emission = {g: {"rate": _q(clean[db.index[g]] * db.molar_mass[db.index[g]] * 3600, "kg/h"),
                         "concentration": _q(clean[db.index[g]] / max(clean_total, 1e-300) * 1e6, "ppm")}
-                    for g in acid if step.inlet[EXP, db.index[g]] > 0}
+                    for g in acid if step.inlet[Case.EXPECTED, db.index[g]] > 0}
         out.append({"step": sid, "reagent": str(result.route.steps[sid]["reagent"]),
                     "outlet": emission,
-                    "gas_flow": _q(gas_in[EXP] * 3600, "m^3/h"), "reagents": reagents, "absorbed": absorbed,
-                    "liquid_flow": _q(gas_in[EXP] * lg * 3600, "m^3/h"),
+                    "gas_flow": _q(gas_in[Case.EXPECTED] * 3600, "m^3/h"), "reagents": reagents, "absorbed": absorbed,
+                    "liquid_flow": _q(gas_in[Case.EXPECTED] * lg * 3600, "m^3/h"),
                     "cross_section": _q(area, "m^2"), "diameter": _q(math.sqrt(4 * area / math.pi), "m"),
                     "removal": float(result.route.steps[sid]["removal"]),
                     "basis": f"L/G {lg * 1000:g} L/m3, gas velocity {v:g} m/s, worst-case gas flow"})
@@ -420,10 +420,10 @@ def _flares(result) -> list[dict]:
             out.append({"step": sid, "enabled": False})
             continue
         so2 = step.gas_generated[:, db.index["SO2"]] * db.molar_mass[db.index["SO2"]] * 3600
-        out.append({"step": sid, "heat_release": _q(step.heat_released[EXP] / 1000, "kW"),
-                    "heat_release_worst": _q(step.heat_released[WORST] / 1000, "kW"),
-                    "flame_temperature": _q(float(q["flame_temperature"][0][EXP]), "K"),
-                    "so2_formed": _q(so2[EXP], "kg/h"), "so2_formed_worst": _q(so2[WORST], "kg/h")})
+        out.append({"step": sid, "heat_release": _q(step.heat_released[Case.EXPECTED] / 1000, "kW"),
+                    "heat_release_worst": _q(step.heat_released[Case.WORST] / 1000, "kW"),
+                    "flame_temperature": _q(float(q["flame_temperature"][0][Case.EXPECTED]), "K"),
+                    "so2_formed": _q(so2[Case.EXPECTED], "kg/h"), "so2_formed_worst": _q(so2[Case.WORST], "kg/h")})
     return out
 
 
@@ -436,17 +436,17 @@ def _dry_rooms(result, cfg, hazards) -> list[dict]:
     for sid, step in result.steps.items():
         if step.type != "dismantle" or result.route.steps[sid]["atmosphere"] != "dry_room":
             continue
-        room = float(step.outcome.quantities["room_volume"][0][WORST])
+        room = float(step.outcome.quantities["room_volume"][0][Case.WORST])
         air = room * ach / MOLAR_VOLUME_25C / 3600.0                         # mol/s of room air
         toxic = [i for i in np.flatnonzero(db.is_gas & (step.gas_generated.max(axis=0) > 0))]
-        x_room = max((step.gas_generated[WORST, i] / air for i in toxic), default=0.0)
-        x_water = float(step.outcome.quantities["room_water"][0][EXP]) * 1e-6
+        x_room = max((step.gas_generated[Case.WORST, i] / air for i in toxic), default=0.0)
+        x_water = float(step.outcome.quantities["room_water"][0][Case.EXPECTED]) * 1e-6
         needed = x_water * min(1.0, target / x_room) if x_room > 0 else x_water
         out.append({"step": sid, "room_volume": _q(room, "m^3"), "air_changes": _q(ach, "1/h"),
                     "water": _q(x_water * 1e6, "ppm"), "toxic_gas_in_room_worst": _q(x_room * 1e6, "ppm"),
                     "target": _q(target * 1e6, "ppm"),
                     "dew_point_needed": _q(_frost_point(needed) - 273.15, "degC"),
-                    "power": _q(float(step.outcome.utilities["electricity"][EXP]) / 1000, "kW")})
+                    "power": _q(float(step.outcome.utilities["electricity"][Case.EXPECTED]) / 1000, "kW")})
     return out
 
 

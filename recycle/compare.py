@@ -5,6 +5,7 @@ import pandas as pd
 
 from .applicability import DOES_NOT_APPLY, judge
 from .audit import audit
+from .cases import Case
 from .economics import economics
 from .environment import environment
 from .errors import InputError
@@ -46,7 +47,7 @@ def compare_routes(planner, inventory, routes: list[str] | None, throughput: str
             "economics": economics(result, prices),
             "environment": environment(result, region),
             "gas_generated": {g: {"value": units.kg(gas[g]), "unit": units.mass} for g in KEY_GASES if g in gas},
-            "heat_released": {"value": units.heat(float(result.heat_released[0])), "unit": units.energy},
+            "heat_released": {"value": units.heat(float(result.heat_released[Case.EXPECTED])), "unit": units.energy},
             "critical_findings": sum(f.severity == "critical" for f in report.findings),
             "balance": {"max_relative_element_residual": result.max_relative_element_residual()},
         })

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .capital import capital_items, fixed_capital, operating_seconds
-from .cases import EXP
+from .cases import Case
 from .cashflow import Finance, breakeven, cash_flow
 from .prices import PriceBook
 from .simulate import RouteResult
@@ -61,7 +61,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         if edge.sink_kind != "product":
             continue
         sink = edge.target.split(":", 1)[1]
-        kg_y = amounts[EXP] * db.molar_mass * seconds
+        kg_y = amounts[Case.EXPECTED] * db.molar_mass * seconds
         sold = set()
         for price_name in sells.get(sink, []):
             p = _sold_price(prices, price_name, result.route, sink)
@@ -90,7 +90,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     cooling = prices.get("cooling_water").value
     eff = _g(equipment, "heater_efficiency")
     for sid, step in result.steps.items():
-        kg_y = step.bought_reagents[EXP] * db.molar_mass * seconds
+        kg_y = step.bought_reagents[Case.EXPECTED] * db.molar_mass * seconds
         for i in np.flatnonzero(kg_y > 1e-12 * max(float(kg_y.max()), 1e-300)):
             name = db.names[i]
             p = reagent_prices.get(name)
@@ -102,15 +102,15 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
                               f"{kg_y[i] / 1000:.4g} t/y x {p.value / per:.4g} USD/kg", f"reagents.{p.name}", -kg_y[i] / per))
         u = step.outcome.utilities
         if "electricity" in u:
-            kwh = float(u["electricity"][EXP]) * seconds / 3.6e6
+            kwh = float(u["electricity"][Case.EXPECTED]) * seconds / 3.6e6
             lines.append(Line(sid, "utility", "electricity", -kwh * elec, f"{kwh:.4g} kWh/y x {elec:.4g} USD/kWh",
                               "utilities.electricity", -kwh))
-        heat = float(u["heat"][EXP]) if "heat" in u else max(float(step.enthalpy_duty[EXP]), 0.0)
+        heat = float(u["heat"][Case.EXPECTED]) if "heat" in u else max(float(step.enthalpy_duty[Case.EXPECTED]), 0.0)
         if heat > 0:
             gj = heat * seconds / 1e9 / eff
             lines.append(Line(sid, "utility", "natural gas", -gj * gas_price, f"{gj:.4g} GJ/y fuel x {gas_price:.4g} USD/GJ",
                               "utilities.natural_gas", -gj))
-        cool = max(-float(step.enthalpy_duty[EXP]), 0.0) * seconds / 1e9
+        cool = max(-float(step.enthalpy_duty[Case.EXPECTED]), 0.0) * seconds / 1e9
         if cool > 0:
             lines.append(Line(sid, "utility", "cooling water", -cool * cooling, f"{cool:.4g} GJ/y x {cooling:.4g} USD/GJ",
                               "utilities.cooling_water", -cool))
@@ -118,7 +118,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind != "waste":
             continue
-        t_y = float(amounts[EXP] @ db.molar_mass) * seconds / 1000.0
+        t_y = float(amounts[Case.EXPECTED] @ db.molar_mass) * seconds / 1000.0
         kind = _waste_kind(edge.target)
         p = prices.get(kind)
         lines.append(Line(edge.source, "waste", f"{kind} ({edge.target.split(':', 1)[1]})", -t_y * p.value,
@@ -128,11 +128,11 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     wage = prices.get("operator_wage").value * overhead
     crews = _g(equipment, "crews")
     facts = step_facts(db)
-    t_per_day = float(result.feed[EXP] @ db.molar_mass) * 86400.0 / 1000.0          # t of cells per operating day
+    t_per_day = float(result.feed[Case.EXPECTED] @ db.molar_mass) * 86400.0 / 1000.0          # t of cells per operating day
     for sid, step in result.steps.items():
         labour = facts[step.type].labour
         if labour == "stations":
-            n = float(step.outcome.quantities["stations"][0][EXP])
+            n = float(step.outcome.quantities["stations"][0][Case.EXPECTED])
             how = f"{n:g} stations"
         else:
             n = labour * t_per_day ** WESSEL_EXPONENT / 24.0
@@ -160,7 +160,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         lines.append(Line("plant", "capital", "working capital charge", -rate * wc * accuracy,
                           f"{rate:.0%} of {wc:.4g} USD x {accuracy:g}", key, -rate * wc))
 
-    cells_y = float(result.feed[EXP] @ db.molar_mass) * seconds                     # kg/year
+    cells_y = float(result.feed[Case.EXPECTED] @ db.molar_mass) * seconds                     # kg/year
     revenue = sum(l.value for l in lines if l.category == "revenue")
     unmarketed = sum(l.value for l in lines if l.category == "revenue" and l.price
                      and prices.prices.get(tuple(l.price.split(".", 1))) is not None
@@ -242,7 +242,7 @@ def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[
     price independent of the state of charge (charging moves Li from cathode to anode). Li in the
     electrolyte is not paid for: black-mass payables are quoted on electrode metals (S)."""
     db = result.db
-    cathode = np.where(db.mask(role="cathode") | db.mask(role="anode"), result.feed[EXP], 0.0)
+    cathode = np.where(db.mask(role="cathode") | db.mask(role="anode"), result.feed[Case.EXPECTED], 0.0)
     element_kg = db.element_totals(cathode) * db.element_molar_mass * seconds               # kg/year
     kg = dict(zip(db.elements, element_kg))
     out = []
@@ -261,7 +261,7 @@ def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[
         out.append(Line("feed", "feed", "cells: payable Li", amount * p.value,
                         f"{kg['Li'] / 1000:.4g} t/y Li x {LI2CO3_PER_LI:.3f} LCE x payable {li:.3g} x {p.value:.4g} USD/kg",
                         f"{p.section}.Li2CO3", amount))
-    t_y = float(result.feed[EXP] @ db.molar_mass) * seconds / 1000.0
+    t_y = float(result.feed[Case.EXPECTED] @ db.molar_mass) * seconds / 1000.0
     p = prices.get("collection_transport")
     out.append(Line("feed", "feed", "collection and transport", -t_y * p.value, f"{t_y:.4g} t/y x {p.value:.4g} USD/t",
                     "feed.collection_transport", -t_y))

@@ -29,7 +29,7 @@ from functools import lru_cache
 import numpy as np
 
 from .capital import load_equipment, operating_seconds
-from .cases import EXP
+from .cases import Case
 from .errors import InputError, closest
 from .simulate import RouteResult
 from .units import Q_
@@ -111,7 +111,7 @@ def environment(result: RouteResult, region: str = "US", credits: bool = False, 
     equipment = load_equipment(db.directory)
     eff = float(equipment["general"]["heater_efficiency"]["value"])
     M = db.molar_mass
-    cells = float(result.feed[EXP] @ M)                                   # kg/s of cells
+    cells = float(result.feed[Case.EXPECTED] @ M)                                   # kg/s of cells
     notes: set[str] = set()
 
     elec, fuel, direct, ind_e, ind_f, reag, water_in = ({} for _ in range(7))
@@ -120,19 +120,19 @@ def environment(result: RouteResult, region: str = "US", credits: bool = False, 
     for sid, step in result.steps.items():
         u = step.outcome.utilities
         if "electricity" in u:
-            elec[sid] = float(u["electricity"][EXP]) / cells / 1e6                      # MJ/kg
+            elec[sid] = float(u["electricity"][Case.EXPECTED]) / cells / 1e6                      # MJ/kg
             ind_e[sid] = elec[sid] / 3.6 * grid
-        heat = float(u["heat"][EXP]) if "heat" in u else max(float(step.enthalpy_duty[EXP]), 0.0)
+        heat = float(u["heat"][Case.EXPECTED]) if "heat" in u else max(float(step.enthalpy_duty[Case.EXPECTED]), 0.0)
         if heat > 0:
             fuel[sid] = heat / eff / cells / 1e6                                        # MJ/kg fuel LHV
             ind_f[sid] = fuel[sid] / 1000.0 * gas
-        kg = step.gas_emitted[EXP] * M / cells                                           # kg/kg cells
+        kg = step.gas_emitted[Case.EXPECTED] * M / cells                                           # kg/kg cells
         for i in np.flatnonzero(kg > 0):
             if i in gwp:
                 direct[sid] = direct.get(sid, 0.0) + kg[i] * gwp[i]
             elif db.names[i] not in AIR:
                 no_gwp.add(db.names[i])
-        kg = step.bought_reagents[EXP] * M / cells
+        kg = step.bought_reagents[Case.EXPECTED] * M / cells
         for i in np.flatnonzero(kg > 1e-12 * max(float(kg.max()), 1e-300)):
             name = db.names[i]
             if name == "H2O(L)":
@@ -162,12 +162,12 @@ def environment(result: RouteResult, region: str = "US", credits: bool = False, 
                                for s in result.steps if any(s in p for p in parts.values())}, KG_CO2E)
 
     credit_block = _credits(result, avoided, cells, total) if credits else None
-    stack = result.sink_total("stack")[EXP] * M / cells * 1000.0                        # g/kg
+    stack = result.sink_total("stack")[Case.EXPECTED] * M / cells * 1000.0                        # g/kg
     pollutants = {db.names[i]: _q(stack[i], "g/kg") for i in np.flatnonzero(stack > FLOOR)
                   if db.names[i] not in AIR and db.names[i] != "CO2"}
     water_idx = db.index["H2O(L)"]
-    waste_water = {name: float(a[EXP, water_idx] * M[water_idx] / cells)
-                   for name, a in result.sinks("waste").items() if a[EXP, water_idx] > 0}
+    waste_water = {name: float(a[Case.EXPECTED, water_idx] * M[water_idx] / cells)
+                   for name, a in result.sinks("waste").items() if a[Case.EXPECTED, water_idx] > 0}
     seconds = operating_seconds(equipment)
     return {
         "basis": "per kg of cells fed",
@@ -208,7 +208,7 @@ def _credits(result: RouteResult, avoided: dict[int, float], cells: float, total
     db = result.db
     items = []
     for sink, amounts in result.sinks("product").items():
-        kg = amounts[EXP] * db.molar_mass / cells
+        kg = amounts[Case.EXPECTED] * db.molar_mass / cells
         for i in np.flatnonzero(kg > 0):
             if i in avoided:
                 items.append({"product": sink, "species": db.names[i], "amount": _q(kg[i], "kg/kg"),

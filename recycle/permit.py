@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .cases import EXP, WORST
+from .cases import Case
 from .errors import InputError, closest
 from .simulate import RouteResult
 from .units import to_si
@@ -105,8 +105,8 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
             if absent is None:
                 raise InputError(f"chemistry/{LIMITS_FILE}: regions.{key}",
                                  f"pollutant {name!r} reaches the stack but has neither a limit nor a no_limit entry")
-            lines.append(PermitLine(name, present, _mg(raw[EXP]), _mg(raw[WORST]), None, "", None, None, None,
-                                    _load(mass[EXP], seconds), absent["source"], absent.get("quality", "")))
+            lines.append(PermitLine(name, present, _mg(raw[Case.EXPECTED]), _mg(raw[Case.WORST]), None, "", None, None, None,
+                                    _load(mass[Case.EXPECTED], seconds), absent["source"], absent.get("quality", "")))
             continue
         where = f"chemistry/{LIMITS_FILE}: regions.{key}.limits.{name}"
         limit = float(f"{to_si(entry['value'], 'density', where + '.value') * 1e6:.12g}")   # mg/m3 (unit round-off dropped)
@@ -114,14 +114,14 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
         ref_pct = None if ref is None else float(str(ref).split()[0])
         conc = at_reference_o2(raw, o2_dry, ref_pct)
         allowed = limit * (1.0 - margin)
-        line_margin = 1.0 - conc[WORST] / limit if limit > 0 else -np.inf
-        lines.append(PermitLine(name, present, _mg(conc[EXP]), _mg(conc[WORST]), _mg(limit), entry.get("averaging", ""),
+        line_margin = 1.0 - conc[Case.WORST] / limit if limit > 0 else -np.inf
+        lines.append(PermitLine(name, present, _mg(conc[Case.EXPECTED]), _mg(conc[Case.WORST]), _mg(limit), entry.get("averaging", ""),
                                 None if ref_pct is None else {"value": ref_pct, "unit": "percent"},
-                                {"value": float(line_margin), "unit": ""}, bool(conc[WORST] <= allowed),
-                                _load(mass[EXP], seconds),
+                                {"value": float(line_margin), "unit": ""}, bool(conc[Case.WORST] <= allowed),
+                                _load(mass[Case.EXPECTED], seconds),
                                 entry["source"], entry.get("quality", "")))
-        if conc[WORST] > allowed:
-            lines[-1].required = required_removal(result, weights, conc[WORST], allowed)
+        if conc[Case.WORST] > allowed:
+            lines[-1].required = required_removal(result, weights, conc[Case.WORST], allowed)
     listed = {s for spec in pollutants.values() for s in spec["species"]}
     others = {}
     for i in np.flatnonzero(gas & (stack.max(axis=0) > 0)):
@@ -133,8 +133,8 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
             raise InputError(f"chemistry/{LIMITS_FILE}: not_pollutants",
                              f"{name} reaches the stack but is neither a pollutant nor listed as not regulated")
         others[name] = reason
-    return Permit(key, reg["instrument"], {"value": float(o2_dry[WORST]), "unit": "percent"},
-                  {"value": float(volume[WORST] * 3600.0), "unit": "m^3/h"}, lines, others)
+    return Permit(key, reg["instrument"], {"value": float(o2_dry[Case.WORST]), "unit": "percent"},
+                  {"value": float(volume[Case.WORST] * 3600.0), "unit": "m^3/h"}, lines, others)
 
 
 def dry_basis(db, stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -162,11 +162,11 @@ def required_removal(result: RouteResult, weights: dict[str, float], conc: float
         step = result.steps[sid]
         if step.gas_treatment != "absorption":
             continue
-        inlet = sum(step.inlet[WORST, i] * weights[db.names[i]] for i in idx)
+        inlet = sum(step.inlet[Case.WORST, i] * weights[db.names[i]] for i in idx)
         out_port = next(iter(p for p in step.outlets if "gas" in p), None)
         if out_port is None or inlet <= 0:
             continue
-        outlet = sum(step.outlets[out_port][WORST, i] * weights[db.names[i]] for i in idx)
+        outlet = sum(step.outlets[out_port][Case.WORST, i] * weights[db.names[i]] for i in idx)
         passing = outlet / inlet
         if passing >= 1.0 - 1e-12:                 # this absorber does not take the pollutant up at all
             continue
@@ -227,7 +227,7 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
         result = planner.plan(inventory, route, basis, overrides)
         checked = permit(result, region, margin)
     db = result.db
-    change = (result.bought_reagents[EXP] - unsized.bought_reagents[EXP]) * db.molar_mass * 3600.0   # kg/h
+    change = (result.bought_reagents[Case.EXPECTED] - unsized.bought_reagents[Case.EXPECTED]) * db.molar_mass * 3600.0   # kg/h
     reagents = {db.names[i]: {"value": float(change[i]), "unit": "kg/h"}
                 for i in np.flatnonzero(np.abs(change) > 1e-9 * (1.0 + np.abs(change).max()))}
     from .capital import packed_height

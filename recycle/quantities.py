@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cases import EXP
+from .cases import Case
 from .simulate import RouteResult
 from .units import Q_, quantity_json
-
-ROW = EXP  # the expected case
 
 
 class Units:
@@ -40,7 +38,7 @@ TRACE = 1e-12  # species below this fraction of the feed mass are left out of re
 
 
 def species_masses(result: RouteResult, amounts: np.ndarray, only_gas: bool = False,
-                   row: int = ROW) -> dict[str, float]:
+                   row: int = Case.EXPECTED) -> dict[str, float]:
     """Species -> mass (kg or kg/s) of a (batch, n_species) amounts array, one batch row.
 
     Traces below :data:`TRACE` x feed mass (equilibrium round-off) are left out.

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .audit import Audit
+from .cases import CASES, Case
 from .hazards import Hazard, load_hazards
 from .scenarios import Scenario, route_risk, scenarios
 from .simulate import RouteResult
@@ -31,7 +32,6 @@ STAINLESS = ("SO2", "SO3", "H2S", "NH3", "H2SO4(L)", "NaOH(a)", "H2O2(L)",
              "LiOH(s)", "LiOH.H2O(s)", "LiOC2H5(s)", "LiOC3H7(s)")
 LAYERED_CHARGED = ("Ni0.8Co0.1Mn0.1O2(s)", "CoO2(s)")
 HOLDUP = 3600.0   # s: contents of a continuous step = 1 h of throughput (S, this project's choice)
-CASES = ("expected", "worst")
 
 
 @dataclass
@@ -97,7 +97,7 @@ class _StepScorer:
 
     def side_reaction_heat(self):
         h = self.step.heat_released
-        q = max(h[-1] - h[0], 0.0) / max(self.mass, 1e-300) / 1000.0
+        q = max(h[Case.WORST] - h[Case.EXPECTED], 0.0) / max(self.mass, 1e-300) / 1000.0
         return self.p("side_reaction_heat", band(q, self.f("side_reaction_heat")["bands"]), q, "J/g",
                       "extra heat released in the worst case")
 
@@ -268,13 +268,12 @@ def _stack_point(result: RouteResult, cfg: dict, hazards: dict[str, Hazard]) -> 
     """Route-level point: the highest ground-level concentration the stack's plume makes (worst
     case, the scenarios' weather and stack height) against ERPG-2 of the most critical gas. It
     follows the mass the stack emits, so diluting the stack gas does not lower it."""
-    from .cases import WORST
     from .consequence import max_ground_concentration
     from .scenarios import _Context
 
     c = _Context(result)
     db = result.db
-    stack = result.sink_total("stack")[WORST] * db.molar_mass          # kg/s
+    stack = result.sink_total("stack")[Case.WORST] * db.molar_mass          # kg/s
     worst, what = 0.0, "no toxic gas reaches the ground from the stack"
     for i in np.flatnonzero(db.is_gas & (stack > 0)):
         gas = db.names[i]
@@ -293,8 +292,8 @@ def safety(result: RouteResult, audit: Audit, path=None) -> dict:
     cfg = load_yaml_file(path, str(path)) if path else result.db.data("safety.yaml")
     hazards = load_hazards(result.db)
     out = {}
-    for row, case in enumerate(CASES):
-        points = [pt for sid in result.steps for pt in _StepScorer(result, sid, row, cfg, hazards, audit).all()]
+    for case in CASES:
+        points = [pt for sid in result.steps for pt in _StepScorer(result, sid, case, cfg, hazards, audit).all()]
         points.append(_stack_point(result, cfg, hazards))
         per_factor = {}
         for pt in points:
@@ -312,10 +311,10 @@ def safety(result: RouteResult, audit: Audit, path=None) -> dict:
     found = ([Scenario(**s) for s in audit.scenarios] if getattr(audit, "scenarios", None) is not None
              else scenarios(result))   # the audit has worked them out already
     return {"risk": route_risk(found), "scenarios": [s.as_dict() for s in sorted(found, key=lambda s: -s.risk)],
-            "score": out["expected"]["score"], "score_worst_case": out["worst"]["score"],
-            "score_cumulative": out["expected"]["score_cumulative"],
-            "breakdown": out["expected"]["breakdown"], "by_factor": out["expected"]["by_factor"],
-            "contributors": out["expected"]["contributors"], "worst_case": out["worst"],
+            "score": out[Case.EXPECTED]["score"], "score_worst_case": out[Case.WORST]["score"],
+            "score_cumulative": out[Case.EXPECTED]["score_cumulative"],
+            "breakdown": out[Case.EXPECTED]["breakdown"], "by_factor": out[Case.EXPECTED]["by_factor"],
+            "contributors": out[Case.EXPECTED]["contributors"], "worst_case": out[Case.WORST],
             "method": "routes rank by the risk of their scenarios (worst risk, then aggregate; "
                       "chemistry/scenarios.yaml, docs/methods.md); the score is Heikkilae's 1999 ISI with "
                       "solid-state Li additions (bands in chemistry/safety.yaml), the per-step breakdown"}

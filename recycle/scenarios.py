@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .cases import WORST, envelope
+from .cases import Case, envelope
 from .consequence import explosion_distance, fire_distance, toxic_distance
 from .hazards import le_chatelier_lel, load_hazards
 from .simulate import RouteResult
@@ -160,11 +160,11 @@ def scenarios(result: RouteResult) -> list[Scenario]:
     out: list[Scenario] = []
     for sid, step in result.steps.items():
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
-        kg_s = envelope(step.gas_generated)[WORST] * db.molar_mass * peak
+        kg_s = envelope(step.gas_generated)[Case.WORST] * db.molar_mass * peak
         if step.gas_treatment:
             out += _treatment_outage(c, sid, step)
             if step.gas_treatment == "absorption":     # a scrubber is no place for a flammable gas (no flare upstream)
-                out += _flammable_flow(c, sid, envelope(step.inlet)[WORST], f"combustibles into {sid}",
+                out += _flammable_flow(c, sid, envelope(step.inlet)[Case.WORST], f"combustibles into {sid}",
                                        "burn them upstream (flare) or dilute the scrubber inlet below 25 % LEL",
                                        f"combustible gas above its LEL enters {sid}, mixes with the draft air "
                                        "and ignites inside the tower")
@@ -219,7 +219,7 @@ def _metal_leaving(c: _Context) -> list[Scenario]:
     for edge, amounts, _ in c.r.streams.values():
         if edge.sink_kind not in ("product", "waste"):
             continue
-        metal = envelope(amounts)[WORST]
+        metal = envelope(amounts)[Case.WORST]
         li_kg = sum(metal[db.index[m]] * db.element_matrix[db.elements.index("Li"), db.index[m]]
                     for m in ("Li(cr)", "Li(L)", "LiIn(s)")) * db.molar_mass[li] * c.duration
         if li_kg <= 0:
@@ -241,9 +241,9 @@ def _room_exposure(c: _Context) -> list[Scenario]:
         if step.type != "dismantle" or c.r.route.steps[sid]["atmosphere"] != "dry_room":
             continue
         changes = float(c.cfg["room"]["air_changes"]["value"])          # 1/h
-        room = float(step.outcome.quantities["room_volume"][0][WORST])    # m3
+        room = float(step.outcome.quantities["room_volume"][0][Case.WORST])    # m3
         air = room * changes / 3600.0 / 0.0244654                           # mol/s of room air (25 C, 1 atm)
-        gen = envelope(step.gas_generated)[WORST]
+        gen = envelope(step.gas_generated)[Case.WORST]
         for i in np.flatnonzero(db.is_gas & (gen > 0)):
             gas = db.names[i]
             x = gen[i] / air
@@ -281,7 +281,7 @@ def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:
                               f"metallic Li meets the water of {sid} in normal operation: the H2 of {li:.3g} kg Li "
                               f"in {c.duration / 60:.0f} min ignites"))
         elif flag.code == "contact_reaction":
-            heat = float(step.heat_released[WORST])                 # W: the worst case burns
+            heat = float(step.heat_released[Case.WORST])                 # W: the worst case burns
             d = fire_distance(heat, c.radiative, c.flux)
             out.append(c.make(sid, "grinding_fire", "Li(cr)", heat / 1e3, "kW", f"{c.flux / 1000:g} kW/m^2", d,
                               "grinding_ignition", [], "take the Li anode off before shredding (dry-room dismantling), "
@@ -300,7 +300,7 @@ def _quench_loss(c: _Context, sid: str, step) -> list[Scenario]:
     """Addition-rate or cooling failure of a step with an ``h2_interlock`` parameter (the
     quench): the metallic Li of the release duration reacts at once."""
     db = c.db
-    h2 = float(envelope(step.gas_generated)[WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
+    h2 = float(envelope(step.gas_generated)[Case.WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
     if h2 <= 0:
         return []
     d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
@@ -318,7 +318,7 @@ def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
     if not enabled:
         return []
     out = []
-    rate = envelope(step.inlet)[WORST] * db.molar_mass
+    rate = envelope(step.inlet)[Case.WORST] * db.molar_mass
     for i in np.flatnonzero(db.is_gas & (rate > 0)):
         gas = db.names[i]
         hit = c.toxic(gas, rate[i], c.stack_height)
@@ -333,7 +333,7 @@ def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
 def _stack_release(c: _Context) -> list[Scenario]:
     """What the stack emits in normal operation, dispersed from the stack."""
     db = c.db
-    stack = envelope(c.r.sink_total("stack"))[WORST] * db.molar_mass
+    stack = envelope(c.r.sink_total("stack"))[Case.WORST] * db.molar_mass
     out = []
     for i in np.flatnonzero(db.is_gas & (stack > 0)):
         gas = db.names[i]
@@ -344,7 +344,7 @@ def _stack_release(c: _Context) -> list[Scenario]:
                           "raise the removal of the treatment (a second stage) or the stack",
                           f"{gas} the stack emits in normal operation", hit[2]))
     # combustible gas leaving the stack above its LEL (H2 past a disabled flare): a flammable plume
-    out += _flammable_flow(c, "stack", envelope(c.r.sink_total("stack"))[WORST], "combustibles at the stack",
+    out += _flammable_flow(c, "stack", envelope(c.r.sink_total("stack"))[Case.WORST], "combustibles at the stack",
                            "burn them in a flare", "combustible gas leaves the stack in normal operation and ignites")
     return out
 

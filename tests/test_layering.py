@@ -51,9 +51,19 @@ def test_only_the_cli_prints():
 
 def test_the_case_rows_are_defined_once():
     """Issue 17: the expected and worst-case row constants were defined in seven modules (one
-    used -1); recycle.cases defines them and every other module imports them."""
+    used -1); recycle.cases defines the Case type and every other module indexes rows with it."""
     import re
 
     defining = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
-                if p.name != "cases.py" and re.search(r"^(EXP|WORST|EXPECTED)\s*=\s*-?\d", p.read_text(), re.M)]
+                if p.name != "cases.py" and re.search(r"^(EXP|WORST|EXPECTED|ROW|CASES)\s*=", p.read_text(), re.M)]
     assert not defining, defining
+
+
+def test_case_indexes_the_case_axis():
+    import numpy as np
+
+    from recycle.cases import CASES, Case
+
+    rows = np.array([[1.0, 5.0], [3.0, 2.0]])
+    assert [c.label for c in CASES] == ["expected", "worst case"]
+    assert rows[Case.WORST].tolist() == [3.0, 2.0] and rows[Case.EXPECTED, 1] == 5.0

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from .. import report
+from ..cases import Case
 from ..flows import edge_masses, element_fate
 from ..simulate import RouteResult
-from . import ROW, Units, svg
+from . import Units, svg
 from .references import cited_keys, data_references, split_references
 
 ELEMENTS = ("Li", "S", "Cl")
@@ -163,7 +164,7 @@ def mermaid(result: RouteResult) -> str:
 
 
 def _phase_text(result: RouteResult, amounts: np.ndarray) -> str:
-    kg = np.maximum(amounts[ROW] * result.db.molar_mass, 0.0)
+    kg = np.maximum(amounts[Case.EXPECTED] * result.db.molar_mass, 0.0)
     total = kg.sum()
     if total <= 0:
         return "empty"
@@ -185,8 +186,8 @@ def _q(d: dict | None) -> str:
 
 def _balance_blocks(result: RouteResult, doc: dict) -> list:
     units, db = Units(result.rate_basis), result.db
-    inp = db.element_totals(result.feed + result.reagents)[ROW] * db.element_molar_mass
-    out = db.element_totals(sum(result.sink_total(k) for k in ("product", "waste", "stack")))[ROW] * db.element_molar_mass
+    inp = db.element_totals(result.feed + result.reagents)[Case.EXPECTED] * db.element_molar_mass
+    out = db.element_totals(sum(result.sink_total(k) for k in ("product", "waste", "stack")))[Case.EXPECTED] * db.element_molar_mass
     rows = [{"element": e, f"in: feed + reagents [{units.mass}]": units.kg(i), f"out: sinks [{units.mass}]": units.kg(o),
              f"residual [{units.mass}]": units.kg(o - i), "relative residual": abs(o - i) / i}
             for e, i, o in zip(db.elements, inp, out) if i > 0]
