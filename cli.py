@@ -383,35 +383,39 @@ def compare(
 
     Example: recycle compare --chemistry LPSCL-NCM811-LI --routes direct-regeneration --routes hydrometallurgy --set price.Li2CO3="12 USD/kg"
     """
-    from recycle.compare import compare_table
     from recycle.prices import load_prices
+    from recycle.report.comparison import (
+        compare_json,
+        compare_table,
+        monte_carlo_heading,
+        monte_carlo_table,
+        route_lines,
+    )
 
     planner = _planner(species, cells)
     inv = _inventory(planner, inventory, chemistry, soc)
     _require_throughput(throughput, inv)
     overrides = _parse_sets(set_ or [], prices_allowed=True)
     book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
-    doc, plans = _compare_routes(planner, inv, routes_, throughput, overrides, book, region, keep_plans=out is not None)
+    comparison, plans = _compare_routes(planner, inv, routes_, throughput, overrides, book, region,
+                                        keep_plans=out is not None)
     if samples:
-        from recycle.applicability import DOES_NOT_APPLY
-        from recycle.uncertainty import monte_carlo, route_model
+        from recycle.uncertainty import monte_carlo_comparison
 
         with _progress("Monte Carlo: runs per uncertain input", None) as advance:
-            models = [route_model(planner, inv, r["route"], throughput, overrides, book, advance, region)
-                      for r in doc["routes"]]
-        doc["monte_carlo"] = monte_carlo(models, book, samples, seed,
-                                         eligible=[r["applicability"]["status"] != DOES_NOT_APPLY
-                                                   for r in doc["routes"]])
-    table = compare_table(doc)
+            comparison = monte_carlo_comparison(comparison, planner, inv, throughput, overrides, book, samples, seed,
+                                                region, advance)
+    doc = compare_json(comparison)
+    table = compare_table(comparison)
     if out is not None:
         from recycle.report.charts import compare_chart
         from recycle.report.html import compare_report
         from recycle.report.output import write_folder
 
-        chart = compare_chart(doc)
+        chart = compare_chart(comparison)
         files = {"compare.json": json.dumps(doc, indent=2) + "\n", "compare.csv": _csv(table),
                  "compare.png": chart, "summary.json": json.dumps(doc, indent=2) + "\n",
-                 **compare_report(doc, chart, plans)}
+                 **compare_report(comparison, chart, plans)}
         write_folder(out, _stamped(files, overrides, ctx), force)
         _err(f"wrote {out}/{', '.join(files)}")
     if fmt is Format.json:
@@ -421,39 +425,11 @@ def compare(
     else:
         typer.echo(f"Route comparison: {inv.source}, throughput {throughput}\n")
         _print_table(table)
-        if samples:
-            from recycle.compare import monte_carlo_table
-
-            sampled = doc["monte_carlo"]["sampled"]
-            typer.echo(f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg, route risk "
-                       "(worst risk + aggregate / (1 + aggregate)), safety index and GHG; sampled: "
-                       f"{sampled['prices']} prices (groups drawn together: {', '.join(sampled['correlated_groups'])}), "
-                       f"{len(sampled['finance'])} finance and capital factors, {sampled['emission_factors']} "
-                       f"emission factors, {len(sampled['process_parameters'])} process parameters")
-            _print_table(monte_carlo_table(doc["monte_carlo"]))
-        typer.echo("(risk: severity x likelihood of the route's worst scenario on a 5 x 5 matrix, with its class; "
-                   "worst scenario: what happens, the substance, where, and how far its endpoint reaches (ERPG-2 "
-                   "for toxics, 1 psi for explosions, 5 kW/m2 for fires); aggregate risk: sum of frequency x "
-                   "10^(severity-1), which breaks ties; routes rank by risk, then aggregate. safety index: "
-                   "Heikkilae ISI points, the per-step breakdown, lower is safer. applies: judged from the "
-                   "route's own balances)")
-        for r in doc["routes"]:
-            e = r["economics"]
-            if r["applicability"]["status"] == "does not apply":
-                typer.echo(f"\n{r['route']} does not apply: " + "; ".join(
-                    x for x in r["applicability"]["reasons"] if "not regenerated" in x))
-            risk, worst = r["safety"]["risk"], r["safety"]["risk"]["worst"] or {}
-            irr = f", IRR {e['irr']['value']:.0%}" if e.get("irr") else ""
-            typer.echo(f"\n{r['route']}: risk {worst.get('risk_class', 'none')} {risk['worst_risk']}"
-                       + (f" ({worst['description']}; {worst['endpoint']} at {worst['distance']:.0f} m)" if worst else "")
-                       + f"; net value {e['net_value']['value']:.3g} USD/kg with the cells bought at "
-                       f"{e['feed_price']['value']:.3g} USD/kg (break-even "
-                       f"{(e['breakeven_feed_price'] or {}).get('value', float('nan')):.3g}), "
-                       f"NPV {e['npv']['value'] / 1e6:.3g} M USD after tax{irr}")
-            for c in r["safety"]["contributors"]:
-                typer.echo(f"  index: {c}")
-            cats = ", ".join(f"{k} {v['value'] / 1e6:+.3g}" for k, v in e["by_category"].items())
-            typer.echo(f"  M USD/year: {cats}")
+        if comparison.monte_carlo is not None:
+            typer.echo(monte_carlo_heading(comparison.monte_carlo, samples, seed))
+            _print_table(monte_carlo_table(comparison.monte_carlo))
+        for line in route_lines(comparison):
+            typer.echo(line)
 
 
 @app.command()

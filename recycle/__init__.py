@@ -10,10 +10,10 @@ Public API::
     report.plan_json(result)                       # JSON, quantities as {"value", "unit"}
     findings = audit(result)                       # gas handling (throughput basis)
     safety(result, findings)["score"]              # inherent-safety index
-    economics(result, load_prices(planner.db.directory))["net_value"]
+    economics(result, load_prices(planner.db.directory)).net_value   # USD/kg; .quantity("net_value")
     environment(result, region="EU")["ghg"]["total"]
     prices = load_prices(planner.db.directory)
-    compare_routes(planner, inventory, None, "10 t/day", {}, prices)   # every route side by side
+    compare_routes(planner, inventory, None, "10 t/day", {}, prices).routes   # every route side by side
     model = route_model(planner, inventory, "hydrometallurgy", "10 t/day", {}, prices)
     monte_carlo([model], prices, samples=10_000, seed=1); tornado(model, prices)
     write_workbook("plan.xlsx", plan_frames(result))  # tidy sheets with a unit column
@@ -22,8 +22,9 @@ An inventory may be a CSV or YAML file, a pandas DataFrame or a list of dicts wi
 columns; all go through the same checks.
 
 Amounts inside a RouteResult are plain arrays in mol (mol/s on a throughput basis), energies in
-J (W), temperatures in K; everything leaving through ``report``, ``audit``, ``safety``,
-``economics`` and ``environment`` carries its unit.
+J (W), temperatures in K. ``economics`` and ``compare_routes`` return frozen dataclasses whose
+fields name their unit (``.quantity(name)`` gives pint); ``report.to_json`` makes their JSON.
+``audit``, ``safety`` and ``environment`` still return {"value", "unit"} dicts.
 """
 from __future__ import annotations
 

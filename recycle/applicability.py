@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .flowsheet import available_routes
 from .inventory import Inventory, InventoryRow
+from .results import internal
 from .simulate import RouteResult
 
 TOXIC = ("H2", "H2S", "HCL", "CL2", "HF", "NH3", "SO2")   # H2: flammable, listed too
@@ -22,7 +23,7 @@ DOES_NOT_APPLY = "does not apply"   # the status that keeps a route out of "best
 
 @dataclass
 class Fit:
-    route: str
+    route: str = internal()         # the comparison names the route; its JSON holds status and reasons
     status: str                     # applies | applies with hazards | does not apply
     reasons: list[str] = field(default_factory=list)
 

@@ -25,12 +25,14 @@ Units: net value USD per kg of cells; GHG kg CO2e per kg of cells; safety score 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.special import ndtr
 
+from .applicability import DOES_NOT_APPLY
 from .audit import audit
+from .compare import Comparison
 from .economics import crf, economics
 from .environment import environment, factor_ranges
 from .flowsheet import Route, load_route
@@ -99,13 +101,11 @@ class Run:
 def _evaluate(planner, inventory, route: Route, throughput, prices, region: str) -> Run:
     result = planner.plan(inventory, route, throughput)
     econ = economics(result, prices)
-    lm = econ["linear_model"]
     env = environment(result, region)["linear_model"]
     s = safety(result, audit(result))
-    cells_y = econ["throughput"]["value"] * 1000.0                                    # kg/year
-    return Run(lm["constant"], lm["coefficients"], s["score"], risk_number(s["risk"]["rank_key"]),
-               env["constant"], env["coefficients"], econ["capital"]["isbl"]["value"] / cells_y,
-               econ["capital"]["references"]["value"] / cells_y)
+    cells_y = econ.throughput * 1000.0                                                 # kg/year
+    return Run(econ.linear_model.constant, econ.linear_model.coefficients, s["score"], risk_number(s["risk"]["rank_key"]),
+               env["constant"], env["coefficients"], econ.capital.isbl / cells_y, econ.capital.references / cells_y)
 
 
 FINANCE = ("discount_rate", "plant_life", "maintenance_fraction", "working_capital_fraction",
@@ -223,6 +223,16 @@ def _weights(theta: np.ndarray, e: Effect) -> tuple[np.ndarray, np.ndarray]:
     w_lo = np.where(theta < e.base, (e.base - theta) / max(e.base - e.low, 1e-300), 0.0)
     w_hi = np.where(theta > e.base, (theta - e.base) / max(e.high - e.base, 1e-300), 0.0)
     return w_lo, w_hi
+
+
+def monte_carlo_comparison(comparison: Comparison, planner, inventory, throughput: str, overrides: dict, prices,
+                           samples: int, seed: int | None, region: str = "US", progress=None) -> Comparison:
+    """``comparison`` with its Monte Carlo: a :func:`route_model` of each compared route, then
+    :func:`monte_carlo` with the routes that do not apply left out of "best"."""
+    models = [route_model(planner, inventory, r.route, throughput, overrides, prices, progress, region)
+              for r in comparison.routes]
+    eligible = [r.applicability.status != DOES_NOT_APPLY for r in comparison.routes]
+    return replace(comparison, monte_carlo=monte_carlo(models, prices, samples, seed, eligible=eligible))
 
 
 def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,

@@ -188,8 +188,3 @@ def _example(dimension: str) -> str:
         "power_per_volume": "25 W/m^3", "energy_per_mass": "30 kWh/t", "velocity": "1.5 m/s",
         "molality": "4 mol/kg", "molar_energy": "-470 kJ/mol", "molar_entropy": "48 J/mol/K",
     }[dimension]
-
-
-def quantity_json(value: float, unit: str) -> dict:
-    """The JSON form of a quantity: ``{"value": number, "unit": "pint unit string"}``."""
-    return {"value": float(value), "unit": unit}

@@ -148,7 +148,7 @@ def test_sizing_reports_the_packing_the_removal_takes(planner):
     removal = float(dict(p.split(": ") for p in sizing.overrides["scrub"]["removal_by_gas"].split(", "))["SO2"])
     assert sizing.packing["scrub"]["after"]["value"] == pytest.approx(HTU * math.log(1 / (1 - removal)), rel=1e-9)
     prices = load_prices(planner.db.directory)
-    assert economics(sizing.result, prices)["capital"]["fixed"]["value"] > economics(base, prices)["capital"]["fixed"]["value"]
+    assert economics(sizing.result, prices).capital.fixed > economics(base, prices).capital.fixed
 
 
 def test_the_china_limits_are_the_ones_read_in_the_standards(db):

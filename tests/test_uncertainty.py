@@ -99,20 +99,19 @@ def test_large_inventory_error_names_the_row(planner, tmp_path):
     assert res.exit_code == 2 and "big.csv: row 5501: soc" in res.stderr and "outside 0-1" in res.stderr
 
 
-def test_a_route_that_does_not_apply_is_never_best_and_ranks_last():
+def test_a_route_that_does_not_apply_is_never_best_and_ranks_last(planner):
     """LGPS cells (GeS4 units, no dissolution route): the direct and hybrid routes do not apply.
     They rank after every route that applies, whatever their risk, and the Monte Carlo gives
     them no share of 'best' (issue 17: a route that does not apply had P(best) 0.98)."""
-    import json
+    from recycle.compare import compare_routes
+    from recycle.report.comparison import compare_json, compare_table
+    from recycle.uncertainty import monte_carlo_comparison
 
-    from typer.testing import CliRunner
-
-    from cli import app
-
-    res = CliRunner().invoke(app, ["compare", "--chemistry", "LGPS-LCO-LI", "--samples", "500", "--seed", "1",
-                                   "--format", "json"])
-    assert res.exit_code == 0, res.output
-    doc = json.loads(res.stdout)
+    inv = planner.cell_inventory("LGPS-LCO-LI", 0.1)
+    prices = load_prices(planner.db.directory)
+    comparison = compare_routes(planner, inv, None, "10 t/day", {}, prices)
+    comparison = monte_carlo_comparison(comparison, planner, inv, "10 t/day", {}, prices, 500, 1)
+    doc = compare_json(comparison)
     out = {r["route"] for r in doc["routes"] if r["applicability"]["status"] == "does not apply"}
     assert out == {"direct-regeneration", "hybrid"}
     for r in doc["monte_carlo"]["routes"]:
@@ -120,9 +119,7 @@ def test_a_route_that_does_not_apply_is_never_best_and_ranks_last():
             assert r["probability_best_net_value"] == 0 and r["probability_best_safety"] == 0
     applying = [r for r in doc["monte_carlo"]["routes"] if r["route"] not in out]
     assert sum(r["probability_best_net_value"] for r in applying) == pytest.approx(1.0)
-    from recycle.compare import compare_table
-
-    table = compare_table(doc)
+    table = compare_table(comparison)
     assert set(table["route"][-2:]) == out
 
 
@@ -173,10 +170,10 @@ def test_finance_factors_recompute_the_capital_charge_exactly(planner, db):
     equipment = copy.deepcopy(db.data("equipment.yaml"))
     for k, v in other.items():
         equipment["general"][k]["value"] = f"{v} year" if k == "plant_life" else v
-    predicted = (economics(result, prices)["net_value"]["value"]
+    predicted = (economics(result, prices).net_value
                  + capital_cost_per_kg(base, model.isbl, model.references)
                  - capital_cost_per_kg(other, model.isbl, model.references))
-    assert economics(result, prices, equipment)["net_value"]["value"] == pytest.approx(predicted, abs=1e-9)
+    assert economics(result, prices, equipment).net_value == pytest.approx(predicted, abs=1e-9)
 
 
 def test_ghg_linear_model_reproduces_every_routes_total(planner, db):

@@ -11,7 +11,8 @@ import pandas as pd
 from ..cases import Case
 from ..quantities import Units, species_masses
 from ..simulate import RouteResult, StepResult
-from ..units import quantity_json
+from ..units import Q_
+from .jsondoc import quantity_json, to_json
 
 
 def _masses_json(result, amounts, units: Units, only_gas=False, positive=False, row=Case.EXPECTED) -> dict:
@@ -21,6 +22,13 @@ def _masses_json(result, amounts, units: Units, only_gas=False, positive=False, 
             continue
         out[name] = quantity_json(units.kg(kg), units.mass)
     return out
+
+
+def _step_quantity(units: Units, value: float, unit: str) -> dict:
+    """JSON quantity from a step's (value, unit), turning '/s' rates into '/h' on a throughput basis."""
+    if unit.endswith("/s") and units.rate:
+        return quantity_json(Q_(value, unit).to(unit[:-2] + "/h").magnitude, unit[:-2] + "/h")
+    return quantity_json(value, unit)
 
 
 def step_json(result: RouteResult, step: StepResult, units: Units) -> dict:
@@ -39,7 +47,7 @@ def step_json(result: RouteResult, step: StepResult, units: Units) -> dict:
         "gas_emitted_worst_case": _masses_json(result, step.gas_emitted, units, only_gas=True, row=Case.WORST),
         "reagents": _masses_json(result, step.reagents, units, positive=True),
         "utilities": {k: quantity_json(units.heat(v[Case.EXPECTED]), units.energy) for k, v in o.utilities.items()},
-        "results": {k: {**units.quantity(float(np.asarray(v)[Case.EXPECTED]), unit), "description": d}
+        "results": {k: {**_step_quantity(units, float(np.asarray(v)[Case.EXPECTED]), unit), "description": d}
                     for k, (v, unit, d) in o.quantities.items()},
         "parameters": {k: str(v) for k, v in result.route.steps[step.id].raw.items()},
         "element_residual": float(step.relative_residual[Case.EXPECTED]),
@@ -156,3 +164,6 @@ def _top(masses: dict[str, float], units: Units, n: int = 3) -> str:
     items = sorted(((k, v) for k, v in masses.items() if v > 0), key=lambda kv: -kv[1])
     parts = [f"{k} {units.kg(v):.3g}" for k, v in items if k not in ("N2", "Ar", "O2")][:n]
     return ", ".join(parts) if parts else "-"
+
+
+__all__ = ["plan_json", "quantity_json", "step_json", "steps_table", "streams_table", "to_json", "totals_table"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import math
+from dataclasses import asdict, fields
 from html import escape
 
 import numpy as np
@@ -20,6 +21,8 @@ import pandas as pd
 
 from .. import report
 from ..cases import Case
+from ..compare import Comparison
+from ..economics import Economics
 from ..flows import edge_masses, element_fate
 from ..simulate import RouteResult
 from . import Units, svg
@@ -236,23 +239,23 @@ def safety_blocks(safety: dict) -> list:
             ("details", "Every scored point, step by step", [("table", table(safety["breakdown"]))])]
 
 
-def economics_blocks(e: dict) -> list:
+def economics_blocks(e: Economics) -> list:
     """Net value, annual figures, breakdown by category and step, capital items, notes."""
-    musd = lambda d: {k: {"value": v["value"] / 1e6} for k, v in d.items()}  # noqa: E731
-    key = [("net value", e["net_value"]), ("net value per kWh of cells", e["net_value_per_kwh"]),
-           ("net present value", e["npv"]), ("fixed capital", e["capital"]["fixed"]),
-           ("working capital", e["capital"]["working"]), ("throughput", e["throughput"])]
-    key += [(k.replace("_", " "), v) for k, v in e["annual"].items()]
-    return [("table", pd.DataFrame([{"quantity": k, "value": v["value"], "unit": v["unit"]} for k, v in key if v])),
-            ("table", pd.DataFrame([{"category": k, "net [M USD/year]": v["value"]} for k, v in musd(e["by_category"]).items()])),
-            ("table", pd.DataFrame([{"step": k, "net [M USD/year]": v["value"]} for k, v in musd(e["by_step"]).items()])),
+    key = [("net value", "net_value", e), ("net value per kWh of cells", "net_value_per_kwh", e),
+           ("net present value", "npv", e), ("fixed capital", "fixed", e.capital),
+           ("working capital", "working", e.capital), ("throughput", "throughput", e)]
+    key += [(f.name.replace("_", " "), f.name, e.annual) for f in fields(e.annual)]
+    return [("table", pd.DataFrame([{"quantity": k, "value": getattr(owner, name), "unit": owner.unit(name)}
+                                    for k, name, owner in key if getattr(owner, name) is not None])),
+            ("table", pd.DataFrame([{"category": k, "net [M USD/year]": v / 1e6} for k, v in e.by_category.items()])),
+            ("table", pd.DataFrame([{"step": k, "net [M USD/year]": v / 1e6} for k, v in e.by_step.items()])),
             ("details", "Capital items", [("table", pd.DataFrame(
-                [{"step": i["step"], "item": i["item"], "size": i["size"]["value"], "size unit": i["size"]["unit"],
-                  "cost [USD]": i["cost"]["value"], "basis": i["basis"]} for i in e["capital"]["items"]]))]),
+                [{"step": i.step, "item": i.item, "size": i.size, "size unit": i.size_unit,
+                  "cost [USD]": i.cost, "basis": i.basis} for i in e.capital.items]))]),
             ("details", "Revenue and cost lines", [("table", pd.DataFrame(
-                [{"step": b["step"], "category": b["category"], "item": b["item"],
-                  "value [USD/year]": b["value"]["value"], "basis": b["basis"]} for b in e["breakdown"]]))]),
-            ("ul", e["notes"])]
+                [{"step": b.step, "category": b.category, "item": b.item,
+                  "value [USD/year]": b.value, "basis": b.basis} for b in e.breakdown]))]),
+            ("ul", list(e.notes))]
 
 
 def environment_blocks(env: dict) -> list:
@@ -333,7 +336,7 @@ def _figures(result: RouteResult, prefix: str, elements=ELEMENTS) -> list:
 
 
 def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
-                  economics: dict | None = None, environment: dict | None = None) -> list:
+                  economics: Economics | None = None, environment: dict | None = None) -> list:
     """The sections of a plan report; audit, safety, economics and footprint are added when given."""
     units = Units(result.rate_basis)
     doc = report.plan_json(result)
@@ -349,7 +352,7 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
         key.append(("route risk (lower is safer)", (safety.get("risk") or {}).get("worst_risk", 0), "severity x likelihood"))
         key.append(("inherent-safety index (lower is safer)", safety["score"], "points"))
     if economics:
-        key.append(("net value", economics["net_value"]["value"], economics["net_value"]["unit"]))
+        key.append(("net value", economics.net_value, economics.unit("net_value")))
     summary = [("p", f"Route {result.route.id}; inventory {inv.source if inv else '-'}"
                      f"{f' ({inv.total_mass:,.1f} kg of cells)' if inv else ''}; basis {result.basis.text}."),
                ("table", pd.DataFrame([{"quantity": k, "value": v, "unit": u} for k, v, u in key]))]
@@ -380,7 +383,7 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
     notes = [f"{s['id']}: {n}" for s in doc["steps"] for n in s["notes"]]
     extra = [f"Basis: {result.basis.text}; two cases per plan (expected, worst case); tables show the expected case."]
     if economics:
-        extra += [f"{k.replace('_', ' ')}: {v}" for k, v in economics["assumptions"].items()]
+        extra += [f"{k.replace('_', ' ')}: {v}" for k, v in asdict(economics.assumptions).items()]
     if audit is not None:
         extra += [f"audit {k}: {v}" + (f" (chemistry/audit.yaml {', '.join(f'[{c}]' for c in cited_keys(v))} under "
                                        "References)" if cited_keys(v) else "")
@@ -393,58 +396,59 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
 
 
 def plan_report(result: RouteResult, audit=None, safety: dict | None = None,
-                economics: dict | None = None, environment: dict | None = None) -> dict[str, str]:
+                economics: Economics | None = None, environment: dict | None = None) -> dict[str, str]:
     """``{"report.html": ..., "report.md": ...}`` for a plan."""
     title = f"Recycling plan: route {result.route.id}, {result.basis.text}"
     sections = plan_sections(result, audit, safety, economics, environment)
     return {"report.html": to_html(title, sections), "report.md": to_markdown(title, sections)}
 
 
-def compare_sections(doc: dict, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> list:
+def compare_sections(doc: Comparison, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> list:
     """Sections of a comparison report: table, chart, breakdowns, and each route's diagrams."""
-    from ..compare import compare_table, pareto_front
+    from ..applicability import DOES_NOT_APPLY
+    from ..compare import pareto_front
+    from .comparison import compare_table
 
-    points = {r["route"]: (r["safety"]["risk"]["rank_key"][0] + r["safety"]["risk"]["rank_key"][1]
-                           / (1.0 + r["safety"]["risk"]["rank_key"][1]), r["economics"]["net_value"]["value"])
-              for r in doc["routes"] if r["applicability"]["status"] != "does not apply"}
-    summary = [("p", f"Inventory {doc['inventory']}; throughput {doc['throughput']}; prices {doc['prices']}."),
+    points = {r.route: (r.safety["risk"]["rank_key"][0] + r.safety["risk"]["rank_key"][1]
+                        / (1.0 + r.safety["risk"]["rank_key"][1]), r.economics.net_value)
+              for r in doc.routes if r.applicability.status != DOES_NOT_APPLY}
+    summary = [("p", f"Inventory {doc.inventory}; throughput {doc.throughput}; prices {doc.prices}."),
                ("table", compare_table(doc)),
                ("p", "Pareto front of the routes that apply (no other route has both lower risk and higher "
                      "net value): " + (", ".join(pareto_front(points)) or "none") + ".")]
     if chart_png:
         summary.append(("img", chart_png, "compare.png", "Safety score against net value; Pareto front marked."))
-    by_cat = pd.DataFrame([{"route": r["route"], **{f"{k} [M USD/year]": v["value"] / 1e6
-                                                   for k, v in r["economics"]["by_category"].items()}}
-                           for r in doc["routes"]]).fillna(0.0)
-    by_factor = pd.DataFrame([{"route": r["route"], **{k: v["points"] for k, v in r["safety"]["by_factor"].items()}}
-                              for r in doc["routes"]]).fillna(0)
-    env = pd.DataFrame([{"route": r["route"], "GHG [kg CO2e/kg]": r["environment"]["ghg"]["total"]["value"],
-                         "energy [MJ/kg]": r["environment"]["energy"]["total"]["value"],
-                         "process water [kg/kg]": r["environment"]["water"]["process_water_in"]["total"]["value"]}
-                        for r in doc["routes"] if "environment" in r])
+    by_cat = pd.DataFrame([{"route": r.route, **{f"{k} [M USD/year]": v / 1e6 for k, v in r.economics.by_category.items()}}
+                           for r in doc.routes]).fillna(0.0)
+    by_factor = pd.DataFrame([{"route": r.route, **{k: v["points"] for k, v in r.safety["by_factor"].items()}}
+                              for r in doc.routes]).fillna(0)
+    env = pd.DataFrame([{"route": r.route, "GHG [kg CO2e/kg]": r.environment["ghg"]["total"]["value"],
+                         "energy [MJ/kg]": r.environment["energy"]["total"]["value"],
+                         "process water [kg/kg]": r.environment["water"]["process_water_in"]["total"]["value"]}
+                        for r in doc.routes])
     sections = [("summary", "Comparison", summary),
                 ("environment", "Environmental footprint", [("table", env)] + [
-                    ("details", f"{r['route']}: {r['environment']['ghg']['total']['value']:.3g} kg CO2e/kg",
-                     environment_blocks(r["environment"])) for r in doc["routes"] if "environment" in r]),
+                    ("details", f"{r.route}: {r.environment['ghg']['total']['value']:.3g} kg CO2e/kg",
+                     environment_blocks(r.environment)) for r in doc.routes]),
                 ("safety", "Safety by factor [points]", [("table", by_factor)] + [
-                    ("details", f"{r['route']}: score {r['safety']['score']}", safety_blocks(r["safety"]))
-                    for r in doc["routes"]]),
+                    ("details", f"{r.route}: score {r.safety['score']}", safety_blocks(r.safety))
+                    for r in doc.routes]),
                 ("economics", "Economics by category", [("table", by_cat)] + [
-                    ("details", f"{r['route']}: net value {r['economics']['net_value']['value']:.3g} USD/kg",
-                     economics_blocks(r["economics"])) for r in doc["routes"]])]
+                    ("details", f"{r.route}: net value {r.economics.net_value:.3g} USD/kg",
+                     economics_blocks(r.economics)) for r in doc.routes])]
     for name, result in (results or {}).items():
         sections.append((f"route-{name}", f"Route {name}", [
             ("p", result.route.description),
             ("figure", svg.flowsheet_svg(result, f"flowsheet-{name}"), f"Flowsheet of {name}."),
             ("mermaid", mermaid(result))] + _figures(result, f"{name}-", ())))
-    notes = [f"prices: {doc['prices']}"] + [f"safety: {r['safety']['method']}" for r in doc["routes"]]
-    notes += [f"economics: {k.replace('_', ' ')} {v}" for r in doc["routes"] for k, v in r["economics"]["assumptions"].items()]
+    notes = [f"prices: {doc.prices}"] + [f"safety: {r.safety['method']}" for r in doc.routes]
+    notes += [f"economics: {k.replace('_', ' ')} {v}" for r in doc.routes for k, v in asdict(r.economics.assumptions).items()]
     sections.append(("sources", "Assumptions and data sources", [("ul", list(dict.fromkeys(notes)))]))
     return sections
 
 
-def compare_report(doc: dict, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> dict[str, str]:
+def compare_report(doc: Comparison, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> dict[str, str]:
     """``{"report.html": ..., "report.md": ...}`` for a ``recycle compare`` document."""
-    title = f"Route comparison: {doc['inventory']}, {doc['throughput']}"
+    title = f"Route comparison: {doc.inventory}, {doc.throughput}"
     sections = compare_sections(doc, chart_png, results)
     return {"report.html": to_html(title, sections), "report.md": to_markdown(title, sections)}
