@@ -55,7 +55,7 @@ print("GHG (US grid):", environment(result, region="US")["ghg"]["total"])
 # %%
 comparison = compare_routes(planner, inventory, None, "10 t/day", {}, prices)
 print(pd.DataFrame([{"route": r.route, "net value [USD/kg]": r.economics.net_value,
-                     "worst risk (1-25)": r.safety["risk"]["worst_risk"]} for r in comparison.routes]))
+                     "worst risk (1-25)": r.safety.risk.worst_risk} for r in comparison.routes]))
 models = [route_model(planner, inventory, r, "10 t/day", {}, prices) for r in ("direct-regeneration", "hydrometallurgy")]
 mc = monte_carlo(models, prices, samples=5_000, seed=1)
 for r in mc["routes"]:

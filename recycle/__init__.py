@@ -9,7 +9,7 @@ Public API::
     result.max_relative_element_residual()         # element closure
     report.plan_json(result)                       # JSON, quantities as {"value", "unit"}
     findings = audit(result)                       # gas handling (throughput basis)
-    safety(result, findings)["score"]              # inherent-safety index
+    safety(result, findings).score                 # inherent-safety index (Safety)
     economics(result, load_prices(planner.db.directory)).net_value   # USD/kg; .quantity("net_value")
     environment(result, region="EU")["ghg"]["total"]
     prices = load_prices(planner.db.directory)
@@ -24,7 +24,8 @@ columns; all go through the same checks.
 Amounts inside a RouteResult are plain arrays in mol (mol/s on a throughput basis), energies in
 J (W), temperatures in K. ``economics`` and ``compare_routes`` return frozen dataclasses whose
 fields name their unit (``.quantity(name)`` gives pint); ``report.to_json`` makes their JSON.
-``audit``, ``safety`` and ``environment`` still return {"value", "unit"} dicts.
+``safety`` returns a frozen ``Safety``; ``audit`` and ``environment`` still hold {"value", "unit"}
+dicts.
 """
 from __future__ import annotations
 

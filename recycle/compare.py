@@ -14,7 +14,7 @@ from .errors import InputError
 from .flowsheet import available_routes, load_route
 from .quantities import Units, species_masses
 from .results import Measured, internal, measured
-from .safety import safety
+from .safety import Safety, safety
 
 KEY_GASES = ("H2", "H2S", "HCL", "SO2", "NH3", "CL2", "HF", "CO")
 
@@ -31,7 +31,7 @@ class RouteComparison(Measured):
 
     route: str
     applicability: Fit
-    safety: dict
+    safety: Safety
     economics: Economics
     environment: dict
     gas_generated: Mapping[str, float] = measured("kg/h")

@@ -366,14 +366,37 @@ def _flammable_flow(c: _Context, where: str, moles: np.ndarray, substance: str, 
                    d, "normal_operation", [], control, description)]
 
 
-def route_risk(items: list[Scenario]) -> dict:
+@dataclass(frozen=True, kw_only=True)
+class RouteRisk:
+    """A route's worst scenario (None: no scenario reaches its endpoint), its risk (severity x
+    likelihood, 1-25) and the aggregate risk, sum of frequency x 10^(severity - 1), which breaks
+    ties; routes rank by ``rank_key`` = (worst risk, aggregate)."""
+
+    worst: Scenario | None
+    worst_risk: int
+    aggregate: float
+    rank_key: tuple[int, float]
+
+    @property
+    def number(self) -> float:
+        """One number that orders like ``rank_key`` (:func:`risk_number`)."""
+        return risk_number(self.rank_key)
+
+
+def risk_number(rank_key) -> float:
+    """A route's risk as one number that orders like its rank key (worst risk, then aggregate):
+    worst + aggregate / (1 + aggregate)."""
+    worst, aggregate = float(rank_key[0]), float(rank_key[1])
+    return worst + aggregate / (1.0 + aggregate)
+
+
+def route_risk(items: list[Scenario]) -> RouteRisk:
     """The route's worst scenario, its risk class, and the aggregate risk used to rank routes."""
     if not items:
-        return {"worst": None, "worst_risk": 0, "aggregate": 0.0, "rank_key": [0, 0.0]}
+        return RouteRisk(worst=None, worst_risk=0, aggregate=0.0, rank_key=(0, 0.0))
     worst = max(items, key=lambda s: (s.risk, s.severity, s.distance))
     aggregate = float(sum(s.frequency * 10 ** (s.severity - 1) for s in items))
-    return {"worst": worst.as_dict(), "worst_risk": worst.risk, "aggregate": aggregate,
-            "rank_key": [worst.risk, aggregate]}
+    return RouteRisk(worst=worst, worst_risk=worst.risk, aggregate=aggregate, rank_key=(worst.risk, aggregate))
 
 
-__all__ = ["Scenario", "route_risk", "scenarios"]
+__all__ = ["RouteRisk", "Scenario", "risk_number", "route_risk", "scenarios"]

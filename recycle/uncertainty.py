@@ -77,13 +77,6 @@ class RouteModel:
     factors: dict = field(default_factory=dict)               # emission factor -> (low, value, high)
 
 
-def risk_number(rank_key) -> float:
-    """A route's risk as one number that orders like its rank key (worst risk, then aggregate):
-    worst + aggregate / (1 + aggregate)."""
-    worst, aggregate = float(rank_key[0]), float(rank_key[1])
-    return worst + aggregate / (1.0 + aggregate)
-
-
 @dataclass
 class Run:
     """What one plan of a route gives the Monte Carlo."""
@@ -104,7 +97,7 @@ def _evaluate(planner, inventory, route: Route, throughput, prices, region: str)
     env = environment(result, region)["linear_model"]
     s = safety(result, audit(result))
     cells_y = econ.throughput * 1000.0                                                 # kg/year
-    return Run(econ.linear_model.constant, econ.linear_model.coefficients, s["score"], risk_number(s["risk"]["rank_key"]),
+    return Run(econ.linear_model.constant, econ.linear_model.coefficients, s.score, s.risk.number,
                env["constant"], env["coefficients"], econ.capital.isbl / cells_y, econ.capital.references / cells_y)
 
 
@@ -237,7 +230,7 @@ def monte_carlo_comparison(comparison: Comparison, planner, inventory, throughpu
 
 def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,
                 eligible: list[bool] | None = None) -> dict:
-    """Percentiles of net value, route risk (:func:`risk_number`, nearest of the three runs of each
+    """Percentiles of net value, route risk (recycle.scenarios.risk_number, nearest of the three runs of each
     uncertain parameter) and safety index per route, and the probability each is best among the
     ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
     rng = np.random.default_rng(seed)

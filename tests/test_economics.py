@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from cli import app
 from recycle.economics import crf, economics
-from recycle.report import to_json
 from recycle.flowsheet import build_route
 from recycle.prices import load_prices
+from recycle.report import to_json
 
 SHRED_ONLY = {
     "description": "test route: shredding only",

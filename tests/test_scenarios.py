@@ -20,7 +20,7 @@ from recycle.scenarios import route_risk, scenarios
 
 def _rank(planner, inventory, route, **overrides):
     result = planner.plan(inventory, route, basis="10 t/day", overrides=overrides or None)
-    return route_risk(scenarios(result))["rank_key"]
+    return route_risk(scenarios(result)).rank_key
 
 
 def test_hydrometallurgy_of_a_li_metal_cell_ranks_worse_without_the_quench(planner):

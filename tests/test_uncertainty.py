@@ -127,7 +127,7 @@ def test_the_monte_carlo_samples_route_risk(db):
     """Issue 15: the Monte Carlo reports the route risk (risk_number of the rank key) and the
     probability of the lowest risk, not only the index. With one constant-risk model each, the
     lower risk wins every sample; risk_number orders like the rank key (worst, then aggregate)."""
-    from recycle.uncertainty import risk_number
+    from recycle.scenarios import risk_number
 
     assert risk_number([12, 5.0]) < risk_number([12, 50.0]) < risk_number([15, 0.1])
     low = RouteModel("low", 1.0, {}, 10, risk=risk_number([9, 1.5]))

@@ -18,11 +18,7 @@ def compare_chart(comparison: Comparison) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    def risk(r):
-        key = r.safety["risk"]["rank_key"]
-        return float(key[0]) + float(key[1]) / (1.0 + float(key[1]))
-
-    points = {r.route: (risk(r), r.economics.net_value) for r in comparison.routes}
+    points = {r.route: (r.safety.risk.number, r.economics.net_value) for r in comparison.routes}
     out = {r.route for r in comparison.routes if r.applicability.status == DOES_NOT_APPLY}
     front = pareto_front({k: v for k, v in points.items() if k not in out})      # only routes that apply
     fig = Figure(figsize=(7.0, 4.6), dpi=110)

@@ -21,14 +21,14 @@ def compare_table(comparison: Comparison) -> pd.DataFrame:
     rows = []
     for r in comparison.routes:
         e = r.economics
-        risk = r.safety["risk"]
-        worst = risk["worst"] or {}
+        risk = r.safety.risk
+        worst = risk.worst
         row = {"route": r.route, "applies": r.applicability.status,
-               "risk": f"{worst.get('risk_class', 'none')} {risk['worst_risk']}",
-               "worst scenario": (f"{worst['kind']} {worst['substance']} in {worst['step']}, {worst['distance']:.0f} m"
+               "risk": f"{worst.risk_class if worst else 'none'} {risk.worst_risk}",
+               "worst scenario": (f"{worst.kind} {worst.substance} in {worst.step}, {worst.distance:.0f} m"
                                   if worst else "-"),
-               "aggregate risk": risk["aggregate"],
-               "safety index": r.safety["score"], "index (worst)": r.safety["score_worst_case"],
+               "aggregate risk": risk.aggregate,
+               "safety index": r.safety.score, "index (worst)": r.safety.score_worst_case,
                "critical findings": r.critical_findings,
                "net value [USD/kg]": e.net_value,
                "feed [USD/kg]": e.feed_price,
@@ -46,7 +46,7 @@ def compare_table(comparison: Comparison) -> pd.DataFrame:
         rows.append(row)
     table = pd.DataFrame(rows)
     # routes that do not apply rank after every route that does, whatever their risk
-    keys = [(r.applicability.status == DOES_NOT_APPLY, *r.safety["risk"]["rank_key"]) for r in comparison.routes]
+    keys = [(r.applicability.status == DOES_NOT_APPLY, *r.safety.risk.rank_key) for r in comparison.routes]
     order = sorted(range(len(keys)), key=lambda i: keys[i])
     table.insert(1, "rank", [order.index(i) + 1 for i in range(len(keys))])
     table = table.sort_values("rank", kind="stable").reset_index(drop=True)
@@ -88,15 +88,15 @@ def route_lines(comparison: Comparison) -> list[str]:
         if r.applicability.status == DOES_NOT_APPLY:
             lines.append(f"\n{r.route} does not apply: "
                          + "; ".join(x for x in r.applicability.reasons if "not regenerated" in x))
-        risk, worst = r.safety["risk"], r.safety["risk"]["worst"] or {}
+        risk, worst = r.safety.risk, r.safety.risk.worst
         irr = f", IRR {e.irr:.0%}" if e.irr is not None else ""
         breakeven = e.breakeven_feed_price if e.breakeven_feed_price is not None else float("nan")
-        lines.append(f"\n{r.route}: risk {worst.get('risk_class', 'none')} {risk['worst_risk']}"
-                     + (f" ({worst['description']}; {worst['endpoint']} at {worst['distance']:.0f} m)" if worst else "")
+        lines.append(f"\n{r.route}: risk {worst.risk_class if worst else 'none'} {risk.worst_risk}"
+                     + (f" ({worst.description}; {worst.endpoint} at {worst.distance:.0f} m)" if worst else "")
                      + f"; net value {e.net_value:.3g} USD/kg with the cells bought at "
                      f"{e.feed_price:.3g} USD/kg (break-even {breakeven:.3g}), "
                      f"NPV {e.npv / 1e6:.3g} M USD after tax{irr}")
-        lines += [f"  index: {c}" for c in r.safety["contributors"]]
+        lines += [f"  index: {c}" for c in r.safety.contributors]
         lines.append("  M USD/year: " + ", ".join(f"{k} {v / 1e6:+.3g}" for k, v in e.by_category.items()))
     return lines
 

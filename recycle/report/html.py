@@ -24,6 +24,7 @@ from ..cases import Case
 from ..compare import Comparison
 from ..economics import Economics
 from ..flows import edge_masses, element_fate
+from ..safety import Safety
 from ..simulate import RouteResult
 from . import Units, svg
 from .references import cited_keys, data_references, split_references
@@ -212,31 +213,31 @@ def _heat_table(doc: dict, units: Units) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def safety_blocks(safety: dict) -> list:
+def safety_blocks(safety: Safety) -> list:
     """Route risk and its scenarios, then the index: score, contributors, worst point per
     factor and the full breakdown."""
-    risk = safety.get("risk") or {}
-    worst = risk.get("worst")
-    scenarios = pd.DataFrame([{"risk": f"{s['risk_class']} {s['risk']}", "severity": s["severity"],
-                               "likelihood": s["likelihood"], "step": s["step"], "kind": s["kind"],
-                               "substance": s["substance"], "endpoint": s["endpoint"], "distance [m]": s["distance"],
-                               "frequency [1/year]": s["frequency"], "control": s["control"]}
-                              for s in safety.get("scenarios", [])])
-    head = [("p", (f"Route risk {worst['risk_class']} {worst['risk']}: {worst['description']}; {worst['endpoint']} "
-                   f"reached at {worst['distance']:.0f} m. Aggregate risk {risk['aggregate']:.3g}.") if worst
+    risk = safety.risk
+    worst = risk.worst
+    scenarios = pd.DataFrame([{"risk": f"{s.risk_class} {s.risk}", "severity": s.severity,
+                               "likelihood": s.likelihood, "step": s.step, "kind": s.kind,
+                               "substance": s.substance, "endpoint": s.endpoint, "distance [m]": s.distance,
+                               "frequency [1/year]": s.frequency, "control": s.control}
+                              for s in safety.scenarios])
+    head = [("p", (f"Route risk {worst.risk_class} {worst.risk}: {worst.description}; {worst.endpoint} "
+                   f"reached at {worst.distance:.0f} m. Aggregate risk {risk.aggregate:.3g}.") if worst
              else "No scenario reaches its endpoint.")]
     if len(scenarios):
         head.append(("table", scenarios))
 
     def table(points):
-        return pd.DataFrame([{"step": p["step"], "factor": p["factor"], "points": p["points"],
-                              "quantity": p["quantity"]["value"], "unit": p["quantity"]["unit"], "basis": p["basis"]}
+        return pd.DataFrame([{"step": p.step, "factor": p.factor, "points": p.points,
+                              "quantity": p.quantity, "unit": p.unit, "basis": p.basis}
                              for p in points])
-    return head + [("p", f"Inherent-safety index {safety['score']} points (worst case {safety['score_worst_case']}; "
-                  f"sum over all steps {safety['score_cumulative']}); lower is safer. Method: {safety['method']}."),
-            ("ul", safety["contributors"]),
-            ("table", table(safety["by_factor"].values())),
-            ("details", "Every scored point, step by step", [("table", table(safety["breakdown"]))])]
+    return head + [("p", f"Inherent-safety index {safety.score} points (worst case {safety.score_worst_case}; "
+                  f"sum over all steps {safety.score_cumulative}); lower is safer. Method: {safety.method}."),
+            ("ul", list(safety.contributors)),
+            ("table", table(safety.by_factor.values())),
+            ("details", "Every scored point, step by step", [("table", table(safety.breakdown))])]
 
 
 def economics_blocks(e: Economics) -> list:
@@ -335,7 +336,7 @@ def _figures(result: RouteResult, prefix: str, elements=ELEMENTS) -> list:
     return blocks
 
 
-def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
+def plan_sections(result: RouteResult, audit=None, safety: Safety | None = None,
                   economics: Economics | None = None, environment: dict | None = None) -> list:
     """The sections of a plan report; audit, safety, economics and footprint are added when given."""
     units = Units(result.rate_basis)
@@ -349,8 +350,8 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
            ("heat released", t["heat_released"]["value"], units.energy),
            ("max relative element residual", doc["balance"]["max_relative_element_residual"], "")]
     if safety:
-        key.append(("route risk (lower is safer)", (safety.get("risk") or {}).get("worst_risk", 0), "severity x likelihood"))
-        key.append(("inherent-safety index (lower is safer)", safety["score"], "points"))
+        key.append(("route risk (lower is safer)", safety.risk.worst_risk, "severity x likelihood"))
+        key.append(("inherent-safety index (lower is safer)", safety.score, "points"))
     if economics:
         key.append(("net value", economics.net_value, economics.unit("net_value")))
     summary = [("p", f"Route {result.route.id}; inventory {inv.source if inv else '-'}"
@@ -389,13 +390,13 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
                                        "References)" if cited_keys(v) else "")
                   for k, v in audit.parameters.get("sources", {}).items()]
     if safety:
-        extra.append(f"safety: {safety['method']}")
+        extra.append(f"safety: {safety.method}")
     sections += [("notes", "Notes", [("ul", notes)]),
                  ("sources", "Assumptions and data sources", sources_blocks(result, extra))]
     return sections
 
 
-def plan_report(result: RouteResult, audit=None, safety: dict | None = None,
+def plan_report(result: RouteResult, audit=None, safety: Safety | None = None,
                 economics: Economics | None = None, environment: dict | None = None) -> dict[str, str]:
     """``{"report.html": ..., "report.md": ...}`` for a plan."""
     title = f"Recycling plan: route {result.route.id}, {result.basis.text}"
@@ -409,9 +410,7 @@ def compare_sections(doc: Comparison, chart_png: bytes | None, results: dict[str
     from ..compare import pareto_front
     from .comparison import compare_table
 
-    points = {r.route: (r.safety["risk"]["rank_key"][0] + r.safety["risk"]["rank_key"][1]
-                        / (1.0 + r.safety["risk"]["rank_key"][1]), r.economics.net_value)
-              for r in doc.routes if r.applicability.status != DOES_NOT_APPLY}
+    points = {r.route: (r.safety.risk.number, r.economics.net_value) for r in doc.routes if r.applicability.status != DOES_NOT_APPLY}
     summary = [("p", f"Inventory {doc.inventory}; throughput {doc.throughput}; prices {doc.prices}."),
                ("table", compare_table(doc)),
                ("p", "Pareto front of the routes that apply (no other route has both lower risk and higher "
@@ -420,7 +419,7 @@ def compare_sections(doc: Comparison, chart_png: bytes | None, results: dict[str
         summary.append(("img", chart_png, "compare.png", "Safety score against net value; Pareto front marked."))
     by_cat = pd.DataFrame([{"route": r.route, **{f"{k} [M USD/year]": v / 1e6 for k, v in r.economics.by_category.items()}}
                            for r in doc.routes]).fillna(0.0)
-    by_factor = pd.DataFrame([{"route": r.route, **{k: v["points"] for k, v in r.safety["by_factor"].items()}}
+    by_factor = pd.DataFrame([{"route": r.route, **{k: v.points for k, v in r.safety.by_factor.items()}}
                               for r in doc.routes]).fillna(0)
     env = pd.DataFrame([{"route": r.route, "GHG [kg CO2e/kg]": r.environment["ghg"]["total"]["value"],
                          "energy [MJ/kg]": r.environment["energy"]["total"]["value"],
@@ -431,7 +430,7 @@ def compare_sections(doc: Comparison, chart_png: bytes | None, results: dict[str
                     ("details", f"{r.route}: {r.environment['ghg']['total']['value']:.3g} kg CO2e/kg",
                      environment_blocks(r.environment)) for r in doc.routes]),
                 ("safety", "Safety by factor [points]", [("table", by_factor)] + [
-                    ("details", f"{r.route}: score {r.safety['score']}", safety_blocks(r.safety))
+                    ("details", f"{r.route}: score {r.safety.score}", safety_blocks(r.safety))
                     for r in doc.routes]),
                 ("economics", "Economics by category", [("table", by_cat)] + [
                     ("details", f"{r.route}: net value {r.economics.net_value:.3g} USD/kg",
@@ -441,7 +440,7 @@ def compare_sections(doc: Comparison, chart_png: bytes | None, results: dict[str
             ("p", result.route.description),
             ("figure", svg.flowsheet_svg(result, f"flowsheet-{name}"), f"Flowsheet of {name}."),
             ("mermaid", mermaid(result))] + _figures(result, f"{name}-", ())))
-    notes = [f"prices: {doc.prices}"] + [f"safety: {r.safety['method']}" for r in doc.routes]
+    notes = [f"prices: {doc.prices}"] + [f"safety: {r.safety.method}" for r in doc.routes]
     notes += [f"economics: {k.replace('_', ' ')} {v}" for r in doc.routes for k, v in asdict(r.economics.assumptions).items()]
     sections.append(("sources", "Assumptions and data sources", [("ul", list(dict.fromkeys(notes)))]))
     return sections
