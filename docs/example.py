@@ -3,8 +3,8 @@
 #
 # A `# %%` script (open it in VS Code, Spyder or Jupyter with jupytext, or run it with
 # `python docs/example.py`). tests/test_docs_example.py runs it, so it stays correct.
-# Amounts inside a plan are SI arrays. `economics` and `compare_routes` return frozen
-# dataclasses whose fields name their unit (`money.net_value` in USD/kg, `money.quantity("net_value")`
+# Amounts inside a plan are SI arrays. `economics`, `safety`, `environment` and
+# `compare_routes` return frozen dataclasses whose fields name their unit (`money.net_value` in USD/kg, `money.quantity("net_value")`
 # as a pint quantity); `recycle.report.to_json` makes their {"value", "unit"} JSON.
 
 # %%
@@ -47,7 +47,8 @@ print(f"{len(critical)} critical audit findings")
 money = economics(result, prices)
 print(money)                                     # a frozen dataclass: floats in the units its fields name
 print("net value:", money.quantity("net_value"), " break-even feed price:", money.quantity("breakeven_feed_price"))
-print("GHG (US grid):", environment(result, region="US")["ghg"]["total"])
+footprint = environment(result, region="US")
+print("GHG (US grid):", footprint.ghg.quantity("total"), "of which electricity", footprint.ghg.electricity.total)
 
 # %% [markdown]
 # ## All routes side by side, and how sure the ranking is

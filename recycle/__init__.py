@@ -11,7 +11,7 @@ Public API::
     findings = audit(result)                       # gas handling (throughput basis)
     safety(result, findings).score                 # inherent-safety index (Safety)
     economics(result, load_prices(planner.db.directory)).net_value   # USD/kg; .quantity("net_value")
-    environment(result, region="EU")["ghg"]["total"]
+    environment(result, region="EU").ghg.total         # kg CO2e per kg of cells
     prices = load_prices(planner.db.directory)
     compare_routes(planner, inventory, None, "10 t/day", {}, prices).routes   # every route side by side
     model = route_model(planner, inventory, "hydrometallurgy", "10 t/day", {}, prices)
@@ -22,10 +22,9 @@ An inventory may be a CSV or YAML file, a pandas DataFrame or a list of dicts wi
 columns; all go through the same checks.
 
 Amounts inside a RouteResult are plain arrays in mol (mol/s on a throughput basis), energies in
-J (W), temperatures in K. ``economics`` and ``compare_routes`` return frozen dataclasses whose
-fields name their unit (``.quantity(name)`` gives pint); ``report.to_json`` makes their JSON.
-``safety`` returns a frozen ``Safety``; ``audit`` and ``environment`` still hold {"value", "unit"}
-dicts.
+J (W), temperatures in K. ``economics``, ``safety``, ``environment`` and ``compare_routes``
+return frozen dataclasses whose fields name their unit (``.quantity(name)`` gives pint);
+``report.to_json`` makes their JSON. The ``audit`` still holds {"value", "unit"} dicts.
 """
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from .applicability import Fit, judge
 from .audit import audit
 from .cases import Case
 from .economics import Economics, economics
-from .environment import environment
+from .environment import Environment, environment
 from .errors import InputError
 from .flowsheet import available_routes, load_route
 from .quantities import Units, species_masses
@@ -33,7 +33,7 @@ class RouteComparison(Measured):
     applicability: Fit
     safety: Safety
     economics: Economics
-    environment: dict
+    environment: Environment
     gas_generated: Mapping[str, float] = measured("kg/h")
     heat_released: float = measured("kW")
     critical_findings: int

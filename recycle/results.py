@@ -10,7 +10,7 @@ shows are the numbers computed, with no round trip through another unit.
 ``result.quantity("net_value")`` gives the pint quantity; ``recycle.report.to_json`` makes the
 ``{"value", "unit"}`` JSON of any of these results, in field order. A field marked
 ``internal`` is left out of the JSON (it holds what the report does not show, e.g. the price a
-line is linear in).
+line is linear in); one marked ``optional`` is left out when it is None.
 """
 from __future__ import annotations
 
@@ -31,12 +31,17 @@ def internal(**kwargs) -> Any:
     return dataclasses.field(metadata={"internal": True}, **kwargs)
 
 
+def optional(**kwargs) -> Any:
+    """A dataclass field (default None) left out of the JSON when it is None."""
+    return dataclasses.field(default=None, metadata={"optional": True}, **kwargs)
+
+
 def json_key(field: dataclasses.Field) -> str:
     """The JSON key of ``field``: its ``key`` metadata, else its name."""
     return field.metadata.get("key") or field.name
 
 
-def unit_of(obj, field: dataclasses.Field) -> str | None:
+def field_unit(obj, field: dataclasses.Field) -> str | None:
     """The unit of ``field`` of ``obj`` (None for a field that holds no measured number)."""
     if field.metadata.get("unit_field"):
         return getattr(obj, field.metadata["unit_field"])
@@ -46,16 +51,16 @@ def unit_of(obj, field: dataclasses.Field) -> str | None:
 class Measured:
     """Mixin of the typed results: the pint quantity of a measured field."""
 
-    def unit(self, name: str) -> str:
+    def unit_of(self, name: str) -> str:
         """The unit of measured field ``name`` (a pint unit string)."""
-        unit = unit_of(self, {f.name: f for f in dataclasses.fields(self)}[name])
+        unit = field_unit(self, {f.name: f for f in dataclasses.fields(self)}[name])
         if unit is None:
             raise AttributeError(f"{type(self).__name__}.{name} is not a measured field")
         return unit
 
     def quantity(self, name: str):
         """``getattr(self, name)`` as a pint quantity (a dict or list of them for a dict or list field)."""
-        unit = self.unit(name)
+        unit = self.unit_of(name)
         value = getattr(self, name)
         if value is None:
             return None
@@ -69,7 +74,7 @@ class Measured:
         parts = []
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            unit = unit_of(self, f)
+            unit = field_unit(self, f)
             if unit is not None and isinstance(value, float):
                 parts.append(f"{f.name}={value:.4g} {unit}".rstrip())
             elif isinstance(value, (int, str)) and not isinstance(value, bool) and len(str(value)) < 40:
@@ -77,4 +82,4 @@ class Measured:
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
-__all__ = ["Measured", "internal", "json_key", "measured", "unit_of"]
+__all__ = ["Measured", "field_unit", "internal", "json_key", "measured", "optional"]

@@ -38,13 +38,14 @@ HOLDUP = 3600.0   # s: contents of a continuous step = 1 h of throughput (S, thi
 
 @dataclass(frozen=True, repr=False)
 class Point(Measured):
-    """One factor of one step: its points and the quantity behind them (in ``unit``)."""
+    """One factor of one step: its points and the quantity behind them (``value`` in ``unit``; JSON
+    key "quantity")."""
 
     step: str
     factor: str
     points: int
-    quantity: float = measured(unit_field="unit")
-    basis: str              # words: what the quantity is
+    value: float = measured(unit_field="unit", key="quantity")
+    basis: str              # words: what the value is
     unit: str = internal(default="dimensionless")
 
 

@@ -94,11 +94,11 @@ class Run:
 def _evaluate(planner, inventory, route: Route, throughput, prices, region: str) -> Run:
     result = planner.plan(inventory, route, throughput)
     econ = economics(result, prices)
-    env = environment(result, region)["linear_model"]
+    env = environment(result, region).linear_model
     s = safety(result, audit(result))
     cells_y = econ.throughput * 1000.0                                                 # kg/year
     return Run(econ.linear_model.constant, econ.linear_model.coefficients, s.score, s.risk.number,
-               env["constant"], env["coefficients"], econ.capital.isbl / cells_y, econ.capital.references / cells_y)
+               env.constant, env.coefficients, econ.capital.isbl / cells_y, econ.capital.references / cells_y)
 
 
 FINANCE = ("discount_rate", "plant_life", "maintenance_fraction", "working_capital_fraction",

@@ -19,6 +19,7 @@ from .errors import InputError, closest
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("USD = [currency]")
 ureg.define("ppmv = 1e-6 = ppm_v")
+ureg.define("CO2e = [greenhouse_gas]")     # kg CO2e: mass of CO2 with the same GWP-100 (footprints)
 Q_ = ureg.Quantity
 
 # Units a user is likely to mean, offered when a unit is mistyped.

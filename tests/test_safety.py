@@ -64,7 +64,7 @@ def test_every_point_names_its_step_and_quantity(planner):
     assert s.breakdown
     for p in s.breakdown:
         assert p.step in result.steps or (p.step, p.factor) == ("stack", "stack_release")
-        assert isinstance(p.quantity, float) and p.unit and p.basis
+        assert isinstance(p.value, float) and p.unit and p.basis
     assert sum(p.points for p in s.by_factor.values()) == s.score
     assert len(s.contributors) == 3 and all(" in " in c for c in s.contributors)
 

@@ -183,9 +183,9 @@ def test_ghg_linear_model_reproduces_every_routes_total(planner, db):
     factors = factor_ranges(db)
     for route in ("direct-regeneration", "hybrid", "hydrometallurgy", "pyrometallurgy"):
         env = environment(planner.plan(None, route, basis="10 t/day"))
-        lm = env["linear_model"]
-        total = lm["constant"] + sum(a * factors[k][1] for k, a in lm["coefficients"].items())
-        assert total == pytest.approx(env["ghg"]["total"]["value"], rel=1e-12), route
+        lm = env.linear_model
+        total = lm.constant + sum(a * factors[k][1] for k, a in lm.coefficients.items())
+        assert total == pytest.approx(env.ghg.total, rel=1e-12), route
 
 
 def test_the_monte_carlo_samples_finance_emission_factors_and_says_so():

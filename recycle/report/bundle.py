@@ -28,7 +28,7 @@ def plan_files(planner, result: RouteResult, doc: dict) -> dict[str, str | bytes
         economics_ = economics(result, load_prices(planner.db.directory))
         environment_ = environment(result)
         extra = {"audit": audit_.as_dict(), "safety": to_json(safety_), "economics": to_json(economics_),
-                 "environment": environment_}
+                 "environment": to_json(environment_)}
     files = plan_report(result, audit_, safety_, economics_, environment_)
     files["summary.json"] = json.dumps({**doc, **extra}, indent=2) + "\n"
     frames = plan_frames(result)

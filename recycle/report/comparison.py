@@ -37,8 +37,8 @@ def compare_table(comparison: Comparison) -> pd.DataFrame:
                / max(e.annual.revenue / e.throughput / 1000, 1e-300),
                "net value [USD/kWh]": e.net_value_per_kwh if e.net_value_per_kwh is not None else float("nan"),
                "capital [M USD]": e.capital.fixed / 1e6,
-               "GHG [kg CO2e/kg]": r.environment["ghg"]["total"]["value"],
-               "energy [MJ/kg]": r.environment["energy"]["total"]["value"],
+               "GHG [kg CO2e/kg]": r.environment.ghg.total,
+               "energy [MJ/kg]": r.environment.energy.total,
                "heat released [kW]": r.heat_released}
         for g in KEY_GASES:
             if g in r.gas_generated:

@@ -23,6 +23,7 @@ from .. import report
 from ..cases import Case
 from ..compare import Comparison
 from ..economics import Economics
+from ..environment import Environment
 from ..flows import edge_masses, element_fate
 from ..safety import Safety
 from ..simulate import RouteResult
@@ -231,7 +232,7 @@ def safety_blocks(safety: Safety) -> list:
 
     def table(points):
         return pd.DataFrame([{"step": p.step, "factor": p.factor, "points": p.points,
-                              "quantity": p.quantity, "unit": p.unit, "basis": p.basis}
+                              "quantity": p.value, "unit": p.unit, "basis": p.basis}
                              for p in points])
     return head + [("p", f"Inherent-safety index {safety.score} points (worst case {safety.score_worst_case}; "
                   f"sum over all steps {safety.score_cumulative}); lower is safer. Method: {safety.method}."),
@@ -246,7 +247,7 @@ def economics_blocks(e: Economics) -> list:
            ("net present value", "npv", e), ("fixed capital", "fixed", e.capital),
            ("working capital", "working", e.capital), ("throughput", "throughput", e)]
     key += [(f.name.replace("_", " "), f.name, e.annual) for f in fields(e.annual)]
-    return [("table", pd.DataFrame([{"quantity": k, "value": getattr(owner, name), "unit": owner.unit(name)}
+    return [("table", pd.DataFrame([{"quantity": k, "value": getattr(owner, name), "unit": owner.unit_of(name)}
                                     for k, name, owner in key if getattr(owner, name) is not None])),
             ("table", pd.DataFrame([{"category": k, "net [M USD/year]": v / 1e6} for k, v in e.by_category.items()])),
             ("table", pd.DataFrame([{"step": k, "net [M USD/year]": v / 1e6} for k, v in e.by_step.items()])),
@@ -259,29 +260,30 @@ def economics_blocks(e: Economics) -> list:
             ("ul", list(e.notes))]
 
 
-def environment_blocks(env: dict) -> list:
+def environment_blocks(env: Environment) -> list:
     """Energy, greenhouse gases (by part and by step), water and stack emissions per kg of cells."""
-    g, en = env["ghg"], env["energy"]
-    key = [("energy, electricity", en["electricity"]["total"]), ("energy, fuel", en["fuel"]["total"]),
-           ("energy, total", en["total"]), ("GHG, direct (stack)", g["direct"]["total"]),
-           ("GHG, electricity", g["electricity"]["total"]), ("GHG, fuel", g["fuel"]["total"]),
-           ("GHG, reagents (embodied)", g["reagents"]["total"]), ("GHG, total", g["total"]),
-           ("process water in", env["water"]["process_water_in"]["total"])]
-    steps = sorted(set(g["by_step"]) | set(en["electricity"]["by_step"]) | set(en["fuel"]["by_step"]))
-    by_step = pd.DataFrame([{"step": s, "GHG [kg CO2e/kg]": g["by_step"].get(s, {"value": 0.0})["value"],
-                             "electricity [MJ/kg]": en["electricity"]["by_step"].get(s, {"value": 0.0})["value"],
-                             "fuel [MJ/kg]": en["fuel"]["by_step"].get(s, {"value": 0.0})["value"]} for s in steps])
-    air = env["air_emissions"]
-    stack = [{"gas": "CO2", "g per kg of cells": air["CO2"]["value"]}] + [
-        {"gas": k, "g per kg of cells": v["value"]} for k, v in air["pollutants"].items()]
-    blocks = [("p", f"Per kg of cells fed; grid region {env['region']}. Credits for recovered materials are "
+    g, en = env.ghg, env.energy
+    key = [("energy, electricity", en.electricity, "total"), ("energy, fuel", en.fuel, "total"),
+           ("energy, total", en, "total"), ("GHG, direct (stack)", g.direct, "total"),
+           ("GHG, electricity", g.electricity, "total"), ("GHG, fuel", g.fuel, "total"),
+           ("GHG, reagents (embodied)", g.reagents, "total"), ("GHG, total", g, "total"),
+           ("process water in", env.water.process_water_in, "total")]
+    steps = sorted(set(g.by_step) | set(en.electricity.by_step) | set(en.fuel.by_step))
+    by_step = pd.DataFrame([{"step": s, "GHG [kg CO2e/kg]": g.by_step.get(s, 0.0),
+                             "electricity [MJ/kg]": en.electricity.by_step.get(s, 0.0),
+                             "fuel [MJ/kg]": en.fuel.by_step.get(s, 0.0)} for s in steps])
+    air = env.air_emissions
+    stack = [{"gas": "CO2", "g per kg of cells": air.co2}] + [
+        {"gas": k, "g per kg of cells": v} for k, v in air.pollutants.items()]
+    blocks = [("p", f"Per kg of cells fed; grid region {env.region}. Credits for recovered materials are "
                     "reported apart and never added to the total."),
-              ("table", pd.DataFrame([{"quantity": k, "value": v["value"], "unit": v["unit"]} for k, v in key])),
+              ("table", pd.DataFrame([{"quantity": k, "value": getattr(owner, name), "unit": owner.unit_of(name)}
+                                      for k, owner, name in key])),
               ("h", "By step"), ("table", by_step), ("h", "Leaving the stack after treatment"),
               ("table", pd.DataFrame(stack))]
-    if env.get("credits"):
-        blocks += [("p", f"Credits (avoided primary production, separate): {env['credits']['total']['value']:.4g} "
-                         f"{env['credits']['total']['unit']}")]
+    if env.credits:
+        blocks += [("p", f"Credits (avoided primary production, separate): {env.credits.total:.4g} "
+                         f"{env.credits.unit_of('total')}")]
     return blocks
 
 
@@ -337,7 +339,7 @@ def _figures(result: RouteResult, prefix: str, elements=ELEMENTS) -> list:
 
 
 def plan_sections(result: RouteResult, audit=None, safety: Safety | None = None,
-                  economics: Economics | None = None, environment: dict | None = None) -> list:
+                  economics: Economics | None = None, environment: Environment | None = None) -> list:
     """The sections of a plan report; audit, safety, economics and footprint are added when given."""
     units = Units(result.rate_basis)
     doc = report.plan_json(result)
@@ -353,7 +355,7 @@ def plan_sections(result: RouteResult, audit=None, safety: Safety | None = None,
         key.append(("route risk (lower is safer)", safety.risk.worst_risk, "severity x likelihood"))
         key.append(("inherent-safety index (lower is safer)", safety.score, "points"))
     if economics:
-        key.append(("net value", economics.net_value, economics.unit("net_value")))
+        key.append(("net value", economics.net_value, economics.unit_of("net_value")))
     summary = [("p", f"Route {result.route.id}; inventory {inv.source if inv else '-'}"
                      f"{f' ({inv.total_mass:,.1f} kg of cells)' if inv else ''}; basis {result.basis.text}."),
                ("table", pd.DataFrame([{"quantity": k, "value": v, "unit": u} for k, v, u in key]))]
@@ -397,7 +399,7 @@ def plan_sections(result: RouteResult, audit=None, safety: Safety | None = None,
 
 
 def plan_report(result: RouteResult, audit=None, safety: Safety | None = None,
-                economics: Economics | None = None, environment: dict | None = None) -> dict[str, str]:
+                economics: Economics | None = None, environment: Environment | None = None) -> dict[str, str]:
     """``{"report.html": ..., "report.md": ...}`` for a plan."""
     title = f"Recycling plan: route {result.route.id}, {result.basis.text}"
     sections = plan_sections(result, audit, safety, economics, environment)
@@ -421,13 +423,13 @@ def compare_sections(doc: Comparison, chart_png: bytes | None, results: dict[str
                            for r in doc.routes]).fillna(0.0)
     by_factor = pd.DataFrame([{"route": r.route, **{k: v.points for k, v in r.safety.by_factor.items()}}
                               for r in doc.routes]).fillna(0)
-    env = pd.DataFrame([{"route": r.route, "GHG [kg CO2e/kg]": r.environment["ghg"]["total"]["value"],
-                         "energy [MJ/kg]": r.environment["energy"]["total"]["value"],
-                         "process water [kg/kg]": r.environment["water"]["process_water_in"]["total"]["value"]}
+    env = pd.DataFrame([{"route": r.route, "GHG [kg CO2e/kg]": r.environment.ghg.total,
+                         "energy [MJ/kg]": r.environment.energy.total,
+                         "process water [kg/kg]": r.environment.water.process_water_in.total}
                         for r in doc.routes])
     sections = [("summary", "Comparison", summary),
                 ("environment", "Environmental footprint", [("table", env)] + [
-                    ("details", f"{r.route}: {r.environment['ghg']['total']['value']:.3g} kg CO2e/kg",
+                    ("details", f"{r.route}: {r.environment.ghg.total:.3g} kg CO2e/kg",
                      environment_blocks(r.environment)) for r in doc.routes]),
                 ("safety", "Safety by factor [points]", [("table", by_factor)] + [
                     ("details", f"{r.route}: score {r.safety.score}", safety_blocks(r.safety))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..results import json_key, unit_of
+from ..results import field_unit, json_key
 
 
 def quantity_json(value: float, unit: str) -> dict:
@@ -21,10 +21,10 @@ def to_json(obj):
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out = {}
         for f in dataclasses.fields(obj):
-            if f.metadata.get("internal"):
-                continue
             value = getattr(obj, f.name)
-            unit = unit_of(obj, f)
+            if f.metadata.get("internal") or (f.metadata.get("optional") and value is None):
+                continue
+            unit = field_unit(obj, f)
             out[json_key(f)] = to_json(value) if unit is None else _measured(value, unit)
         return out
     if isinstance(obj, dict):
