@@ -60,4 +60,8 @@ def route_fit(planner, cell_id: str, route: str, soc: float = 0.1) -> Fit:
 
 def fits(planner, cell_id: str, soc: float = 0.1) -> list[Fit]:
     """:func:`route_fit` for every shipped route."""
+    from .errors import InputError, closest
+
+    if cell_id not in planner.catalogue:
+        raise InputError("--chemistry", f"unknown chemistry {cell_id!r}; {closest(cell_id, planner.catalogue)}")
     return [route_fit(planner, cell_id, r, soc) for r in available_routes()]

@@ -77,6 +77,10 @@ class Audit:
     def worst_severity(self) -> str | None:
         return min((f.severity for f in self.findings), key=SEVERITY.get, default=None)
 
+    def at_or_above(self, severity: str) -> list[Finding]:
+        """The findings of ``severity`` or worse (critical is worst), e.g. for ``--fail-on``."""
+        return [f for f in self.findings if SEVERITY[f.severity] <= SEVERITY[severity]]
+
     def as_dict(self) -> dict:
         return asdict(self)
 

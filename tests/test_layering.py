@@ -41,11 +41,23 @@ def test_analysis_modules_do_not_import_presentation_or_the_cli(path):
 
 
 def test_only_the_cli_prints():
+    """No module of the package prints, echoes, writes to stdout or stderr, or draws on a console:
+    the report layer returns text, tables and renderables, and cli.py shows them."""
     printing = []
     for path in PACKAGE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
-                printing.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            where = f"{path.relative_to(PACKAGE)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Call):
+                func = node.func
+                if getattr(func, "id", None) == "print" or getattr(func, "attr", None) in ("print", "echo", "secho"):
+                    printing.append(where)
+            elif isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr") \
+                    and getattr(node.value, "id", None) == "sys":
+                printing.append(where)
+        imports = imported_modules(path)
+        if imports & {"typer", "click", "console"} or "Console" in imports:
+            printing.append(f"{path.relative_to(PACKAGE)}: imports a console or CLI library")
     assert not printing, printing
 
 

@@ -16,6 +16,12 @@ def quantity_json(value: float, unit: str) -> dict:
     return {"value": float(value), "unit": unit}
 
 
+def number_json(value, unit: str) -> dict:
+    """``{"value", "unit"}`` with the value as given: an int stays an int, None stays null (the
+    sensitivity's points and missing base)."""
+    return {"value": value, "unit": unit}
+
+
 def to_json(obj):
     """JSON-ready form of a typed result (or of plain data holding typed results)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -44,4 +50,4 @@ def _measured(value, unit: str):
     return quantity_json(value, unit)
 
 
-__all__ = ["quantity_json", "to_json"]
+__all__ = ["number_json", "quantity_json", "to_json"]
