@@ -263,14 +263,14 @@ def audit(
     Example: recycle audit cells.csv --route hydrometallurgy --throughput "10 t/day" --permit EU --size-to-permit --fail-on critical
     """
     from recycle.audit_run import run_audit
-    from recycle.report.audit_tables import findings_table, markdown
+    from recycle.report.audit_tables import audit_json, findings_table, markdown
 
     planner, inv, overrides = _setup(species, cells, inventory, chemistry, soc, set_, throughput)
     report, sizing = run_audit(planner, inv, route, throughput, overrides, permit, permit_margin, size_to_permit,
                                monitored, k)
     if sizing:
         _err(sizing)
-    doc = report.as_dict()
+    doc = audit_json(report)
     if out is not None:
         _write(out, {"audit.json": _json(doc) + "\n", "audit.md": markdown(report)}, overrides, ctx, force)
     if fmt is AuditFormat.json:

@@ -24,7 +24,9 @@ columns; all go through the same checks.
 Amounts inside a RouteResult are plain arrays in mol (mol/s on a throughput basis), energies in
 J (W), temperatures in K. ``economics``, ``safety``, ``environment`` and ``compare_routes``
 return frozen dataclasses whose fields name their unit (``.quantity(name)`` gives pint);
-``report.to_json`` makes their JSON. The ``audit`` still holds {"value", "unit"} dicts.
+``report.to_json`` makes their JSON. The ``audit``'s findings and gas lines are typed the same
+way; its sizing sections (ventilation, scrubber, flare, dry room, permit) are still
+{"value", "unit"} dicts.
 """
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cases import Case
 from .flowsheet import available_routes
 from .inventory import Inventory, InventoryRow
 from .results import internal
@@ -31,7 +32,7 @@ class Fit:
 def judge(result: RouteResult) -> Fit:
     """Verdict on a planned route from its steps' flags and gas balances (expected case)."""
     db = result.db
-    feed_kg = result.feed[0] * db.molar_mass
+    feed_kg = result.feed[Case.EXPECTED] * db.molar_mass
     total = feed_kg.sum()
     main = {db.names[i] for i, kg in enumerate(feed_kg)
             if kg >= MAIN_ELECTROLYTE * total and db.species[i].role == "electrolyte"}
@@ -42,7 +43,7 @@ def judge(result: RouteResult) -> Fit:
                 blocking = True
                 reasons.append(f"{step.id}: {flag.message}")
     for step in result.steps.values():
-        gas = step.gas_generated[0]
+        gas = step.gas_generated[Case.EXPECTED]
         for name in TOXIC:
             grams = gas[db.index[name]] * db.molar_mass[db.index[name]] * 1000 / total
             if grams >= 1e-3:

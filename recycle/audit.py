@@ -10,7 +10,8 @@ Units in the returned data: kg/h, m^3/h (25 C, 1 atm), ppm (volume), kW, K, m, m
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from .cases import Case, envelope
 from .constants import MOLAR_VOLUME_25C
 from .hazards import Hazard, le_chatelier_lel, load_hazards
 from .moisture import ice_vapour_pressure
+from .results import Measured, internal, measured
 from .simulate import RouteResult
 from .step_types import step_facts
 from .units import Q_
@@ -33,29 +35,43 @@ CONCENTRATED = 0.01     # acid gas mole fraction at a caustic scrubber's inlet t
 COMBUSTION_PRODUCTS = ("CO2", "H2O", "N2", "O2", "Ar")
 
 
-@dataclass
-class Finding:
+@dataclass(frozen=True, repr=False)
+class Finding(Measured):
+    """What the audit found: severity, where, which gas, the message for people, and the number
+    behind it with the limit it is held against (``value`` in ``unit``, ``limit`` in ``limit_unit``)."""
+
     severity: str
     step: str
     gas: str
     message: str
-    value: dict | None = None       # {"value", "unit"}
-    limit: dict | None = None
+    value: float | None = measured(unit_field="unit", default=None)
+    limit: float | None = measured(unit_field="limit_unit", default=None)
     source: str = ""
+    unit: str = internal(default="")
+    limit_unit: str = internal(default="")
+
+    @classmethod
+    def of(cls, severity: str, step: str, gas: str, message: str, value: tuple[float, str] | None = None,
+           limit: tuple[float, str] | None = None, source: str = "") -> Finding:
+        """A finding from (number, unit) pairs."""
+        return cls(severity, step, gas, message, float(value[0]) if value else None,
+                   float(limit[0]) if limit else None, source, value[1] if value else "", limit[1] if limit else "")
 
 
-@dataclass
-class GasLine:
-    """One gas of one step; quantities as {"value", "unit"}."""
+@dataclass(frozen=True, kw_only=True, repr=False)
+class GasLine(Measured):
+    """One gas of one step: generated (expected and worst-case averages, and the worst case x the
+    step's peak factor) in kg/h, its vent concentration in ppm, and its exposure and
+    flammability limits in ppm."""
 
     step: str
     gas: str
-    generated: dict           # kg/h, expected average
-    generated_worst: dict     # kg/h, worst-case average
-    peak: dict                # kg/h, worst case x the step's peak factor
-    vent: dict                # ppm in the vent/headspace, expected average
-    vent_peak: dict           # ppm, worst case at peak
-    limits: dict = field(default_factory=dict)
+    generated: float = measured("kg/h")
+    generated_worst: float = measured("kg/h")
+    peak: float = measured("kg/h")
+    vent: float = measured("ppm")             # in the vent/headspace, expected average
+    vent_peak: float = measured("ppm")        # worst case at peak
+    limits: Mapping[str, float] = measured("ppm")
 
 
 @dataclass
@@ -81,14 +97,20 @@ class Audit:
         """The findings of ``severity`` or worse (critical is worst), e.g. for ``--fail-on``."""
         return [f for f in self.findings if SEVERITY[f.severity] <= SEVERITY[severity]]
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 def dilution_air(gas_rate: float, limit: float, k: float) -> float:
     """Dilution air (same unit as ``gas_rate``) keeping a gas at ``limit`` (mole fraction):
     Q = K G / C (ACGIH, Industrial Ventilation: A Manual of Recommended Practice)."""
     return k * gas_rate / limit
+
+
+def _m(value: float, unit: str) -> tuple[float, str]:
+    """A number and its unit, for :meth:`Finding.of`."""
+    return float(value), unit
+
+
+def _pair(q: dict | None) -> tuple[float, str] | None:
+    return (q["value"], q["unit"]) if q else None
 
 
 def _q(value: float, unit: str) -> dict:
@@ -114,23 +136,23 @@ def _flag_findings(sid: str, step) -> list[Finding]:
                       "discharge": "discharge over a resistive load, not in brine"}.get(
                 step.type, "quench it in an alcohol upstream")
             h2 = kg_h.max() * H2_PER_KG_LI
-            out.append(Finding("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
+            out.append(Finding.of("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
                                f"({'/'.join(step.outcome.media)}) and gives {h2:.3g} kg/h of H2 with violent heat; "
-                               f"{advice}", _q(h2, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
+                               f"{advice}", _m(h2, "kg/h"), _m(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
         elif flag.code == "contact_reaction":
-            out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
+            out.append(Finding.of("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
                                f"ground with: {kg_h[Case.EXPECTED]:.3g} kg/h of Li expected, {kg_h[Case.WORST]:.3g} kg/h if it "
                                "burns (heat, fire even under argon, at any state of charge); take the Li anode off "
-                               "before shredding (dry-room dismantling) or shred under an inert liquid", _q(kg_h[Case.WORST], "kg/h"), None,
+                               "before shredding (dry-room dismantling) or shred under an inert liquid", _m(kg_h[Case.WORST], "kg/h"), None,
                                "Luo 2024 section 2.2"))
         elif flag.code == "unquantified_hazard":
-            out.append(Finding("warning", sid, "-", f"{flag.message} ({kg_h.max():.3g} kg/h): treat it as a hazard "
-                               "the plan does not size for", _q(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml"))
+            out.append(Finding.of("warning", sid, "-", f"{flag.message} ({kg_h.max():.3g} kg/h): treat it as a hazard "
+                               "the plan does not size for", _m(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml"))
         elif flag.code == "latent_sulfide":
-            out.append(Finding("warning", sid, "H2S", f"sulfide held in the alkaline liquor and residue "
+            out.append(Finding.of("warning", sid, "H2S", f"sulfide held in the alkaline liquor and residue "
                                f"({kg_h.max():.3g} kg/h as H2S) is released as H2S when they are acidified or "
                                "neutralised: oxidise or precipitate it before the effluent is treated",
-                               _q(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml (alkaline hydrolysis)"))
+                               _m(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml (alkaline hydrolysis)"))
     return out
 
 
@@ -158,7 +180,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         gen = envelope(step.gas_generated)
         metal = step.inlet[:, db.index["Li(cr)"]] + step.inlet[:, db.index["LiIn(s)"]]
         if metal.any():
-            findings.append(Finding("info", sid, "-", "metallic Li in process: class D fire suppression "
+            findings.append(Finding.of("info", sid, "-", "metallic Li in process: class D fire suppression "
                                     "(graphite, dry sand, NaCl, LiCl or Cu powder); never water, CO2 or halons",
                                     source="class D agents: practice, no primary source named (U); water-based agents "
                                            "are not applicable to SSLMBs (Luo 2024 section 4.1)"))
@@ -174,10 +196,12 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
             n_peak = vent[Case.WORST, i] * peak
             x_peak = n_peak / max(vent[Case.WORST].sum() * peak + sweep, 1e-300)
             fractions_peak[name] = x_peak
-            line = GasLine(sid, name, _q(gen[Case.EXPECTED, i] * kg_h[i], "kg/h"), _q(gen[Case.WORST, i] * kg_h[i], "kg/h"),
-                           _q(gen[Case.WORST, i] * peak * kg_h[i], "kg/h"), _q(x_avg * 1e6, "ppm"), _q(x_peak * 1e6, "ppm"),
-                           {key: _q(v.value * 1e6, "ppm") for key, v in h.values.items() if key in
-                            ("idlh", "tlv_twa", "stel", "ceiling", "erpg2", "lel")})
+            line = GasLine(step=sid, gas=name, generated=float(gen[Case.EXPECTED, i] * kg_h[i]),
+                           generated_worst=float(gen[Case.WORST, i] * kg_h[i]),
+                           peak=float(gen[Case.WORST, i] * peak * kg_h[i]), vent=float(x_avg * 1e6),
+                           vent_peak=float(x_peak * 1e6),
+                           limits={key: float(v.value * 1e6) for key, v in h.values.items() if key in
+                                   ("idlh", "tlv_twa", "stel", "ceiling", "erpg2", "lel")})
             gases.append(line)
             if name not in COMBUSTION_PRODUCTS:
                 findings += _exposure_findings(sid, name, h, x_peak)
@@ -190,14 +214,14 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
             row.update(lel_mixture=_q(lel_mix * 100, "percent"), combustibles=_q(comb * 100, "percent"),
                        dilution_air_lel=_q(air, "m^3/h"))
             if comb >= lel_mix:
-                findings.append(Finding("critical", sid, "+".join(g for g in fractions_peak if hazards[g].combustible),
+                findings.append(Finding.of("critical", sid, "+".join(g for g in fractions_peak if hazards[g].combustible),
                                         f"vent stream is flammable ({comb:.1%} combustibles, LEL of the mixture "
                                         f"{lel_mix:.1%}): inert the headspace or dilute with {air:,.0f} m3/h of air "
-                                        f"(K={k:g}, {f_lel:.0%} LEL)", _q(comb * 100, "percent"),
-                                        _q(lel_mix * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
+                                        f"(K={k:g}, {f_lel:.0%} LEL)", _m(comb * 100, "percent"),
+                                        _m(lel_mix * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
             elif comb >= f_lel * lel_mix:
-                findings.append(Finding("warning", sid, "combustibles", f"vent above {f_lel:.0%} of the LEL",
-                                        _q(comb * 100, "percent"), _q(f_lel * lel_mix * 100, "percent"), "NFPA 69 (U)"))
+                findings.append(Finding.of("warning", sid, "combustibles", f"vent above {f_lel:.0%} of the LEL",
+                                        _m(comb * 100, "percent"), _m(f_lel * lel_mix * 100, "percent"), "NFPA 69 (U)"))
         toxic_air = 0.0
         for g, x in fractions_peak.items():
             tlv = hazards[g].get("tlv_twa")
@@ -217,7 +241,7 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     nh3 = db.index["NH3"]
     nh3_trace = TRACE * float(db.mass(result.feed)[Case.EXPECTED]) / db.molar_mass[nh3]          # mol: an equilibrium trace
     if "acid_scrub" not in types and any(s.gas_generated[Case.WORST, nh3] > nh3_trace for s in result.steps.values()):
-        findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
+        findings.append(Finding.of("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
                                 "caustic does not absorb it (add an acid_scrub step)", source="NH3 is a base: absorbed in acid, not in caustic (U: textbook, no primary source named)"))
     permit_doc = None
     if permit_region is not None:
@@ -230,9 +254,9 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
             fix = (f"; {need['step']} must remove {100 * need['removal_needed']['value']:.4g} % "
                    f"(now {100 * need['removal_now']['value']:.4g} %), NTU {need['ntu_needed']['value']:.3g} "
                    f"instead of {need['ntu_now']['value']:.3g}" if need else "; no absorber in the route treats it")
-            findings.append(Finding("critical", "stack", line.pollutant,
+            findings.append(Finding.of("critical", "stack", line.pollutant,
                                     f"{line.pollutant} at the stack exceeds the {checked.region} limit "
-                                    f"({line.averaging}){fix}", line.concentration_worst, line.limit, line.source))
+                                    f"({line.averaging}){fix}", _pair(line.concentration_worst), _pair(line.limit), line.source))
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
     from .scenarios import (
         scenarios,  # scenarios use the audit's envelope; imported here to keep one direction
@@ -264,10 +288,10 @@ def _exposure_findings(sid: str, gas: str, h: Hazard, x: float) -> list[Finding]
     for key, severity, words in checks:
         lim = h.get(key)
         if lim and x > lim.value:
-            out.append(Finding(severity, sid, gas, f"{gas} in the vent/headspace at peak {words}: "
+            out.append(Finding.of(severity, sid, gas, f"{gas} in the vent/headspace at peak {words}: "
                                + ("keep the system closed and route it to treatment" if severity == "critical"
                                   else "enclose and extract"),
-                               _q(x * 1e6, "ppm"), _q(lim.value * 1e6, "ppm"), lim.source))
+                               _m(x * 1e6, "ppm"), _m(lim.value * 1e6, "ppm"), lim.source))
             break
     return out
 
@@ -308,10 +332,10 @@ def _pulverised_lithium(result) -> list[Finding]:
         wet = (any(kinds.get(m) in LIQUID_KINDS for m in step.outcome.media)
                or bool(np.any(step.inlet[Case.WORST, liquid] > 0)))
         if kg_h > 0 and wet:
-            out.append(Finding("warning", sid, "Li", f"shredded Li metal ({kg_h:.3g} kg/h) meets a liquid in this step: "
+            out.append(Finding.of("warning", sid, "Li", f"shredded Li metal ({kg_h:.3g} kg/h) meets a liquid in this step: "
                                "pulverised Li floats and scatters (0.53 g/cm3), an ignition source; keep it submerged "
                                "under inert gas, screen and collect the fines, and size the vessel for the gas and the "
-                               "alkali it makes", _q(kg_h, "kg/h"), None,
+                               "alkali it makes", _m(kg_h, "kg/h"), None,
                                "Luo 2024 section 4.2: pulverised Li floats and scatters in separation, an ignition source"))
     return out
 
@@ -327,9 +351,9 @@ def _metal_leaving(result) -> list[Finding]:
         kg_h = float(envelope(amounts)[Case.WORST, [db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]
                      @ db.molar_mass[[db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]) * 3600
         if kg_h > 0:
-            out.append(Finding("critical", edge.target, "H2", f"metallic Li ({kg_h:.3g} kg/h) leaves the plant in "
+            out.append(Finding.of("critical", edge.target, "H2", f"metallic Li ({kg_h:.3g} kg/h) leaves the plant in "
                                f"{edge.target}: it gives H2 and fire on contact with water; quench it upstream",
-                               _q(kg_h, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
+                               _m(kg_h, "kg/h"), _m(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
     return out
 
 
@@ -347,17 +371,17 @@ def _stack_findings(result, hazards) -> list[Finding]:
                                      ("tlv_twa", "warning", "above the TLV-TWA: check the dispersion and the permit")):
             lim = h.get(key)
             if lim and x > lim.value:
-                out.append(Finding(severity, "stack", gas, f"{gas} at the stack {words}",
-                                   _q(x * 1e6, "ppm"), _q(lim.value * 1e6, "ppm"), lim.source))
+                out.append(Finding.of(severity, "stack", gas, f"{gas} at the stack {words}",
+                                   _m(x * 1e6, "ppm"), _m(lim.value * 1e6, "ppm"), lim.source))
                 break
     fuels = {g: x for g, x in stack_fractions(result).items() if hazards.get(g) and hazards[g].combustible}
     lel = le_chatelier_lel(fuels, hazards) if fuels else None
     total = sum(fuels.values())
     if lel and total > 0.25 * lel:
         severity = "critical" if total >= lel else "warning"
-        out.append(Finding(severity, "stack", "+".join(sorted(fuels)), f"the stack gas is {total / lel:.0%} of its LEL "
+        out.append(Finding.of(severity, "stack", "+".join(sorted(fuels)), f"the stack gas is {total / lel:.0%} of its LEL "
                            f"({total:.1%} combustibles): burn them in a flare before the stack",
-                           _q(total * 100, "percent"), _q(lel * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
+                           _m(total * 100, "percent"), _m(lel * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
     return out
 
 
@@ -373,10 +397,10 @@ def _scrubber_inlet_findings(result) -> list[Finding]:
         for name in ("H2S", "SO2", "HCL"):
             x = inlet[Case.WORST, db.index[name]] / gas if gas > 0 else 0.0
             if x > CONCENTRATED:
-                out.append(Finding("warning", sid, name, f"{x:.1%} {name} at the scrubber inlet: a caustic scrubber "
+                out.append(Finding.of("warning", sid, name, f"{x:.1%} {name} at the scrubber inlet: a caustic scrubber "
                                    "is a polishing stage; recover the sulfur or acid upstream (e.g. amine + Claus, "
                                    "or burn H2S in the flare first) and size the caustic stages for the outlet",
-                                   _q(x * 1e6, "ppm"), _q(CONCENTRATED * 1e6, "ppm"),
+                                   _m(x * 1e6, "ppm"), _m(CONCENTRATED * 1e6, "ppm"),
                                    "advice and threshold of this project (S)"))
     return out
 

@@ -276,10 +276,10 @@ class _StepScorer:
         for g in (g for g in self.audit.gases if g.step == self.sid):
             idlh = g.limits.get("idlh")
             if idlh:
-                x = g.vent_peak["value"] / idlh["value"]
+                x = g.vent_peak / idlh
                 pts = band(x, self.f("toxic_vent")["bands"])
                 if x > ratio:
-                    best, what, ratio = pts, f"{g.gas} at {g.vent_peak['value']:.3g} ppm vs IDLH {idlh['value']:g} ppm", x
+                    best, what, ratio = pts, f"{g.gas} at {g.vent_peak:.3g} ppm vs IDLH {idlh:g} ppm", x
         return self.p("toxic_vent", best, ratio, "", what)
 
     def combustible_vent(self):

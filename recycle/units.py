@@ -20,6 +20,7 @@ ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("USD = [currency]")
 ureg.define("ppmv = 1e-6 = ppm_v")
 ureg.define("CO2e = [greenhouse_gas]")     # kg CO2e: mass of CO2 with the same GWP-100 (footprints)
+ureg.define("points = [index_points]")      # inherent-safety index points, not pint's typographic point
 Q_ = ureg.Quantity
 
 # Units a user is likely to mean, offered when a unit is mistyped.

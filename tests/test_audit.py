@@ -67,7 +67,7 @@ def test_toxic_gas_above_idlh_is_critical(planner):
     result = planner.plan(inv, "direct-regeneration", basis="10 t/day", overrides={"discharge": {"method": "brine"}})
     a = audit(result)
     crit = [f for f in a.findings if f.severity == "critical" and f.gas == "H2S" and f.step == "discharge"]
-    assert crit and crit[0].value["value"] > crit[0].limit["value"] == pytest.approx(100)
+    assert crit and crit[0].value > crit[0].limit == pytest.approx(100)
     assert a.findings[0].severity == "critical"          # sorted by severity
 
 
@@ -108,8 +108,8 @@ def test_worst_case_gas_is_never_below_the_expected_case(planner):
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", basis="10 t/day")
     assert result.steps["quench"].gas_generated[1].sum() < result.steps["quench"].gas_generated[0].sum()
     lines = [g for g in audit(result).gases if g.step == "quench" and g.gas == "H2"]
-    assert lines and lines[0].generated_worst["value"] >= lines[0].generated["value"] > 0
-    assert lines[0].peak["value"] >= lines[0].generated["value"]
+    assert lines and lines[0].generated_worst >= lines[0].generated > 0
+    assert lines[0].peak >= lines[0].generated
 
 
 def test_shredded_lithium_meeting_a_liquid_is_a_finding(planner):
@@ -123,7 +123,7 @@ def test_shredded_lithium_meeting_a_liquid_is_a_finding(planner):
     assert [f.step for f in found] == ["quench"]
     li = hydro.db.index["Li(cr)"]
     # the larger of the expected and worst-case rates (in the worst case the shredder burns the Li)
-    assert found[0].value["value"] == pytest.approx(float(hydro.steps["quench"].inlet[:, li].max()
+    assert found[0].value == pytest.approx(float(hydro.steps["quench"].inlet[:, li].max()
                                                           * hydro.db.molar_mass[li] * 3600.0), rel=1e-9)
     direct = planner.plan(None, "direct-regeneration", basis="10 t/day")
     assert not [f for f in audit(direct).findings if "pulverised" in f.message]

@@ -63,6 +63,11 @@ def test_results_are_frozen_and_their_json_carries_value_and_unit(results, name)
     assert doc and len(repr(result)) < 400                              # a short repr for notebooks
 
 
+def test_safety_points_are_index_points_not_a_length(results):
+    point = results["safety"].by_factor["equipment"]
+    assert point.unit == "points" and point.quantity("value").dimensionality != {"[length]": 1}
+
+
 def test_the_economics_quantities_convert(results):
     e = results["economics"]
     assert e.quantity("net_value").to("USD/t").magnitude == pytest.approx(1000 * e.net_value)

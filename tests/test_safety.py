@@ -100,7 +100,7 @@ def test_a_toxic_stack_release_scores_and_is_critical(planner):
     result = planner.plan(inv, "hydrometallurgy", basis="10 t/day")
     report = audit(result)
     crit = [f for f in report.findings if f.step == "stack" and f.gas == "SO2"]
-    assert crit and crit[0].severity == "critical" and crit[0].value["value"] > 100
+    assert crit and crit[0].severity == "critical" and crit[0].value > 100
     point = safety(result, report).by_factor["stack_release"]
     assert point.points == 1 and "SO2" in point.basis and "at the ground" in point.basis
     bare = planner.plan(inv, "hydrometallurgy", basis="10 t/day", overrides={"scrub": {"removal": "0"}})

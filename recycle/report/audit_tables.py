@@ -4,21 +4,31 @@ from __future__ import annotations
 import pandas as pd
 
 from ..audit import Audit
+from .jsondoc import to_json
+
+
+def audit_json(a: Audit) -> dict:
+    """The JSON document of ``recycle audit`` (audit.json, and "audit" in a plan's summary.json)."""
+    return to_json(a)
 
 
 def gases_table(a: Audit) -> pd.DataFrame:
-    rows = [{"step": g.step, "gas": g.gas, "expected [kg/h]": g.generated["value"],
-             "worst [kg/h]": g.generated_worst["value"], "peak [kg/h]": g.peak["value"],
-             "vent [ppm]": g.vent["value"], "vent peak [ppm]": g.vent_peak["value"],
-             "IDLH [ppm]": g.limits.get("idlh", {}).get("value"), "TLV [ppm]": g.limits.get("tlv_twa", {}).get("value"),
-             "LEL [ppm]": g.limits.get("lel", {}).get("value")} for g in a.gases]
+    rows = [{"step": g.step, "gas": g.gas, "expected [kg/h]": g.generated,
+             "worst [kg/h]": g.generated_worst, "peak [kg/h]": g.peak,
+             "vent [ppm]": g.vent, "vent peak [ppm]": g.vent_peak,
+             "IDLH [ppm]": g.limits.get("idlh"), "TLV [ppm]": g.limits.get("tlv_twa"),
+             "LEL [ppm]": g.limits.get("lel")} for g in a.gases]
     return pd.DataFrame(rows).astype(object).where(lambda df: df.notna(), "-")   # no limit set: "-", not NaN
 
 
 def findings_table(a: Audit) -> pd.DataFrame:
-    rows = [{"severity": f.severity, "step": f.step, "gas": f.gas, "value": _fmt(f.value), "limit": _fmt(f.limit),
-             "finding": f.message, "source": f.source} for f in a.findings]
+    rows = [{"severity": f.severity, "step": f.step, "gas": f.gas, "value": _number(f.value, f.unit),
+             "limit": _number(f.limit, f.limit_unit), "finding": f.message, "source": f.source} for f in a.findings]
     return pd.DataFrame(rows)
+
+
+def _number(value: float | None, unit: str) -> str:
+    return f"{value:.4g} {unit}" if value is not None else ""
 
 
 def _fmt(q) -> str:
