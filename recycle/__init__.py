@@ -24,9 +24,8 @@ columns; all go through the same checks.
 Amounts inside a RouteResult are plain arrays in mol (mol/s on a throughput basis), energies in
 J (W), temperatures in K. ``economics``, ``safety``, ``environment`` and ``compare_routes``
 return frozen dataclasses whose fields name their unit (``.quantity(name)`` gives pint);
-``report.to_json`` makes their JSON. The ``audit``'s findings and gas lines are typed the same
-way; its sizing sections (ventilation, scrubber, flare, dry room, permit) are still
-{"value", "unit"} dicts.
+``report.to_json`` makes their JSON. The ``audit`` is typed the same way, but for its
+``permit`` section (still a {"value", "unit"} dict).
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,7 +19,8 @@ from .cases import Case, envelope
 from .constants import MOLAR_VOLUME_25C
 from .hazards import Hazard, le_chatelier_lel, load_hazards
 from .moisture import ice_vapour_pressure
-from .results import Measured, internal, measured
+from .results import Measured, internal, measured, optional
+from .scenarios import Scenario
 from .simulate import RouteResult
 from .step_types import step_facts
 from .units import Q_
@@ -74,21 +75,104 @@ class GasLine(Measured):
     limits: Mapping[str, float] = measured("ppm")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Ventilation(Measured):
+    """A step's vent: the LEL of its combustible mixture and the combustibles in it (percent, worst
+    case at peak) with the dilution air that keeps them under the allowed share of the LEL, and the
+    dilution air for exposure (to the TLV); fields a step does not need are None."""
+
+    step: str
+    lel_mixture: float | None = measured("percent", optional=True)
+    combustibles: float | None = measured("percent", optional=True)
+    dilution_air_lel: float | None = measured("m^3/h", optional=True)
+    dilution_air_exposure: float | None = measured("m^3/h", optional=True)
+    dilution_acceptable: bool | None = optional()
+    remark: str | None = optional()
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class ScrubbedGas(Measured):
+    """An acid gas leaving a scrubber: its rate and its concentration in the clean gas."""
+
+    rate: float = measured("kg/h")
+    concentration: float = measured("ppm")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Scrubber(Measured):
+    """An absorber's duty: outlet gases, gas and liquid flows, reagents bought, gases absorbed,
+    and the column's cross-section and diameter at the worst-case gas flow."""
+
+    step: str
+    reagent: str
+    outlet: Mapping[str, ScrubbedGas]
+    gas_flow: float = measured("m^3/h")
+    reagents: Mapping[str, float] = measured("kg/h")
+    absorbed: Mapping[str, float] = measured("kg/h")
+    liquid_flow: float = measured("m^3/h")
+    cross_section: float = measured("m^2")
+    diameter: float = measured("m")
+    removal: float
+    basis: str
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Flare(Measured):
+    """A flare's heat release, flame temperature and SO2 formed; ``enabled`` False (and nothing
+    else) when the flare is switched off."""
+
+    step: str
+    enabled: bool | None = optional()
+    heat_release: float | None = measured("kW", optional=True)
+    heat_release_worst: float | None = measured("kW", optional=True)
+    flame_temperature: float | None = measured("K", optional=True)
+    so2_formed: float | None = measured("kg/h", optional=True)
+    so2_formed_worst: float | None = measured("kg/h", optional=True)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class DryRoom(Measured):
+    """A dismantling dry room: volume, air changes, water and worst-case toxic gas in the room air,
+    the target, the dew point that meets it, and the room's power."""
+
+    step: str
+    room_volume: float = measured("m^3")
+    air_changes: float = measured("1/h")
+    water: float = measured("ppm")
+    toxic_gas_in_room_worst: float = measured("ppm")
+    target: float = measured("ppm")
+    dew_point_needed: float = measured("degC")
+    power: float = measured("kW")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditParameters:
+    """The dilution mixing factor K and the allowed share of the LEL, with their sources."""
+
+    dilution_k: float
+    lel_fraction: float
+    sources: Mapping[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Audit:
     route: str
     throughput: str
-    gases: list[GasLine]
-    findings: list[Finding]
-    ventilation: list[dict]
-    scrubber: list[dict]
-    flare: list[dict]
-    dry_room: list[dict]
-    parameters: dict
-    scenarios: list[dict] = field(default_factory=list)
+    gases: tuple[GasLine, ...]
+    findings: tuple[Finding, ...]
+    ventilation: tuple[Ventilation, ...]
+    scrubber: tuple[Scrubber, ...]
+    flare: tuple[Flare, ...]
+    dry_room: tuple[DryRoom, ...]
+    parameters: AuditParameters
+    scenarios: tuple[Scenario, ...] = ()
     """The process-safety scenarios that drive the route's risk (recycle.scenarios), riskiest first."""
     permit: dict | None = None
     """The stack against a region's emission limit values (recycle.permit), when asked for."""
+
+    def __repr__(self) -> str:
+        return (f"Audit(route={self.route!r}, {self.throughput}, {len(self.findings)} findings, "
+                f"worst {self.worst_severity()})")
 
     def worst_severity(self) -> str | None:
         return min((f.severity for f in self.findings), key=SEVERITY.get, default=None)
@@ -111,10 +195,6 @@ def _m(value: float, unit: str) -> tuple[float, str]:
 
 def _pair(q: dict | None) -> tuple[float, str] | None:
     return (q["value"], q["unit"]) if q else None
-
-
-def _q(value: float, unit: str) -> dict:
-    return {"value": float(value), "unit": unit}
 
 
 def _param(data: dict, key: str, unit: str) -> float:
@@ -207,12 +287,11 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                 findings += _exposure_findings(sid, name, h, x_peak)
         lel_mix = le_chatelier_lel(fractions_peak, hazards)
         comb = sum(v for g, v in fractions_peak.items() if hazards[g].combustible)
-        row = {"step": sid}
+        row: dict = {}
         if lel_mix is not None:
             comb_rate = sum(vent[Case.WORST, db.index[g]] * peak for g in fractions_peak if hazards[g].combustible)
             air = dilution_air(comb_rate * m3_h, f_lel * lel_mix, k)
-            row.update(lel_mixture=_q(lel_mix * 100, "percent"), combustibles=_q(comb * 100, "percent"),
-                       dilution_air_lel=_q(air, "m^3/h"))
+            row.update(lel_mixture=float(lel_mix * 100), combustibles=float(comb * 100), dilution_air_lel=float(air))
             if comb >= lel_mix:
                 findings.append(Finding.of("critical", sid, "+".join(g for g in fractions_peak if hazards[g].combustible),
                                         f"vent stream is flammable ({comb:.1%} combustibles, LEL of the mixture "
@@ -229,12 +308,12 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                 toxic_air += dilution_air(vent[Case.WORST, db.index[g]] * peak * m3_h, tlv.value, k)
         if toxic_air > 0:
             bad = [g for g in fractions_peak if g in TOXIC_NO_DILUTION]
-            row.update(dilution_air_exposure=_q(toxic_air, "m^3/h"),
+            row.update(dilution_air_exposure=float(toxic_air),
                        dilution_acceptable=not bad,
                        remark=("dilution not acceptable for " + ", ".join(bad) + ": local exhaust or enclosure")
                        if bad else "dilution acceptable")
-        if len(row) > 1:
-            ventilation.append(row)
+        if row:
+            ventilation.append(Ventilation(step=sid, **row))
     findings += (_stack_findings(result, hazards) + _scrubber_inlet_findings(result) + _metal_leaving(result)
                  + _pulverised_lithium(result))
     types = {s.type for s in result.route.steps.values()}
@@ -263,11 +342,13 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     )
 
     driving = sorted(scenarios(result), key=lambda s: (-s.risk, -s.distance))
-    return Audit(result.route.id, result.basis.text, gases, findings, ventilation,
-                 _scrubbers(result), _flares(result), _dry_rooms(result, cfg, hazards),
-                 {"dilution_k": k, "lel_fraction": f_lel,
-                  "sources": {"dilution_k": cfg["dilution_k"]["source"], "lel_fraction": cfg["lel_fraction"]["source"]}},
-                 [s.as_dict() for s in driving], permit_doc)
+    return Audit(route=result.route.id, throughput=result.basis.text, gases=tuple(gases), findings=tuple(findings),
+                 ventilation=tuple(ventilation), scrubber=tuple(_scrubbers(result)), flare=tuple(_flares(result)),
+                 dry_room=tuple(_dry_rooms(result, cfg, hazards)),
+                 parameters=AuditParameters(dilution_k=k, lel_fraction=f_lel,
+                                            sources={"dilution_k": cfg["dilution_k"]["source"],
+                                                     "lel_fraction": cfg["lel_fraction"]["source"]}),
+                 scenarios=tuple(driving), permit=permit_doc)
 
 
 def _sweep(result, sid, scfg, cfg) -> float:
@@ -405,7 +486,7 @@ def _scrubber_inlet_findings(result) -> list[Finding]:
     return out
 
 
-def _scrubbers(result) -> list[dict]:
+def _scrubbers(result) -> list[Scrubber]:
     """Scrubber duties; L/G and gas velocity are the step's own parameters."""
     db = result.db
     out = []
@@ -415,29 +496,28 @@ def _scrubbers(result) -> list[dict]:
         lg = result.route.steps[sid]["liquid_to_gas"]                         # m3 liquor per m3 gas
         v = result.route.steps[sid]["gas_velocity"]                           # m/s
         gas_in = envelope(step.inlet)[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C   # m3/s at 25 C
-        reagents = {db.names[i]: _q(step.reagents[Case.EXPECTED, i] * db.molar_mass[i] * 3600, "kg/h")
+        reagents = {db.names[i]: float(step.reagents[Case.EXPECTED, i] * db.molar_mass[i] * 3600)
                     for i in np.flatnonzero(step.reagents[Case.EXPECTED] > 0)}
         area = gas_in[Case.WORST] / v
-        absorbed = {db.names[i]: _q((step.inlet[Case.EXPECTED, i] - step.outlets["clean_gas"][Case.EXPECTED, i]) * db.molar_mass[i] * 3600,
-                                    "kg/h")
+        absorbed = {db.names[i]: float((step.inlet[Case.EXPECTED, i] - step.outlets["clean_gas"][Case.EXPECTED, i])
+                                       * db.molar_mass[i] * 3600)
                     for i in np.flatnonzero(db.is_gas & (step.inlet[Case.EXPECTED] > step.outlets["clean_gas"][Case.EXPECTED] * (1 + 1e-9)))}
         clean = step.outlets["clean_gas"][Case.EXPECTED]
         clean_total = clean[db.is_gas].sum()
         acid = ("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "NH3")
-        emission = {g: {"rate": _q(clean[db.index[g]] * db.molar_mass[db.index[g]] * 3600, "kg/h"),
-                        "concentration": _q(clean[db.index[g]] / max(clean_total, 1e-300) * 1e6, "ppm")}
+        emission = {g: ScrubbedGas(rate=float(clean[db.index[g]] * db.molar_mass[db.index[g]] * 3600),
+                                   concentration=float(clean[db.index[g]] / max(clean_total, 1e-300) * 1e6))
                     for g in acid if step.inlet[Case.EXPECTED, db.index[g]] > 0}
-        out.append({"step": sid, "reagent": str(result.route.steps[sid]["reagent"]),
-                    "outlet": emission,
-                    "gas_flow": _q(gas_in[Case.EXPECTED] * 3600, "m^3/h"), "reagents": reagents, "absorbed": absorbed,
-                    "liquid_flow": _q(gas_in[Case.EXPECTED] * lg * 3600, "m^3/h"),
-                    "cross_section": _q(area, "m^2"), "diameter": _q(math.sqrt(4 * area / math.pi), "m"),
-                    "removal": float(result.route.steps[sid]["removal"]),
-                    "basis": f"L/G {lg * 1000:g} L/m3, gas velocity {v:g} m/s, worst-case gas flow"})
+        out.append(Scrubber(step=sid, reagent=str(result.route.steps[sid]["reagent"]), outlet=emission,
+                            gas_flow=float(gas_in[Case.EXPECTED] * 3600), reagents=reagents, absorbed=absorbed,
+                            liquid_flow=float(gas_in[Case.EXPECTED] * lg * 3600), cross_section=float(area),
+                            diameter=float(math.sqrt(4 * area / math.pi)),
+                            removal=float(result.route.steps[sid]["removal"]),
+                            basis=f"L/G {lg * 1000:g} L/m3, gas velocity {v:g} m/s, worst-case gas flow"))
     return out
 
 
-def _flares(result) -> list[dict]:
+def _flares(result) -> list[Flare]:
     db = result.db
     out = []
     for sid, step in result.steps.items():
@@ -445,17 +525,17 @@ def _flares(result) -> list[dict]:
             continue
         q = step.outcome.quantities
         if "flame_temperature" not in q:          # flare switched off: nothing burns
-            out.append({"step": sid, "enabled": False})
+            out.append(Flare(step=sid, enabled=False))
             continue
         so2 = step.gas_generated[:, db.index["SO2"]] * db.molar_mass[db.index["SO2"]] * 3600
-        out.append({"step": sid, "heat_release": _q(step.heat_released[Case.EXPECTED] / 1000, "kW"),
-                    "heat_release_worst": _q(step.heat_released[Case.WORST] / 1000, "kW"),
-                    "flame_temperature": _q(float(q["flame_temperature"][0][Case.EXPECTED]), "K"),
-                    "so2_formed": _q(so2[Case.EXPECTED], "kg/h"), "so2_formed_worst": _q(so2[Case.WORST], "kg/h")})
+        out.append(Flare(step=sid, heat_release=float(step.heat_released[Case.EXPECTED] / 1000),
+                         heat_release_worst=float(step.heat_released[Case.WORST] / 1000),
+                         flame_temperature=float(q["flame_temperature"][0][Case.EXPECTED]),
+                         so2_formed=float(so2[Case.EXPECTED]), so2_formed_worst=float(so2[Case.WORST])))
     return out
 
 
-def _dry_rooms(result, cfg, hazards) -> list[dict]:
+def _dry_rooms(result, cfg, hazards) -> list[DryRoom]:
     """Dew point that keeps the room's toxic gas under target (release ~ water fraction)."""
     db = result.db
     out = []
@@ -470,11 +550,10 @@ def _dry_rooms(result, cfg, hazards) -> list[dict]:
         x_room = max((step.gas_generated[Case.WORST, i] / air for i in toxic), default=0.0)
         x_water = float(step.outcome.quantities["room_water"][0][Case.EXPECTED]) * 1e-6
         needed = x_water * min(1.0, target / x_room) if x_room > 0 else x_water
-        out.append({"step": sid, "room_volume": _q(room, "m^3"), "air_changes": _q(ach, "1/h"),
-                    "water": _q(x_water * 1e6, "ppm"), "toxic_gas_in_room_worst": _q(x_room * 1e6, "ppm"),
-                    "target": _q(target * 1e6, "ppm"),
-                    "dew_point_needed": _q(_frost_point(needed) - 273.15, "degC"),
-                    "power": _q(float(step.outcome.utilities["electricity"][Case.EXPECTED]) / 1000, "kW")})
+        out.append(DryRoom(step=sid, room_volume=float(room), air_changes=float(ach), water=float(x_water * 1e6),
+                           toxic_gas_in_room_worst=float(x_room * 1e6), target=float(target * 1e6),
+                           dew_point_needed=float(_frost_point(needed) - 273.15),
+                           power=float(step.outcome.utilities["electricity"][Case.EXPECTED]) / 1000))
     return out
 
 

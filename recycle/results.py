@@ -20,10 +20,15 @@ from typing import Any
 from .units import Q_
 
 
-def measured(unit: str | None = None, *, unit_field: str | None = None, key: str | None = None, **kwargs) -> Any:
+def measured(unit: str | None = None, *, unit_field: str | None = None, key: str | None = None,
+             optional: bool = False, **kwargs) -> Any:
     """A dataclass field holding numbers in ``unit`` (or in the unit held by ``unit_field``);
-    ``key`` names it in the JSON when that differs from the attribute's name."""
-    return dataclasses.field(metadata={"unit": unit, "unit_field": unit_field, "key": key}, **kwargs)
+    ``key`` names it in the JSON when that differs from the attribute's name; an ``optional``
+    one defaults to None and is left out of the JSON then."""
+    if optional:
+        kwargs.setdefault("default", None)
+    return dataclasses.field(metadata={"unit": unit, "unit_field": unit_field, "key": key, "optional": optional},
+                             **kwargs)
 
 
 def internal(**kwargs) -> Any:

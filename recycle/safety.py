@@ -162,8 +162,8 @@ class _StepScorer:
         return self.p("chemical_interaction", best, best, "points", what)
 
     def _vent_over_lel(self) -> bool:
-        vent = next((v for v in self.audit.ventilation if v["step"] == self.sid and "lel_mixture" in v), None)
-        return bool(vent and vent["combustibles"]["value"] >= vent["lel_mixture"]["value"])
+        vent = next((v for v in self.audit.ventilation if v.step == self.sid and v.lel_mixture is not None), None)
+        return bool(vent and vent.combustibles >= vent.lel_mixture)
 
     def flammability(self):
         best, what, value = 0, "no flammable material", float("nan")
@@ -283,12 +283,12 @@ class _StepScorer:
         return self.p("toxic_vent", best, ratio, "", what)
 
     def combustible_vent(self):
-        vent = next((v for v in self.audit.ventilation if v["step"] == self.sid and "lel_mixture" in v), None)
+        vent = next((v for v in self.audit.ventilation if v.step == self.sid and v.lel_mixture is not None), None)
         if not vent:
             return self.p("combustible_vent", 0, 0, "", "no combustible gas in the vent")
-        x = vent["combustibles"]["value"] / vent["lel_mixture"]["value"]
+        x = vent.combustibles / vent.lel_mixture
         return self.p("combustible_vent", band(x, self.f("combustible_vent")["bands"]), x, "",
-                      f"combustibles {vent['combustibles']['value']:.3g} % vs LEL {vent['lel_mixture']['value']:.3g} %")
+                      f"combustibles {vent.combustibles:.3g} % vs LEL {vent.lel_mixture:.3g} %")
 
     def charged_cathode(self):
         cfg = self.f("charged_cathode")
@@ -341,7 +341,7 @@ def safety(result: RouteResult, audit: Audit, path=None) -> Safety:
             breakdown=tuple(pt for pt in points if pt.points > 0),
             contributors=tuple(f"{pt.basis} in {pt.step}: {cfg['factors'][pt.factor]['title']} {pt.points}" for pt in top),
         )
-    found = ([Scenario(**s) for s in audit.scenarios] if getattr(audit, "scenarios", None) is not None
+    found = (list(audit.scenarios) if getattr(audit, "scenarios", None) is not None
              else scenarios(result))   # the audit has worked them out already
     expected, worst = out[Case.EXPECTED], out[Case.WORST]
     return Safety(risk=route_risk(found), scenarios=tuple(sorted(found, key=lambda s: -s.risk)),

@@ -45,20 +45,20 @@ def test_scrubber_caustic_in_the_audit(planner):
     result = planner.plan(inv, "direct-regeneration", basis="1 t/day",
                           overrides={"discharge": {"method": "brine"}, "regenerate_sse": {"solvent": "acetonitrile"}})
     a = audit(result)
-    scrub = next(s for s in a.scrubber if s["step"] == "scrub")
-    h2s = scrub["absorbed"]["H2S"]["value"]
+    scrub = next(s for s in a.scrubber if s.step == "scrub")
+    h2s = scrub.absorbed["H2S"]
     # Every absorbed gas takes its stoichiometric NaOH (DOMAIN.md section 7 ratios, from molar
     # masses: H2S 2 x 40.00/34.08 = 2.347, SO2 2 x 40.00/64.07 = 1.249, SO3 2 x 40.00/80.06 = 0.999,
     # CO2 2 x 40.00/44.01 = 1.818, HCl 40.00/36.46 = 1.097), fed with 10 % excess.
     ratio = {"H2S": 2.347, "SO2": 1.249, "SO3": 0.9993, "CO2": 1.818, "HCL": 1.097}
-    naoh = 1.1 * sum(ratio[g] * q["value"] for g, q in scrub["absorbed"].items())
-    assert scrub["reagents"]["NaOH(a)"]["value"] == pytest.approx(naoh, rel=1e-3)
+    naoh = 1.1 * sum(ratio[g] * kg_h for g, kg_h in scrub.absorbed.items())
+    assert scrub.reagents["NaOH(a)"] == pytest.approx(naoh, rel=1e-3) and scrub.unit_of("reagents") == "kg/h"
     assert h2s > 0
-    assert scrub["cross_section"]["unit"] == "m^2" and scrub["cross_section"]["value"] > 0
+    assert scrub.unit_of("cross_section") == "m^2" and scrub.cross_section > 0
     # stack side: what the 98 % removal leaves, as a rate and a concentration in the clean gas
-    out = scrub["outlet"]["H2S"]
-    assert out["rate"]["value"] == pytest.approx(h2s * 0.02 / 0.98, rel=1e-6)
-    assert 0 < out["concentration"]["value"] < 1e6
+    out = scrub.outlet["H2S"]
+    assert out.rate == pytest.approx(h2s * 0.02 / 0.98, rel=1e-6)
+    assert 0 < out.concentration < 1e6
 
 
 def test_toxic_gas_above_idlh_is_critical(planner):
@@ -75,8 +75,8 @@ def test_quench_vent_is_flammable_and_li_steps_note_class_d(planner):
     a = audit(planner.plan(None, "direct-regeneration", basis="10 t/day"))
     assert any(f.step == "quench" and f.severity == "critical" and "flammable" in f.message for f in a.findings)
     assert any(f.step == "quench" and "class D" in f.message for f in a.findings)
-    vent = next(v for v in a.ventilation if v["step"] == "quench")
-    assert vent["dilution_air_lel"]["value"] > 0
+    vent = next(v for v in a.ventilation if v.step == "quench")
+    assert vent.dilution_air_lel > 0
 
 
 def test_cli_audit_json_and_fail_on():

@@ -34,10 +34,11 @@ def results(planner):
     result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
     return {"economics": economics(result, load_prices(planner.db.directory)),
             "safety": safety(result, audit(result)),
-            "environment": environment(result, credits=True)}
+            "environment": environment(result, credits=True),
+            "audit": audit(result, permit_region="EU")}
 
 
-@pytest.mark.parametrize("name", ["economics", "safety", "environment"])
+@pytest.mark.parametrize("name", ["economics", "safety", "environment", "audit"])
 def test_every_measured_number_is_a_pint_quantity_at_the_edge(results, name):
     found = list(measured_fields(results[name], name))
     assert len(found) > 10
@@ -53,7 +54,7 @@ def test_every_measured_number_is_a_pint_quantity_at_the_edge(results, name):
             assert q.magnitude == value and str(owner.unit_of(field)) is not None, path
 
 
-@pytest.mark.parametrize("name", ["economics", "safety", "environment"])
+@pytest.mark.parametrize("name", ["economics", "safety", "environment", "audit"])
 def test_results_are_frozen_and_their_json_carries_value_and_unit(results, name):
     result = results[name]
     first = dataclasses.fields(result)[0].name

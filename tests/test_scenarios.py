@@ -128,7 +128,7 @@ def test_audit_lists_the_scenarios_that_drive_the_risk_with_their_controls(plann
 
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", basis="10 t/day")
     report = audit(result)
-    assert report.scenarios and report.scenarios[0]["risk"] == max(s["risk"] for s in report.scenarios)
+    assert report.scenarios and report.scenarios[0].risk == max(s.risk for s in report.scenarios)
     lines = scenario_lines(report)
     assert lines and all("Control:" in line for line in lines)
 

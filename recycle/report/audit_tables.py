@@ -54,8 +54,8 @@ def _kv(d: dict) -> str:
 
 def scenario_lines(a: Audit, n: int = 8) -> list[str]:
     """The scenarios that drive the risk, riskiest first, each with the control that lowers it."""
-    return [f"{s['risk_class']} {s['risk']} (severity {s['severity']} x likelihood {s['likelihood']}): {s['description']}; "
-            f"{s['endpoint']} reached at {s['distance']:.0f} m, about {s['frequency']:.2g}/year. Control: {s['control']}"
+    return [f"{s.risk_class} {s.risk} (severity {s.severity} x likelihood {s.likelihood}): {s.description}; "
+            f"{s.endpoint} reached at {s.distance:.0f} m, about {s.frequency:.2g}/year. Control: {s.control}"
             for s in a.scenarios[:n]]
 
 
@@ -90,18 +90,18 @@ def sections(a: Audit) -> list[tuple[str, list[str]]]:
     """(title, lines) for the scenario, scrubber, flare, ventilation and dry-room sections."""
     return [
         ("Scenarios that drive the risk", scenario_lines(a)),
-        ("Scrubbers", [f"{s['step']}: {_kv(s)}" for s in a.scrubber]),
-        ("Flares", [f"{f['step']}: {_kv(f)}" for f in a.flare]),
-        ("Ventilation", [f"{v['step']}: {_kv(v)}" for v in a.ventilation]),
-        ("Dry rooms", [f"{d['step']}: {_kv(d)}" for d in a.dry_room]),
+        ("Scrubbers", [f"{s.step}: {_kv(to_json(s))}" for s in a.scrubber]),
+        ("Flares", [f"{f.step}: {_kv(to_json(f))}" for f in a.flare]),
+        ("Ventilation", [f"{v.step}: {_kv(to_json(v))}" for v in a.ventilation]),
+        ("Dry rooms", [f"{d.step}: {_kv(to_json(d))}" for d in a.dry_room]),
     ]
 
 
 def markdown(a: Audit) -> str:
     """The audit as a Markdown document."""
     lines = [f"# Gas-handling audit: route `{a.route}` at {a.throughput}", "",
-             f"Dilution mixing factor K = {a.parameters['dilution_k']:g}; combustibles kept below "
-             f"{a.parameters['lel_fraction']:.0%} of the LEL.", "", "## Findings", ""]
+             f"Dilution mixing factor K = {a.parameters.dilution_k:g}; combustibles kept below "
+             f"{a.parameters.lel_fraction:.0%} of the LEL.", "", "## Findings", ""]
     ft = findings_table(a)
     lines.append(ft.to_markdown(index=False) if len(ft) else "No findings.")
     lines += ["", "## Gases by step (worst case at peak for the vent)", ""]

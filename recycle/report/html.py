@@ -298,8 +298,8 @@ def audit_blocks(audit) -> list:
     )
 
     p = audit.parameters
-    blocks = [("p", f"Throughput {audit.throughput}; dilution mixing factor K = {p['dilution_k']:g}; "
-                    f"combustibles kept below {p['lel_fraction']:.0%} of the LEL."),
+    blocks = [("p", f"Throughput {audit.throughput}; dilution mixing factor K = {p.dilution_k:g}; "
+                    f"combustibles kept below {p.lel_fraction:.0%} of the LEL."),
               ("table", findings_table(audit)), ("h", "Gases by step (vent ppm at peak, worst case)"),
               ("table", gases_table(audit))]
     if audit.permit:
@@ -390,7 +390,7 @@ def plan_sections(result: RouteResult, audit=None, safety: Safety | None = None,
     if audit is not None:
         extra += [f"audit {k}: {v}" + (f" (chemistry/audit.yaml {', '.join(f'[{c}]' for c in cited_keys(v))} under "
                                        "References)" if cited_keys(v) else "")
-                  for k, v in audit.parameters.get("sources", {}).items()]
+                  for k, v in audit.parameters.sources.items()]
     if safety:
         extra.append(f"safety: {safety.method}")
     sections += [("notes", "Notes", [("ul", notes)]),
