@@ -24,8 +24,8 @@ columns; all go through the same checks.
 Amounts inside a RouteResult are plain arrays in mol (mol/s on a throughput basis), energies in
 J (W), temperatures in K. ``economics``, ``safety``, ``environment`` and ``compare_routes``
 return frozen dataclasses whose fields name their unit (``.quantity(name)`` gives pint);
-``report.to_json`` makes their JSON. The ``audit`` is typed the same way, but for its
-``permit`` section (still a {"value", "unit"} dict).
+``report.to_json`` makes their JSON; the ``audit`` (with its permit section) is typed the same
+way.
 """
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from .cases import Case, envelope
 from .constants import MOLAR_VOLUME_25C
 from .hazards import Hazard, le_chatelier_lel, load_hazards
 from .moisture import ice_vapour_pressure
+from .permit import Permit
 from .results import Measured, internal, measured, optional
 from .scenarios import Scenario
 from .simulate import RouteResult
@@ -167,7 +168,7 @@ class Audit:
     parameters: AuditParameters
     scenarios: tuple[Scenario, ...] = ()
     """The process-safety scenarios that drive the route's risk (recycle.scenarios), riskiest first."""
-    permit: dict | None = None
+    permit: Permit | None = None
     """The stack against a region's emission limit values (recycle.permit), when asked for."""
 
     def __repr__(self) -> str:
@@ -191,10 +192,6 @@ def dilution_air(gas_rate: float, limit: float, k: float) -> float:
 def _m(value: float, unit: str) -> tuple[float, str]:
     """A number and its unit, for :meth:`Finding.of`."""
     return float(value), unit
-
-
-def _pair(q: dict | None) -> tuple[float, str] | None:
-    return (q["value"], q["unit"]) if q else None
 
 
 def _param(data: dict, key: str, unit: str) -> float:
@@ -327,15 +324,16 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
         from .permit import permit as check_permit
 
         checked = check_permit(result, permit_region, permit_margin)
-        permit_doc = checked.as_dict()
+        permit_doc = checked
         for line in checked.failures:
             need = line.required
-            fix = (f"; {need['step']} must remove {100 * need['removal_needed']['value']:.4g} % "
-                   f"(now {100 * need['removal_now']['value']:.4g} %), NTU {need['ntu_needed']['value']:.3g} "
-                   f"instead of {need['ntu_now']['value']:.3g}" if need else "; no absorber in the route treats it")
+            fix = (f"; {need.step} must remove {100 * need.removal_needed:.4g} % "
+                   f"(now {100 * need.removal_now:.4g} %), NTU {need.ntu_needed:.3g} "
+                   f"instead of {need.ntu_now:.3g}" if need else "; no absorber in the route treats it")
             findings.append(Finding.of("critical", "stack", line.pollutant,
                                     f"{line.pollutant} at the stack exceeds the {checked.region} limit "
-                                    f"({line.averaging}){fix}", _pair(line.concentration_worst), _pair(line.limit), line.source))
+                                    f"({line.averaging}){fix}", _m(line.concentration_worst, line.unit_of("concentration_worst")),
+                                       _m(line.limit, line.unit_of("limit")), line.source))
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
     from .scenarios import (
         scenarios,  # scenarios use the audit's envelope; imported here to keep one direction

@@ -64,26 +64,25 @@ def permit_table(a: Audit) -> pd.DataFrame:
     if not a.permit:
         return pd.DataFrame()
     rows = []
-    for line in a.permit["lines"]:
-        limit = line["limit"]
-        ref = line["reference_o2"]
+    for line in a.permit.lines:
+        ref = line.reference_o2
         rows.append({
-            "pollutant": line["pollutant"],
-            "stack [mg/Nm3]": line["concentration"]["value"],
-            "worst [mg/Nm3]": line["concentration_worst"]["value"],
-            "limit [mg/Nm3]": limit["value"] if limit else "no limit in this region",
-            "basis": (f"dry, {ref['value']:g} % O2" if ref else "dry") + (f", {line['averaging']}" if line["averaging"] else ""),
-            "margin": f"{100 * line['margin']['value']:.0f} %" if line["margin"] is not None else "",
-            "passes": {True: "yes", False: "NO", None: "-"}[line["passes"]],
-            "load [t/year]": line["annual_load"]["value"],
-            "source": line["source"]})
+            "pollutant": line.pollutant,
+            "stack [mg/Nm3]": line.concentration,
+            "worst [mg/Nm3]": line.concentration_worst,
+            "limit [mg/Nm3]": line.limit if line.limit is not None else "no limit in this region",
+            "basis": (f"dry, {ref:g} % O2" if ref is not None else "dry") + (f", {line.averaging}" if line.averaging else ""),
+            "margin": f"{100 * line.margin:.0f} %" if line.margin is not None else "",
+            "passes": {True: "yes", False: "NO", None: "-"}[line.passes],
+            "load [t/year]": line.annual_load,
+            "source": line.source})
     return pd.DataFrame(rows)
 
 
 def permit_heading(a: Audit) -> str:
     p = a.permit
-    return (f"Stack against the {p['region']} emission limits ({p['instrument']}); stack "
-            f"{p['stack_flow']['value']:.4g} Nm3/h dry at {p['stack_o2_dry']['value']:.3g} % O2 (worst case)")
+    return (f"Stack against the {p.region} emission limits ({p.instrument}); stack "
+            f"{p.stack_flow:.4g} Nm3/h dry at {p.stack_o2_dry:.3g} % O2 (worst case)")
 
 
 def sections(a: Audit) -> list[tuple[str, list[str]]]:
@@ -110,8 +109,8 @@ def markdown(a: Audit) -> str:
     if a.permit:
         lines += ["", "## Permit", "", permit_heading(a), ""]
         lines.append(permit_table(a).to_markdown(index=False, floatfmt=".4g"))
-        if a.permit["not_pollutants"]:
-            lines += [""] + [f"- {k}: not a regulated pollutant ({v})" for k, v in a.permit["not_pollutants"].items()]
+        if a.permit.not_pollutants:
+            lines += [""] + [f"- {k}: not a regulated pollutant ({v})" for k, v in a.permit.not_pollutants.items()]
     for title, items in sections(a):
         lines += ["", f"## {title}", ""] + ([f"- {i}" for i in items] or ["none"])
     return "\n".join(lines) + "\n"

@@ -69,7 +69,7 @@ def audit_text(report: Audit, source: str) -> Blocks:
         out += [f"\n{title}:", "\n".join(f"  {i}" for i in items) if items else "  none"]
     if report.permit:
         out += [f"\n{permit_heading(report)}:", permit_table(report)]
-        out += [f"  {name}: not a regulated pollutant ({why})" for name, why in report.permit["not_pollutants"].items()]
+        out += [f"  {name}: not a regulated pollutant ({why})" for name, why in report.permit.not_pollutants.items()]
     return out
 
 
