@@ -3,9 +3,10 @@
 #
 # A `# %%` script (open it in VS Code, Spyder or Jupyter with jupytext, or run it with
 # `python docs/example.py`). tests/test_docs_example.py runs it, so it stays correct.
-# Amounts inside a plan are SI arrays. `economics`, `safety`, `environment` and
-# `compare_routes` return frozen dataclasses whose fields name their unit (`money.net_value` in USD/kg, `money.quantity("net_value")`
-# as a pint quantity); `recycle.report.to_json` makes their {"value", "unit"} JSON.
+# Amounts inside a plan are SI arrays. `audit`, `economics`, `safety`, `environment`,
+# `compare_routes` and `monte_carlo` return frozen dataclasses whose fields name their unit
+# (`money.net_value` in USD/kg, `money.quantity("net_value")` as a pint quantity);
+# `recycle.report.to_json` makes their {"value", "unit"} JSON.
 
 # %%
 import pandas as pd
@@ -59,8 +60,8 @@ print(pd.DataFrame([{"route": r.route, "net value [USD/kg]": r.economics.net_val
                      "worst risk (1-25)": r.safety.risk.worst_risk} for r in comparison.routes]))
 models = [route_model(planner, inventory, r, "10 t/day", {}, prices) for r in ("direct-regeneration", "hydrometallurgy")]
 mc = monte_carlo(models, prices, samples=5_000, seed=1)
-for r in mc["routes"]:
-    print(r["route"], "P(best net value) =", r["probability_best_net_value"], "GHG p50 =", r["ghg"]["p50"])
+for r in mc.routes:
+    print(r.route, "P(best net value) =", r.probability_best_net_value, "GHG p50 =", r.quantity("ghg")["p50"])
 print(pd.DataFrame(tornado(models[1], prices, top=5))[["input", "net_value_low", "net_value_high"]])
 
 # %% [markdown]

@@ -3,7 +3,8 @@ footprint, as a typed :class:`Comparison` (recycle.report.compare_json makes its
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .applicability import Fit, judge
 from .audit import audit
@@ -13,8 +14,11 @@ from .environment import Environment, environment
 from .errors import InputError
 from .flowsheet import available_routes, load_route
 from .quantities import Units, species_masses
-from .results import Measured, internal, measured
+from .results import Measured, measured
 from .safety import Safety, safety
+
+if TYPE_CHECKING:
+    from .uncertainty import MonteCarlo
 
 KEY_GASES = ("H2", "H2S", "HCL", "SO2", "NH3", "CL2", "HF", "CO")
 
@@ -49,7 +53,7 @@ class Comparison:
     throughput: str
     prices: str
     routes: tuple[RouteComparison, ...]
-    monte_carlo: Mapping | None = internal(default=None)
+    monte_carlo: MonteCarlo | None = field(default=None, metadata={"internal": True})   # JSON: report.compare_json
 
     def __repr__(self) -> str:
         return f"Comparison({', '.join(r.route for r in self.routes)}; {self.inventory}, {self.throughput})"

@@ -25,6 +25,7 @@ Units: net value USD per kg of cells; GHG kg CO2e per kg of cells; safety score 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -36,6 +37,7 @@ from .compare import Comparison
 from .economics import crf, economics
 from .environment import environment, factor_ranges
 from .flowsheet import Route, load_route
+from .results import Measured, measured
 from .safety import safety
 from .step_types import step_facts
 from .units import Q_
@@ -228,8 +230,46 @@ def monte_carlo_comparison(comparison: Comparison, planner, inventory, throughpu
     return replace(comparison, monte_carlo=monte_carlo(models, prices, samples, seed, eligible=eligible))
 
 
+@dataclass(frozen=True, kw_only=True)
+class Sampled:
+    """What the Monte Carlo drew: how many prices (and the groups drawn together), which finance
+    and capital factors, how many emission factors, which process parameters."""
+
+    prices: int
+    correlated_groups: tuple[str, ...]
+    finance: tuple[str, ...]
+    emission_factors: int
+    process_parameters: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class RouteSpread(Measured):
+    """One route's 5th, 50th and 95th percentiles ("p5", "p50", "p95") of net value, safety index,
+    route risk and GHG, and the share of samples in which it is best."""
+
+    route: str
+    net_value: Mapping[str, float] = measured("USD/kg")
+    safety_score: Mapping[str, float] = measured("points")
+    risk: Mapping[str, float] = measured("")
+    ghg: Mapping[str, float] = measured("kg CO2e/kg")
+    probability_best_net_value: float
+    probability_best_safety: float
+    probability_lowest_risk: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonteCarlo:
+    samples: int
+    seed: int | None
+    sampled: Sampled
+    routes: tuple[RouteSpread, ...]
+
+    def __repr__(self) -> str:
+        return f"MonteCarlo({self.samples} samples, seed {self.seed}, routes {[r.route for r in self.routes]})"
+
+
 def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,
-                eligible: list[bool] | None = None) -> dict:
+                eligible: list[bool] | None = None) -> MonteCarlo:
     """Percentiles of net value, route risk (recycle.scenarios.risk_number, nearest of the three runs of each
     uncertain parameter) and safety index per route, and the probability each is best among the
     ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
@@ -295,21 +335,20 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
         best_net[ok] = _share_of_best(nets[ok], higher=True)
         best_safety[ok] = _share_of_best(scores[ok], higher=False)
         best_risk[ok] = _share_of_best(risks[ok], higher=False)
-    return {"samples": samples, "seed": seed,
-            "sampled": {"prices": len(keys), "correlated_groups": [g for g in getattr(prices, "correlations", {})],
-                        "finance": sorted(finance), "emission_factors": len(factor_keys),
-                        "process_parameters": sorted({e.name for m in models for e in m.effects})},
-            "routes": [
-        {"route": m.route,
-         "net_value": {f"p{q}": {"value": float(np.percentile(nets[i], q)), "unit": "USD/kg"} for q in PERCENTILES},
-         "safety_score": {f"p{q}": {"value": float(np.percentile(scores[i], q)), "unit": "points"}
-                          for q in PERCENTILES},
-         "risk": {f"p{q}": {"value": float(np.percentile(risks[i], q)), "unit": ""} for q in PERCENTILES},
-         "ghg": {f"p{q}": {"value": float(np.percentile(ghgs[i], q)), "unit": "kg CO2e/kg"} for q in PERCENTILES},
-         "probability_best_net_value": float(best_net[i]),
-         "probability_best_safety": float(best_safety[i]),
-         "probability_lowest_risk": float(best_risk[i])}
-        for i, m in enumerate(models)]}
+    def spread(values):
+        return {f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}
+
+    return MonteCarlo(
+        samples=samples, seed=seed,
+        sampled=Sampled(prices=len(keys), correlated_groups=tuple(getattr(prices, "correlations", {})),
+                        finance=tuple(sorted(finance)), emission_factors=len(factor_keys),
+                        process_parameters=tuple(sorted({e.name for m in models for e in m.effects}))),
+        routes=tuple(RouteSpread(route=m.route, net_value=spread(nets[i]), safety_score=spread(scores[i]),
+                                 risk=spread(risks[i]), ghg=spread(ghgs[i]),
+                                 probability_best_net_value=float(best_net[i]),
+                                 probability_best_safety=float(best_safety[i]),
+                                 probability_lowest_risk=float(best_risk[i]))
+                     for i, m in enumerate(models)))
 
 
 def _share_of_best(values: np.ndarray, higher: bool) -> np.ndarray:

@@ -61,6 +61,15 @@ def test_only_the_cli_prints():
     assert not printing, printing
 
 
+@pytest.mark.parametrize("path", ANALYSIS, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_analysis_modules_return_typed_results_not_json(path):
+    """Issue 17: the {"value", "unit"} JSON shape is made in the report layer only
+    (recycle/report/jsondoc.py); analyses return dataclasses whose fields name their unit."""
+    shaped = [node.lineno for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.Dict)
+              and {"value", "unit"} <= {k.value for k in node.keys if isinstance(k, ast.Constant)}]
+    assert not shaped, f"{path.name} builds {{'value', 'unit'}} dicts at lines {shaped}"
+
+
 def test_the_case_rows_are_defined_once():
     """Issue 17: the expected and worst-case row constants were defined in seven modules (one
     used -1); recycle.cases defines the Case type and every other module indexes rows with it."""

@@ -24,10 +24,10 @@ def test_linear_case_matches_the_triangular_closed_form(db):
     other = RouteModel("constant", 1.0 + 2.0 * c, {}, 12)
     mc = monte_carlo([model, other], prices, 200_000, seed=7)
     median = a + math.sqrt((b - a) * (c - a) / 2) if c >= (a + b) / 2 else b - math.sqrt((b - a) * (b - c) / 2)
-    assert mc["routes"][0]["net_value"]["p50"]["value"] == pytest.approx(1 + 2 * median, rel=5e-3)
+    assert mc.routes[0].net_value["p50"] == pytest.approx(1 + 2 * median, rel=5e-3)
     # P(linear beats constant) = P(p > c) = (b - c) / (b - a) for a triangular distribution.
-    assert mc["routes"][0]["probability_best_net_value"] == pytest.approx((b - c) / (b - a), abs=5e-3)
-    assert mc["routes"][0]["probability_best_safety"] == 1.0          # score 10 < 12 in every sample
+    assert mc.routes[0].probability_best_net_value == pytest.approx((b - c) / (b - a), abs=5e-3)
+    assert mc.routes[0].probability_best_safety == 1.0          # score 10 < 12 in every sample
 
 
 def test_same_seed_same_result_and_probabilities_sum_to_one():
@@ -133,9 +133,9 @@ def test_the_monte_carlo_samples_route_risk(db):
     low = RouteModel("low", 1.0, {}, 10, risk=risk_number([9, 1.5]))
     high = RouteModel("high", 2.0, {}, 10, risk=risk_number([15, 100.0]))
     mc = monte_carlo([low, high], load_prices(db.directory), 100, 1)
-    by = {r["route"]: r for r in mc["routes"]}
-    assert by["low"]["probability_lowest_risk"] == 1.0 and by["high"]["probability_lowest_risk"] == 0.0
-    assert by["low"]["risk"]["p50"]["value"] == pytest.approx(9 + 1.5 / 2.5)
+    by = {r.route: r for r in mc.routes}
+    assert by["low"].probability_lowest_risk == 1.0 and by["high"].probability_lowest_risk == 0.0
+    assert by["low"].risk["p50"] == pytest.approx(9 + 1.5 / 2.5)
 
 
 def test_correlated_prices_keep_their_margins_and_the_stated_rank_correlation():

@@ -5,6 +5,7 @@ import pandas as pd
 
 from ..applicability import DOES_NOT_APPLY
 from ..compare import KEY_GASES, Comparison
+from ..uncertainty import MonteCarlo
 from .jsondoc import to_json
 
 
@@ -12,7 +13,7 @@ def compare_json(comparison: Comparison) -> dict:
     """The JSON document of ``recycle compare`` (with ``monte_carlo`` when it was run)."""
     doc = to_json(comparison)
     if comparison.monte_carlo is not None:
-        doc["monte_carlo"] = comparison.monte_carlo
+        doc["monte_carlo"] = to_json(comparison.monte_carlo)
     return doc
 
 
@@ -55,18 +56,18 @@ def compare_table(comparison: Comparison) -> pd.DataFrame:
     return table
 
 
-def monte_carlo_table(mc: dict) -> pd.DataFrame:
+def monte_carlo_table(mc: MonteCarlo) -> pd.DataFrame:
     """Percentiles of net value and safety, and the probability of being best, per route."""
     rows = []
-    for r in mc["routes"]:
-        row = {"route": r["route"]}
-        row.update({f"net value {k} [USD/kg]": v["value"] for k, v in r["net_value"].items()})
-        row.update({f"risk {k}": v["value"] for k, v in r["risk"].items()})
-        row.update({f"index {k}": v["value"] for k, v in r["safety_score"].items()})
-        row.update({f"GHG {k} [kg CO2e/kg]": v["value"] for k, v in r["ghg"].items()})
-        row["P(best net value)"] = r["probability_best_net_value"]
-        row["P(lowest risk)"] = r["probability_lowest_risk"]
-        row["P(lowest index)"] = r["probability_best_safety"]
+    for r in mc.routes:
+        row = {"route": r.route}
+        row.update({f"net value {k} [USD/kg]": v for k, v in r.net_value.items()})
+        row.update({f"risk {k}": v for k, v in r.risk.items()})
+        row.update({f"index {k}": v for k, v in r.safety_score.items()})
+        row.update({f"GHG {k} [kg CO2e/kg]": v for k, v in r.ghg.items()})
+        row["P(best net value)"] = r.probability_best_net_value
+        row["P(lowest risk)"] = r.probability_lowest_risk
+        row["P(lowest index)"] = r.probability_best_safety
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -101,13 +102,13 @@ def route_lines(comparison: Comparison) -> list[str]:
     return lines
 
 
-def monte_carlo_heading(mc: dict, samples: int, seed) -> str:
-    sampled = mc["sampled"]
+def monte_carlo_heading(mc: MonteCarlo, samples: int, seed) -> str:
+    sampled = mc.sampled
     return (f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg, route risk "
             "(worst risk + aggregate / (1 + aggregate)), safety index and GHG; sampled: "
-            f"{sampled['prices']} prices (groups drawn together: {', '.join(sampled['correlated_groups'])}), "
-            f"{len(sampled['finance'])} finance and capital factors, {sampled['emission_factors']} "
-            f"emission factors, {len(sampled['process_parameters'])} process parameters")
+            f"{sampled.prices} prices (groups drawn together: {', '.join(sampled.correlated_groups)}), "
+            f"{len(sampled.finance)} finance and capital factors, {sampled.emission_factors} "
+            f"emission factors, {len(sampled.process_parameters)} process parameters")
 
 
 __all__ = ["compare_json", "compare_table", "monte_carlo_heading", "monte_carlo_table", "route_lines"]
