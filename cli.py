@@ -132,6 +132,16 @@ def _show(blocks) -> None:
             typer.echo(table_text(block))
 
 
+def _output(fmt: Format, doc, table, text) -> None:
+    """Print ``doc`` as JSON, ``table`` as CSV, or the blocks ``text()`` makes (--format)."""
+    if fmt is Format.json:
+        typer.echo(_json(doc))
+    elif fmt is Format.csv:
+        typer.echo(_csv(table), nl=False)
+    else:
+        _show(text())
+
+
 def _write(out: Path, files: dict, overrides: dict | None, ctx: typer.Context, force: bool) -> None:
     """Write ``files`` and provenance.json (version, time, command, overrides, checksums) to ``out``."""
     from recycle.provenance import command_line, provenance
@@ -213,14 +223,9 @@ def plan(
         _write(out, {"plan.json": _json(doc) + "\n", "steps.csv": _csv(steps),
                      "streams.csv": _csv(report.streams_table(result)), **plan_files(planner, result, doc)},
                overrides, ctx, force)
-    if fmt is Format.json:
-        typer.echo(_json(doc))
-    elif fmt is Format.csv:
-        typer.echo(_csv(steps), nl=False)
-    else:
-        from recycle.report.text import plan_text
+    from recycle.report.text import plan_text
 
-        _show(plan_text(result, doc, steps))
+    _output(fmt, doc, steps, lambda: plan_text(result, doc, steps))
 
 
 class AuditFormat(str, Enum):
@@ -340,14 +345,9 @@ def compare(
         _write(out, {"compare.json": _json(doc) + "\n", "compare.csv": _csv(table), "compare.png": chart,
                      "summary.json": _json(doc) + "\n", **compare_report(comparison, chart, plans)},
                overrides, ctx, force)
-    if fmt is Format.json:
-        typer.echo(_json(doc))
-    elif fmt is Format.csv:
-        typer.echo(_csv(table), nl=False)
-    else:
-        from recycle.report.text import compare_text
+    from recycle.report.text import compare_text
 
-        _show(compare_text(comparison, table, inv.source, samples, seed))
+    _output(fmt, doc, table, lambda: compare_text(comparison, table, inv.source, samples, seed))
 
 
 @app.command()
@@ -390,14 +390,9 @@ def sensitivity(
 
         _write(out, {"sensitivity.json": _json(doc) + "\n", "sensitivity.csv": _csv(table),
                      "tornado.png": tornado_png(rows, model.route)}, overrides, ctx, force)
-    if fmt is Format.json:
-        typer.echo(_json(doc))
-    elif fmt is Format.csv:
-        typer.echo(_csv(table), nl=False)
-    else:
-        from recycle.report.text import sensitivity_text
+    from recycle.report.text import sensitivity_text
 
-        _show(sensitivity_text(doc, table, model.safety))
+    _output(fmt, doc, table, lambda: sensitivity_text(doc, table, model.safety))
 
 
 @app.command()
@@ -511,12 +506,7 @@ def inventory_check(
     planner = load_planner(species or (), cells or ())
     inv = planner.read_inventory(file)
     by_species, elements, doc = summarise(inv, planner.db)
-    if fmt is Format.json:
-        typer.echo(_json(doc))
-    elif fmt is Format.csv:
-        typer.echo(_csv(by_species), nl=False)
-    else:
-        _show(inventory_text(inv, by_species, elements))
+    _output(fmt, doc, by_species, lambda: inventory_text(inv, by_species, elements))
 
 
 def main() -> None:
