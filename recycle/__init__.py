@@ -30,16 +30,18 @@ way.
 from __future__ import annotations
 
 from . import report
-from .audit import audit
-from .compare import compare_routes
-from .economics import economics
-from .environment import environment
+from .audit import Audit, audit
+from .cases import Case
+from .compare import Comparison, compare_routes
+from .economics import Economics, economics
+from .environment import Environment, environment
 from .errors import InputError
 from .planner import Planner
 from .prices import load_prices
-from .safety import safety
-from .uncertainty import monte_carlo, route_model, tornado
+from .safety import Safety, safety
+from .uncertainty import MonteCarlo, monte_carlo, route_model, tornado
 from .report.workbook import plan_frames, write_workbook
 
-__all__ = ["InputError", "Planner", "audit", "compare_routes", "economics", "environment", "load_prices",
-           "monte_carlo", "plan_frames", "report", "route_model", "safety", "tornado", "write_workbook"]
+__all__ = ["Audit", "Case", "Comparison", "Economics", "Environment", "InputError", "MonteCarlo", "Planner", "Safety",
+           "audit", "compare_routes", "economics", "environment", "load_prices", "monte_carlo", "plan_frames",
+           "report", "route_model", "safety", "tornado", "write_workbook"]

@@ -68,7 +68,7 @@ class Capital(Measured):
     working: float = measured("USD")
     isbl: float = measured("USD")
     references: float = measured("USD")
-    unit_cost: float = measured("USD per t/year", key="unit")
+    unit_cost: float = measured("USD per t/year", key="unit", pint="USD * year / t")
     items: tuple[CapitalCost, ...]
 
 

@@ -21,14 +21,15 @@ from .units import Q_
 
 
 def measured(unit: str | None = None, *, unit_field: str | None = None, key: str | None = None,
-             optional: bool = False, **kwargs) -> Any:
+             optional: bool = False, pint: str | None = None, **kwargs) -> Any:
     """A dataclass field holding numbers in ``unit`` (or in the unit held by ``unit_field``);
     ``key`` names it in the JSON when that differs from the attribute's name; an ``optional``
-    one defaults to None and is left out of the JSON then."""
+    one defaults to None and is left out of the JSON then; ``pint`` spells the unit for pint
+    where the unit written for people does not parse as meant ("USD per t/year")."""
     if optional:
         kwargs.setdefault("default", None)
-    return dataclasses.field(metadata={"unit": unit, "unit_field": unit_field, "key": key, "optional": optional},
-                             **kwargs)
+    return dataclasses.field(metadata={"unit": unit, "unit_field": unit_field, "key": key, "optional": optional,
+                                       "pint": pint}, **kwargs)
 
 
 def internal(**kwargs) -> Any:
@@ -65,7 +66,8 @@ class Measured:
 
     def quantity(self, name: str):
         """``getattr(self, name)`` as a pint quantity (a dict or list of them for a dict or list field)."""
-        unit = self.unit_of(name)
+        field = {f.name: f for f in dataclasses.fields(self)}[name]
+        unit = field.metadata.get("pint") or self.unit_of(name)
         value = getattr(self, name)
         if value is None:
             return None

@@ -71,6 +71,8 @@ def test_safety_points_are_index_points_not_a_length(results):
 
 def test_the_economics_quantities_convert(results):
     e = results["economics"]
+    assert e.capital.quantity("unit_cost").to("USD / (kg/s)").magnitude == pytest.approx(
+        e.capital.unit_cost / 1000 * 365.25 * 86400)                  # USD per (t/year), not USD/t/year
     assert e.quantity("net_value").to("USD/t").magnitude == pytest.approx(1000 * e.net_value)
     assert results["environment"].ghg.quantity("total").to("g CO2e/kg").magnitude == pytest.approx(
         1000 * results["environment"].ghg.total)
