@@ -358,24 +358,43 @@ def _share_of_best(values: np.ndarray, higher: bool) -> np.ndarray:
     return (is_best / is_best.sum(axis=0)).mean(axis=1)
 
 
-def tornado(model: RouteModel, prices, top: int | None = None) -> list[dict]:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Swing(Measured):
+    """One input of a one-at-a-time sensitivity: its low and high value (as written), the net
+    value (USD/kg) and safety index (points) there, and the base values of both."""
+
+    input: str
+    kind: str                       # parameter | price | finance
+    low: str
+    high: str
+    net_value_low: float = measured("USD/kg")
+    net_value_high: float = measured("USD/kg")
+    safety_low: float = measured("points")
+    safety_high: float = measured("points")
+    source: str
+    net_value_base: float = measured("USD/kg")
+    safety_base: float = measured("points")
+
+
+def tornado(model: RouteModel, prices, top: int | None = None) -> list[Swing]:
     """One-at-a-time swings of net value (USD/kg) and safety score, largest net-value swing first
-    (the safety swing is in its own columns)."""
+    (the safety swing is in its own fields)."""
     net0 = model.const + sum(a * prices.prices[tuple(k.split(".", 1))].value for k, a in model.coef.items())
-    rows = []
+    base = {"net_value_base": net0, "safety_base": model.safety}
+    rows: list[Swing] = []
     for e in model.effects:
         nets = [e.const[j] + sum(a * prices.prices[tuple(k.split(".", 1))].value for k, a in e.coef[j].items())
                 for j in (0, 1)]
-        rows.append({"input": e.name, "kind": "parameter", "low": e.text[0], "high": e.text[1],
-                     "net_value_low": nets[0], "net_value_high": nets[1],
-                     "safety_low": e.safety[0], "safety_high": e.safety[1], "source": e.source})
+        rows.append(Swing(input=e.name, kind="parameter", low=e.text[0], high=e.text[1],
+                          net_value_low=nets[0], net_value_high=nets[1], safety_low=e.safety[0],
+                          safety_high=e.safety[1], source=e.source, **base))
     for k, a in model.coef.items():
         p = prices.prices[tuple(k.split(".", 1))]
         if p.high == p.low:
             continue
-        rows.append({"input": f"price {k}", "kind": "price", "low": f"{p.low:.4g} {p.unit}", "high": f"{p.high:.4g} {p.unit}",
-                     "net_value_low": net0 + a * (p.low - p.value), "net_value_high": net0 + a * (p.high - p.value),
-                     "safety_low": model.safety, "safety_high": model.safety, "source": p.source[:80]})
+        rows.append(Swing(input=f"price {k}", kind="price", low=f"{p.low:.4g} {p.unit}", high=f"{p.high:.4g} {p.unit}",
+                          net_value_low=net0 + a * (p.low - p.value), net_value_high=net0 + a * (p.high - p.value),
+                          safety_low=model.safety, safety_high=model.safety, source=p.source[:80], **base))
     accuracy = prices.prices[("estimates", "capital_cost_factor")].value \
         if ("estimates", "capital_cost_factor") in prices.prices else 1.0
     base_finance = {k: r[1] for k, r in model.finance.items()}
@@ -385,10 +404,8 @@ def tornado(model: RouteModel, prices, top: int | None = None) -> list[dict]:
         swing = [accuracy * (capital_cost_per_kg(base_finance, model.isbl, model.references)
                              - capital_cost_per_kg({**base_finance, k: x}, model.isbl, model.references))
                  for x in (low, high)]
-        rows.append({"input": f"finance {k}", "kind": "finance", "low": f"{low:g}", "high": f"{high:g}",
-                     "net_value_low": net0 + swing[0], "net_value_high": net0 + swing[1],
-                     "safety_low": model.safety, "safety_high": model.safety, "source": "chemistry/equipment.yaml general"})
-    rows.sort(key=lambda r: (-abs(r["net_value_high"] - r["net_value_low"]), -abs(r["safety_high"] - r["safety_low"])))
-    for r in rows:
-        r["net_value_base"], r["safety_base"] = net0, model.safety
+        rows.append(Swing(input=f"finance {k}", kind="finance", low=f"{low:g}", high=f"{high:g}",
+                          net_value_low=net0 + swing[0], net_value_high=net0 + swing[1], safety_low=model.safety,
+                          safety_high=model.safety, source="chemistry/equipment.yaml general", **base))
+    rows.sort(key=lambda r: (-abs(r.net_value_high - r.net_value_low), -abs(r.safety_high - r.safety_low)))
     return rows[:top] if top else rows

@@ -65,9 +65,9 @@ def test_tornado_is_sorted_and_names_inputs(planner, db):
     prices = load_prices(db.directory)
     model = route_model(planner, planner.read_inventory(None), "hydrometallurgy", "10 t/day", {}, prices)
     rows = tornado(model, prices)
-    swings = [abs(r["net_value_high"] - r["net_value_low"]) for r in rows]
+    swings = [abs(r.net_value_high - r.net_value_low) for r in rows]
     assert swings == sorted(swings, reverse=True)
-    assert any(r["input"] == "price products.Li2CO3" for r in rows)
+    assert any(r.input == "price products.Li2CO3" for r in rows) and rows[0].unit_of("net_value_low") == "USD/kg"
     res = runner.invoke(app, ["sensitivity", "--route", "hydrometallurgy", "--top", "5", "-f", "csv"])
     assert res.exit_code == 0 and len(res.stdout.strip().splitlines()) == 6
 
