@@ -7,14 +7,14 @@ import io
 def tornado_png(rows: list, route: str) -> bytes:
     """Horizontal bars of net value (USD/kg) at each input's low and high value around the base
     (``rows``: recycle.uncertainty.Swing, largest first)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     rows = list(reversed(rows))
     base = rows[0].net_value_base if rows else 0.0
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(rows) + 1.5))
+    fig = Figure(figsize=(8, 0.4 * len(rows) + 1.5))      # its own canvas: no pyplot state, no backend switch
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     for i, r in enumerate(rows):
         lo, hi = r.net_value_low - base, r.net_value_high - base
         ax.barh(i, lo, left=base, color="#4c72b0")
@@ -26,5 +26,4 @@ def tornado_png(rows: list, route: str) -> bytes:
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
     return buf.getvalue()
