@@ -40,22 +40,19 @@ ThroughputOpt = Annotated[str, typer.Option("--throughput", "-t", help="Plant th
 PricesOpt = Annotated[Optional[Path], typer.Option("--prices", help="YAML file overriding any subset of chemistry/prices.yaml.")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing --out folder.")]
+RouteOpt = Annotated[str, typer.Option("--route", "-r", help="Route id (see `recycle routes`) or a route YAML file.")]
+ChemistryOpt = Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Run one catalogue cell instead of an inventory (see `recycle chemistries`).")]
+SocOpt = Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).", min=0.0, max=1.0)]
+SpeciesOpt = Annotated[Optional[list[Path]], typer.Option("--species", help="YAML file of your own species (Cantera format, density, note, reactivity; see docs/methods.md), repeatable.")]
+CellsOpt = Annotated[Optional[list[Path]], typer.Option("--cells", help="YAML file of your own cells (format of chemistry/cells.yaml), repeatable.")]
 
 
+def _out(help_: str):
+    return Annotated[Optional[Path], typer.Option("--out", help=help_)]
 
-def _csv(table) -> str:
-    """CSV text with formula-looking cells escaped (recycle.report.output.safe_csv), imported lazily."""
-    from recycle.report.output import safe_csv
 
-    return safe_csv(table)
-
-def _require_throughput(throughput: str, inv) -> None:
-    """Audit, safety, economics and uncertainty need a rate, not a batch mass."""
-    from recycle.errors import InputError
-    from recycle.inventory import parse_basis
-
-    if not parse_basis(throughput, inv, "--throughput").rate:
-        raise InputError("--throughput", f"{throughput!r} is a mass, not a throughput; e.g. '10 t/day'")
+def _sets(help_: str):
+    return Annotated[Optional[list[str]], typer.Option("--set", help=help_)]
 
 
 def _err(message: str) -> None:
@@ -110,34 +107,49 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks o
     _STATE["debug"] = debug
 
 
-def _parse_sets(sets: list[str], prices_allowed: bool = False) -> dict[str, dict[str, str]]:
-    from recycle.overrides import parse_sets
+def _csv(table) -> str:
+    from recycle.report.output import safe_csv
 
-    return parse_sets(sets, prices_allowed)
-
-
-def _stamped(files: dict, overrides: dict | None, ctx: typer.Context) -> dict:
-    """``files`` plus provenance.json: version, time, the command as parsed, overrides, data
-    checksums."""
-    from recycle.provenance import provenance
-
-    parts = [ctx.command_path]
-    for name, value in ctx.params.items():
-        if value in (None, False, [], ()):
-            continue
-        value = getattr(value, "value", value)              # enums print as their value
-        parts.append(f"{name}={value}" if value is not True else name)
-    return {**files, "provenance.json": json.dumps(provenance(overrides, command=" ".join(map(str, parts))),
-                                                   indent=2) + "\n"}
+    return safe_csv(table)
 
 
-def _print_table(df) -> None:
-    from recycle.report.terminal import print_table, table_text
+def _json(doc) -> str:
+    return json.dumps(doc, indent=2)
 
-    if sys.stdout.isatty():
-        print_table(df)
+
+def _show(blocks) -> None:
+    """Print report blocks: lines of text, and tables fitted to a terminal (plain when piped)."""
+    from recycle.report.terminal import rich_table, table_text
+
+    for block in blocks:
+        if isinstance(block, str):
+            typer.echo(block)
+        elif sys.stdout.isatty():
+            from rich.console import Console
+
+            Console().print(rich_table(block))
+        else:
+            typer.echo(table_text(block))
+
+
+def _output(fmt: Format, doc, table, text) -> None:
+    """Print ``doc`` as JSON, ``table`` as CSV, or the blocks ``text()`` makes (--format)."""
+    if fmt is Format.json:
+        typer.echo(_json(doc))
+    elif fmt is Format.csv:
+        typer.echo(_csv(table), nl=False)
     else:
-        typer.echo(table_text(df))
+        _show(text())
+
+
+def _write(out: Path, files: dict, overrides: dict | None, ctx: typer.Context, force: bool) -> None:
+    """Write ``files`` and provenance.json (version, time, command, overrides, checksums) to ``out``."""
+    from recycle.provenance import command_line, provenance
+    from recycle.report.output import write_folder
+
+    stamp = provenance(overrides, command=command_line(ctx.command_path, ctx.params))
+    write_folder(out, {**files, "provenance.json": _json(stamp) + "\n"}, force)
+    _err(f"wrote {out}/{', '.join(files)}")
 
 
 @contextlib.contextmanager
@@ -159,39 +171,24 @@ def _progress(label: str, total: int | None):
         yield lambda text="": bar.update(task, advance=1, description=f"{label} {text}".strip())
 
 
-def _plan_report(planner, result, doc: dict) -> dict:
-    from recycle.report.bundle import plan_files
-
-    return plan_files(planner, result, doc)
-
-
-def _compare_routes(planner, inv, routes, throughput, overrides, book, *args, keep_plans=False):
-    """``compare_routes`` under a progress bar; with each route's plan when ``keep_plans``."""
-    from recycle.compare import compare_routes
-    from recycle.flowsheet import available_routes
-
-    plans = {} if keep_plans else None
-    with _progress("Comparing routes", len(routes or available_routes())) as advance:
-        doc = compare_routes(planner, inv, routes, throughput, overrides, book, *args, progress=advance, plans=plans)
-    return doc, plans or {}
-
-
-ChemistryOpt = Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Run one catalogue cell instead of an inventory (see `recycle chemistries`).")]
-SocOpt = Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).", min=0.0, max=1.0)]
-SpeciesOpt = Annotated[Optional[list[Path]], typer.Option("--species", help="YAML file of your own species (Cantera format, density, note, reactivity; see docs/methods.md), repeatable.")]
-CellsOpt = Annotated[Optional[list[Path]], typer.Option("--cells", help="YAML file of your own cells (format of chemistry/cells.yaml), repeatable.")]
-
-
-def _planner(species=None, cells=None):
-    """The planner on the shipped data, or on an overlay with the user's species and cells."""
+def _setup(species, cells, inventory, chemistry, soc, sets, throughput=None, prices_allowed=False):
+    """(planner, inventory, overrides): the shipped data or the user's overlay; the inventory file,
+    the example or one catalogue cell; --set parsed (and a throughput required when given)."""
+    from recycle.inventory import require_throughput
+    from recycle.overrides import parse_sets
     from recycle.userdata import load_planner
 
-    return load_planner(species or (), cells or ())
+    planner = load_planner(species or (), cells or ())
+    inv = planner.inventory(inventory, chemistry, soc)
+    if throughput is not None:
+        require_throughput(throughput, inv)
+    return planner, inv, parse_sets(sets or [], prices_allowed)
 
 
-def _inventory(planner, inventory, chemistry, soc):
-    """The inventory file, the built-in example, or one catalogue cell (--chemistry, --soc)."""
-    return planner.inventory(inventory, chemistry, soc)
+def _prices(planner, prices, overrides):
+    from recycle.prices import load_prices
+
+    return load_prices(planner.db.directory, prices, overrides.pop("price", None))
 
 
 @app.command()
@@ -199,15 +196,15 @@ def _inventory(planner, inventory, chemistry, soc):
 def plan(
     ctx: typer.Context,
     inventory: InventoryArg = None,
-    route: Annotated[str, typer.Option("--route", "-r", help="Route id (see `recycle routes`) or a route YAML file.")] = "direct-regeneration",
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable, e.g. quench.solvent=DEC.")] = None,
+    route: RouteOpt = "direct-regeneration",
+    set_: _sets("STEP.PARAM=VALUE, repeatable, e.g. quench.solvent=DEC.") = None,
     basis: Annotated[Optional[str], typer.Option("--basis", "--throughput", help="Batch mass ('500 kg') or throughput ('10 t/day', '2 kg/h'); default: the inventory as one batch.")] = None,
     chemistry: ChemistryOpt = None,
     species: SpeciesOpt = None,
     cells: CellsOpt = None,
     soc: SocOpt = None,
     fmt: FormatOpt = Format.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write plan.json, steps.csv, streams.csv, summary.json, results.xlsx, report.html and report.md into this folder.")] = None,
+    out: _out("Write plan.json, steps.csv, streams.csv, summary.json, results.xlsx, report.html and report.md into this folder.") = None,
     force: ForceOpt = False,
 ):
     """Balance a recycling route for a spent-cell inventory, step by step.
@@ -216,53 +213,19 @@ def plan(
     """
     from recycle import report
 
-    planner = _planner(species, cells)
-    overrides = _parse_sets(set_ or [])
-    result = planner.plan(_inventory(planner, inventory, chemistry, soc), route, basis, overrides)
+    planner, inv, overrides = _setup(species, cells, inventory, chemistry, soc, set_)
+    result = planner.plan(inv, route, basis, overrides)
     doc = report.plan_json(result)
     steps = report.steps_table(result)
     if out is not None:
-        from recycle.report.output import write_folder
+        from recycle.report.bundle import plan_files
 
-        files = {"plan.json": json.dumps(doc, indent=2) + "\n", "steps.csv": _csv(steps),
-                 "streams.csv": _csv(report.streams_table(result)), **_plan_report(planner, result, doc)}
-        write_folder(out, _stamped(files, overrides, ctx), force)
-        _err(f"wrote {out}/{', '.join(files)}")
-    if fmt is Format.json:
-        typer.echo(json.dumps(doc, indent=2))
-    elif fmt is Format.csv:
-        typer.echo(_csv(steps), nl=False)
-    else:
-        inv = result.inventory
-        typer.echo(f"Route {result.route.id}: {inv.source}, {len(inv.rows)} rows, "
-                   f"{inv.total_mass:,.1f} kg of cells; basis {result.basis.text}")
-        for note in inv.notes:
-            typer.echo(f"({note})")
-        typer.echo("")
-        _print_table(steps)
-        for which, title in (("gas_formed", "Gas formed (by the feed's reactions)"),
-                             ("combustion_products", "Combustion products (flare, smelter)"),
-                             ("gas_emitted", "Gas emitted to stack"),
-                             ("reagents", "Reagents"), ("products", "Products")):
-            table = report.totals_table(result, which)
-            typer.echo(f"\n{title}:")
-            _print_table(table) if len(table) else typer.echo("  none")
-        energy = doc["balance"]["energy"]
-        typer.echo(f"\nHeat released {energy['heat_released']['value']:.4g} {energy['heat_released']['unit']}; "
-                   f"enthalpy duties {energy['sum_of_step_duties']['value']:.4g} {energy['sum_of_step_duties']['unit']}; "
-                   f"max relative element residual {doc['balance']['max_relative_element_residual']:.1e}")
-        flags = [f"  {s['id']}: {f['code']} {f['species']} {f['amount']['value']:.3g} {f['amount']['unit']} "
-                 f"(worst case {f['amount_worst_case']['value']:.3g}): {f['message']}"
-                 for s in doc["steps"] for f in s["flags"] if f["code"] != "survives_rate_limit"]
-        survivors = [f"{s['id']}: {f['species']} {f['amount']['value']:.3g} {f['amount']['unit']}"
-                     for s in doc["steps"] for f in s["flags"] if f["code"] == "survives_rate_limit"]
-        if survivors:
-            flags.append("  left unreacted under a stated rate limit (see --format json): " + "; ".join(survivors))
-        if flags:
-            typer.echo("\nFlags:\n" + "\n".join(flags))
-        notes = [f"  {s['id']}: {n}" for s in doc["steps"] for n in s["notes"]]
-        if notes:
-            typer.echo("\nNotes:\n" + "\n".join(notes))
+        _write(out, {"plan.json": _json(doc) + "\n", "steps.csv": _csv(steps),
+                     "streams.csv": _csv(report.streams_table(result)), **plan_files(planner, result, doc)},
+               overrides, ctx, force)
+    from recycle.report.text import plan_text
+
+    _output(fmt, doc, steps, lambda: plan_text(result, doc, steps))
 
 
 class AuditFormat(str, Enum):
@@ -284,7 +247,7 @@ def audit(
     inventory: InventoryArg = None,
     route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "direct-regeneration",
     throughput: ThroughputOpt = "10 t/day",
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, repeatable.")] = None,
+    set_: _sets("STEP.PARAM=VALUE, repeatable.") = None,
     monitored: Annotated[bool, typer.Option("--monitored", help="Allow 60 % LEL (continuous monitoring and interlocks) instead of 25 %.")] = False,
     k: Annotated[Optional[float], typer.Option("--k", help="Dilution mixing factor K (1-10); default from chemistry/audit.yaml.", min=1.0, max=10.0)] = None,
     fmt: Annotated[AuditFormat, typer.Option("--format", "-f", help="Output format.")] = AuditFormat.table,
@@ -296,7 +259,7 @@ def audit(
     species: SpeciesOpt = None,
     cells: CellsOpt = None,
     soc: SocOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write audit.json and audit.md into this folder.")] = None,
+    out: _out("Write audit.json and audit.md into this folder.") = None,
     force: ForceOpt = False,
 ):
     """Audit the gas handling of a route: gases, rates, limits, scrubber, flare, ventilation,
@@ -304,56 +267,30 @@ def audit(
 
     Example: recycle audit cells.csv --route hydrometallurgy --throughput "10 t/day" --permit EU --size-to-permit --fail-on critical
     """
-    from recycle.audit import SEVERITY
     from recycle.audit_run import run_audit
-    from recycle.report.audit_tables import (
-        findings_table,
-        gases_table,
-        markdown,
-        permit_heading,
-        permit_table,
-        sections,
-    )
+    from recycle.report.audit_tables import audit_json, findings_table, markdown
 
-    planner = _planner(species, cells)
-    inv = _inventory(planner, inventory, chemistry, soc)
-    _require_throughput(throughput, inv)
-    overrides = _parse_sets(set_ or [])
+    planner, inv, overrides = _setup(species, cells, inventory, chemistry, soc, set_, throughput)
     report, sizing = run_audit(planner, inv, route, throughput, overrides, permit, permit_margin, size_to_permit,
                                monitored, k)
     if sizing:
         _err(sizing)
-    doc = report.as_dict()
+    doc = audit_json(report)
     if out is not None:
-        from recycle.report.output import write_folder
-
-        write_folder(out, _stamped({"audit.json": json.dumps(doc, indent=2) + "\n", "audit.md": markdown(report)},
-                                   overrides, ctx), force)
-        _err(f"wrote {out}/audit.json, audit.md")
+        _write(out, {"audit.json": _json(doc) + "\n", "audit.md": markdown(report)}, overrides, ctx, force)
     if fmt is AuditFormat.json:
-        typer.echo(json.dumps(doc, indent=2))
+        typer.echo(_json(doc))
     elif fmt is AuditFormat.markdown:
         typer.echo(markdown(report), nl=False)
     elif fmt is AuditFormat.csv:
         typer.echo(_csv(findings_table(report)), nl=False)
     else:
-        typer.echo(f"Gas-handling audit: route {report.route}, {inv.source}, throughput {report.throughput}\n")
-        typer.echo("Findings:")
-        _print_table(findings_table(report)) if report.findings else typer.echo("  none")
-        typer.echo("\nGases by step (kg/h; vent ppm at peak, worst case):")
-        _print_table(gases_table(report))
-        for title, items in sections(report):
-            typer.echo(f"\n{title}:")
-            typer.echo("\n".join(f"  {i}" for i in items) if items else "  none")
-        if report.permit:
-            typer.echo(f"\n{permit_heading(report)}:")
-            _print_table(permit_table(report))
-            for name, why in report.permit["not_pollutants"].items():
-                typer.echo(f"  {name}: not a regulated pollutant ({why})")
-    worst = report.worst_severity()
-    if fail_on is not None and worst is not None and SEVERITY[worst] <= SEVERITY[fail_on.value]:
-        _err(f"audit: {sum(SEVERITY[f.severity] <= SEVERITY[fail_on.value] for f in report.findings)} "
-             f"finding(s) at or above '{fail_on.value}'")
+        from recycle.report.text import audit_text
+
+        _show(audit_text(report, inv.source))
+    failing = report.at_or_above(fail_on.value) if fail_on is not None else []
+    if failing:
+        _err(f"audit: {len(failing)} finding(s) at or above '{fail_on.value}'")
         raise typer.Exit(1)
 
 
@@ -364,17 +301,17 @@ def compare(
     inventory: InventoryArg = None,
     routes_: Annotated[Optional[list[str]], typer.Option("--routes", "--route", "-r", help="Routes to compare (repeatable); default: all shipped routes.")] = None,
     throughput: ThroughputOpt = "10 t/day",
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE, applied to every route that has the step.")] = None,
+    set_: _sets("STEP.PARAM=VALUE, applied to every route that has the step.") = None,
     prices: PricesOpt = None,
     chemistry: Annotated[Optional[str], typer.Option("--chemistry", "-c", help="Compare for one catalogue cell instead of an inventory (see `recycle chemistries`).")] = None,
     species: SpeciesOpt = None,
     cells: CellsOpt = None,
-    soc: Annotated[Optional[float], typer.Option("--soc", help="State of charge of the --chemistry cell (0-1; default 0.1).", min=0.0, max=1.0)] = None,
+    soc: SocOpt = None,
     region: Annotated[str, typer.Option("--region", help="Grid region for indirect emissions (US, EU, China, World).")] = "US",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none).", min=0)] = 0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,
     fmt: FormatOpt = Format.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write compare.json, compare.csv, compare.png, summary.json, report.html and report.md into this folder.")] = None,
+    out: _out("Write compare.json, compare.csv, compare.png, summary.json, report.html and report.md into this folder.") = None,
     force: ForceOpt = False,
 ):
     """Compare recycling routes side by side: process-safety risk (scenarios), economics and footprint.
@@ -383,77 +320,34 @@ def compare(
 
     Example: recycle compare --chemistry LPSCL-NCM811-LI --routes direct-regeneration --routes hydrometallurgy --set price.Li2CO3="12 USD/kg"
     """
-    from recycle.compare import compare_table
-    from recycle.prices import load_prices
+    from recycle.compare import compare_routes
+    from recycle.flowsheet import available_routes
+    from recycle.report.comparison import compare_json, compare_table
 
-    planner = _planner(species, cells)
-    inv = _inventory(planner, inventory, chemistry, soc)
-    _require_throughput(throughput, inv)
-    overrides = _parse_sets(set_ or [], prices_allowed=True)
-    book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
-    doc, plans = _compare_routes(planner, inv, routes_, throughput, overrides, book, region, keep_plans=out is not None)
+    planner, inv, overrides = _setup(species, cells, inventory, chemistry, soc, set_, throughput, prices_allowed=True)
+    book = _prices(planner, prices, overrides)
+    plans = {} if out is not None else None
+    with _progress("Comparing routes", len(routes_ or available_routes())) as advance:
+        comparison = compare_routes(planner, inv, routes_, throughput, overrides, book, region, advance, plans)
     if samples:
-        from recycle.applicability import DOES_NOT_APPLY
-        from recycle.uncertainty import monte_carlo, route_model
+        from recycle.uncertainty import monte_carlo_comparison
 
         with _progress("Monte Carlo: runs per uncertain input", None) as advance:
-            models = [route_model(planner, inv, r["route"], throughput, overrides, book, advance, region)
-                      for r in doc["routes"]]
-        doc["monte_carlo"] = monte_carlo(models, book, samples, seed,
-                                         eligible=[r["applicability"]["status"] != DOES_NOT_APPLY
-                                                   for r in doc["routes"]])
-    table = compare_table(doc)
+            comparison = monte_carlo_comparison(comparison, planner, inv, throughput, overrides, book, samples, seed,
+                                                region, advance)
+    doc = compare_json(comparison)
+    table = compare_table(comparison)
     if out is not None:
         from recycle.report.charts import compare_chart
         from recycle.report.html import compare_report
-        from recycle.report.output import write_folder
 
-        chart = compare_chart(doc)
-        files = {"compare.json": json.dumps(doc, indent=2) + "\n", "compare.csv": _csv(table),
-                 "compare.png": chart, "summary.json": json.dumps(doc, indent=2) + "\n",
-                 **compare_report(doc, chart, plans)}
-        write_folder(out, _stamped(files, overrides, ctx), force)
-        _err(f"wrote {out}/{', '.join(files)}")
-    if fmt is Format.json:
-        typer.echo(json.dumps(doc, indent=2))
-    elif fmt is Format.csv:
-        typer.echo(_csv(table), nl=False)
-    else:
-        typer.echo(f"Route comparison: {inv.source}, throughput {throughput}\n")
-        _print_table(table)
-        if samples:
-            from recycle.compare import monte_carlo_table
+        chart = compare_chart(comparison)
+        _write(out, {"compare.json": _json(doc) + "\n", "compare.csv": _csv(table), "compare.png": chart,
+                     "summary.json": _json(doc) + "\n", **compare_report(comparison, chart, plans)},
+               overrides, ctx, force)
+    from recycle.report.text import compare_text
 
-            sampled = doc["monte_carlo"]["sampled"]
-            typer.echo(f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg, route risk "
-                       "(worst risk + aggregate / (1 + aggregate)), safety index and GHG; sampled: "
-                       f"{sampled['prices']} prices (groups drawn together: {', '.join(sampled['correlated_groups'])}), "
-                       f"{len(sampled['finance'])} finance and capital factors, {sampled['emission_factors']} "
-                       f"emission factors, {len(sampled['process_parameters'])} process parameters")
-            _print_table(monte_carlo_table(doc["monte_carlo"]))
-        typer.echo("(risk: severity x likelihood of the route's worst scenario on a 5 x 5 matrix, with its class; "
-                   "worst scenario: what happens, the substance, where, and how far its endpoint reaches (ERPG-2 "
-                   "for toxics, 1 psi for explosions, 5 kW/m2 for fires); aggregate risk: sum of frequency x "
-                   "10^(severity-1), which breaks ties; routes rank by risk, then aggregate. safety index: "
-                   "Heikkilae ISI points, the per-step breakdown, lower is safer. applies: judged from the "
-                   "route's own balances)")
-        for r in doc["routes"]:
-            e = r["economics"]
-            if r["applicability"]["status"] == "does not apply":
-                typer.echo(f"\n{r['route']} does not apply: " + "; ".join(
-                    x for x in r["applicability"]["reasons"] if "not regenerated" in x))
-            risk, worst = r["safety"]["risk"], r["safety"]["risk"]["worst"] or {}
-            irr = f", IRR {e['irr']['value']:.0%}" if e.get("irr") else ""
-            typer.echo(f"\n{r['route']}: risk {worst.get('risk_class', 'none')} {risk['worst_risk']}"
-                       + (f" ({worst['description']}; {worst['endpoint']} at {worst['distance']:.0f} m)" if worst else "")
-                       + f"; net value {e['net_value']['value']:.3g} USD/kg with the cells bought at "
-                       f"{e['feed_price']['value']:.3g} USD/kg (break-even "
-                       f"{(e['breakeven_feed_price'] or {}).get('value', float('nan')):.3g}), "
-                       f"NPV {e['npv']['value'] / 1e6:.3g} M USD after tax{irr}")
-            for c in r["safety"]["contributors"]:
-                typer.echo(f"  index: {c}")
-            cats = ", ".join(f"{k} {v['value'] / 1e6:+.3g}" for k, v in e["by_category"].items())
-            typer.echo(f"  M USD/year: {cats}")
+    _output(fmt, doc, table, lambda: compare_text(comparison, table, inv.source, samples, seed))
 
 
 @app.command()
@@ -463,7 +357,7 @@ def sensitivity(
     inventory: InventoryArg = None,
     route: Annotated[str, typer.Option("--route", "-r", help="Route id or route YAML file.")] = "direct-regeneration",
     throughput: ThroughputOpt = "10 t/day",
-    set_: Annotated[Optional[list[str]], typer.Option("--set", help="STEP.PARAM=VALUE or price.NAME=VALUE, repeatable.")] = None,
+    set_: _sets("STEP.PARAM=VALUE or price.NAME=VALUE, repeatable.") = None,
     prices: PricesOpt = None,
     chemistry: ChemistryOpt = None,
     species: SpeciesOpt = None,
@@ -471,7 +365,7 @@ def sensitivity(
     soc: SocOpt = None,
     top: Annotated[int, typer.Option("--top", help="Show the N largest swings.", min=1)] = 15,
     fmt: FormatOpt = Format.table,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write sensitivity.json, sensitivity.csv and tornado.png into this folder.")] = None,
+    out: _out("Write sensitivity.json, sensitivity.csv and tornado.png into this folder.") = None,
     force: ForceOpt = False,
     sobol: Annotated[int, typer.Option("--sobol", help="Also Sobol indices of net value from N base samples (a power of 2, e.g. 1024); 0 for none.", min=0)] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Sobol and exact Monte Carlo samples.")] = 1,
@@ -485,75 +379,48 @@ def sensitivity(
 
     Example: recycle sensitivity --route hydrometallurgy --throughput "10 t/day" --top 10 --sobol 1024
     """
-    import pandas as pd
-
-    from recycle.prices import load_prices
+    from recycle.report.jsondoc import to_json
+    from recycle.report.sensitivity import sensitivity_json, sensitivity_table
     from recycle.uncertainty import route_model, tornado
 
     if sobol and sobol & (sobol - 1):
         from recycle.errors import InputError
 
         raise InputError("--sobol", f"{sobol} is not a power of 2 (Sobol' sequence); e.g. 512, 1024, 4096")
-    planner = _planner(species, cells)
-    inv = _inventory(planner, inventory, chemistry, soc)
-    _require_throughput(throughput, inv)
-    overrides = _parse_sets(set_ or [], prices_allowed=True)
-    book = load_prices(planner.db.directory, prices, overrides.pop("price", None))
+    planner, inv, overrides = _setup(species, cells, inventory, chemistry, soc, set_, throughput, prices_allowed=True)
+    book = _prices(planner, prices, overrides)
     with _progress("Sensitivity runs", None) as advance:
         model = route_model(planner, inv, route, throughput, overrides, book, advance)
     rows = tornado(model, book, top)
-    table = pd.DataFrame([{"input": r["input"], "low": r["low"], "high": r["high"],
-                           "net value low [USD/kg]": r["net_value_low"], "net value high [USD/kg]": r["net_value_high"],
-                           "safety low": r["safety_low"], "safety high": r["safety_high"]} for r in rows])
-    usd = lambda v: {"value": v, "unit": "USD/kg"}  # noqa: E731
-    pts = lambda v: {"value": v, "unit": "points"}  # noqa: E731
-    doc = {"route": model.route, "throughput": throughput,
-           "net_value_base": usd(rows[0]["net_value_base"] if rows else None), "safety_base": pts(model.safety),
-           "inputs": [{"input": r["input"], "kind": r["kind"], "low": r["low"], "high": r["high"],
-                       "net_value_low": usd(r["net_value_low"]), "net_value_high": usd(r["net_value_high"]),
-                       "safety_low": pts(r["safety_low"]), "safety_high": pts(r["safety_high"]),
-                       "source": r["source"]} for r in rows]}
+    doc = sensitivity_json(model.route, throughput, model.safety, rows)
+    table = sensitivity_table(rows)
+    extra = _global_sensitivity(planner, inv, route, throughput, overrides, book, model, sobol, exact, seed)
+    doc.update({key: to_json(result) for key, result in extra.items()})
+    if out is not None:
+        from recycle.report.sensitivity_chart import tornado_png
+
+        _write(out, {"sensitivity.json": _json(doc) + "\n", "sensitivity.csv": _csv(table),
+                     "tornado.png": tornado_png(rows, model.route)}, overrides, ctx, force)
+    from recycle.report.text import global_sensitivity_text, sensitivity_text
+
+    _output(fmt, doc, table, lambda: sensitivity_text(doc, table, model.safety) + global_sensitivity_text(extra, top))
+
+
+def _global_sensitivity(planner, inv, route, throughput, overrides, book, model, sobol: int, exact: int,
+                        seed: int) -> dict:
+    """Sobol indices (``sobol`` base samples) and the exact Monte Carlo check (``exact`` samples)."""
+    out = {}
     if sobol:
         from recycle.sobol import sobol_indices
 
-        doc["sobol"] = sobol_indices(model, book, sobol, seed)
+        out["sobol"] = sobol_indices(model, book, sobol, seed)
     if exact:
         from recycle.exact_mc import exact_monte_carlo
 
         with _progress("Exact Monte Carlo samples", exact) as advance:
-            doc["exact_monte_carlo"] = exact_monte_carlo(planner, inv, route, throughput, overrides, book, exact, seed,
-                                                         progress=advance)
-    if out is not None:
-        from recycle.report.output import write_folder
-        from recycle.report.sensitivity_chart import tornado_png
-
-        write_folder(out, _stamped({"sensitivity.json": json.dumps(doc, indent=2) + "\n", "sensitivity.csv": _csv(table),
-                                    "tornado.png": tornado_png(rows, model.route)}, overrides, ctx), force)
-        _err(f"wrote {out}/sensitivity.json, sensitivity.csv, tornado.png")
-    if fmt is Format.json:
-        typer.echo(json.dumps(doc, indent=2))
-    elif fmt is Format.csv:
-        typer.echo(_csv(table), nl=False)
-    else:
-        base = doc["net_value_base"]["value"]
-        typer.echo(f"Sensitivity of route {model.route} at {throughput}: net value {base:.4g} USD/kg, safety {model.safety}\n")
-        _print_table(table)
-        if sobol:
-            g = doc["sobol"]
-            typer.echo(f"\nSobol indices of net value ({g['samples']} base samples, {g['evaluations']} evaluations, seed "
-                       f"{g['seed']}; 95 % intervals; {g['samples_needed']} samples for intervals within "
-                       f"+/-{g['target_interval']:g}):")
-            _print_table(pd.DataFrame([{"input": r["input"], "S1": r["S1"], "S1 +/-": r["S1_conf"], "ST": r["ST"],
-                                        "ST +/-": r["ST_conf"]} for r in g["indices"][:top]]))
-        if exact:
-            x = doc["exact_monte_carlo"]
-            err = x["surrogate_error"]
-            typer.echo(f"\nExact Monte Carlo: {x['evaluated']} of {x['samples']} samples planned in full "
-                       f"({x['infeasible']['count']} infeasible); net value p5/p50/p95 exact "
-                       + "/".join(f"{x['net_value_exact'][k]['value']:.4g}" for k in ("p5", "p50", "p95"))
-                       + ", surrogate " + "/".join(f"{x['net_value_surrogate'][k]['value']:.4g}" for k in ("p5", "p50", "p95"))
-                       + f" USD/kg; surrogate error on the same samples: mean {err['mean']['value']:.3g}, "
-                       f"rms {err['rms']['value']:.3g}, max {err['max_abs']['value']:.3g} USD/kg")
+            out["exact_monte_carlo"] = exact_monte_carlo(planner, inv, route, throughput, overrides, book, exact,
+                                                         seed, progress=advance)
+    return out
 
 
 @app.command()
@@ -570,46 +437,31 @@ def routes(
 
     Example: recycle routes --export hydrometallurgy --out my-route.yaml
     """
-    from recycle.errors import InputError, closest
-    from recycle.flowsheet import available_routes, load_route
+    from recycle.errors import InputError
 
     if export is not None:
-        shipped = available_routes()
-        if export not in shipped:
-            raise InputError("--export", f"unknown route {export!r}; {closest(export, shipped)}")
-        text = (f"# recycle route, exported from the shipped route '{export}'. Edit it and run it with\n"
-                f"# recycle plan --route FILE. Format: flowsheets/route.schema.json (JSON Schema) and docs/methods.md.\n"
-                + shipped[export].read_text())
+        from recycle.flowsheet import export_route
+
+        text = export_route(export)
         if out is None:
             typer.echo(text, nl=False)
-        else:
-            if out.exists() and not force:
-                raise InputError("--out", f"{out} exists; use --force to replace it")
-            out.write_text(text)
-            typer.echo(f"wrote {out}", err=True)
+            return
+        if out.exists() and not force:
+            raise InputError("--out", f"{out} exists; use --force to replace it")
+        out.write_text(text)
+        _err(f"wrote {out}")
         return
     if out is not None:
         raise InputError("--out", "applies to --export")
+    from recycle.report.listings import fits_listing, routes_listing
+
     if chemistry is None:
-        rows = []
-        for rid in available_routes():
-            r = load_route(rid)
-            rows.append({"route": rid, "steps": " -> ".join(r.order()),
-                         "description": r.description.split(". ")[0].replace("\n", " ") + "."})
-        _emit(fmt, rows, [f"{r['route']:24s} {r['steps']}: {r['description']}" for r in rows])
+        _emit(fmt, *routes_listing())
         return
     from recycle import Planner
     from recycle.applicability import fits
 
-    planner = Planner.load()
-    if chemistry not in planner.catalogue:
-        raise InputError("--chemistry", f"unknown chemistry {chemistry!r}; {closest(chemistry, planner.catalogue)}")
-    found = fits(planner, chemistry, soc)
-    rows = [{"route": f.route, "status": f.status, "reasons": "; ".join(f.reasons)} for f in found]
-    lines = []
-    for f in found:
-        lines += [f"{f.route:24s} {f.status}"] + [f"    {reason}" for reason in f.reasons]
-    _emit(fmt, rows, lines)
+    _emit(fmt, *fits_listing(fits(Planner.load(), chemistry, soc)))
 
 
 @app.command()
@@ -623,22 +475,15 @@ def steps(
     Example: recycle steps quench
     """
     from recycle.errors import InputError, closest
+    from recycle.report.listings import step_type_listing, step_types_listing
     from recycle.steps import STEP_TYPES
 
     if step_type is None:
-        rows = [{"type": name, "inlets": ", ".join(cls.inlets), "outlets": ", ".join(cls.outlets),
-                 "summary": cls.summary} for name, cls in STEP_TYPES.items()]
-        _emit(fmt, rows, [f"{r['type']:20s} {r['summary']}" for r in rows])
-        return
-    if step_type not in STEP_TYPES:
+        _emit(fmt, *step_types_listing(STEP_TYPES))
+    elif step_type not in STEP_TYPES:
         raise InputError("steps", f"unknown step type {step_type!r}; {closest(step_type, STEP_TYPES)}")
-    cls = STEP_TYPES[step_type]
-    rows = [{"parameter": p.name, "kind": p.kind, "default": str(p.default),
-             "unit_or_choices": p.dimension or "|".join(p.choices), "meaning": p.doc, "source": p.source}
-            for p in cls.params]
-    lines = [f"{step_type}: {cls.summary}", f"inlets: {', '.join(cls.inlets)}; outlets: {', '.join(cls.outlets)}", ""]
-    lines += [f"  {p.describe()}" + (f" [{p.source}]" if p.source else "") for p in cls.params]
-    _emit(fmt, rows, lines)
+    else:
+        _emit(fmt, *step_type_listing(step_type, STEP_TYPES[step_type]))
 
 
 @app.command()
@@ -652,25 +497,16 @@ def chemistries(
 
     Example: recycle chemistries --format json
     """
-    planner = _planner(species, cells)
-    rows, lines = [], []
-    for cid, cell in planner.catalogue.items():
-        rows.append({"id": cid, "name": cell.name, "family": cell.family,
-                     "specific_energy": {"value": cell.specific_energy / 3600, "unit": "Wh/kg"},
-                     "voltage": {"value": cell.voltage, "unit": "V"},
-                     "bill_of_materials_soc0": {sp: {"value": kg, "unit": "kg/kg"}
-                                                for sp, kg in cell.bill_of_materials(0.0, planner.db).items()},
-                     "assumptions": cell.assumptions})
-        lines.append(f"{cid:18s} {cell.name:28s} {cell.family:8s} {cell.specific_energy / 3600:5.0f} Wh/kg")
-    flat = [{"id": r["id"], "name": r["name"], "family": r["family"],
-             "specific energy [Wh/kg]": r["specific_energy"]["value"], "voltage [V]": r["voltage"]["value"]} for r in rows]
-    _emit(fmt, rows, lines, flat)
+    from recycle.report.listings import cells_listing
+    from recycle.userdata import load_planner
+
+    _emit(fmt, *cells_listing(load_planner(species or (), cells or ())))
 
 
 def _emit(fmt: Format, rows: list[dict], lines: list[str], flat: list[dict] | None = None) -> None:
     """Print ``lines`` (table), ``rows`` as JSON, or ``flat`` (default ``rows``) as CSV."""
     if fmt is Format.json:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(_json(rows))
     elif fmt is Format.csv:
         import pandas as pd
 
@@ -692,19 +528,13 @@ def inventory_check(
     Example: recycle inventory check cells.csv --format json
     """
     from recycle.report.inventory_summary import summarise
+    from recycle.report.text import inventory_text
+    from recycle.userdata import load_planner
 
-    planner = _planner(species, cells)
+    planner = load_planner(species or (), cells or ())
     inv = planner.read_inventory(file)
     by_species, elements, doc = summarise(inv, planner.db)
-    if fmt is Format.json:
-        typer.echo(json.dumps(doc, indent=2))
-    elif fmt is Format.csv:
-        typer.echo(_csv(by_species), nl=False)
-    else:
-        typer.echo(f"{inv.source}: {len(inv.rows)} rows, {inv.total_mass:,.2f} kg of cells\n")
-        _print_table(by_species)
-        typer.echo("")
-        _print_table(elements)
+    _output(fmt, doc, by_species, lambda: inventory_text(inv, by_species, elements))
 
 
 @app.command()
@@ -725,9 +555,9 @@ def sweep(
     """
     from recycle.sweep import example_grid_path, load_grid
     from recycle.sweep import sweep as run_sweep
+    from recycle.userdata import load_planner
 
-    planner = _planner(species, cells)
-    loaded = load_grid(grid or example_grid_path(), planner)
+    loaded = load_grid(grid or example_grid_path(), load_planner(species or (), cells or ()))
     with _progress("Sweep: scenarios", len(loaded.scenarios)) as advance:
         seen = [0]
 
@@ -738,7 +568,7 @@ def sweep(
 
         done = run_sweep(loaded, out, workers, scheduler, progress=tick)
     if fmt is Format.json:
-        typer.echo(json.dumps(done, indent=2))
+        typer.echo(_json(done))
     else:
         _err(f"{done['scenarios']} scenarios ({done['computed']} computed, {done['reused']} reused), "
              f"{done['rows']} rows")

@@ -3,8 +3,10 @@
 #
 # A `# %%` script (open it in VS Code, Spyder or Jupyter with jupytext, or run it with
 # `python docs/example.py`). tests/test_docs_example.py runs it, so it stays correct.
-# Amounts inside a result are SI arrays; everything that leaves `audit`, `economics`,
-# `environment`, `compare_routes` and `monte_carlo` carries its unit as {"value", "unit"}.
+# Amounts inside a plan are SI arrays. `audit`, `economics`, `safety`, `environment`,
+# `compare_routes` and `monte_carlo` return frozen dataclasses whose fields name their unit
+# (`money.net_value` in USD/kg, `money.quantity("net_value")` as a pint quantity);
+# `recycle.report.to_json` makes their {"value", "unit"} JSON.
 
 # %%
 import pandas as pd
@@ -44,20 +46,22 @@ findings = audit(result)
 critical = [f for f in findings.findings if f.severity == "critical"]
 print(f"{len(critical)} critical audit findings")
 money = economics(result, prices)
-print("net value:", money["net_value"], " break-even feed price:", money["breakeven_feed_price"])
-print("GHG (US grid):", environment(result, region="US")["ghg"]["total"])
+print(money)                                     # a frozen dataclass: floats in the units its fields name
+print("net value:", money.quantity("net_value"), " break-even feed price:", money.quantity("breakeven_feed_price"))
+footprint = environment(result, region="US")
+print("GHG (US grid):", footprint.ghg.quantity("total"), "of which electricity", footprint.ghg.electricity.total)
 
 # %% [markdown]
 # ## All routes side by side, and how sure the ranking is
 
 # %%
-doc = compare_routes(planner, inventory, None, "10 t/day", {}, prices)
-print(pd.DataFrame([{"route": r["route"], "net value [USD/kg]": r["economics"]["net_value"]["value"],
-                     "worst risk (1-25)": r["safety"]["risk"]["worst_risk"]} for r in doc["routes"]]))
+comparison = compare_routes(planner, inventory, None, "10 t/day", {}, prices)
+print(pd.DataFrame([{"route": r.route, "net value [USD/kg]": r.economics.net_value,
+                     "worst risk (1-25)": r.safety.risk.worst_risk} for r in comparison.routes]))
 models = [route_model(planner, inventory, r, "10 t/day", {}, prices) for r in ("direct-regeneration", "hydrometallurgy")]
 mc = monte_carlo(models, prices, samples=5_000, seed=1)
-for r in mc["routes"]:
-    print(r["route"], "P(best net value) =", r["probability_best_net_value"], "GHG p50 =", r["ghg"]["p50"])
+for r in mc.routes:
+    print(r.route, "P(best net value) =", r.probability_best_net_value, "GHG p50 =", r.quantity("ghg")["p50"])
 print(pd.DataFrame(tornado(models[1], prices, top=5))[["input", "net_value_low", "net_value_high"]])
 
 # %% [markdown]

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cases import Case
 from .flowsheet import available_routes
 from .inventory import Inventory, InventoryRow
+from .results import internal
 from .simulate import RouteResult
 
 TOXIC = ("H2", "H2S", "HCL", "CL2", "HF", "NH3", "SO2")   # H2: flammable, listed too
@@ -22,7 +24,7 @@ DOES_NOT_APPLY = "does not apply"   # the status that keeps a route out of "best
 
 @dataclass
 class Fit:
-    route: str
+    route: str = internal()         # the comparison names the route; its JSON holds status and reasons
     status: str                     # applies | applies with hazards | does not apply
     reasons: list[str] = field(default_factory=list)
 
@@ -30,7 +32,7 @@ class Fit:
 def judge(result: RouteResult) -> Fit:
     """Verdict on a planned route from its steps' flags and gas balances (expected case)."""
     db = result.db
-    feed_kg = result.feed[0] * db.molar_mass
+    feed_kg = result.feed[Case.EXPECTED] * db.molar_mass
     total = feed_kg.sum()
     main = {db.names[i] for i, kg in enumerate(feed_kg)
             if kg >= MAIN_ELECTROLYTE * total and db.species[i].role == "electrolyte"}
@@ -41,7 +43,7 @@ def judge(result: RouteResult) -> Fit:
                 blocking = True
                 reasons.append(f"{step.id}: {flag.message}")
     for step in result.steps.values():
-        gas = step.gas_generated[0]
+        gas = step.gas_generated[Case.EXPECTED]
         for name in TOXIC:
             grams = gas[db.index[name]] * db.molar_mass[db.index[name]] * 1000 / total
             if grams >= 1e-3:
@@ -59,4 +61,8 @@ def route_fit(planner, cell_id: str, route: str, soc: float = 0.1) -> Fit:
 
 def fits(planner, cell_id: str, soc: float = 0.1) -> list[Fit]:
     """:func:`route_fit` for every shipped route."""
+    from .errors import InputError, closest
+
+    if cell_id not in planner.catalogue:
+        raise InputError("--chemistry", f"unknown chemistry {cell_id!r}; {closest(cell_id, planner.catalogue)}")
     return [route_fit(planner, cell_id, r, soc) for r in available_routes()]

@@ -10,14 +10,18 @@ Units in the returned data: kg/h, m^3/h (25 C, 1 atm), ppm (volume), kW, K, m, m
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
-from .cases import EXP, WORST, envelope
+from .cases import Case, envelope
 from .constants import MOLAR_VOLUME_25C
 from .hazards import Hazard, le_chatelier_lel, load_hazards
 from .moisture import ice_vapour_pressure
+from .permit import Permit
+from .results import Measured, internal, measured, optional
+from .scenarios import Scenario
 from .simulate import RouteResult
 from .step_types import step_facts
 from .units import Q_
@@ -33,52 +37,152 @@ CONCENTRATED = 0.01     # acid gas mole fraction at a caustic scrubber's inlet t
 COMBUSTION_PRODUCTS = ("CO2", "H2O", "N2", "O2", "Ar")
 
 
-@dataclass
-class Finding:
+@dataclass(frozen=True, repr=False)
+class Finding(Measured):
+    """What the audit found: severity, where, which gas, the message for people, and the number
+    behind it with the limit it is held against (``value`` in ``unit``, ``limit`` in ``limit_unit``)."""
+
     severity: str
     step: str
     gas: str
     message: str
-    value: dict | None = None       # {"value", "unit"}
-    limit: dict | None = None
+    value: float | None = measured(unit_field="unit", default=None)
+    limit: float | None = measured(unit_field="limit_unit", default=None)
     source: str = ""
+    unit: str = internal(default="")
+    limit_unit: str = internal(default="")
+
+    @classmethod
+    def of(cls, severity: str, step: str, gas: str, message: str, value: tuple[float, str] | None = None,
+           limit: tuple[float, str] | None = None, source: str = "") -> Finding:
+        """A finding from (number, unit) pairs."""
+        return cls(severity, step, gas, message, float(value[0]) if value else None,
+                   float(limit[0]) if limit else None, source, value[1] if value else "", limit[1] if limit else "")
 
 
-@dataclass
-class GasLine:
-    """One gas of one step; quantities as {"value", "unit"}."""
+@dataclass(frozen=True, kw_only=True, repr=False)
+class GasLine(Measured):
+    """One gas of one step: generated (expected and worst-case averages, and the worst case x the
+    step's peak factor) in kg/h, its vent concentration in ppm, and its exposure and
+    flammability limits in ppm."""
 
     step: str
     gas: str
-    generated: dict           # kg/h, expected average
-    generated_worst: dict     # kg/h, worst-case average
-    peak: dict                # kg/h, worst case x the step's peak factor
-    vent: dict                # ppm in the vent/headspace, expected average
-    vent_peak: dict           # ppm, worst case at peak
-    limits: dict = field(default_factory=dict)
+    generated: float = measured("kg/h")
+    generated_worst: float = measured("kg/h")
+    peak: float = measured("kg/h")
+    vent: float = measured("ppm")             # in the vent/headspace, expected average
+    vent_peak: float = measured("ppm")        # worst case at peak
+    limits: Mapping[str, float] = measured("ppm")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Ventilation(Measured):
+    """A step's vent: the LEL of its combustible mixture and the combustibles in it (percent, worst
+    case at peak) with the dilution air that keeps them under the allowed share of the LEL, and the
+    dilution air for exposure (to the TLV); fields a step does not need are None."""
+
+    step: str
+    lel_mixture: float | None = measured("percent", optional=True)
+    combustibles: float | None = measured("percent", optional=True)
+    dilution_air_lel: float | None = measured("m^3/h", optional=True)
+    dilution_air_exposure: float | None = measured("m^3/h", optional=True)
+    dilution_acceptable: bool | None = optional()
+    remark: str | None = optional()
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class ScrubbedGas(Measured):
+    """An acid gas leaving a scrubber: its rate and its concentration in the clean gas."""
+
+    rate: float = measured("kg/h")
+    concentration: float = measured("ppm")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Scrubber(Measured):
+    """An absorber's duty: outlet gases, gas and liquid flows, reagents bought, gases absorbed,
+    and the column's cross-section and diameter at the worst-case gas flow."""
+
+    step: str
+    reagent: str
+    outlet: Mapping[str, ScrubbedGas]
+    gas_flow: float = measured("m^3/h")
+    reagents: Mapping[str, float] = measured("kg/h")
+    absorbed: Mapping[str, float] = measured("kg/h")
+    liquid_flow: float = measured("m^3/h")
+    cross_section: float = measured("m^2")
+    diameter: float = measured("m")
+    removal: float
+    basis: str
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Flare(Measured):
+    """A flare's heat release, flame temperature and SO2 formed; ``enabled`` False (and nothing
+    else) when the flare is switched off."""
+
+    step: str
+    enabled: bool | None = optional()
+    heat_release: float | None = measured("kW", optional=True)
+    heat_release_worst: float | None = measured("kW", optional=True)
+    flame_temperature: float | None = measured("K", optional=True)
+    so2_formed: float | None = measured("kg/h", optional=True)
+    so2_formed_worst: float | None = measured("kg/h", optional=True)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class DryRoom(Measured):
+    """A dismantling dry room: volume, air changes, water and worst-case toxic gas in the room air
+    (and the part of it the opened cells held), the target, the dew point that meets it (None
+    where the held gas alone exceeds the target), and the room's power."""
+
+    step: str
+    room_volume: float = measured("m^3")
+    air_changes: float = measured("1/h")
+    water: float = measured("ppm")
+    toxic_gas_in_room_worst: float = measured("ppm")
+    held_gas_in_room_worst: float = measured("ppm")        # the part the opened cells held (not ~ water)
+    target: float = measured("ppm")
+    dew_point_needed: float | None = measured("degC")      # None (null): no dew point meets the target
+    power: float = measured("kW")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditParameters:
+    """The dilution mixing factor K and the allowed share of the LEL, with their sources."""
+
+    dilution_k: float
+    lel_fraction: float
+    sources: Mapping[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Audit:
     route: str
     throughput: str
-    gases: list[GasLine]
-    findings: list[Finding]
-    ventilation: list[dict]
-    scrubber: list[dict]
-    flare: list[dict]
-    dry_room: list[dict]
-    parameters: dict
-    scenarios: list[dict] = field(default_factory=list)
+    gases: tuple[GasLine, ...]
+    findings: tuple[Finding, ...]
+    ventilation: tuple[Ventilation, ...]
+    scrubber: tuple[Scrubber, ...]
+    flare: tuple[Flare, ...]
+    dry_room: tuple[DryRoom, ...]
+    parameters: AuditParameters
+    scenarios: tuple[Scenario, ...] = ()
     """The process-safety scenarios that drive the route's risk (recycle.scenarios), riskiest first."""
-    permit: dict | None = None
+    permit: Permit | None = None
     """The stack against a region's emission limit values (recycle.permit), when asked for."""
+
+    def __repr__(self) -> str:
+        return (f"Audit(route={self.route!r}, {self.throughput}, {len(self.findings)} findings, "
+                f"worst {self.worst_severity()})")
 
     def worst_severity(self) -> str | None:
         return min((f.severity for f in self.findings), key=SEVERITY.get, default=None)
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def at_or_above(self, severity: str) -> list[Finding]:
+        """The findings of ``severity`` or worse (critical is worst), e.g. for ``--fail-on``."""
+        return [f for f in self.findings if SEVERITY[f.severity] <= SEVERITY[severity]]
 
 
 def dilution_air(gas_rate: float, limit: float, k: float) -> float:
@@ -87,8 +191,9 @@ def dilution_air(gas_rate: float, limit: float, k: float) -> float:
     return k * gas_rate / limit
 
 
-def _q(value: float, unit: str) -> dict:
-    return {"value": float(value), "unit": unit}
+def _m(value: float, unit: str) -> tuple[float, str]:
+    """A number and its unit, for :meth:`Finding.of`."""
+    return float(value), unit
 
 
 def _param(data: dict, key: str, unit: str) -> float:
@@ -110,23 +215,23 @@ def _flag_findings(sid: str, step) -> list[Finding]:
                       "discharge": "discharge over a resistive load, not in brine"}.get(
                 step.type, "quench it in an alcohol upstream")
             h2 = kg_h.max() * H2_PER_KG_LI
-            out.append(Finding("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
+            out.append(Finding.of("critical", sid, "H2", f"metallic Li ({kg_h.max():.3g} kg/h) meets water in this step "
                                f"({'/'.join(step.outcome.media)}) and gives {h2:.3g} kg/h of H2 with violent heat; "
-                               f"{advice}", _q(h2, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
+                               f"{advice}", _m(h2, "kg/h"), _m(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
         elif flag.code == "contact_reaction":
-            out.append(Finding("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
-                               f"ground with: {kg_h[EXP]:.3g} kg/h of Li expected, {kg_h[WORST]:.3g} kg/h if it "
+            out.append(Finding.of("critical", sid, "-", f"Li metal reacts with the electrolyte or charged cathode it is "
+                               f"ground with: {kg_h[Case.EXPECTED]:.3g} kg/h of Li expected, {kg_h[Case.WORST]:.3g} kg/h if it "
                                "burns (heat, fire even under argon, at any state of charge); take the Li anode off "
-                               "before shredding (dry-room dismantling) or shred under an inert liquid", _q(kg_h[WORST], "kg/h"), None,
+                               "before shredding (dry-room dismantling) or shred under an inert liquid", _m(kg_h[Case.WORST], "kg/h"), None,
                                "Luo 2024 section 2.2"))
         elif flag.code == "unquantified_hazard":
-            out.append(Finding("warning", sid, "-", f"{flag.message} ({kg_h.max():.3g} kg/h): treat it as a hazard "
-                               "the plan does not size for", _q(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml"))
+            out.append(Finding.of("warning", sid, "-", f"{flag.message} ({kg_h.max():.3g} kg/h): treat it as a hazard "
+                               "the plan does not size for", _m(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml"))
         elif flag.code == "latent_sulfide":
-            out.append(Finding("warning", sid, "H2S", f"sulfide held in the alkaline liquor and residue "
+            out.append(Finding.of("warning", sid, "H2S", f"sulfide held in the alkaline liquor and residue "
                                f"({kg_h.max():.3g} kg/h as H2S) is released as H2S when they are acidified or "
                                "neutralised: oxidise or precipitate it before the effluent is treated",
-                               _q(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml (alkaline hydrolysis)"))
+                               _m(kg_h.max(), "kg/h"), None, "chemistry/reactivity.yaml (alkaline hydrolysis)"))
     return out
 
 
@@ -158,82 +263,84 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                        np.maximum(step.gas_generated, sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values())))
         metal = step.inlet[:, db.index["Li(cr)"]] + step.inlet[:, db.index["LiIn(s)"]]
         if metal.any():
-            findings.append(Finding("info", sid, "-", "metallic Li in process: class D fire suppression "
+            findings.append(Finding.of("info", sid, "-", "metallic Li in process: class D fire suppression "
                                     "(graphite, dry sand, NaCl, LiCl or Cu powder); never water, CO2 or halons",
                                     source="class D agents: practice, no primary source named (U); water-based agents "
                                            "are not applicable to SSLMBs (Luo 2024 section 4.1)"))
         findings += _flag_findings(sid, step)
         fractions_peak = peaks.setdefault(sid, {})
-        trace = TRACE * float(result.db.mass(result.feed)[EXP])
+        trace = TRACE * float(result.db.mass(result.feed)[Case.EXPECTED])
         for i in np.flatnonzero(db.is_gas & (gen.max(axis=0) * db.molar_mass > trace)):
             name = db.names[i]
             h = hazards.get(name)
             if h is None or not (h.values or h.asphyxiant):
                 continue
-            x_avg = vent[EXP, i] / max(total[EXP], 1e-300)
-            n_peak = vent[WORST, i] * peak
-            x_peak = n_peak / max(vent[WORST].sum() * peak + sweep, 1e-300)
+            x_avg = vent[Case.EXPECTED, i] / max(total[Case.EXPECTED], 1e-300)
+            n_peak = vent[Case.WORST, i] * peak
+            x_peak = n_peak / max(vent[Case.WORST].sum() * peak + sweep, 1e-300)
             fractions_peak[name] = x_peak
-            line = GasLine(sid, name, _q(gen[EXP, i] * kg_h[i], "kg/h"), _q(gen[WORST, i] * kg_h[i], "kg/h"),
-                           _q(gen[WORST, i] * peak * kg_h[i], "kg/h"), _q(x_avg * 1e6, "ppm"), _q(x_peak * 1e6, "ppm"),
-                           {key: _q(v.value * 1e6, "ppm") for key, v in h.values.items() if key in
-                            ("idlh", "tlv_twa", "stel", "ceiling", "erpg2", "lel")})
+            line = GasLine(step=sid, gas=name, generated=float(gen[Case.EXPECTED, i] * kg_h[i]),
+                           generated_worst=float(gen[Case.WORST, i] * kg_h[i]),
+                           peak=float(gen[Case.WORST, i] * peak * kg_h[i]), vent=float(x_avg * 1e6),
+                           vent_peak=float(x_peak * 1e6),
+                           limits={key: float(v.value * 1e6) for key, v in h.values.items() if key in
+                                   ("idlh", "tlv_twa", "stel", "ceiling", "erpg2", "lel")})
             gases.append(line)
             if name not in COMBUSTION_PRODUCTS:
                 findings += _exposure_findings(sid, name, h, x_peak)
         lel_mix = le_chatelier_lel(fractions_peak, hazards)
         comb = sum(v for g, v in fractions_peak.items() if hazards[g].combustible)
-        row = {"step": sid}
+        row: dict = {}
         if lel_mix is not None:
-            comb_rate = sum(vent[WORST, db.index[g]] * peak for g in fractions_peak if hazards[g].combustible)
+            comb_rate = sum(vent[Case.WORST, db.index[g]] * peak for g in fractions_peak if hazards[g].combustible)
             air = dilution_air(comb_rate * m3_h, f_lel * lel_mix, k)
-            row.update(lel_mixture=_q(lel_mix * 100, "percent"), combustibles=_q(comb * 100, "percent"),
-                       dilution_air_lel=_q(air, "m^3/h"))
+            row.update(lel_mixture=float(lel_mix * 100), combustibles=float(comb * 100), dilution_air_lel=float(air))
             if comb >= lel_mix:
-                findings.append(Finding("critical", sid, "+".join(g for g in fractions_peak if hazards[g].combustible),
+                findings.append(Finding.of("critical", sid, "+".join(g for g in fractions_peak if hazards[g].combustible),
                                         f"vent stream is flammable ({comb:.1%} combustibles, LEL of the mixture "
                                         f"{lel_mix:.1%}): inert the headspace or dilute with {air:,.0f} m3/h of air "
-                                        f"(K={k:g}, {f_lel:.0%} LEL)", _q(comb * 100, "percent"),
-                                        _q(lel_mix * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
+                                        f"(K={k:g}, {f_lel:.0%} LEL)", _m(comb * 100, "percent"),
+                                        _m(lel_mix * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
             elif comb >= f_lel * lel_mix:
-                findings.append(Finding("warning", sid, "combustibles", f"vent above {f_lel:.0%} of the LEL",
-                                        _q(comb * 100, "percent"), _q(f_lel * lel_mix * 100, "percent"), "NFPA 69 (U)"))
+                findings.append(Finding.of("warning", sid, "combustibles", f"vent above {f_lel:.0%} of the LEL",
+                                        _m(comb * 100, "percent"), _m(f_lel * lel_mix * 100, "percent"), "NFPA 69 (U)"))
         toxic_air = 0.0
         for g, x in fractions_peak.items():
             tlv = hazards[g].get("tlv_twa")
             if tlv and x > 0:
-                toxic_air += dilution_air(vent[WORST, db.index[g]] * peak * m3_h, tlv.value, k)
+                toxic_air += dilution_air(vent[Case.WORST, db.index[g]] * peak * m3_h, tlv.value, k)
         if toxic_air > 0:
             bad = [g for g in fractions_peak if g in TOXIC_NO_DILUTION]
-            row.update(dilution_air_exposure=_q(toxic_air, "m^3/h"),
+            row.update(dilution_air_exposure=float(toxic_air),
                        dilution_acceptable=not bad,
                        remark=("dilution not acceptable for " + ", ".join(bad) + ": local exhaust or enclosure")
                        if bad else "dilution acceptable")
-        if len(row) > 1:
-            ventilation.append(row)
+        if row:
+            ventilation.append(Ventilation(step=sid, **row))
     findings += (_stack_findings(result, hazards) + _scrubber_inlet_findings(result) + _metal_leaving(result)
                  + _pulverised_lithium(result) + _reactive_dust(result)
                  + _receiving_findings(result, hazards, f_lel, peaks))
     types = {s.type for s in result.route.steps.values()}
     nh3 = db.index["NH3"]
-    nh3_trace = TRACE * float(db.mass(result.feed)[EXP]) / db.molar_mass[nh3]          # mol: an equilibrium trace
-    if "acid_scrub" not in types and any(s.gas_generated[WORST, nh3] > nh3_trace for s in result.steps.values()):
-        findings.append(Finding("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
+    nh3_trace = TRACE * float(db.mass(result.feed)[Case.EXPECTED]) / db.molar_mass[nh3]          # mol: an equilibrium trace
+    if "acid_scrub" not in types and any(s.gas_generated[Case.WORST, nh3] > nh3_trace for s in result.steps.values()):
+        findings.append(Finding.of("warning", "route", "NH3", "NH3 is generated but the route has no acid stage: "
                                 "caustic does not absorb it (add an acid_scrub step)", source="NH3 is a base: absorbed in acid, not in caustic (U: textbook, no primary source named)"))
     permit_doc = None
     if permit_region is not None:
         from .permit import permit as check_permit
 
         checked = check_permit(result, permit_region, permit_margin)
-        permit_doc = checked.as_dict()
+        permit_doc = checked
         for line in checked.failures:
             need = line.required
-            fix = (f"; {need['step']} must remove {100 * need['removal_needed']['value']:.4g} % "
-                   f"(now {100 * need['removal_now']['value']:.4g} %), NTU {need['ntu_needed']['value']:.3g} "
-                   f"instead of {need['ntu_now']['value']:.3g}" if need else "; no absorber in the route treats it")
-            findings.append(Finding("critical", "stack", line.pollutant,
+            fix = (f"; {need.step} must remove {100 * need.removal_needed:.4g} % "
+                   f"(now {100 * need.removal_now:.4g} %), NTU {need.ntu_needed:.3g} "
+                   f"instead of {need.ntu_now:.3g}" if need else "; no absorber in the route treats it")
+            findings.append(Finding.of("critical", "stack", line.pollutant,
                                     f"{line.pollutant} at the stack exceeds the {checked.region} limit "
-                                    f"({line.averaging}){fix}", line.concentration_worst, line.limit, line.source))
+                                    f"({line.averaging}){fix}", _m(line.concentration_worst, line.unit_of("concentration_worst")),
+                                       _m(line.limit, line.unit_of("limit")), line.source))
     rooms = _dry_rooms(result, cfg, hazards)
     findings += _dry_room_findings(rooms)
     findings.sort(key=lambda f: (SEVERITY[f.severity], f.step, f.gas))
@@ -242,11 +349,13 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     )
 
     driving = sorted(scenarios(result), key=lambda s: (-s.risk, -s.distance))
-    return Audit(result.route.id, result.basis.text, gases, findings, ventilation,
-                 _scrubbers(result), _flares(result), rooms,
-                 {"dilution_k": k, "lel_fraction": f_lel,
-                  "sources": {"dilution_k": cfg["dilution_k"]["source"], "lel_fraction": cfg["lel_fraction"]["source"]}},
-                 [s.as_dict() for s in driving], permit_doc)
+    return Audit(route=result.route.id, throughput=result.basis.text, gases=tuple(gases), findings=tuple(findings),
+                 ventilation=tuple(ventilation), scrubber=tuple(_scrubbers(result)), flare=tuple(_flares(result)),
+                 dry_room=tuple(rooms),
+                 parameters=AuditParameters(dilution_k=k, lel_fraction=f_lel,
+                                            sources={"dilution_k": cfg["dilution_k"]["source"],
+                                                     "lel_fraction": cfg["lel_fraction"]["source"]}),
+                 scenarios=tuple(driving), permit=permit_doc)
 
 
 def _sweep(result, sid, scfg, cfg) -> float:
@@ -254,7 +363,7 @@ def _sweep(result, sid, scfg, cfg) -> float:
     sweep = str(scfg.get("sweep", "0 m^3/h"))
     if sweep == "room":
         room = result.steps[sid].outcome.quantities.get("room_volume")
-        return float(room[0][WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
+        return float(room[0][Case.WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
     if sweep == "step":
         return 0.0
     return float(Q_(sweep).to("m^3/h").magnitude)
@@ -267,10 +376,10 @@ def _exposure_findings(sid: str, gas: str, h: Hazard, x: float) -> list[Finding]
     for key, severity, words in checks:
         lim = h.get(key)
         if lim and x > lim.value:
-            out.append(Finding(severity, sid, gas, f"{gas} in the vent/headspace at peak {words}: "
+            out.append(Finding.of(severity, sid, gas, f"{gas} in the vent/headspace at peak {words}: "
                                + ("keep the system closed and route it to treatment" if severity == "critical"
                                   else "enclose and extract"),
-                               _q(x * 1e6, "ppm"), _q(lim.value * 1e6, "ppm"), lim.source))
+                               _m(x * 1e6, "ppm"), _m(lim.value * 1e6, "ppm"), lim.source))
             break
     return out
 
@@ -279,10 +388,10 @@ def stack_fractions(result) -> dict[str, float]:
     """Worst-case mole fraction of each gas leaving the stack (combustion products and air left out)."""
     db = result.db
     stack = envelope(result.sink_total("stack"))
-    total = stack[WORST, db.is_gas].sum()
+    total = stack[Case.WORST, db.is_gas].sum()
     if total <= 0:
         return {}
-    return {db.names[i]: float(stack[WORST, i] / total) for i in np.flatnonzero(db.is_gas & (stack[WORST] > 0))
+    return {db.names[i]: float(stack[Case.WORST, i] / total) for i in np.flatnonzero(db.is_gas & (stack[Case.WORST] > 0))
             if db.names[i] not in COMBUSTION_PRODUCTS}
 
 
@@ -307,14 +416,14 @@ def _pulverised_lithium(result) -> list[Finding]:
     out = []
     for sid in sorted(downstream, key=list(result.steps).index):
         step = result.steps[sid]
-        kg_h = float(envelope(step.inlet)[WORST, li] * db.molar_mass[li] * 3600.0)
+        kg_h = float(envelope(step.inlet)[Case.WORST, li] * db.molar_mass[li] * 3600.0)
         wet = (any(kinds.get(m) in LIQUID_KINDS for m in step.outcome.media)
-               or bool(np.any(step.inlet[WORST, liquid] > 0)))
+               or bool(np.any(step.inlet[Case.WORST, liquid] > 0)))
         if kg_h > 0 and wet:
-            out.append(Finding("warning", sid, "Li", f"shredded Li metal ({kg_h:.3g} kg/h) meets a liquid in this step: "
+            out.append(Finding.of("warning", sid, "Li", f"shredded Li metal ({kg_h:.3g} kg/h) meets a liquid in this step: "
                                "pulverised Li floats and scatters (0.53 g/cm3), an ignition source; keep it submerged "
                                "under inert gas, screen and collect the fines, and size the vessel for the gas and the "
-                               "alkali it makes", _q(kg_h, "kg/h"), None,
+                               "alkali it makes", _m(kg_h, "kg/h"), None,
                                "Luo 2024 section 4.2: pulverised Li floats and scatters in separation, an ignition source"))
     return out
 
@@ -335,16 +444,16 @@ def _reactive_dust(result) -> list[Finding]:
     for edge, amounts, _ in result.streams.values():
         if edge.outlet != "dust":
             continue
-        worst = envelope(amounts)[WORST] * db.molar_mass * 3600.0             # kg/h
+        worst = envelope(amounts)[Case.WORST] * db.molar_mass * 3600.0        # kg/h
         li, sse = float(worst[metals].sum()), float(worst[electrolytes].sum())
         if li + sse <= 0:
             continue
         what = " and ".join(part for part, kg in ((f"{li:.3g} kg/h Li metal fines", li),
                                                  (f"{sse:.3g} kg/h moisture-sensitive electrolyte", sse)) if kg > 0)
-        out.append(Finding("warning", edge.source, "dust", f"the {edge.source} dust filter collects {what}: "
-                           "keep the filter inerted and dry, with explosion venting and a class D agent, and "
-                           "passivate the dust under inert gas before it leaves (it gives H2 and toxic gas "
-                           "with air moisture)", _q(li + sse, "kg/h"), None,
+        out.append(Finding.of("warning", edge.source, "dust", f"the {edge.source} dust filter collects {what}: "
+                              "keep the filter inerted and dry, with explosion venting and a class D agent, and "
+                              "passivate the dust under inert gas before it leaves (it gives H2 and toxic gas "
+                              "with air moisture)", _m(li + sse, "kg/h"), None,
                            "Luo 2024 section 4.2 (pulverised Li, an ignition source); hydrolysis gases: "
                            "chemistry/moisture.yaml"))
     return out
@@ -372,19 +481,19 @@ def _receiving_findings(result, hazards, f_lel: float, peaks: dict) -> list[Find
             if h.combustible and x >= 0.1 * f_lel * h.get("lel").value:
                 alarm.append(f"{f_lel * h.get('lel').value * 100:.2g} % ({f_lel:.0%} of its LEL)")
             if alarm:
-                out.append(Finding("warning", sid, gas, f"damaged cells release {gas} in the receiving hall: fixed "
+                out.append(Finding.of("warning", sid, gas, f"damaged cells release {gas} in the receiving hall: fixed "
                                    f"{gas} detection over the damaged-cell bay, alarm at " + " and ".join(alarm)
                                    + ", interlocked with its local extraction",
                                    source=(tlv or h.get("lel")).source))
-        energy = float(q["runaway_energy"][0][WORST])
+        energy = float(q["runaway_energy"][0][Case.WORST])
         if energy > 0:
-            onset = float(q["runaway_onset"][0][WORST])
+            onset = float(q["runaway_onset"][0][Case.WORST])
             trigger = ("a neighbouring fire or a damaged cell, more than self-heating, is the likely trigger"
                        if onset > 200 else "self-heating of a damaged cell can trigger it")
-            out.append(Finding("warning", sid, "-", f"a stored package can run away (at least {energy:.3g} MJ: its "
+            out.append(Finding.of("warning", sid, "-", f"a stored package can run away (at least {energy:.3g} MJ: its "
                                f"cell reaction and the Li contact reactions, Cantera): store cells discharged, in "
                                f"separated packages, with heat and smoke detection; runaway onset {onset:g} C by "
-                               f"ARC, so {trigger}", _q(energy, "MJ"), None,
+                               f"ARC, so {trigger}", _m(energy, "MJ"), None,
                                "Luo 2024 section 4.1 (ARC: onset 295.0 C, peak 412.7 C, LSPS cell); heat: "
                                "recycle.steps.receive.runaway_heat"))
     return out
@@ -398,12 +507,12 @@ def _metal_leaving(result) -> list[Finding]:
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind not in ("product", "waste"):
             continue
-        kg_h = float(envelope(amounts)[WORST, [db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]
+        kg_h = float(envelope(amounts)[Case.WORST, [db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]
                      @ db.molar_mass[[db.index[m] for m in ("Li(cr)", "Li(L)", "LiIn(s)")]]) * 3600
         if kg_h > 0:
-            out.append(Finding("critical", edge.target, "H2", f"metallic Li ({kg_h:.3g} kg/h) leaves the plant in "
+            out.append(Finding.of("critical", edge.target, "H2", f"metallic Li ({kg_h:.3g} kg/h) leaves the plant in "
                                f"{edge.target}: it gives H2 and fire on contact with water; quench it upstream",
-                               _q(kg_h, "kg/h"), _q(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
+                               _m(kg_h, "kg/h"), _m(0.0, "kg/h"), "Luo 2024 section 4.2 (Li reacts violently with water, H2)"))
     return out
 
 
@@ -421,17 +530,17 @@ def _stack_findings(result, hazards) -> list[Finding]:
                                      ("tlv_twa", "warning", "above the TLV-TWA: check the dispersion and the permit")):
             lim = h.get(key)
             if lim and x > lim.value:
-                out.append(Finding(severity, "stack", gas, f"{gas} at the stack {words}",
-                                   _q(x * 1e6, "ppm"), _q(lim.value * 1e6, "ppm"), lim.source))
+                out.append(Finding.of(severity, "stack", gas, f"{gas} at the stack {words}",
+                                   _m(x * 1e6, "ppm"), _m(lim.value * 1e6, "ppm"), lim.source))
                 break
     fuels = {g: x for g, x in stack_fractions(result).items() if hazards.get(g) and hazards[g].combustible}
     lel = le_chatelier_lel(fuels, hazards) if fuels else None
     total = sum(fuels.values())
     if lel and total > 0.25 * lel:
         severity = "critical" if total >= lel else "warning"
-        out.append(Finding(severity, "stack", "+".join(sorted(fuels)), f"the stack gas is {total / lel:.0%} of its LEL "
+        out.append(Finding.of(severity, "stack", "+".join(sorted(fuels)), f"the stack gas is {total / lel:.0%} of its LEL "
                            f"({total:.1%} combustibles): burn them in a flare before the stack",
-                           _q(total * 100, "percent"), _q(lel * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
+                           _m(total * 100, "percent"), _m(lel * 100, "percent"), "Le Chatelier; NFPA 69 (U)"))
     return out
 
 
@@ -443,19 +552,19 @@ def _scrubber_inlet_findings(result) -> list[Finding]:
         if step.type != "scrub":
             continue
         inlet = envelope(step.inlet)
-        gas = inlet[WORST, db.is_gas].sum()
+        gas = inlet[Case.WORST, db.is_gas].sum()
         for name in ("H2S", "SO2", "HCL"):
-            x = inlet[WORST, db.index[name]] / gas if gas > 0 else 0.0
+            x = inlet[Case.WORST, db.index[name]] / gas if gas > 0 else 0.0
             if x > CONCENTRATED:
-                out.append(Finding("warning", sid, name, f"{x:.1%} {name} at the scrubber inlet: a caustic scrubber "
+                out.append(Finding.of("warning", sid, name, f"{x:.1%} {name} at the scrubber inlet: a caustic scrubber "
                                    "is a polishing stage; recover the sulfur or acid upstream (e.g. amine + Claus, "
                                    "or burn H2S in the flare first) and size the caustic stages for the outlet",
-                                   _q(x * 1e6, "ppm"), _q(CONCENTRATED * 1e6, "ppm"),
+                                   _m(x * 1e6, "ppm"), _m(CONCENTRATED * 1e6, "ppm"),
                                    "advice and threshold of this project (S)"))
     return out
 
 
-def _scrubbers(result) -> list[dict]:
+def _scrubbers(result) -> list[Scrubber]:
     """Scrubber duties; L/G and gas velocity are the step's own parameters."""
     db = result.db
     out = []
@@ -465,29 +574,28 @@ def _scrubbers(result) -> list[dict]:
         lg = result.route.steps[sid]["liquid_to_gas"]                         # m3 liquor per m3 gas
         v = result.route.steps[sid]["gas_velocity"]                           # m/s
         gas_in = envelope(step.inlet)[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C   # m3/s at 25 C
-        reagents = {db.names[i]: _q(step.reagents[EXP, i] * db.molar_mass[i] * 3600, "kg/h")
-                    for i in np.flatnonzero(step.reagents[EXP] > 0)}
-        area = gas_in[WORST] / v
-        absorbed = {db.names[i]: _q((step.inlet[EXP, i] - step.outlets["clean_gas"][EXP, i]) * db.molar_mass[i] * 3600,
-                                    "kg/h")
-                    for i in np.flatnonzero(db.is_gas & (step.inlet[EXP] > step.outlets["clean_gas"][EXP] * (1 + 1e-9)))}
-        clean = step.outlets["clean_gas"][EXP]
+        reagents = {db.names[i]: float(step.reagents[Case.EXPECTED, i] * db.molar_mass[i] * 3600)
+                    for i in np.flatnonzero(step.reagents[Case.EXPECTED] > 0)}
+        area = gas_in[Case.WORST] / v
+        absorbed = {db.names[i]: float((step.inlet[Case.EXPECTED, i] - step.outlets["clean_gas"][Case.EXPECTED, i])
+                                       * db.molar_mass[i] * 3600)
+                    for i in np.flatnonzero(db.is_gas & (step.inlet[Case.EXPECTED] > step.outlets["clean_gas"][Case.EXPECTED] * (1 + 1e-9)))}
+        clean = step.outlets["clean_gas"][Case.EXPECTED]
         clean_total = clean[db.is_gas].sum()
         acid = ("H2S", "HCL", "HF", "SO2", "SO3", "CL2", "NH3")
-        emission = {g: {"rate": _q(clean[db.index[g]] * db.molar_mass[db.index[g]] * 3600, "kg/h"),
-                        "concentration": _q(clean[db.index[g]] / max(clean_total, 1e-300) * 1e6, "ppm")}
-                    for g in acid if step.inlet[EXP, db.index[g]] > 0}
-        out.append({"step": sid, "reagent": str(result.route.steps[sid]["reagent"]),
-                    "outlet": emission,
-                    "gas_flow": _q(gas_in[EXP] * 3600, "m^3/h"), "reagents": reagents, "absorbed": absorbed,
-                    "liquid_flow": _q(gas_in[EXP] * lg * 3600, "m^3/h"),
-                    "cross_section": _q(area, "m^2"), "diameter": _q(math.sqrt(4 * area / math.pi), "m"),
-                    "removal": float(result.route.steps[sid]["removal"]),
-                    "basis": f"L/G {lg * 1000:g} L/m3, gas velocity {v:g} m/s, worst-case gas flow"})
+        emission = {g: ScrubbedGas(rate=float(clean[db.index[g]] * db.molar_mass[db.index[g]] * 3600),
+                                   concentration=float(clean[db.index[g]] / max(clean_total, 1e-300) * 1e6))
+                    for g in acid if step.inlet[Case.EXPECTED, db.index[g]] > 0}
+        out.append(Scrubber(step=sid, reagent=str(result.route.steps[sid]["reagent"]), outlet=emission,
+                            gas_flow=float(gas_in[Case.EXPECTED] * 3600), reagents=reagents, absorbed=absorbed,
+                            liquid_flow=float(gas_in[Case.EXPECTED] * lg * 3600), cross_section=float(area),
+                            diameter=float(math.sqrt(4 * area / math.pi)),
+                            removal=float(result.route.steps[sid]["removal"]),
+                            basis=f"L/G {lg * 1000:g} L/m3, gas velocity {v:g} m/s, worst-case gas flow"))
     return out
 
 
-def _flares(result) -> list[dict]:
+def _flares(result) -> list[Flare]:
     db = result.db
     out = []
     for sid, step in result.steps.items():
@@ -495,17 +603,17 @@ def _flares(result) -> list[dict]:
             continue
         q = step.outcome.quantities
         if "flame_temperature" not in q:          # flare switched off: nothing burns
-            out.append({"step": sid, "enabled": False})
+            out.append(Flare(step=sid, enabled=False))
             continue
         so2 = step.gas_generated[:, db.index["SO2"]] * db.molar_mass[db.index["SO2"]] * 3600
-        out.append({"step": sid, "heat_release": _q(step.heat_released[EXP] / 1000, "kW"),
-                    "heat_release_worst": _q(step.heat_released[WORST] / 1000, "kW"),
-                    "flame_temperature": _q(float(q["flame_temperature"][0][EXP]), "K"),
-                    "so2_formed": _q(so2[EXP], "kg/h"), "so2_formed_worst": _q(so2[WORST], "kg/h")})
+        out.append(Flare(step=sid, heat_release=float(step.heat_released[Case.EXPECTED] / 1000),
+                         heat_release_worst=float(step.heat_released[Case.WORST] / 1000),
+                         flame_temperature=float(q["flame_temperature"][0][Case.EXPECTED]),
+                         so2_formed=float(so2[Case.EXPECTED]), so2_formed_worst=float(so2[Case.WORST])))
     return out
 
 
-def _dry_rooms(result, cfg, hazards) -> list[dict]:
+def _dry_rooms(result, cfg, hazards) -> list[DryRoom]:
     """Dew point that keeps the room's toxic gas under target (release ~ water fraction)."""
     db = result.db
     out = []
@@ -514,36 +622,33 @@ def _dry_rooms(result, cfg, hazards) -> list[dict]:
     for sid, step in result.steps.items():
         if step.type != "dismantle" or result.route.steps[sid]["atmosphere"] != "dry_room":
             continue
-        room = float(step.outcome.quantities["room_volume"][0][WORST])
+        room = float(step.outcome.quantities["room_volume"][0][Case.WORST])
         air = room * ach / MOLAR_VOLUME_25C / 3600.0                         # mol/s of room air
-        formed = np.where(db.is_gas, step.gas_generated[WORST], 0.0)       # by room moisture (~ water)
-        released = sum(np.where(db.is_gas, a[WORST], 0.0) for a in step.outlets.values())
+        formed = np.where(db.is_gas, step.gas_generated[Case.WORST], 0.0)  # by room moisture (~ water)
+        released = sum(np.where(db.is_gas, a[Case.WORST], 0.0) for a in step.outlets.values())
         held = np.maximum(released - formed, 0.0)                            # held by the cells, not ~ water
         x_moist, x_held = formed / air, held / air
         x_room = float((x_moist + x_held).max(initial=0.0))
-        x_water = float(step.outcome.quantities["room_water"][0][EXP]) * 1e-6
+        x_water = float(step.outcome.quantities["room_water"][0][Case.EXPECTED]) * 1e-6
         # water fraction that keeps every gas under target: x_moist x (w / x_water) + x_held <= target
         limits = [x_water * (target - x_held[i]) / x_moist[i] for i in np.flatnonzero(x_moist > 0)]
-        reachable = bool(np.all(x_held < target))
-        needed = min([x_water] + limits) if reachable else None
-        out.append({"step": sid, "room_volume": _q(room, "m^3"), "air_changes": _q(ach, "1/h"),
-                    "water": _q(x_water * 1e6, "ppm"), "toxic_gas_in_room_worst": _q(x_room * 1e6, "ppm"),
-                    "held_gas_in_room_worst": _q(float(x_held.max(initial=0.0)) * 1e6, "ppm"),
-                    "target": _q(target * 1e6, "ppm"),
-                    "dew_point_needed": ({"value": None, "unit": "degC"} if needed is None
-                                         else _q(_frost_point(needed) - 273.15, "degC")),
-                    "power": _q(float(step.outcome.utilities["electricity"][EXP]) / 1000, "kW")})
+        needed = min([x_water] + limits) if bool(np.all(x_held < target)) else None
+        out.append(DryRoom(step=sid, room_volume=float(room), air_changes=float(ach), water=float(x_water * 1e6),
+                           toxic_gas_in_room_worst=float(x_room * 1e6),
+                           held_gas_in_room_worst=float(x_held.max(initial=0.0)) * 1e6, target=float(target * 1e6),
+                           dew_point_needed=None if needed is None else float(_frost_point(needed) - 273.15),
+                           power=float(step.outcome.utilities["electricity"][Case.EXPECTED]) / 1000))
     return out
 
 
-def _dry_room_findings(rooms: list[dict]) -> list[Finding]:
+def _dry_room_findings(rooms: list[DryRoom]) -> list[Finding]:
     """A dry room whose opened cells release more held gas than its target: no dew point helps."""
-    return [Finding("warning", r["step"], "held gas", f"the gas the opened cells hold puts "
-                    f"{r['held_gas_in_room_worst']['value']:.3g} ppm in the dry room, above its target of "
-                    f"{r['target']['value']:.3g} ppm whatever the dew point: open the cells under local "
-                    "extraction at each station, or in an inert box", r["held_gas_in_room_worst"], r["target"],
-                    "held gas: recycle.steps.receive (held_gas, S); target: chemistry/audit.yaml")
-            for r in rooms if r["dew_point_needed"]["value"] is None]
+    return [Finding.of("warning", r.step, "held gas", f"the gas the opened cells hold puts "
+                       f"{r.held_gas_in_room_worst:.3g} ppm in the dry room, above its target of {r.target:.3g} ppm "
+                       "whatever the dew point: open the cells under local extraction at each station, or in an "
+                       "inert box", _m(r.held_gas_in_room_worst, "ppm"), _m(r.target, "ppm"),
+                       "held gas: recycle.steps.receive (held_gas, S); target: chemistry/audit.yaml")
+            for r in rooms if r.dew_point_needed is None]
 
 
 def _frost_point(x_water: float, pressure: float = 101325.0) -> float:

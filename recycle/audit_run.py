@@ -8,7 +8,10 @@ Returns the audit, its inventory and a one-line description of the sizing (or No
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .audit import Audit, audit
+from .permit import PermitSizing
 from .permit import size_to_permit as size
 
 
@@ -29,11 +32,12 @@ def run_audit(planner, inventory, route: str, throughput: str, overrides: dict, 
         return report, None
     changed = {f"{sid}.{p}": v for sid, params in sized.items() for p, v in params.items()
                if overrides.get(sid, {}).get(p) != v}
-    report.permit["sized"] = {"set": changed, "not_reachable": sizing.not_reachable, "margin": permit_margin,
-                              "reagent_change": sizing.reagent_change, "packing": sizing.packing}
-    more = ", ".join([f"{k} {v['value']:+.4g} kg/h" for k, v in sizing.reagent_change.items()]
-                     + [f"{k} packing {v['before']['value']:.3g} -> {v['after']['value']:.3g} m"
-                        for k, v in sizing.packing.items()])
+    sized_permit = replace(report.permit, sized=PermitSizing(
+        changed=changed, not_reachable=tuple(sizing.not_reachable), margin=permit_margin,
+        reagent_change=sizing.reagent_change, packing=sizing.packing))
+    report = replace(report, permit=sized_permit)
+    more = ", ".join([f"{k} {v:+.4g} kg/h" for k, v in sizing.reagent_change.items()]
+                     + [f"{k} packing {v.before:.3g} -> {v.after:.3g} m" for k, v in sizing.packing.items()])
     text = ("sized to permit: " + (", ".join(f"--set {k}='{v}'" for k, v in changed.items()) or "no change needed")
             + (f"; reagents {more}" if more else "")
             + (f"; not reachable by removal: {', '.join(sizing.not_reachable)}" if sizing.not_reachable else ""))

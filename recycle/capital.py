@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 from .absorption import HTU
-from .cases import WORST
+from .cases import Case
 from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .simulate import RouteResult
@@ -64,7 +64,7 @@ def operating_seconds(equipment: dict) -> float:
 def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
     db = result.db
     step = result.steps[sid]
-    contents = step.inlet[WORST] + step.reagents[WORST]
+    contents = step.inlet[Case.WORST] + step.reagents[Case.WORST]
     condensed = ~db.is_gas
     kind = rule["size_from"]
 
@@ -78,7 +78,7 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
             # only the make-up that the balance carries
             solids = ~db.is_gas & ~db.phase_is("liquid")
             vol = float((contents * db.molar_mass)[solids] @ (1.0 / db.density[solids]))
-            vol += float(step.outcome.quantities["solvent_circulated"][0][WORST]) / 800.0
+            vol += float(step.outcome.quantities["solvent_circulated"][0][Case.WORST]) / 800.0
         return vol * hours("residence_time") * float(rule.get("headroom", 1.0))
     if kind == "cake_volume":
         solid = db.phase_is("solid")
@@ -86,25 +86,25 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
         return vol * hours("residence_time") / (1 - CAKE_POROSITY)
     if kind == "heat_power":
         heat = step.outcome.utilities.get("heat")
-        w = float(heat[WORST]) if heat is not None else max(float(step.enthalpy_duty[WORST]), 0.0)
+        w = float(heat[Case.WORST]) if heat is not None else max(float(step.enthalpy_duty[Case.WORST]), 0.0)
         return max(w, 0.0) / 1e6
     if kind == "heat_release":
-        return max(float(step.heat_released[WORST]), 0.0) / 1e6
+        return max(float(step.heat_released[Case.WORST]), 0.0) / 1e6
     if kind == "discharge_power":
-        return float(step.outcome.quantities["energy_dissipated"][0][WORST])          # kW on a rate basis
+        return float(step.outcome.quantities["energy_dissipated"][0][Case.WORST])          # kW on a rate basis
     if kind == "room_area":
         if "floor_area" in step.outcome.quantities:          # a step that sizes its own floor (receive)
-            return float(step.outcome.quantities["floor_area"][0][WORST])
-        room = float(step.outcome.quantities["room_volume"][0][WORST])
+            return float(step.outcome.quantities["floor_area"][0][Case.WORST])
+        room = float(step.outcome.quantities["room_volume"][0][Case.WORST])
         return room / float(Q_(str(rule["room_height"])).to("m").magnitude)
     if kind == "stations":
         wanted = rule.get("atmosphere")
         if wanted is not None and result.route.steps[sid]["atmosphere"] != wanted:
             return 0.0
-        return float(step.outcome.quantities["stations"][0][WORST])
+        return float(step.outcome.quantities["stations"][0][Case.WORST])
     if kind == "feed_per_year":
-        return float(step.inlet[WORST] @ db.molar_mass) * seconds / 1000.0
-    gas = float(step.inlet[WORST, db.is_gas].sum()) * MOLAR_VOLUME_25C                    # m3/s
+        return float(step.inlet[Case.WORST] @ db.molar_mass) * seconds / 1000.0
+    gas = float(step.inlet[Case.WORST, db.is_gas].sum()) * MOLAR_VOLUME_25C                    # m3/s
     if kind == "gas_flow":
         return gas * 3600.0
     params = result.route.steps[sid]           # packed towers: the step's own L/G and gas velocity

@@ -8,27 +8,118 @@ Units: USD per year, USD per kg of cells, USD per kWh of cell capacity.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from .capital import capital_items, fixed_capital, operating_seconds
-from .cases import EXP
+from .cases import Case
 from .cashflow import Finance, breakeven, cash_flow
 from .prices import PriceBook
+from .results import Measured, internal, measured
 from .simulate import RouteResult
 from .step_types import step_facts
 
 
-@dataclass
-class Line:
+@dataclass(frozen=True, repr=False)
+class Line(Measured):
+    """One line of the breakdown; revenue positive, costs negative."""
+
     step: str
-    category: str       # revenue | reagent | utility | labour | maintenance | waste | capital
+    category: str       # feed | revenue | conversion | reagent | utility | labour | maintenance | waste | capital
     item: str
-    value: float        # USD/year; revenue positive, costs negative
+    value: float = measured("USD/year")
     basis: str
-    price: str | None = None    # "section.name" of the price the line is linear in
-    amount: float = 0.0         # value = amount x price value (amount in the price's unit denominator)
+    price: str | None = internal(default=None)    # "section.name" of the price the line is linear in
+    amount: float = internal(default=0.0)         # value = amount x price value (amount in the price's unit denominator)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Annual(Measured):
+    """A year's revenue, operating cost, capital charge, net (= revenue - the two) and cash flow
+    (revenue - operating cost)."""
+
+    revenue: float = measured("USD/year")
+    operating_cost: float = measured("USD/year")
+    capital_charge: float = measured("USD/year")
+    net: float = measured("USD/year")
+    cash_flow: float = measured("USD/year")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class CapitalCost(Measured):
+    """One capital item: its step, what it is, its size (in ``size_unit``) and cost."""
+
+    step: str
+    item: str
+    size: float = measured(unit_field="size_unit")
+    cost: float = measured("USD")
+    basis: str
+    size_unit: str = internal()
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Capital(Measured):
+    """Fixed and working capital; ``isbl`` the equipment-costed part, ``references`` the
+    whole-plant references; ``unit_cost`` fixed capital per t/year of cells (JSON key "unit")."""
+
+    fixed: float = measured("USD")
+    working: float = measured("USD")
+    isbl: float = measured("USD")
+    references: float = measured("USD")
+    unit_cost: float = measured("USD per t/year", key="unit", pint="USD * year / t")
+    items: tuple[CapitalCost, ...]
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class CashFlow(Measured):
+    """After-tax cash flow by project year (recycle.cashflow)."""
+
+    years: tuple[int, ...]
+    after_tax: tuple[float, ...] = measured("USD/year")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinearModel:
+    """Net value per kg of cells as ``constant + sum_k coefficients[k] x price_k`` (USD per
+    price unit), both per kg of cells."""
+
+    constant: float
+    coefficients: dict[str, float]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assumptions:
+    discount_rate: float
+    plant_life_years: float
+    operating_days: float
+    price_file: str
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Economics(Measured):
+    """Economics of a route (recycle.economics.economics); per kg and per kWh of cells fed."""
+
+    net_value: float = measured("USD/kg")
+    net_value_per_kwh: float | None = measured("USD/kWh")
+    annual: Annual
+    capital: Capital
+    npv: float = measured("USD")
+    irr: float | None = measured("")
+    payback: float | None = measured("year")
+    feed_price: float = measured("USD/kg")
+    breakeven_feed_price: float | None = measured("USD/kg")
+    cash_flow: CashFlow
+    throughput: float = measured("t/year")
+    breakdown: tuple[Line, ...]
+    linear_model: LinearModel
+    by_category: Mapping[str, float] = measured("USD/year")
+    cost_breakdown: Mapping[str, float] = measured("USD/kg")
+    revenue_without_market: float = measured("USD/kg")
+    by_step: Mapping[str, float] = measured("USD/year")
+    notes: tuple[str, ...]
+    assumptions: Assumptions
 
 
 def _g(equipment, key) -> float:
@@ -43,7 +134,7 @@ def crf(rate: float, years: float) -> float:
     return rate * (1 + rate) ** years / ((1 + rate) ** years - 1)
 
 
-def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = None) -> dict:
+def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = None) -> Economics:
     """Net value and breakdown of ``result`` (a throughput-basis plan) at ``prices``."""
     db = result.db
     equipment = equipment or db.data("equipment.yaml")
@@ -61,7 +152,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         if edge.sink_kind != "product":
             continue
         sink = edge.target.split(":", 1)[1]
-        kg_y = amounts[EXP] * db.molar_mass * seconds
+        kg_y = amounts[Case.EXPECTED] * db.molar_mass * seconds
         sold = set()
         for price_name in sells.get(sink, []):
             p = _sold_price(prices, price_name, result.route, sink)
@@ -90,7 +181,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     cooling = prices.get("cooling_water").value
     eff = _g(equipment, "heater_efficiency")
     for sid, step in result.steps.items():
-        kg_y = step.bought_reagents[EXP] * db.molar_mass * seconds
+        kg_y = step.bought_reagents[Case.EXPECTED] * db.molar_mass * seconds
         for i in np.flatnonzero(kg_y > 1e-12 * max(float(kg_y.max()), 1e-300)):
             name = db.names[i]
             p = reagent_prices.get(name)
@@ -102,15 +193,15 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
                               f"{kg_y[i] / 1000:.4g} t/y x {p.value / per:.4g} USD/kg", f"reagents.{p.name}", -kg_y[i] / per))
         u = step.outcome.utilities
         if "electricity" in u:
-            kwh = float(u["electricity"][EXP]) * seconds / 3.6e6
+            kwh = float(u["electricity"][Case.EXPECTED]) * seconds / 3.6e6
             lines.append(Line(sid, "utility", "electricity", -kwh * elec, f"{kwh:.4g} kWh/y x {elec:.4g} USD/kWh",
                               "utilities.electricity", -kwh))
-        heat = float(u["heat"][EXP]) if "heat" in u else max(float(step.enthalpy_duty[EXP]), 0.0)
+        heat = float(u["heat"][Case.EXPECTED]) if "heat" in u else max(float(step.enthalpy_duty[Case.EXPECTED]), 0.0)
         if heat > 0:
             gj = heat * seconds / 1e9 / eff
             lines.append(Line(sid, "utility", "natural gas", -gj * gas_price, f"{gj:.4g} GJ/y fuel x {gas_price:.4g} USD/GJ",
                               "utilities.natural_gas", -gj))
-        cool = max(-float(step.enthalpy_duty[EXP]), 0.0) * seconds / 1e9
+        cool = max(-float(step.enthalpy_duty[Case.EXPECTED]), 0.0) * seconds / 1e9
         if cool > 0:
             lines.append(Line(sid, "utility", "cooling water", -cool * cooling, f"{cool:.4g} GJ/y x {cooling:.4g} USD/GJ",
                               "utilities.cooling_water", -cool))
@@ -118,7 +209,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind != "waste":
             continue
-        t_y = float(amounts[EXP] @ db.molar_mass) * seconds / 1000.0
+        t_y = float(amounts[Case.EXPECTED] @ db.molar_mass) * seconds / 1000.0
         kind = _waste_kind(edge.target)
         p = prices.get(kind)
         lines.append(Line(edge.source, "waste", f"{kind} ({edge.target.split(':', 1)[1]})", -t_y * p.value,
@@ -128,11 +219,11 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     wage = prices.get("operator_wage").value * overhead
     crews = _g(equipment, "crews")
     facts = step_facts(db)
-    t_per_day = float(result.feed[EXP] @ db.molar_mass) * 86400.0 / 1000.0          # t of cells per operating day
+    t_per_day = float(result.feed[Case.EXPECTED] @ db.molar_mass) * 86400.0 / 1000.0          # t of cells per operating day
     for sid, step in result.steps.items():
         labour = facts[step.type].labour
         if labour == "stations":
-            n = float(step.outcome.quantities["stations"][0][EXP])
+            n = float(step.outcome.quantities["stations"][0][Case.EXPECTED])
             how = f"{n:g} stations"
         else:
             n = labour * t_per_day ** WESSEL_EXPONENT / 24.0
@@ -160,7 +251,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         lines.append(Line("plant", "capital", "working capital charge", -rate * wc * accuracy,
                           f"{rate:.0%} of {wc:.4g} USD x {accuracy:g}", key, -rate * wc))
 
-    cells_y = float(result.feed[EXP] @ db.molar_mass) * seconds                     # kg/year
+    cells_y = float(result.feed[Case.EXPECTED] @ db.molar_mass) * seconds                     # kg/year
     revenue = sum(l.value for l in lines if l.category == "revenue")
     unmarketed = sum(l.value for l in lines if l.category == "revenue" and l.price
                      and prices.prices.get(tuple(l.price.split(".", 1))) is not None
@@ -183,44 +274,41 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         breakeven_feed = None
     npv = dcf.npv
     kwh_y = _capacity_kwh_per_year(result, cells_y)
-    return {
-        "net_value": _q(net / cells_y, "USD/kg"),
-        "net_value_per_kwh": _q(net / kwh_y, "USD/kWh") if kwh_y else None,
-        "annual": {"revenue": _q(revenue, "USD/year"), "operating_cost": _q(opex, "USD/year"),
-                   "capital_charge": _q(capital_charge, "USD/year"), "net": _q(net, "USD/year"),
-                   "cash_flow": _q(cash, "USD/year")},
-        "capital": {"fixed": _q(fc, "USD"), "working": _q(wc, "USD"),
-                    "isbl": _q(sum(it.cost for it in items if it.basis != "total_capital"), "USD"),
-                    "references": _q(sum(it.cost for it in items if it.basis == "total_capital"), "USD"),
-                    "unit": _q(fc / (cells_y / 1000.0), "USD per t/year"),
-                    "items": [{"step": it.step, "item": it.name, "size": _q(it.size, it.size_unit),
-                               "cost": _q(it.cost, "USD"), "basis": it.basis} for it in items]},
-        "npv": _q(npv, "USD"),
-        "irr": _q(dcf.irr, "") if dcf.irr is not None else None,
-        "payback": _q(dcf.payback, "year") if dcf.payback is not None else None,
-        "feed_price": _q(feed_per_kg, "USD/kg"),
-        "breakeven_feed_price": _q(breakeven_feed, "USD/kg") if breakeven_feed is not None else None,
-        "cash_flow": {"years": list(dcf.years), "after_tax": [_q(c, "USD/year") for c in dcf.cash]},
-        "throughput": _q(cells_y / 1000.0, "t/year"),
-        "breakdown": [{"step": l.step, "category": l.category, "item": l.item,
-                       "value": _q(l.value, "USD/year"), "basis": l.basis} for l in lines],
-        "linear_model": linear_model(lines, cells_y),
-        "by_category": {c: _q(sum(l.value for l in lines if l.category == c), "USD/year")
-                        for c in dict.fromkeys(l.category for l in lines)},
-        "cost_breakdown": {c: _q(-sum(l.value for l in lines if l.category == c) / cells_y, "USD/kg")
-                           for c in dict.fromkeys(l.category for l in lines) if c != "revenue"},
-        "revenue_without_market": _q(unmarketed / cells_y, "USD/kg"),
-        "by_step": {s: _q(sum(l.value for l in lines if l.step == s), "USD/year")
-                    for s in dict.fromkeys(l.step for l in lines)},
-        "notes": sorted(set(notes)),
-        "assumptions": {"discount_rate": rate, "plant_life_years": years, "operating_days": seconds / 86400,
-                        "price_file": prices.label},
-    }
+    categories = dict.fromkeys(l.category for l in lines)
+    return Economics(
+        net_value=float(net / cells_y),
+        net_value_per_kwh=float(net / kwh_y) if kwh_y else None,
+        annual=Annual(revenue=float(revenue), operating_cost=float(opex), capital_charge=float(capital_charge),
+                      net=float(net), cash_flow=float(cash)),
+        capital=Capital(fixed=float(fc), working=float(wc),
+                        isbl=float(sum(it.cost for it in items if it.basis != "total_capital")),
+                        references=float(sum(it.cost for it in items if it.basis == "total_capital")),
+                        unit_cost=float(fc / (cells_y / 1000.0)),
+                        items=tuple(CapitalCost(step=it.step, item=it.name, size=float(it.size), size_unit=it.size_unit,
+                                                cost=float(it.cost), basis=it.basis) for it in items)),
+        npv=float(npv),
+        irr=float(dcf.irr) if dcf.irr is not None else None,
+        payback=float(dcf.payback) if dcf.payback is not None else None,
+        feed_price=float(feed_per_kg),
+        breakeven_feed_price=float(breakeven_feed) if breakeven_feed is not None else None,
+        cash_flow=CashFlow(years=tuple(dcf.years), after_tax=tuple(float(c) for c in dcf.cash)),
+        throughput=float(cells_y / 1000.0),
+        breakdown=tuple(lines),
+        linear_model=linear_model(lines, cells_y),
+        by_category={c: float(sum(l.value for l in lines if l.category == c)) for c in categories},
+        cost_breakdown={c: float(-sum(l.value for l in lines if l.category == c) / cells_y)
+                        for c in categories if c != "revenue"},
+        revenue_without_market=float(unmarketed / cells_y),
+        by_step={s: float(sum(l.value for l in lines if l.step == s)) for s in dict.fromkeys(l.step for l in lines)},
+        notes=tuple(sorted(set(notes))),
+        assumptions=Assumptions(discount_rate=rate, plant_life_years=years, operating_days=seconds / 86400,
+                                price_file=prices.label),
+    )
 
 
-def linear_model(lines: list[Line], cells_y: float) -> dict:
-    """Net value per kg of cells as c0 + sum_k a_k p_k in the prices p (USD per price unit):
-    ``{"constant": c0, "coefficients": {"section.name": a_k}}``, both per kg of cells."""
+def linear_model(lines: list[Line], cells_y: float) -> LinearModel:
+    """Net value per kg of cells as c0 + sum_k a_k p_k in the prices p (USD per price unit),
+    ``coefficients`` keyed "section.name", both per kg of cells."""
     coef: dict[str, float] = {}
     const = 0.0
     for line in lines:
@@ -228,7 +316,7 @@ def linear_model(lines: list[Line], cells_y: float) -> dict:
             coef[line.price] = coef.get(line.price, 0.0) + line.amount / cells_y
         else:
             const += line.value / cells_y
-    return {"constant": const, "coefficients": coef}
+    return LinearModel(constant=const, coefficients=coef)
 
 
 FIXED = ("labour", "maintenance")     # costs that do not scale with the first year's output
@@ -243,7 +331,7 @@ def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[
     price independent of the state of charge (charging moves Li from cathode to anode). Li in the
     electrolyte is not paid for: black-mass payables are quoted on electrode metals (S)."""
     db = result.db
-    cathode = np.where(db.mask(role="cathode") | db.mask(role="anode"), result.feed[EXP], 0.0)
+    cathode = np.where(db.mask(role="cathode") | db.mask(role="anode"), result.feed[Case.EXPECTED], 0.0)
     element_kg = db.element_totals(cathode) * db.element_molar_mass * seconds               # kg/year
     kg = dict(zip(db.elements, element_kg))
     out = []
@@ -268,12 +356,12 @@ def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[
         if section != "feed" or not p.species:
             continue
         i = db.index[p.species]
-        kg_y = float(result.feed[EXP][i] * db.molar_mass[i]) * seconds
+        kg_y = float(result.feed[Case.EXPECTED][i] * db.molar_mass[i]) * seconds
         if kg_y > 0:
             per = 1000.0 if p.unit == "USD/t" else 1.0
             out.append(Line("feed", "feed", f"cells: {name} ({p.species})", -kg_y / per * p.value,
                             f"{kg_y / 1000:.4g} t/y {p.species} x {p.value / per:.4g} USD/kg", f"feed.{name}", -kg_y / per))
-    t_y = float(result.feed[EXP] @ db.molar_mass) * seconds / 1000.0
+    t_y = float(result.feed[Case.EXPECTED] @ db.molar_mass) * seconds / 1000.0
     p = prices.get("collection_transport")
     out.append(Line("feed", "feed", "collection and transport", -t_y * p.value, f"{t_y:.4g} t/y x {p.value:.4g} USD/t",
                     "feed.collection_transport", -t_y))
@@ -316,6 +404,3 @@ def _capacity_kwh_per_year(result, cells_y: float) -> float | None:
         return None
     return cells_y * sum(r.mass * r.specific_energy for r in inv.rows) / inv.total_mass / 3.6e6
 
-
-def _q(v, unit):
-    return {"value": float(v), "unit": unit}

@@ -21,10 +21,13 @@ Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .errors import InputError
 from .flowsheet import load_route
+from .results import Measured, measured
 from .uncertainty import (
     PERCENTILES,
     _evaluate,
@@ -39,9 +42,50 @@ from .uncertainty import (
 from .units import SI_UNIT
 
 
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Spread(Measured):
+    """Percentiles of a net value, USD per kg of cells."""
+
+    p5: float = measured("USD/kg")
+    p50: float = measured("USD/kg")
+    p95: float = measured("USD/kg")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class SurrogateError(Measured):
+    """Surrogate minus exact net value on the same samples: mean, root mean square, largest."""
+
+    mean: float = measured("USD/kg")
+    rms: float = measured("USD/kg")
+    max_abs: float = measured("USD/kg")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class ExactMonteCarlo(Measured):
+    """Exact and surrogate net value on the same samples of one route: the samples drawn and
+    evaluated, the infeasible ones (why), the process parameters sampled, both spreads, the
+    surrogate's error, and every sample's two values (None where infeasible)."""
+
+    route: str
+    samples: int
+    seed: int | None
+    evaluated: int
+    infeasible: tuple[str, ...]
+    parameters: tuple[str, ...]
+    net_value_exact: Spread | None
+    net_value_surrogate: Spread | None
+    surrogate_error: SurrogateError
+    samples_exact: tuple[float | None, ...] = measured("USD/kg")     # None where infeasible
+    samples_surrogate: tuple[float, ...] = measured("USD/kg")
+
+    def __repr__(self) -> str:
+        return (f"ExactMonteCarlo(route={self.route!r}, {self.evaluated}/{self.samples} samples, "
+                f"surrogate rms error {self.surrogate_error.rms:.3g} USD/kg)")
+
+
 def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overrides: dict, prices, samples: int,
                       seed: int | None = 1, region: str = "US", parameters: list[str] | None = None,
-                      progress=None) -> dict:
+                      progress=None) -> ExactMonteCarlo:
     """Exact and surrogate net value (USD/kg) on the same ``samples`` draws of route ``route_id``.
 
     ``parameters``: the process parameters ("step.param") sampled; None for every one with a
@@ -93,19 +137,18 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     ok = ~np.isnan(exact)
     diff = surrogate[ok] - exact[ok]
 
-    def pct(values):
-        return {f"p{q}": {"value": float(np.percentile(values, q)), "unit": "USD/kg"} for q in PERCENTILES} \
-            if len(values) else {}
+    def spread(values):
+        return Spread(**{f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}) if len(values) else None
 
-    return {"route": route_id, "samples": samples, "seed": seed, "evaluated": int(ok.sum()),
-            "infeasible": {"count": len(infeasible), "samples": infeasible},
-            "parameters": [e.name for e in effects],
-            "net_value_exact": pct(exact[ok]), "net_value_surrogate": pct(surrogate[ok]),
-            "surrogate_error": {
-                "mean": {"value": float(diff.mean()) if len(diff) else 0.0, "unit": "USD/kg"},
-                "rms": {"value": float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0, "unit": "USD/kg"},
-                "max_abs": {"value": float(np.abs(diff).max()) if len(diff) else 0.0, "unit": "USD/kg"}},
-            "samples_exact": exact.tolist(), "samples_surrogate": surrogate.tolist()}
+    return ExactMonteCarlo(
+        route=route_id, samples=samples, seed=seed, evaluated=int(ok.sum()), infeasible=tuple(infeasible),
+        parameters=tuple(e.name for e in effects), net_value_exact=spread(exact[ok]),
+        net_value_surrogate=spread(surrogate[ok]),
+        surrogate_error=SurrogateError(mean=float(diff.mean()) if len(diff) else 0.0,
+                                       rms=float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0,
+                                       max_abs=float(np.abs(diff).max()) if len(diff) else 0.0),
+        samples_exact=tuple(None if np.isnan(v) else float(v) for v in exact),
+        samples_surrogate=tuple(float(v) for v in surrogate))
 
 
 def _as_text(route, sid: str, pname: str, value: float) -> str:
@@ -116,4 +159,4 @@ def _as_text(route, sid: str, pname: str, value: float) -> str:
     return repr(value)
 
 
-__all__ = ["exact_monte_carlo"]
+__all__ = ["ExactMonteCarlo", "Spread", "SurrogateError", "exact_monte_carlo"]

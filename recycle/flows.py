@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cases import EXP
+from .cases import Case
 from .flowsheet import FEED
 from .quantities import Units
 from .simulate import RouteResult
-
-ROW = EXP    # the expected case
 
 
 def node_kind(node: str) -> str:
@@ -34,7 +32,7 @@ def edge_masses(result: RouteResult, element: str | None = None) -> dict[tuple[s
     weight = _weights(result, element)
     out: dict[tuple[str, str], list] = {}
     for edge, amounts, _ in result.streams.values():
-        w = amounts[ROW] * weight
+        w = amounts[Case.EXPECTED] * weight
         key = (edge.source, edge.target)
         acc = out.setdefault(key, [0.0, np.zeros(db.n_species)])
         acc[0] += units.kg(float(w.sum()))

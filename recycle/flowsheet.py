@@ -85,6 +85,18 @@ def available_routes() -> dict[str, Path]:
     return {p.stem: p for p in sorted(flowsheets_dir().glob("*.yaml"))}
 
 
+def export_route(route_id: str) -> str:
+    """The YAML text of shipped route ``route_id``, headed by how to run it once edited."""
+    from .errors import InputError, closest
+
+    shipped = available_routes()
+    if route_id not in shipped:
+        raise InputError("--export", f"unknown route {route_id!r}; {closest(route_id, shipped)}")
+    return (f"# recycle route, exported from the shipped route '{route_id}'. Edit it and run it with\n"
+            f"# recycle plan --route FILE. Format: flowsheets/route.schema.json (JSON Schema) and docs/methods.md.\n"
+            + shipped[route_id].read_text())
+
+
 def load_route(name_or_path: str) -> Route:
     """Load a shipped route by id, or a route file by path."""
     routes = available_routes()

@@ -265,6 +265,12 @@ class Basis:
         return "/s" if self.rate else ""
 
 
+def require_throughput(text: str, inventory: Inventory, where: str = "--throughput") -> None:
+    """Audit, safety, economics and uncertainty need a rate ("10 t/day"), not a batch mass."""
+    if not parse_basis(text, inventory, where).rate:
+        raise InputError(where, f"{text!r} is a mass, not a throughput; e.g. '10 t/day'")
+
+
 def parse_basis(text: str | None, inventory: Inventory, where: str = "--basis",
                 operating_year: float | None = None) -> Basis:
     """A batch mass ("500 kg") or a throughput ("10 t/day"); default: the inventory as a batch.

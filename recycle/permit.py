@@ -25,12 +25,14 @@ Amounts in a RouteResult are mol/s; everything returned carries its unit.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cases import EXP, WORST
+from .cases import Case
 from .errors import InputError, closest
+from .results import Measured, measured
 from .simulate import RouteResult
 from .units import to_si
 
@@ -38,41 +40,76 @@ LIMITS_FILE = "emission_limits.yaml"
 NORMAL_MOLAR_VOLUME = 0.022413969545014137   # m3/mol of an ideal gas at 273.15 K and 101.325 kPa (CODATA R)
 
 
-@dataclass
-class PermitLine:
-    """One pollutant at the stack against the region's limit (quantities as {"value", "unit"})."""
+@dataclass(frozen=True, kw_only=True, repr=False)
+class RequiredRemoval(Measured):
+    """Where a limit is exceeded: the absorber that last takes the pollutant up, its removal
+    (fraction) and transfer units NTU now and needed."""
+
+    step: str
+    removal_now: float = measured("")
+    removal_needed: float = measured("")
+    ntu_now: float = measured("")
+    ntu_needed: float = measured("")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class PermitLine(Measured):
+    """One pollutant at the stack against the region's limit: concentrations in mg/Nm3 dry at the
+    reference O2 (expected and worst case), the limit (None: no limit in this region), the margin
+    1 - C / limit of the higher case (negative when exceeded), the annual load in t/year (expected case)."""
 
     pollutant: str
-    species: list[str]
-    concentration: dict                 # expected case, mg/Nm3 dry at the reference O2
-    concentration_worst: dict
-    limit: dict | None                  # None: no limit in this region
+    species: tuple[str, ...]
+    concentration: float = measured("mg/m^3")
+    concentration_worst: float = measured("mg/m^3")
+    limit: float | None = measured("mg/m^3")
     averaging: str
-    reference_o2: dict | None
-    margin: dict | None                 # 1 - C / limit for the higher case (dimensionless); negative when exceeded
+    reference_o2: float | None = measured("percent")
+    margin: float | None = measured("")
     passes: bool | None
-    annual_load: dict                   # t/year, expected case
+    annual_load: float = measured("t/year")
     source: str
     quality: str
-    required: dict | None = None        # where it fails: the step, removal needed, NTU
+    required: RequiredRemoval | None = None
 
 
-@dataclass
-class Permit:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class PackedHeight(Measured):
+    before: float = measured("m")
+    after: float = measured("m")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class PermitSizing(Measured):
+    """What sizing to the permit changed: the step parameters set (JSON key "set"), the
+    pollutants no removal brings under the limit, the margin kept, the change of bought reagents
+    (kg/h) and each absorber's packed height before and after."""
+
+    changed: Mapping[str, str] = field(metadata={"key": "set"})
+    not_reachable: tuple[str, ...]
+    margin: float
+    reagent_change: Mapping[str, float] = measured("kg/h")
+    packing: Mapping[str, PackedHeight]
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Permit(Measured):
+    """The stack against a region's limits: O2 in % of the dry gas and the dry flow in Nm3/h
+    (worst case), a line per pollutant, the species no permit regulates (and why), and what
+    sizing to the permit changed (``sized``, when it was done)."""
+
     region: str
     instrument: str
-    stack_o2_dry: dict                  # % of dry gas, worst case
-    stack_flow: dict                    # Nm3/h dry, worst case
-    lines: list[PermitLine]
-    not_pollutants: dict = field(default_factory=dict)   # species at the stack that no permit regulates, and why
+    stack_o2_dry: float = measured("percent")
+    stack_flow: float = measured("m^3/h")
+    lines: tuple[PermitLine, ...]
+    not_pollutants: Mapping[str, str] = field(default_factory=dict)
     sector: str = ""                    # the region's sector whose instrument applies to the route ("" none)
+    sized: PermitSizing | None = field(default=None, metadata={"optional": True})   # left out of the JSON when None
 
     @property
     def failures(self) -> list[PermitLine]:
         return [line for line in self.lines if line.passes is False]
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def regions(db) -> list[str]:
@@ -109,8 +146,11 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
             if absent is None:
                 raise InputError(f"chemistry/{LIMITS_FILE}: regions.{key}",
                                  f"pollutant {name!r} reaches the stack but has neither a limit nor a no_limit entry")
-            lines.append(PermitLine(name, present, _mg(raw[EXP]), _mg(raw[WORST]), None, "", None, None, None,
-                                    _load(mass[EXP], seconds), absent["source"], absent.get("quality", "")))
+            lines.append(PermitLine(pollutant=name, species=tuple(present), concentration=float(raw[Case.EXPECTED]),
+                                    concentration_worst=float(raw[Case.WORST]), limit=None, averaging="",
+                                    reference_o2=None, margin=None, passes=None,
+                                    annual_load=_load(mass[Case.EXPECTED], seconds), source=absent["source"],
+                                    quality=absent.get("quality", "")))
             continue
         where = f"chemistry/{LIMITS_FILE}: regions.{key}.limits.{name}"
         limit = float(f"{to_si(entry['value'], 'density', where + '.value') * 1e6:.12g}")   # mg/m3 (unit round-off dropped)
@@ -120,13 +160,12 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
         allowed = limit * (1.0 - margin)
         top = float(conc.max())             # judged on the higher case (the expected one can be higher)
         line_margin = 1.0 - top / limit if limit > 0 else -np.inf
-        lines.append(PermitLine(name, present, _mg(conc[EXP]), _mg(conc[WORST]), _mg(limit), entry.get("averaging", ""),
-                                None if ref_pct is None else {"value": ref_pct, "unit": "percent"},
-                                {"value": float(line_margin), "unit": ""}, bool(top <= allowed),
-                                _load(mass[EXP], seconds),
-                                entry["source"], entry.get("quality", "")))
-        if top > allowed:
-            lines[-1].required = required_removal(result, weights, top, allowed)
+        lines.append(PermitLine(pollutant=name, species=tuple(present), concentration=float(conc[Case.EXPECTED]),
+                                concentration_worst=float(conc[Case.WORST]), limit=float(limit),
+                                averaging=entry.get("averaging", ""), reference_o2=ref_pct, margin=float(line_margin),
+                                passes=bool(top <= allowed), annual_load=_load(mass[Case.EXPECTED], seconds),
+                                source=entry["source"], quality=entry.get("quality", ""),
+                                required=(required_removal(result, weights, top, allowed) if top > allowed else None)))
     listed = {s for spec in pollutants.values() for s in spec["species"]}
     others = {}
     for i in np.flatnonzero(gas & (stack.max(axis=0) > 0)):
@@ -139,8 +178,9 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
                              f"{name} reaches the stack but is neither a pollutant nor listed as not regulated")
         others[name] = reason
     instrument = f"{sector['instrument']}; fallback: {reg['instrument']}" if sector else reg["instrument"]
-    return Permit(key, instrument, {"value": float(o2_dry[WORST]), "unit": "percent"},
-                  {"value": float(volume[WORST] * 3600.0), "unit": "m^3/h"}, lines, others, sector.get("id", ""))
+    return Permit(region=key, instrument=instrument, stack_o2_dry=float(o2_dry[Case.WORST]),
+                  stack_flow=float(volume[Case.WORST] * 3600.0), lines=tuple(lines), not_pollutants=others,
+                  sector=sector.get("id", ""))
 
 
 def applicable_sector(region: dict, step_types: set[str]) -> dict:
@@ -168,7 +208,7 @@ def at_reference_o2(concentration, o2_dry, reference_o2: float | None):
     return np.asarray(concentration, dtype=float) * (21.0 - reference_o2) / np.maximum(21.0 - np.asarray(o2_dry), 1e-9)
 
 
-def required_removal(result: RouteResult, weights: dict[str, float], conc: float, allowed: float) -> dict | None:
+def required_removal(result: RouteResult, weights: dict[str, float], conc: float, allowed: float) -> RequiredRemoval | None:
     """The removal the absorber that last takes the pollutant up needs so that the stack holds
     ``allowed`` instead of ``conc`` (same basis), and its transfer units NTU = ln(y_in/y_out)."""
     db = result.db
@@ -177,20 +217,19 @@ def required_removal(result: RouteResult, weights: dict[str, float], conc: float
         step = result.steps[sid]
         if step.gas_treatment != "absorption":
             continue
-        inlet = sum(step.inlet[WORST, i] * weights[db.names[i]] for i in idx)
+        inlet = sum(step.inlet[Case.WORST, i] * weights[db.names[i]] for i in idx)
         out_port = next(iter(p for p in step.outlets if "gas" in p), None)
         if out_port is None or inlet <= 0:
             continue
-        outlet = sum(step.outlets[out_port][WORST, i] * weights[db.names[i]] for i in idx)
+        outlet = sum(step.outlets[out_port][Case.WORST, i] * weights[db.names[i]] for i in idx)
         passing = outlet / inlet
         if passing >= 1.0 - 1e-12:                 # this absorber does not take the pollutant up at all
             continue
         needed = passing * allowed / conc if conc > 0 else passing
         removal = 1.0 - needed
-        return {"step": sid, "removal_now": {"value": 1.0 - passing, "unit": ""},
-                "removal_needed": {"value": removal, "unit": ""},
-                "ntu_now": {"value": float(np.log(1.0 / passing)) if passing > 0 else float("inf"), "unit": ""},
-                "ntu_needed": {"value": float(np.log(1.0 / needed)) if needed > 0 else float("inf"), "unit": ""}}
+        return RequiredRemoval(step=sid, removal_now=float(1.0 - passing), removal_needed=float(removal),
+                               ntu_now=float(np.log(1.0 / passing)) if passing > 0 else float("inf"),
+                               ntu_needed=float(np.log(1.0 / needed)) if needed > 0 else float("inf"))
     return None
 
 
@@ -215,11 +254,11 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
             if need is None:
                 unreachable.append(line.pollutant)
                 continue
-            sid = need["step"]
+            sid = need.step
             step = result.route.steps[sid]
             # aim 0.1 % below the allowed value: the stack's volume shifts a little with the removal
-            target = min(1.0 - (1.0 - need["removal_needed"]["value"]) * 0.999, MAX_REMOVAL)
-            if need["removal_needed"]["value"] > MAX_REMOVAL:
+            target = min(1.0 - (1.0 - need.removal_needed) * 0.999, MAX_REMOVAL)
+            if need.removal_needed > MAX_REMOVAL:
                 unreachable.append(line.pollutant)
             if "removal_by_gas" in step.values:
                 by_gas = by_gas_of.setdefault(sid, dict(step["removal_by_gas"]))
@@ -242,13 +281,12 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
         result = planner.plan(inventory, route, basis, overrides)
         checked = permit(result, region, margin)
     db = result.db
-    change = (result.bought_reagents[EXP] - unsized.bought_reagents[EXP]) * db.molar_mass * 3600.0   # kg/h
-    reagents = {db.names[i]: {"value": float(change[i]), "unit": "kg/h"}
+    change = (result.bought_reagents[Case.EXPECTED] - unsized.bought_reagents[Case.EXPECTED]) * db.molar_mass * 3600.0   # kg/h
+    reagents = {db.names[i]: float(change[i])
                 for i in np.flatnonzero(np.abs(change) > 1e-9 * (1.0 + np.abs(change).max()))}
     from .capital import packed_height
 
-    columns = {sid: {"before": {"value": packed_height(unsized, sid), "unit": "m"},
-                     "after": {"value": packed_height(result, sid), "unit": "m"}}
+    columns = {sid: PackedHeight(before=packed_height(unsized, sid), after=packed_height(result, sid))
                for sid in overrides if sid in result.steps and result.steps[sid].gas_treatment == "absorption"}
     return Sizing(result, checked, overrides, sorted(set(unreachable)), reagents, columns)
 
@@ -261,8 +299,8 @@ class Sizing:
     permit: Permit
     overrides: dict                     # the step parameters of the sized design (STEP -> PARAM -> value)
     not_reachable: list[str]            # pollutants no removal up to MAX_REMOVAL brings under the limit
-    reagent_change: dict                # bought reagents, sized minus unsized, kg/h (expected case)
-    packing: dict = field(default_factory=dict)   # absorber -> packed height before and after (HTU x NTU)
+    reagent_change: dict[str, float]    # bought reagents, sized minus unsized, kg/h (expected case)
+    packing: dict[str, PackedHeight] = field(default_factory=dict)   # absorber -> packed height (HTU x NTU)
 
 
 def _param_choices(step, name: str) -> tuple:
@@ -309,12 +347,11 @@ def _operating_seconds(db) -> float:
     return operating_seconds(load_equipment(db.directory))
 
 
-def _mg(value: float) -> dict:
-    return {"value": float(value), "unit": "mg/m^3"}
 
 
-def _load(kg_s: float, seconds: float) -> dict:
-    return {"value": float(kg_s * seconds / 1000.0), "unit": "t/year"}
+def _load(kg_s: float, seconds: float) -> float:
+    """t/year from kg/s over the operating year."""
+    return float(kg_s * seconds / 1000.0)
 
 
 __all__ = [

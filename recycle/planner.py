@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cases import CASES, Case
 from .cells import CellDesign, load_catalogue
 from .chemistry import ChemistryDB
 from .errors import InputError
@@ -32,8 +33,6 @@ from .simulate import RouteResult, simulate
 from .step_types import step_facts
 from .steps import Context
 from .yamlio import load_yaml_file
-
-CASES = ("expected", "worst case")  # the batch rows of a plan
 
 
 def example_inventory_path() -> Path:
@@ -160,7 +159,7 @@ class Planner:
         """Balances of ``route`` for ``inventory`` on ``basis`` (batch mass or throughput).
 
         ``overrides`` sets step parameters: ``{"quench": {"solvent": "DEC"}}``. The result has
-        two batch rows, :data:`CASES`: expected values and the worst case.
+        two batch rows, :class:`recycle.cases.Case`: expected values and the worst case.
         """
         if not isinstance(inventory, Inventory):
             inventory = self.read_inventory(inventory)
@@ -173,7 +172,7 @@ class Planner:
         else:
             b = parse_basis(inventory.basis, inventory, f"{inventory.source}: basis", self.operating_year)
         feed = np.repeat(feed_amounts(inventory, b, self.db), len(CASES), axis=0)
-        result = simulate(route, feed, self.context(b.rate, [c == "worst case" for c in CASES]))
+        result = simulate(route, feed, self.context(b.rate, [c is Case.WORST for c in CASES]))
         result.inventory = inventory
         result.basis = b
         return result

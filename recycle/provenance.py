@@ -49,4 +49,18 @@ def provenance(overrides: dict | None = None, argv: list[str] | None = None, com
             "command": command, "overrides": overrides or {}, "data_sha256": data_checksums()}
 
 
-__all__ = ["data_checksums", "provenance"]
+
+
+def command_line(command_path: str, params: dict) -> str:
+    """The command as parsed: its path, then each option given as name=value (a flag by its name),
+    enums by their value; options left at None, False or empty are not shown."""
+    parts = [command_path]
+    for name, value in params.items():
+        if value in (None, False, [], ()):
+            continue
+        value = getattr(value, "value", value)              # enums print as their value
+        parts.append(f"{name}={value}" if value is not True else name)
+    return " ".join(map(str, parts))
+
+
+__all__ = ["command_line", "data_checksums", "provenance"]

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cases import EXP
+from .cases import Case
 from .simulate import RouteResult
-from .units import Q_, quantity_json
-
-ROW = EXP  # the expected case
 
 
 class Units:
@@ -29,18 +26,12 @@ class Units:
     def heat(self, joule_or_watt: float) -> float:
         return joule_or_watt / 1000.0 + 0.0      # + 0.0 turns -0.0 into 0.0
 
-    def quantity(self, value: float, unit: str) -> dict:
-        """JSON quantity from a step's (value, unit), turning '/s' rates into '/h'."""
-        if unit.endswith("/s") and self.rate:
-            return quantity_json(Q_(value, unit).to(unit[:-2] + "/h").magnitude, unit[:-2] + "/h")
-        return quantity_json(value, unit)
-
 
 TRACE = 1e-12  # species below this fraction of the feed mass are left out of reports
 
 
 def species_masses(result: RouteResult, amounts: np.ndarray, only_gas: bool = False,
-                   row: int = ROW) -> dict[str, float]:
+                   row: int = Case.EXPECTED) -> dict[str, float]:
     """Species -> mass (kg or kg/s) of a (batch, n_species) amounts array, one batch row.
 
     Traces below :data:`TRACE` x feed mass (equilibrium round-off) are left out.

@@ -10,13 +10,16 @@ Input: a plan on a throughput basis (rows expected, worst) and its gas-handling 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from .audit import Audit
+from .cases import CASES, Case
 from .hazards import Hazard, load_hazards
-from .scenarios import Scenario, route_risk, scenarios
+from .results import Measured, internal, measured
+from .scenarios import RouteRisk, Scenario, route_risk, scenarios
 from .simulate import RouteResult
 from .step_types import step_facts
 from .units import Q_
@@ -31,18 +34,52 @@ STAINLESS = ("SO2", "SO3", "H2S", "NH3", "H2SO4(L)", "NaOH(a)", "H2O2(L)",
              "LiOH(s)", "LiOH.H2O(s)", "LiOC2H5(s)", "LiOC3H7(s)")
 LAYERED_CHARGED = ("Ni0.8Co0.1Mn0.1O2(s)", "CoO2(s)", "Ni0.6Co0.2Mn0.2O2(s)")
 HOLDUP = 3600.0   # s: contents of a continuous step = 1 h of throughput (S, this project's choice)
-CASES = ("expected", "worst")
 
 
-@dataclass
-class Point:
-    """One factor of one step: its points and the quantity behind them."""
+@dataclass(frozen=True, repr=False)
+class Point(Measured):
+    """One factor of one step: its points and the quantity behind them (``value`` in ``unit``; JSON
+    key "quantity")."""
 
     step: str
     factor: str
     points: int
-    quantity: dict          # {"value", "unit"}
-    basis: str              # words: what the quantity is
+    value: float = measured(unit_field="unit", key="quantity")
+    basis: str              # words: what the value is
+    unit: str = internal(default="dimensionless")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseScore:
+    """The index of one case: the route's score (per factor the highest step score), the sum
+    over every step, the highest point per factor, every scoring point, and the top three."""
+
+    score: int
+    score_cumulative: int
+    by_factor: Mapping[str, Point]
+    breakdown: tuple[Point, ...]
+    contributors: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Safety:
+    """Safety of a route: its risk from the scenarios (ranks routes), the scenarios by risk,
+    and Heikkilae's inherent-safety index for the expected case (``score`` ...) and the worst
+    case (``worst_case``)."""
+
+    risk: RouteRisk
+    scenarios: tuple[Scenario, ...]
+    score: int
+    score_worst_case: int
+    score_cumulative: int
+    breakdown: tuple[Point, ...]
+    by_factor: Mapping[str, Point]
+    contributors: tuple[str, ...]
+    worst_case: CaseScore
+    method: str
+
+    def __repr__(self) -> str:
+        return f"Safety(risk={self.risk.worst_risk}, score={self.score}, score_worst_case={self.score_worst_case})"
 
 
 def band(value: float, bands: list) -> int:
@@ -51,10 +88,6 @@ def band(value: float, bands: list) -> int:
         if value <= float(edge):
             return int(points)
     return int(bands[-1][1])
-
-
-def _q(v, unit):
-    return {"value": float(v), "unit": unit or "dimensionless"}
 
 
 class _StepScorer:
@@ -70,7 +103,7 @@ class _StepScorer:
         self.gases = [self.db.names[i] for i in np.flatnonzero(gen > 1e-6 * max(self.mass, 1e-300))]
 
     def p(self, factor, points, value, unit, basis) -> Point:
-        return Point(self.sid, factor, int(points), _q(value, unit), basis)
+        return Point(self.sid, factor, int(points), float(value), basis, unit or "dimensionless")
 
     def f(self, key):
         return self.cfg["factors"][key]
@@ -97,7 +130,7 @@ class _StepScorer:
 
     def side_reaction_heat(self):
         h = self.step.heat_released
-        q = max(h[-1] - h[0], 0.0) / max(self.mass, 1e-300) / 1000.0
+        q = max(h[Case.WORST] - h[Case.EXPECTED], 0.0) / max(self.mass, 1e-300) / 1000.0
         return self.p("side_reaction_heat", band(q, self.f("side_reaction_heat")["bands"]), q, "J/g",
                       "extra heat released in the worst case")
 
@@ -129,8 +162,8 @@ class _StepScorer:
         return self.p("chemical_interaction", best, best, "points", what)
 
     def _vent_over_lel(self) -> bool:
-        vent = next((v for v in self.audit.ventilation if v["step"] == self.sid and "lel_mixture" in v), None)
-        return bool(vent and vent["combustibles"]["value"] >= vent["lel_mixture"]["value"])
+        vent = next((v for v in self.audit.ventilation if v.step == self.sid and v.lel_mixture is not None), None)
+        return bool(vent and vent.combustibles >= vent.lel_mixture)
 
     def flammability(self):
         best, what, value = 0, "no flammable material", float("nan")
@@ -243,19 +276,19 @@ class _StepScorer:
         for g in (g for g in self.audit.gases if g.step == self.sid):
             idlh = g.limits.get("idlh")
             if idlh:
-                x = g.vent_peak["value"] / idlh["value"]
+                x = g.vent_peak / idlh
                 pts = band(x, self.f("toxic_vent")["bands"])
                 if x > ratio:
-                    best, what, ratio = pts, f"{g.gas} at {g.vent_peak['value']:.3g} ppm vs IDLH {idlh['value']:g} ppm", x
+                    best, what, ratio = pts, f"{g.gas} at {g.vent_peak:.3g} ppm vs IDLH {idlh:g} ppm", x
         return self.p("toxic_vent", best, ratio, "", what)
 
     def combustible_vent(self):
-        vent = next((v for v in self.audit.ventilation if v["step"] == self.sid and "lel_mixture" in v), None)
+        vent = next((v for v in self.audit.ventilation if v.step == self.sid and v.lel_mixture is not None), None)
         if not vent:
             return self.p("combustible_vent", 0, 0, "", "no combustible gas in the vent")
-        x = vent["combustibles"]["value"] / vent["lel_mixture"]["value"]
+        x = vent.combustibles / vent.lel_mixture
         return self.p("combustible_vent", band(x, self.f("combustible_vent")["bands"]), x, "",
-                      f"combustibles {vent['combustibles']['value']:.3g} % vs LEL {vent['lel_mixture']['value']:.3g} %")
+                      f"combustibles {vent.combustibles:.3g} % vs LEL {vent.lel_mixture:.3g} %")
 
     def charged_cathode(self):
         cfg = self.f("charged_cathode")
@@ -268,13 +301,12 @@ def _stack_point(result: RouteResult, cfg: dict, hazards: dict[str, Hazard]) -> 
     """Route-level point: the highest ground-level concentration the stack's plume makes (worst
     case, the scenarios' weather and stack height) against ERPG-2 of the most critical gas. It
     follows the mass the stack emits, so diluting the stack gas does not lower it."""
-    from .cases import WORST
     from .consequence import max_ground_concentration
     from .scenarios import _Context
 
     c = _Context(result)
     db = result.db
-    stack = result.sink_total("stack")[WORST] * db.molar_mass          # kg/s
+    stack = result.sink_total("stack")[Case.WORST] * db.molar_mass          # kg/s
     worst, what = 0.0, "no toxic gas reaches the ground from the stack"
     for i in np.flatnonzero(db.is_gas & (stack > 0)):
         gas = db.names[i]
@@ -285,40 +317,40 @@ def _stack_point(result: RouteResult, cfg: dict, hazards: dict[str, Hazard]) -> 
         if ratio > worst:
             worst, what = ratio, (f"{gas} from the stack reaches {ratio:.3g} x ERPG-2 "
                                   f"({hazards[gas].get('erpg2').value * 1e6:g} ppm) at the ground")
-    return Point("stack", "stack_release", band(worst, cfg["factors"]["stack_release"]["bands"]), _q(worst, ""), what)
+    return Point("stack", "stack_release", band(worst, cfg["factors"]["stack_release"]["bands"]), float(worst), what)
 
 
-def safety(result: RouteResult, audit: Audit, path=None) -> dict:
-    """Safety score of a route: totals, per-step and per-factor breakdown, top contributors."""
+def safety(result: RouteResult, audit: Audit, path=None) -> Safety:
+    """Safety of a route: risk and scenarios, index totals, per-step and per-factor breakdown,
+    top contributors."""
     cfg = load_yaml_file(path, str(path)) if path else result.db.data("safety.yaml")
     hazards = load_hazards(result.db)
     out = {}
-    for row, case in enumerate(CASES):
-        points = [pt for sid in result.steps for pt in _StepScorer(result, sid, row, cfg, hazards, audit).all()]
+    for case in CASES:
+        points = [pt for sid in result.steps for pt in _StepScorer(result, sid, case, cfg, hazards, audit).all()]
         points.append(_stack_point(result, cfg, hazards))
-        per_factor = {}
+        per_factor: dict[str, Point] = {}
         for pt in points:
-            if pt.points > per_factor.get(pt.factor, Point("", "", -1, {}, "")).points:
+            if pt.factor not in per_factor or pt.points > per_factor[pt.factor].points:
                 per_factor[pt.factor] = pt
-        total = sum(pt.points for pt in per_factor.values())
         top = sorted(per_factor.values(), key=lambda pt: -pt.points)[:3]
-        out[case] = {
-            "score": total,
-            "score_cumulative": sum(pt.points for pt in points),
-            "by_factor": {f: asdict(pt) for f, pt in per_factor.items()},
-            "breakdown": [asdict(pt) for pt in points if pt.points > 0],
-            "contributors": [f"{pt.basis} in {pt.step}: {cfg['factors'][pt.factor]['title']} {pt.points}" for pt in top],
-        }
-    found = ([Scenario(**s) for s in audit.scenarios] if getattr(audit, "scenarios", None) is not None
+        out[case] = CaseScore(
+            score=sum(pt.points for pt in per_factor.values()),
+            score_cumulative=sum(pt.points for pt in points),
+            by_factor=per_factor,
+            breakdown=tuple(pt for pt in points if pt.points > 0),
+            contributors=tuple(f"{pt.basis} in {pt.step}: {cfg['factors'][pt.factor]['title']} {pt.points}" for pt in top),
+        )
+    found = (list(audit.scenarios) if getattr(audit, "scenarios", None) is not None
              else scenarios(result))   # the audit has worked them out already
-    return {"risk": route_risk(found), "scenarios": [s.as_dict() for s in sorted(found, key=lambda s: -s.risk)],
-            "score": out["expected"]["score"], "score_worst_case": out["worst"]["score"],
-            "score_cumulative": out["expected"]["score_cumulative"],
-            "breakdown": out["expected"]["breakdown"], "by_factor": out["expected"]["by_factor"],
-            "contributors": out["expected"]["contributors"], "worst_case": out["worst"],
-            "method": "routes rank by the risk of their scenarios (worst risk, then aggregate; "
-                      "chemistry/scenarios.yaml, docs/methods.md); the score is Heikkilae's 1999 ISI with "
-                      "solid-state Li additions (bands in chemistry/safety.yaml), the per-step breakdown"}
+    expected, worst = out[Case.EXPECTED], out[Case.WORST]
+    return Safety(risk=route_risk(found), scenarios=tuple(sorted(found, key=lambda s: -s.risk)),
+                  score=expected.score, score_worst_case=worst.score, score_cumulative=expected.score_cumulative,
+                  breakdown=expected.breakdown, by_factor=expected.by_factor, contributors=expected.contributors,
+                  worst_case=worst,
+                  method="routes rank by the risk of their scenarios (worst risk, then aggregate; "
+                         "chemistry/scenarios.yaml, docs/methods.md); the score is Heikkilae's 1999 ISI with "
+                         "solid-state Li additions (bands in chemistry/safety.yaml), the per-step breakdown")
 
 
-__all__ = ["safety", "band", "Point"]
+__all__ = ["CaseScore", "Point", "Safety", "band", "safety"]

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .cases import WORST, envelope
+from .cases import Case, envelope
 from .consequence import explosion_distance, fire_distance, toxic_distance
 from .constants import MOLAR_VOLUME_25C
 from .hazards import le_chatelier_lel, load_hazards
@@ -164,11 +164,11 @@ def scenarios(result: RouteResult) -> list[Scenario]:
     out: list[Scenario] = []
     for sid, step in result.steps.items():
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
-        kg_s = envelope(step.gas_generated)[WORST] * db.molar_mass * peak
+        kg_s = envelope(step.gas_generated)[Case.WORST] * db.molar_mass * peak
         if step.gas_treatment:
             out += _treatment_outage(c, sid, step)
             if step.gas_treatment == "absorption":     # a scrubber is no place for a flammable gas (no flare upstream)
-                out += _flammable_flow(c, sid, envelope(step.inlet)[WORST], f"combustibles into {sid}",
+                out += _flammable_flow(c, sid, envelope(step.inlet)[Case.WORST], f"combustibles into {sid}",
                                        "burn them upstream (flare) or dilute the scrubber inlet below 25 % LEL",
                                        f"combustible gas above its LEL enters {sid}, mixes with the draft air "
                                        "and ignites inside the tower")
@@ -225,7 +225,7 @@ def _metal_leaving(c: _Context) -> list[Scenario]:
     for edge, amounts, _ in c.r.streams.values():
         if edge.sink_kind not in ("product", "waste"):
             continue
-        metal = envelope(amounts)[WORST]
+        metal = envelope(amounts)[Case.WORST]
         li_kg = sum(metal[db.index[m]] * db.element_matrix[db.elements.index("Li"), db.index[m]]
                     for m in ("Li(cr)", "Li(L)", "LiIn(s)")) * db.molar_mass[li] * c.duration
         if li_kg <= 0:
@@ -247,9 +247,9 @@ def _room_exposure(c: _Context) -> list[Scenario]:
         if step.type != "dismantle" or c.r.route.steps[sid]["atmosphere"] != "dry_room":
             continue
         changes = float(c.cfg["room"]["air_changes"]["value"])          # 1/h
-        room = float(step.outcome.quantities["room_volume"][0][WORST])    # m3
+        room = float(step.outcome.quantities["room_volume"][0][Case.WORST])    # m3
         air = room * changes / 3600.0 / 0.0244654                           # mol/s of room air (25 C, 1 atm)
-        gen = envelope(step.gas_generated)[WORST]
+        gen = envelope(step.gas_generated)[Case.WORST]
         for i in np.flatnonzero(db.is_gas & (gen > 0)):
             gas = db.names[i]
             x = gen[i] / air
@@ -287,7 +287,7 @@ def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:
                               f"metallic Li meets the water of {sid} in normal operation: the H2 of {li:.3g} kg Li "
                               f"in {c.duration / 60:.0f} min ignites"))
         elif flag.code == "contact_reaction":
-            heat = float(step.heat_released[WORST])                 # W: the worst case burns
+            heat = float(step.heat_released[Case.WORST])                 # W: the worst case burns
             d = fire_distance(heat, c.radiative, c.flux)
             out.append(c.make(sid, "grinding_fire", "Li(cr)", heat / 1e3, "kW", f"{c.flux / 1000:g} kW/m^2", d,
                               "grinding_ignition", [], "take the Li anode off before shredding (dry-room dismantling), "
@@ -309,7 +309,7 @@ def _storage_runaway(c: _Context, sid: str, step) -> list[Scenario]:
     db = c.db
     cfg = c.cfg["storage"]
     duration = to_si(cfg["runaway_duration"]["value"], "time", "chemistry/scenarios.yaml: storage.runaway_duration")
-    energy = float(step.outcome.quantities["runaway_energy"][0][WORST]) * 1e6        # J
+    energy = float(step.outcome.quantities["runaway_energy"][0][Case.WORST]) * 1e6        # J
     out = []
     if energy > 0:
         heat = energy / duration
@@ -320,7 +320,7 @@ def _storage_runaway(c: _Context, sid: str, step) -> list[Scenario]:
                           f"a package of stored cells runs away ({energy / 1e6:.3g} MJ in {duration / 60:.0f} min)"))
     params = c.r.route.steps[sid]
     held = max(params["held_gas"], params["held_gas_worst"]) * params["runaway_mass"]     # m3 of held gas
-    gas = envelope(step.gas_generated)[WORST]
+    gas = envelope(step.gas_generated)[Case.WORST]
     total = gas[db.is_gas].sum()
     if total > 0:
         for i in np.flatnonzero(db.is_gas & (gas > 0)):
@@ -338,7 +338,7 @@ def _quench_loss(c: _Context, sid: str, step) -> list[Scenario]:
     """Addition-rate or cooling failure of a step with an ``h2_interlock`` parameter (the
     quench): the metallic Li of the release duration reacts at once."""
     db = c.db
-    h2 = float(envelope(step.gas_generated)[WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
+    h2 = float(envelope(step.gas_generated)[Case.WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
     if h2 <= 0:
         return []
     d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
@@ -356,7 +356,7 @@ def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
     if not enabled:
         return []
     out = []
-    rate = envelope(step.inlet)[WORST] * db.molar_mass
+    rate = envelope(step.inlet)[Case.WORST] * db.molar_mass
     for i in np.flatnonzero(db.is_gas & (rate > 0)):
         gas = db.names[i]
         hit = c.toxic(gas, rate[i], c.stack_height)
@@ -371,7 +371,7 @@ def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
 def _stack_release(c: _Context) -> list[Scenario]:
     """What the stack emits in normal operation, dispersed from the stack."""
     db = c.db
-    stack = envelope(c.r.sink_total("stack"))[WORST] * db.molar_mass
+    stack = envelope(c.r.sink_total("stack"))[Case.WORST] * db.molar_mass
     out = []
     for i in np.flatnonzero(db.is_gas & (stack > 0)):
         gas = db.names[i]
@@ -382,7 +382,7 @@ def _stack_release(c: _Context) -> list[Scenario]:
                           "raise the removal of the treatment (a second stage) or the stack",
                           f"{gas} the stack emits in normal operation", hit[2]))
     # combustible gas leaving the stack above its LEL (H2 past a disabled flare): a flammable plume
-    out += _flammable_flow(c, "stack", envelope(c.r.sink_total("stack"))[WORST], "combustibles at the stack",
+    out += _flammable_flow(c, "stack", envelope(c.r.sink_total("stack"))[Case.WORST], "combustibles at the stack",
                            "burn them in a flare", "combustible gas leaves the stack in normal operation and ignites")
     return out
 
@@ -404,14 +404,37 @@ def _flammable_flow(c: _Context, where: str, moles: np.ndarray, substance: str, 
                    d, "normal_operation", [], control, description)]
 
 
-def route_risk(items: list[Scenario]) -> dict:
+@dataclass(frozen=True, kw_only=True)
+class RouteRisk:
+    """A route's worst scenario (None: no scenario reaches its endpoint), its risk (severity x
+    likelihood, 1-25) and the aggregate risk, sum of frequency x 10^(severity - 1), which breaks
+    ties; routes rank by ``rank_key`` = (worst risk, aggregate)."""
+
+    worst: Scenario | None
+    worst_risk: int
+    aggregate: float
+    rank_key: tuple[int, float]
+
+    @property
+    def number(self) -> float:
+        """One number that orders like ``rank_key`` (:func:`risk_number`)."""
+        return risk_number(self.rank_key)
+
+
+def risk_number(rank_key) -> float:
+    """A route's risk as one number that orders like its rank key (worst risk, then aggregate):
+    worst + aggregate / (1 + aggregate)."""
+    worst, aggregate = float(rank_key[0]), float(rank_key[1])
+    return worst + aggregate / (1.0 + aggregate)
+
+
+def route_risk(items: list[Scenario]) -> RouteRisk:
     """The route's worst scenario, its risk class, and the aggregate risk used to rank routes."""
     if not items:
-        return {"worst": None, "worst_risk": 0, "aggregate": 0.0, "rank_key": [0, 0.0]}
+        return RouteRisk(worst=None, worst_risk=0, aggregate=0.0, rank_key=(0, 0.0))
     worst = max(items, key=lambda s: (s.risk, s.severity, s.distance))
     aggregate = float(sum(s.frequency * 10 ** (s.severity - 1) for s in items))
-    return {"worst": worst.as_dict(), "worst_risk": worst.risk, "aggregate": aggregate,
-            "rank_key": [worst.risk, aggregate]}
+    return RouteRisk(worst=worst, worst_risk=worst.risk, aggregate=aggregate, rank_key=(worst.risk, aggregate))
 
 
-__all__ = ["Scenario", "route_risk", "scenarios"]
+__all__ = ["RouteRisk", "Scenario", "risk_number", "route_risk", "scenarios"]

@@ -18,13 +18,46 @@ Units: net value USD per kg of cells; indices dimensionless (shares of the varia
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
+from .results import Measured, measured
 from .uncertainty import RouteModel, _price_arrays, net_value_at, triangular_ppf
 
 
-def sobol_indices(model: RouteModel, prices, samples: int = 1024, seed: int = 1, target: float = 0.05) -> dict:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class SobolIndex(Measured):
+    """One input (or correlated group): first-order and total index with their 95 % half-widths."""
+
+    input: str
+    S1: float
+    S1_conf: float
+    ST: float
+    ST_conf: float
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Sobol(Measured):
+    """Sobol indices of a route's net value, largest total index first, with the sample count
+    used (N), the model evaluations it took, and the N needed for intervals within ``target_interval``."""
+
+    route: str
+    samples: int
+    evaluations: int
+    seed: int
+    net_value_mean: float = measured("USD/kg")
+    net_value_std: float = measured("USD/kg")
+    target_interval: float
+    samples_needed: int
+    indices: tuple[SobolIndex, ...]
+
+    def __repr__(self) -> str:
+        top = self.indices[0].input if self.indices else "-"
+        return f"Sobol(route={self.route!r}, N={self.samples}, largest={top!r})"
+
+
+def sobol_indices(model: RouteModel, prices, samples: int = 1024, seed: int = 1, target: float = 0.05) -> Sobol:
     """First-order and total Sobol indices of ``model``'s net value per input group.
 
     ``samples``: N, a power of 2 (Sobol' sequence); ``target``: the wanted half-width of the
@@ -58,15 +91,14 @@ def sobol_indices(model: RouteModel, prices, samples: int = 1024, seed: int = 1,
     y = net_value_at(model, p, index, finance, base_finance, thetas, accuracy)
     si = analyze.analyze(problem, y, calc_second_order=False, seed=seed)
     groups = list(dict.fromkeys(problem["groups"]))
-    rows = [{"input": g, "S1": float(si["S1"][i]), "S1_conf": float(si["S1_conf"][i]),
-             "ST": float(si["ST"][i]), "ST_conf": float(si["ST_conf"][i])} for i, g in enumerate(groups)]
-    rows.sort(key=lambda r: -r["ST"])
-    worst = max((r["ST_conf"] for r in rows), default=0.0)
+    rows = sorted((SobolIndex(input=g, S1=float(si["S1"][i]), S1_conf=float(si["S1_conf"][i]),
+                              ST=float(si["ST"][i]), ST_conf=float(si["ST_conf"][i])) for i, g in enumerate(groups)),
+                  key=lambda r: -r.ST)
+    worst = max((r.ST_conf for r in rows), default=0.0)
     needed = samples if worst <= target else 2 ** math.ceil(math.log2(samples * (worst / target) ** 2))
-    return {"route": model.route, "samples": samples, "evaluations": len(y), "seed": seed,
-            "net_value_mean": {"value": float(np.mean(y)), "unit": "USD/kg"},
-            "net_value_std": {"value": float(np.std(y)), "unit": "USD/kg"},
-            "target_interval": target, "samples_needed": int(needed), "indices": rows}
+    return Sobol(route=model.route, samples=samples, evaluations=len(y), seed=seed,
+                 net_value_mean=float(np.mean(y)), net_value_std=float(np.std(y)), target_interval=target,
+                 samples_needed=int(needed), indices=tuple(rows))
 
 
-__all__ = ["sobol_indices"]
+__all__ = ["Sobol", "SobolIndex", "sobol_indices"]

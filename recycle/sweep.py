@@ -225,11 +225,11 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
         "scenario": scenario.key[:16], "inventory": scenario.inventory, "route": scenario.route,
         "parameters": scenario.parameters, "prices": scenario.prices, "region": scenario.region,
         "applies": judge(result).status,
-        "net_value": money["net_value"]["value"],
-        "breakeven_feed_price": money["breakeven_feed_price"]["value"],
-        "ghg": footprint["ghg"]["total"]["value"],
-        "safety_index": float(score["score"]),
-        "worst_risk": float(score["risk"]["worst_risk"]),
+        "net_value": money.net_value,
+        "breakeven_feed_price": money.breakeven_feed_price,
+        "ghg": footprint.ghg.total,
+        "safety_index": float(score.score),
+        "worst_risk": float(score.risk.worst_risk),
         "critical_findings": sum(f.severity == "critical" for f in checked.findings),
         "max_element_residual": result.max_relative_element_residual(),
     }
@@ -239,9 +239,9 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
         model = route_model(planner, inventory, spec["route"], spec["basis"], spec["parameters"], prices,
                             region=spec["region"])
         seed = int(np.random.SeedSequence([spec["seed"], int(scenario.key[:15], 16)]).generate_state(1)[0])
-        mc = monte_carlo([model], prices, spec["samples"], seed)["routes"][0]["net_value"]
-        common.update({f"net_value_{p}": mc[p]["value"] for p in ("p5", "p50", "p95")})
-    permit_lines = {line["pollutant"]: line for line in (checked.permit or {}).get("lines", [])}
+        mc = monte_carlo([model], prices, spec["samples"], seed).routes[0].net_value
+        common.update({f"net_value_{p}": mc[p] for p in ("p5", "p50", "p95")})
+    permit_lines = {line.pollutant: line for line in (checked.permit.lines if checked.permit else ())}
     rows = []
     kg_h = db.molar_mass * 3600.0
     for case, name in enumerate(CASE_NAMES):
@@ -251,11 +251,10 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
             row[f"gas_{g}"] = float(gas[db.index[g]] * kg_h[db.index[g]]) if g in db.index else 0.0
         for p in POLLUTANTS:
             line = permit_lines.get(p)
-            conc = line and line["concentration" if case == 0 else "concentration_worst"]
-            row[f"stack_{p}"] = float(conc["value"]) if conc else 0.0
-            limit = line and line["limit"]
-            row[f"limit_{p}"] = float(limit["value"]) if limit else None      # null: no limit in the region
-            row[f"exceeds_{p}"] = bool(limit) and row[f"stack_{p}"] > float(limit["value"])
+            row[f"stack_{p}"] = float(line.concentration if case == 0 else line.concentration_worst) if line else 0.0
+            limit = line.limit if line else None
+            row[f"limit_{p}"] = limit                                        # None (null): no limit in the region
+            row[f"exceeds_{p}"] = limit is not None and row[f"stack_{p}"] > limit
         row["heat_released"] = float(result.heat_released[case]) / 1000.0
         rows.append(row)
     return rows

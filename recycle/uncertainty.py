@@ -25,15 +25,19 @@ Units: net value USD per kg of cells; GHG kg CO2e per kg of cells; safety score 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.special import ndtr
 
+from .applicability import DOES_NOT_APPLY
 from .audit import audit
+from .compare import Comparison
 from .economics import crf, economics
 from .environment import environment, factor_ranges
 from .flowsheet import Route, load_route
+from .results import Measured, measured
 from .safety import safety
 from .step_types import step_facts
 from .units import Q_
@@ -75,13 +79,6 @@ class RouteModel:
     factors: dict = field(default_factory=dict)               # emission factor -> (low, value, high)
 
 
-def risk_number(rank_key) -> float:
-    """A route's risk as one number that orders like its rank key (worst risk, then aggregate):
-    worst + aggregate / (1 + aggregate)."""
-    worst, aggregate = float(rank_key[0]), float(rank_key[1])
-    return worst + aggregate / (1.0 + aggregate)
-
-
 @dataclass
 class Run:
     """What one plan of a route gives the Monte Carlo."""
@@ -99,13 +96,11 @@ class Run:
 def _evaluate(planner, inventory, route: Route, throughput, prices, region: str) -> Run:
     result = planner.plan(inventory, route, throughput)
     econ = economics(result, prices)
-    lm = econ["linear_model"]
-    env = environment(result, region)["linear_model"]
+    env = environment(result, region).linear_model
     s = safety(result, audit(result))
-    cells_y = econ["throughput"]["value"] * 1000.0                                    # kg/year
-    return Run(lm["constant"], lm["coefficients"], s["score"], risk_number(s["risk"]["rank_key"]),
-               env["constant"], env["coefficients"], econ["capital"]["isbl"]["value"] / cells_y,
-               econ["capital"]["references"]["value"] / cells_y)
+    cells_y = econ.throughput * 1000.0                                                 # kg/year
+    return Run(econ.linear_model.constant, econ.linear_model.coefficients, s.score, s.risk.number,
+               env.constant, env.coefficients, econ.capital.isbl / cells_y, econ.capital.references / cells_y)
 
 
 FINANCE = ("discount_rate", "plant_life", "maintenance_fraction", "working_capital_fraction",
@@ -231,9 +226,57 @@ def _weights(theta: np.ndarray, e: Effect) -> tuple[np.ndarray, np.ndarray]:
     return w_lo, w_hi
 
 
+def monte_carlo_comparison(comparison: Comparison, planner, inventory, throughput: str, overrides: dict, prices,
+                           samples: int, seed: int | None, region: str = "US", progress=None) -> Comparison:
+    """``comparison`` with its Monte Carlo: a :func:`route_model` of each compared route, then
+    :func:`monte_carlo` with the routes that do not apply left out of "best"."""
+    models = [route_model(planner, inventory, r.route, throughput, overrides, prices, progress, region)
+              for r in comparison.routes]
+    eligible = [r.applicability.status != DOES_NOT_APPLY for r in comparison.routes]
+    return replace(comparison, monte_carlo=monte_carlo(models, prices, samples, seed, eligible=eligible))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sampled:
+    """What the Monte Carlo drew: how many prices (and the groups drawn together), which finance
+    and capital factors, how many emission factors, which process parameters."""
+
+    prices: int
+    correlated_groups: tuple[str, ...]
+    finance: tuple[str, ...]
+    emission_factors: int
+    process_parameters: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class RouteSpread(Measured):
+    """One route's 5th, 50th and 95th percentiles ("p5", "p50", "p95") of net value, safety index,
+    route risk and GHG, and the share of samples in which it is best."""
+
+    route: str
+    net_value: Mapping[str, float] = measured("USD/kg")
+    safety_score: Mapping[str, float] = measured("points")
+    risk: Mapping[str, float] = measured("")
+    ghg: Mapping[str, float] = measured("kg CO2e/kg")
+    probability_best_net_value: float
+    probability_best_safety: float
+    probability_lowest_risk: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonteCarlo:
+    samples: int
+    seed: int | None
+    sampled: Sampled
+    routes: tuple[RouteSpread, ...]
+
+    def __repr__(self) -> str:
+        return f"MonteCarlo({self.samples} samples, seed {self.seed}, routes {[r.route for r in self.routes]})"
+
+
 def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,
-                eligible: list[bool] | None = None) -> dict:
-    """Percentiles of net value, route risk (:func:`risk_number`, nearest of the three runs of each
+                eligible: list[bool] | None = None) -> MonteCarlo:
+    """Percentiles of net value, route risk (recycle.scenarios.risk_number, nearest of the three runs of each
     uncertain parameter) and safety index per route, and the probability each is best among the
     ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
     rng = np.random.default_rng(seed)
@@ -286,21 +329,20 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
         best_net[ok] = _share_of_best(nets[ok], higher=True)
         best_safety[ok] = _share_of_best(scores[ok], higher=False)
         best_risk[ok] = _share_of_best(risks[ok], higher=False)
-    return {"samples": samples, "seed": seed,
-            "sampled": {"prices": len(keys), "correlated_groups": [g for g in getattr(prices, "correlations", {})],
-                        "finance": sorted(finance), "emission_factors": len(factor_keys),
-                        "process_parameters": sorted({e.name for m in models for e in m.effects})},
-            "routes": [
-        {"route": m.route,
-         "net_value": {f"p{q}": {"value": float(np.percentile(nets[i], q)), "unit": "USD/kg"} for q in PERCENTILES},
-         "safety_score": {f"p{q}": {"value": float(np.percentile(scores[i], q)), "unit": "points"}
-                          for q in PERCENTILES},
-         "risk": {f"p{q}": {"value": float(np.percentile(risks[i], q)), "unit": ""} for q in PERCENTILES},
-         "ghg": {f"p{q}": {"value": float(np.percentile(ghgs[i], q)), "unit": "kg CO2e/kg"} for q in PERCENTILES},
-         "probability_best_net_value": float(best_net[i]),
-         "probability_best_safety": float(best_safety[i]),
-         "probability_lowest_risk": float(best_risk[i])}
-        for i, m in enumerate(models)]}
+    def spread(values):
+        return {f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}
+
+    return MonteCarlo(
+        samples=samples, seed=seed,
+        sampled=Sampled(prices=len(keys), correlated_groups=tuple(getattr(prices, "correlations", {})),
+                        finance=tuple(sorted(finance)), emission_factors=len(factor_keys),
+                        process_parameters=tuple(sorted({e.name for m in models for e in m.effects}))),
+        routes=tuple(RouteSpread(route=m.route, net_value=spread(nets[i]), safety_score=spread(scores[i]),
+                                 risk=spread(risks[i]), ghg=spread(ghgs[i]),
+                                 probability_best_net_value=float(best_net[i]),
+                                 probability_best_safety=float(best_safety[i]),
+                                 probability_lowest_risk=float(best_risk[i]))
+                     for i, m in enumerate(models)))
 
 
 def _vector(coef: dict, index: dict) -> np.ndarray:
@@ -335,24 +377,43 @@ def _share_of_best(values: np.ndarray, higher: bool) -> np.ndarray:
     return (is_best / is_best.sum(axis=0)).mean(axis=1)
 
 
-def tornado(model: RouteModel, prices, top: int | None = None) -> list[dict]:
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Swing(Measured):
+    """One input of a one-at-a-time sensitivity: its low and high value (as written), the net
+    value (USD/kg) and safety index (points) there, and the base values of both."""
+
+    input: str
+    kind: str                       # parameter | price | finance
+    low: str
+    high: str
+    net_value_low: float = measured("USD/kg")
+    net_value_high: float = measured("USD/kg")
+    safety_low: float = measured("points")
+    safety_high: float = measured("points")
+    source: str
+    net_value_base: float = measured("USD/kg")
+    safety_base: float = measured("points")
+
+
+def tornado(model: RouteModel, prices, top: int | None = None) -> list[Swing]:
     """One-at-a-time swings of net value (USD/kg) and safety score, largest net-value swing first
-    (the safety swing is in its own columns)."""
+    (the safety swing is in its own fields)."""
     net0 = model.const + sum(a * prices.prices[tuple(k.split(".", 1))].value for k, a in model.coef.items())
-    rows = []
+    base = {"net_value_base": net0, "safety_base": model.safety}
+    rows: list[Swing] = []
     for e in model.effects:
         nets = [e.const[j] + sum(a * prices.prices[tuple(k.split(".", 1))].value for k, a in e.coef[j].items())
                 for j in (0, 1)]
-        rows.append({"input": e.name, "kind": "parameter", "low": e.text[0], "high": e.text[1],
-                     "net_value_low": nets[0], "net_value_high": nets[1],
-                     "safety_low": e.safety[0], "safety_high": e.safety[1], "source": e.source})
+        rows.append(Swing(input=e.name, kind="parameter", low=e.text[0], high=e.text[1],
+                          net_value_low=nets[0], net_value_high=nets[1], safety_low=e.safety[0],
+                          safety_high=e.safety[1], source=e.source, **base))
     for k, a in model.coef.items():
         p = prices.prices[tuple(k.split(".", 1))]
         if p.high == p.low:
             continue
-        rows.append({"input": f"price {k}", "kind": "price", "low": f"{p.low:.4g} {p.unit}", "high": f"{p.high:.4g} {p.unit}",
-                     "net_value_low": net0 + a * (p.low - p.value), "net_value_high": net0 + a * (p.high - p.value),
-                     "safety_low": model.safety, "safety_high": model.safety, "source": p.source[:80]})
+        rows.append(Swing(input=f"price {k}", kind="price", low=f"{p.low:.4g} {p.unit}", high=f"{p.high:.4g} {p.unit}",
+                          net_value_low=net0 + a * (p.low - p.value), net_value_high=net0 + a * (p.high - p.value),
+                          safety_low=model.safety, safety_high=model.safety, source=p.source[:80], **base))
     accuracy = prices.prices[("estimates", "capital_cost_factor")].value \
         if ("estimates", "capital_cost_factor") in prices.prices else 1.0
     base_finance = {k: r[1] for k, r in model.finance.items()}
@@ -362,10 +423,8 @@ def tornado(model: RouteModel, prices, top: int | None = None) -> list[dict]:
         swing = [accuracy * (capital_cost_per_kg(base_finance, model.isbl, model.references)
                              - capital_cost_per_kg({**base_finance, k: x}, model.isbl, model.references))
                  for x in (low, high)]
-        rows.append({"input": f"finance {k}", "kind": "finance", "low": f"{low:g}", "high": f"{high:g}",
-                     "net_value_low": net0 + swing[0], "net_value_high": net0 + swing[1],
-                     "safety_low": model.safety, "safety_high": model.safety, "source": "chemistry/equipment.yaml general"})
-    rows.sort(key=lambda r: (-abs(r["net_value_high"] - r["net_value_low"]), -abs(r["safety_high"] - r["safety_low"])))
-    for r in rows:
-        r["net_value_base"], r["safety_base"] = net0, model.safety
+        rows.append(Swing(input=f"finance {k}", kind="finance", low=f"{low:g}", high=f"{high:g}",
+                          net_value_low=net0 + swing[0], net_value_high=net0 + swing[1], safety_low=model.safety,
+                          safety_high=model.safety, source="chemistry/equipment.yaml general", **base))
+    rows.sort(key=lambda r: (-abs(r.net_value_high - r.net_value_low), -abs(r.safety_high - r.safety_low)))
     return rows[:top] if top else rows

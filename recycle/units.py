@@ -19,6 +19,8 @@ from .errors import InputError, closest
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("USD = [currency]")
 ureg.define("ppmv = 1e-6 = ppm_v")
+ureg.define("CO2e = [greenhouse_gas]")     # kg CO2e: mass of CO2 with the same GWP-100 (footprints)
+ureg.define("points = [index_points]")      # inherent-safety index points, not pint's typographic point
 Q_ = ureg.Quantity
 
 # Units a user is likely to mean, offered when a unit is mistyped.
@@ -191,8 +193,3 @@ def _example(dimension: str) -> str:
         "mass_per_area": "500 kg/m^2", "frequency": "4 1/h",
         "molality": "4 mol/kg", "molar_energy": "-470 kJ/mol", "molar_entropy": "48 J/mol/K",
     }[dimension]
-
-
-def quantity_json(value: float, unit: str) -> dict:
-    """The JSON form of a quantity: ``{"value": number, "unit": "pint unit string"}``."""
-    return {"value": float(value), "unit": unit}

@@ -45,20 +45,20 @@ def test_scrubber_caustic_in_the_audit(planner):
     result = planner.plan(inv, "direct-regeneration", basis="1 t/day",
                           overrides={"discharge": {"method": "brine"}, "regenerate_sse": {"solvent": "acetonitrile"}})
     a = audit(result)
-    scrub = next(s for s in a.scrubber if s["step"] == "scrub")
-    h2s = scrub["absorbed"]["H2S"]["value"]
+    scrub = next(s for s in a.scrubber if s.step == "scrub")
+    h2s = scrub.absorbed["H2S"]
     # Every absorbed gas takes its stoichiometric NaOH (DOMAIN.md section 7 ratios, from molar
     # masses: H2S 2 x 40.00/34.08 = 2.347, SO2 2 x 40.00/64.07 = 1.249, SO3 2 x 40.00/80.06 = 0.999,
     # CO2 2 x 40.00/44.01 = 1.818, HCl 40.00/36.46 = 1.097), fed with 10 % excess.
     ratio = {"H2S": 2.347, "SO2": 1.249, "SO3": 0.9993, "CO2": 1.818, "HCL": 1.097}
-    naoh = 1.1 * sum(ratio[g] * q["value"] for g, q in scrub["absorbed"].items())
-    assert scrub["reagents"]["NaOH(a)"]["value"] == pytest.approx(naoh, rel=1e-3)
+    naoh = 1.1 * sum(ratio[g] * kg_h for g, kg_h in scrub.absorbed.items())
+    assert scrub.reagents["NaOH(a)"] == pytest.approx(naoh, rel=1e-3) and scrub.unit_of("reagents") == "kg/h"
     assert h2s > 0
-    assert scrub["cross_section"]["unit"] == "m^2" and scrub["cross_section"]["value"] > 0
+    assert scrub.unit_of("cross_section") == "m^2" and scrub.cross_section > 0
     # stack side: what the 98 % removal leaves, as a rate and a concentration in the clean gas
-    out = scrub["outlet"]["H2S"]
-    assert out["rate"]["value"] == pytest.approx(h2s * 0.02 / 0.98, rel=1e-6)
-    assert 0 < out["concentration"]["value"] < 1e6
+    out = scrub.outlet["H2S"]
+    assert out.rate == pytest.approx(h2s * 0.02 / 0.98, rel=1e-6)
+    assert 0 < out.concentration < 1e6
 
 
 def test_toxic_gas_above_idlh_is_critical(planner):
@@ -67,7 +67,7 @@ def test_toxic_gas_above_idlh_is_critical(planner):
     result = planner.plan(inv, "direct-regeneration", basis="10 t/day", overrides={"discharge": {"method": "brine"}})
     a = audit(result)
     crit = [f for f in a.findings if f.severity == "critical" and f.gas == "H2S" and f.step == "discharge"]
-    assert crit and crit[0].value["value"] > crit[0].limit["value"] == pytest.approx(100)
+    assert crit and crit[0].value > crit[0].limit == pytest.approx(100)
     assert a.findings[0].severity == "critical"          # sorted by severity
 
 
@@ -75,8 +75,8 @@ def test_quench_vent_is_flammable_and_li_steps_note_class_d(planner):
     a = audit(planner.plan(None, "direct-regeneration", basis="10 t/day"))
     assert any(f.step == "quench" and f.severity == "critical" and "flammable" in f.message for f in a.findings)
     assert any(f.step == "quench" and "class D" in f.message for f in a.findings)
-    vent = next(v for v in a.ventilation if v["step"] == "quench")
-    assert vent["dilution_air_lel"]["value"] > 0
+    vent = next(v for v in a.ventilation if v.step == "quench")
+    assert vent.dilution_air_lel > 0
 
 
 def test_cli_audit_json_and_fail_on():
@@ -108,8 +108,8 @@ def test_worst_case_gas_is_never_below_the_expected_case(planner):
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", basis="10 t/day")
     assert result.steps["quench"].gas_generated[1].sum() < result.steps["quench"].gas_generated[0].sum()
     lines = [g for g in audit(result).gases if g.step == "quench" and g.gas == "H2"]
-    assert lines and lines[0].generated_worst["value"] >= lines[0].generated["value"] > 0
-    assert lines[0].peak["value"] >= lines[0].generated["value"]
+    assert lines and lines[0].generated_worst >= lines[0].generated > 0
+    assert lines[0].peak >= lines[0].generated
 
 
 def test_shredded_lithium_meeting_a_liquid_is_a_finding(planner):
@@ -123,7 +123,7 @@ def test_shredded_lithium_meeting_a_liquid_is_a_finding(planner):
     assert [f.step for f in found] == ["quench"]
     li = hydro.db.index["Li(cr)"]
     # the larger of the expected and worst-case rates (in the worst case the shredder burns the Li)
-    assert found[0].value["value"] == pytest.approx(float(hydro.steps["quench"].inlet[:, li].max()
+    assert found[0].value == pytest.approx(float(hydro.steps["quench"].inlet[:, li].max()
                                                           * hydro.db.molar_mass[li] * 3600.0), rel=1e-9)
     direct = planner.plan(None, "direct-regeneration", basis="10 t/day")
     assert not [f for f in audit(direct).findings if "pulverised" in f.message]

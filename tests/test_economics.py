@@ -14,6 +14,7 @@ from cli import app
 from recycle.economics import crf, economics
 from recycle.flowsheet import build_route
 from recycle.prices import load_prices
+from recycle.report import to_json
 
 SHRED_ONLY = {
     "description": "test route: shredding only",
@@ -50,23 +51,23 @@ def test_hand_calculated_opex_of_a_shredding_route(planner, prices):
     ni, co, li = (0.5 * 0.8 * 58.693 / m, 0.5 * 0.1 * 58.933 / m, 0.5 * 6.941 / m)      # kg per kg of cells
     per_kg = 0.735 * (ni * 14.46 + co * 58.1) + 0.725 * li * 73.891 / 13.882 * 10.52 + 0.150
     feed = per_kg * t_y * 1000
-    assert e["feed_price"]["value"] == pytest.approx(per_kg, rel=1e-3)
+    assert e.feed_price == pytest.approx(per_kg, rel=1e-3)
     expected = electricity + argon + labour + dust + maintenance + feed
-    assert e["annual"]["operating_cost"]["value"] == pytest.approx(expected, rel=1e-4)
-    assert e["capital"]["fixed"]["value"] == pytest.approx(fixed, rel=1e-9)
-    assert e["annual"]["capital_charge"]["value"] == pytest.approx(
+    assert e.annual.operating_cost == pytest.approx(expected, rel=1e-4)
+    assert e.capital.fixed == pytest.approx(fixed, rel=1e-9)
+    assert e.annual.capital_charge == pytest.approx(
         crf(0.10, 15) * fixed + 0.10 * 0.15 * fixed, rel=1e-9)
 
 
 def test_breakdown_sums_to_the_totals(planner, prices):
     result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
     e = economics(result, prices)
-    total = sum(line["value"]["value"] for line in e["breakdown"])
-    assert total == pytest.approx(e["annual"]["net"]["value"], rel=1e-12)
-    assert sum(v["value"] for v in e["by_step"].values()) == pytest.approx(total, rel=1e-12)
-    assert sum(v["value"] for v in e["by_category"].values()) == pytest.approx(total, rel=1e-12)
+    total = sum(line.value for line in e.breakdown)
+    assert total == pytest.approx(e.annual.net, rel=1e-12)
+    assert sum(e.by_step.values()) == pytest.approx(total, rel=1e-12)
+    assert sum(e.by_category.values()) == pytest.approx(total, rel=1e-12)
     seconds = 336 * 86400
-    assert e["net_value"]["value"] == pytest.approx(total / (10000 / 86400 * seconds), rel=1e-9)
+    assert e.net_value == pytest.approx(total / (10000 / 86400 * seconds), rel=1e-9)
 
 
 def test_revenue_is_linear_in_price(planner, db):
@@ -75,15 +76,15 @@ def test_revenue_is_linear_in_price(planner, db):
     double = economics(result, load_prices(db.directory, overrides={"Li2CO3": "21.04 USD/kg"}))
 
     def li2co3(e):
-        return sum(line["value"]["value"] for line in e["breakdown"] if line["item"].startswith("Li2CO3"))
+        return sum(line.value for line in e.breakdown if line.item.startswith("Li2CO3"))
 
     def payable_li(e):   # the cells' Li is bought at the same Li2CO3 price: it moves with it
-        return sum(line["value"]["value"] for line in e["breakdown"] if line["item"] == "cells: payable Li")
+        return sum(line.value for line in e.breakdown if line.item == "cells: payable Li")
 
     assert li2co3(base) > 0 and payable_li(base) < 0
     assert li2co3(double) == pytest.approx(2 * li2co3(base), rel=1e-12)
     assert payable_li(double) == pytest.approx(2 * payable_li(base), rel=1e-12)
-    delta = double["annual"]["net"]["value"] - base["annual"]["net"]["value"]
+    delta = double.annual.net - base.annual.net
     assert delta == pytest.approx(li2co3(base) + payable_li(base), rel=1e-9)
 
 
@@ -92,13 +93,13 @@ def test_every_product_revenue_matches_the_product_mass(planner, prices):
     e = economics(result, prices)
     db = result.db
     seconds = 336 * 86400
-    for line in (l for l in e["breakdown"] if l["category"] == "revenue"):
-        name, sink = line["item"].split(" (", 1)
+    for line in (l for l in e.breakdown if l.category == "revenue"):
+        name, sink = line.item.split(" (", 1)
         sink = sink.rstrip(")")
         price = prices.get(name)
         amounts = result.sinks("product")[sink][0]
         kg_y = amounts[db.index[price.species]] * db.molar_mass[db.index[price.species]] * seconds
-        assert line["value"]["value"] == pytest.approx(kg_y * price.purity_factor * price.value, rel=1e-12)
+        assert line.value == pytest.approx(kg_y * price.purity_factor * price.value, rel=1e-12)
 
 
 def test_purity_factor_scales_a_product_revenue(planner, tmp_path, db):
@@ -109,7 +110,7 @@ def test_purity_factor_scales_a_product_revenue(planner, tmp_path, db):
     graded = economics(result, load_prices(db.directory, f))
 
     def li2co3(e):
-        return sum(line["value"]["value"] for line in e["breakdown"] if line["item"].startswith("Li2CO3"))
+        return sum(line.value for line in e.breakdown if line.item.startswith("Li2CO3"))
 
     assert li2co3(graded) == pytest.approx(0.9 * li2co3(base), rel=1e-12)
 
@@ -118,13 +119,13 @@ def test_doubling_throughput_lowers_unit_capital_by_the_scaling_law(planner, pri
     """Line reference with exponent 0.6: capital x 2^0.6, unit capital x 2^-0.4."""
     route = build_route("shred-only", SHRED_ONLY, "test")
     inv = bom_inventory(planner, {"NCM811": 1.0, "Cu": 1.0})
-    one = economics(planner.plan(inv, route, basis="10 t/day"), prices)["capital"]
-    two = economics(planner.plan(inv, route, basis="20 t/day"), prices)["capital"]
-    assert two["fixed"]["value"] / one["fixed"]["value"] == pytest.approx(2 ** 0.6, rel=1e-9)
-    assert two["unit"]["value"] / one["unit"]["value"] == pytest.approx(2 ** -0.4, rel=1e-9)
+    one = economics(planner.plan(inv, route, basis="10 t/day"), prices).capital
+    two = economics(planner.plan(inv, route, basis="20 t/day"), prices).capital
+    assert two.fixed / one.fixed == pytest.approx(2 ** 0.6, rel=1e-9)
+    assert two.unit_cost / one.unit_cost == pytest.approx(2 ** -0.4, rel=1e-9)
     # The whole hydrometallurgy route scales less than linearly too.
-    a = economics(planner.plan(None, "hydrometallurgy", basis="10 t/day"), prices)["capital"]["unit"]["value"]
-    b = economics(planner.plan(None, "hydrometallurgy", basis="20 t/day"), prices)["capital"]["unit"]["value"]
+    a = economics(planner.plan(None, "hydrometallurgy", basis="10 t/day"), prices).capital.unit_cost
+    b = economics(planner.plan(None, "hydrometallurgy", basis="20 t/day"), prices).capital.unit_cost
     assert b < a
 
 
@@ -165,15 +166,15 @@ def test_net_value_rises_with_recovery(planner, prices, step, param):
     """Recovering more of a sold product can only add revenue: unrecovered material is a waste,
     never sold (the route's `sells` lists what each product stream is sold as)."""
     nets = [economics(planner.plan(None, "direct-regeneration", basis="10 t/day", overrides={step: {param: r}}),
-                      prices)["net_value"]["value"] for r in ("0.8", "0.9", "0.97")]
+                      prices).net_value for r in ("0.8", "0.9", "0.97")]
     assert nets[0] < nets[1] < nets[2]
 
 
 def test_only_declared_products_are_sold(planner, prices):
     e = economics(planner.plan(None, "pyrometallurgy", basis="10 t/day"), prices)
-    sold = {line["item"] for line in e["breakdown"] if line["category"] == "revenue"}
+    sold = {line.item for line in e.breakdown if line.category == "revenue"}
     assert sold and all(item.endswith("(alloy)") for item in sold)      # slag is a waste, not In2O3 for sale
-    assert any(line["item"].startswith("slag") for line in e["breakdown"] if line["category"] == "waste")
+    assert any(line.item.startswith("slag") for line in e.breakdown if line.category == "waste")
 
 
 def test_sells_must_name_a_product_sink_and_a_price(planner, prices):
@@ -200,11 +201,11 @@ def test_air_blown_into_the_smelter_is_not_bought(planner, prices):
     oxygen = economics(planner.plan(inv, "pyrometallurgy", basis="10 t/day"), prices)
 
     def bought(e):
-        return {(b["step"], b["item"]) for b in e["breakdown"] if b["category"] == "reagent"}
+        return {(b.step, b.item) for b in e.breakdown if b.category == "reagent"}
 
     assert not {item for step, item in bought(air) if step == "smelt"} & {"oxygen", "nitrogen", "argon"}
     assert ("smelt", "oxygen") in bought(oxygen)
-    assert not [n for n in air["notes"] if "N2" in n or "Ar in" in n]
+    assert not [n for n in air.notes if "N2" in n or "Ar in" in n]
 
 
 def test_discounted_cash_flow_by_hand():
@@ -234,17 +235,18 @@ def test_npv_at_the_breakeven_feed_price_is_zero(planner, prices):
     e = economics(result, prices)
     equipment = planner.db.data("equipment.yaml")
     finance = _finance(equipment, 0.10, 15)
-    cells_y = e["throughput"]["value"] * 1000
-    fc, wc = e["capital"]["fixed"]["value"], e["capital"]["working"]["value"]
-    revenue = e["annual"]["revenue"]["value"]
-    fixed = -sum(e["by_category"][c]["value"] for c in ("labour", "maintenance") if c in e["by_category"])
-    variable = e["annual"]["operating_cost"]["value"] - fixed
-    extra = (e["breakeven_feed_price"]["value"] - e["feed_price"]["value"]) * cells_y
+    cells_y = e.throughput * 1000
+    fc, wc = e.capital.fixed, e.capital.working
+    revenue = e.annual.revenue
+    fixed = -sum(e.by_category[c] for c in ("labour", "maintenance") if c in e.by_category)
+    variable = e.annual.operating_cost - fixed
+    extra = (e.breakeven_feed_price - e.feed_price) * cells_y
     assert cash_flow(fc, wc, revenue, variable + extra, fixed, finance).npv == pytest.approx(0.0, abs=1e-6 * fc)
-    assert e["npv"]["value"] == pytest.approx(cash_flow(fc, wc, revenue, variable, fixed, finance).npv, rel=1e-12)
+    assert e.npv == pytest.approx(cash_flow(fc, wc, revenue, variable, fixed, finance).npv, rel=1e-12)
+    doc = to_json(e)
     for key in ("npv", "irr", "payback", "breakeven_feed_price"):
-        assert set(e[key]) == {"value", "unit"}
-    assert e["cost_breakdown"]["feed"]["value"] == pytest.approx(e["feed_price"]["value"], rel=1e-12)
+        assert set(doc[key]) == {"value", "unit"} and e.quantity(key).magnitude == doc[key]["value"]
+    assert e.cost_breakdown["feed"] == pytest.approx(e.feed_price, rel=1e-12)
 
 
 def test_every_product_has_a_market_basis(prices):
@@ -265,24 +267,24 @@ def test_an_intermediate_pays_its_conversion_and_unmarketed_revenue_is_named(pla
     market is stated."""
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "direct-regeneration", basis="10 t/day")
     e = economics(result, prices)
-    conv = [b for b in e["breakdown"] if b["category"] == "conversion" and "ethanol_recovered" in b["item"]]
-    sold = [b for b in e["breakdown"] if b["category"] == "revenue" and b["item"].startswith("ethanol_recovered")]
+    conv = [b for b in e.breakdown if b.category == "conversion" and "ethanol_recovered" in b.item]
+    sold = [b for b in e.breakdown if b.category == "revenue" and b.item.startswith("ethanol_recovered")]
     assert conv and sold
-    kg = sold[0]["value"]["value"] / prices.get("ethanol_recovered").value
-    assert conv[0]["value"]["value"] == pytest.approx(-kg * 0.10, rel=1e-9)
-    assert any(b["item"].startswith("Li2CO3 (lithium carbonate from the quench)") for b in e["breakdown"])
-    assert e["revenue_without_market"]["value"] > 0
-    assert any("no traded market" in n for n in e["notes"])
+    kg = sold[0].value / prices.get("ethanol_recovered").value
+    assert conv[0].value == pytest.approx(-kg * 0.10, rel=1e-9)
+    assert any(b.item.startswith("Li2CO3 (lithium carbonate from the quench)") for b in e.breakdown)
+    assert e.revenue_without_market > 0
+    assert any("no traded market" in n for n in e.notes)
 
 
 def test_a_throughput_per_year_is_per_operating_year(planner, prices):
     """10000 t/year is 10000 t over the 336 operating days (the economics' year), not over
     365.25 calendar days (which gave 9199 t/y); the basis says which year it means."""
     result = planner.plan(None, "direct-regeneration", basis="10000 t/year")
-    assert economics(result, prices)["throughput"]["value"] == pytest.approx(10000, rel=1e-9)
+    assert economics(result, prices).throughput == pytest.approx(10000, rel=1e-9)
     assert "operating year of 336 days" in result.basis.text
     daily = planner.plan(None, "direct-regeneration", basis="10 t/day")
-    assert economics(daily, prices)["throughput"]["value"] == pytest.approx(3360, rel=1e-9)
+    assert economics(daily, prices).throughput == pytest.approx(3360, rel=1e-9)
 
 
 def test_a_price_converts_at_the_rate_of_its_own_date(planner):
@@ -311,13 +313,13 @@ def test_capital_estimate_accuracy_is_sampled_like_a_price(planner):
     result = planner.plan(None, "hydrometallurgy", "10 t/day")
     prices = load_prices(planner.db.directory)
     base = economics(result, prices)
-    coef = base["linear_model"]["coefficients"]["estimates.capital_cost_factor"]
-    fixed = -sum(l["value"]["value"] for l in base["breakdown"]
-                 if l["category"] in ("capital", "maintenance")) / (base["throughput"]["value"] * 1000.0)
+    coef = base.linear_model.coefficients["estimates.capital_cost_factor"]
+    fixed = -sum(l.value for l in base.breakdown
+                 if l.category in ("capital", "maintenance")) / (base.throughput * 1000.0)
     assert coef == pytest.approx(-fixed, rel=1e-9) and coef < 0
     high = load_prices(planner.db.directory, overrides={"capital_cost_factor": "1.5"})
-    assert economics(result, high)["net_value"]["value"] == pytest.approx(
-        base["net_value"]["value"] + 0.5 * coef, rel=1e-9)
+    assert economics(result, high).net_value == pytest.approx(
+        base.net_value + 0.5 * coef, rel=1e-9)
     p = prices.get("capital_cost_factor")
     assert (p.low, p.value, p.high) == (0.7, 1.0, 1.5)
 
@@ -333,8 +335,8 @@ def test_dismantling_stations_staff_and_size_the_dry_room(planner, prices, db):
     assert q["stations"][0][0] == 21
     assert q["room_volume"][0][0] == pytest.approx(2100.0)
     e = economics(result, prices)
-    labour = [b for b in e["breakdown"] if b["step"] == "dismantle" and b["category"] == "labour"]
-    assert -labour[0]["value"]["value"] == pytest.approx(21 * 5 * 2080 * 31.47 * 1.6, rel=1e-9)
+    labour = [b for b in e.breakdown if b.step == "dismantle" and b.category == "labour"]
+    assert -labour[0].value == pytest.approx(21 * 5 * 2080 * 31.47 * 1.6, rel=1e-9)
     items = [i for i in capital_items(result, load_equipment(db.directory)) if i.step == "dismantle"]
     assert {i.name.split(" (")[0]: i.size for i in items}["dismantling station in the dry room"] == 21
     # the room's air handling: 25 W/m3 x 2100 m3
@@ -348,7 +350,7 @@ def test_operating_labour_grows_with_throughput_to_the_wessel_exponent(planner, 
     doubling the plant raises the quench's labour by 2^0.24 = 1.181 and lowers it per kg."""
     def quench_labour(basis):
         e = economics(planner.plan(None, "hydrometallurgy", basis=basis), prices)
-        return -sum(b["value"]["value"] for b in e["breakdown"] if b["step"] == "quench" and b["category"] == "labour")
+        return -sum(b.value for b in e.breakdown if b.step == "quench" and b.category == "labour")
 
     assert quench_labour("20 t/day") / quench_labour("10 t/day") == pytest.approx(2 ** 0.24, rel=1e-9)
     assert quench_labour("10 t/day") == pytest.approx(17 * 10 ** 0.24 / 24 * 5 * 2080 * 31.47 * 1.6, rel=1e-9)

@@ -10,6 +10,7 @@ import pytest
 from recycle.capital import load_equipment, operating_seconds
 from recycle.environment import environment
 from recycle.errors import InputError
+from recycle.report import to_json
 
 # Factors of chemistry/emission_factors.yaml, written out so the test is a hand calculation.
 GRID = {"US": 0.390, "EU": 0.210, "China": 0.5366}          # kg CO2e/kWh (EIA 2022, EEA 2023, MEE 2022)
@@ -69,8 +70,8 @@ def test_hand_calculated_co2_total_of_hydrometallurgy(hydro):
     direct = sum(kg * GWP.get(name, 0.0) for name, kg in stack.items())
     assert direct == pytest.approx(stack["CO2"] + 1.571 * stack.get("CO", 0.0), rel=1e-3)   # CO2 dominates
     electricity = electricity_kwh_per_kg(hydro, cells) * GRID["US"]
-    assert e["ghg"]["direct"]["total"]["value"] == pytest.approx(direct, rel=1e-9)
-    assert e["ghg"]["electricity"]["total"]["value"] == pytest.approx(electricity, rel=1e-9)
+    assert e.ghg.direct.total == pytest.approx(direct, rel=1e-9)
+    assert e.ghg.electricity.total == pytest.approx(electricity, rel=1e-9)
 
     fuel = sum(max(float(s.enthalpy_duty[0]), 0.0) for s in hydro.steps.values()) / cells / 1e6 \
         / HEATER_EFFICIENCY * NATURAL_GAS
@@ -82,16 +83,16 @@ def test_hand_calculated_co2_total_of_hydrometallurgy(hydro):
                 continue                                                     # atmospheric air: free
             reagents += kg * EMBODIED[name]
     total = direct + electricity + fuel + reagents
-    assert e["ghg"]["total"]["value"] == pytest.approx(total, rel=1e-9)
-    assert e["ghg"]["total"]["unit"] == "kg CO2e/kg"
-    assert sum(v["value"] for v in e["ghg"]["by_step"].values()) == pytest.approx(total, rel=1e-12)
+    assert e.ghg.total == pytest.approx(total, rel=1e-9)
+    assert e.ghg.unit_of("total") == "kg CO2e/kg" and to_json(e)["ghg"]["total"]["unit"] == "kg CO2e/kg"
+    assert sum(e.ghg.by_step.values()) == pytest.approx(total, rel=1e-12)
     # per year: 10 t/day x 336 operating days
     seconds = operating_seconds(load_equipment(db.directory))
     assert seconds == 336 * 86_400
-    assert e["annual"]["ghg_total"]["value"] == pytest.approx(total * 10 * 336, rel=1e-9)
-    assert e["energy"]["electricity"]["total"]["value"] == pytest.approx(electricity_kwh_per_kg(hydro, cells) * 3.6,
+    assert e.annual.ghg_total == pytest.approx(total * 10 * 336, rel=1e-9)
+    assert e.energy.electricity.total == pytest.approx(electricity_kwh_per_kg(hydro, cells) * 3.6,
                                                                           rel=1e-9)
-    json.dumps(e)                                                            # JSON-ready
+    json.dumps(to_json(e))                                                   # JSON-ready
 
 
 def test_stack_emissions_equal_the_balances_gas_emitted(planner):
@@ -101,21 +102,21 @@ def test_stack_emissions_equal_the_balances_gas_emitted(planner):
         cells = float(result.feed[0] @ db.molar_mass)
         emitted = sum(s.gas_emitted[0] for s in result.steps.values())
         g = emitted * db.molar_mass / cells * 1000.0
-        air = environment(result)["air_emissions"]
-        assert air["CO2"]["value"] == pytest.approx(g[db.index["CO2"]], rel=1e-12)
-        listed = air["pollutants"]
+        air = environment(result).air_emissions
+        assert air.co2 == pytest.approx(g[db.index["CO2"]], rel=1e-12)
+        listed = air.pollutants
         for i, name in enumerate(db.names):
             if not db.is_gas[i] or name in AIR or name == "CO2":
                 continue
-            reported = listed[name]["value"] if name in listed else 0.0
+            reported = listed.get(name, 0.0)
             assert reported == pytest.approx(g[i], abs=1e-9), (route, name)
-            assert name not in listed or listed[name]["unit"] == "g/kg"
+        assert air.unit_of("pollutants") == "g/kg"
         assert not set(listed) & set(AIR)
     # the acid-gas scrubbers leave SO2 and HCl in the pyrometallurgy stack, H2S in the hydromet one
     # the example's chloride leaves the smelter as LiCl vapour, caught by the scrubber as fume;
     # Cl2 is an equilibrium trace of the flame (under 1e-6 g/kg)
     assert "SO2" in listed and "LiCL" in listed
-    assert listed.get("CL2", {"value": 0.0})["value"] < 1e-6
+    assert listed.get("CL2", 0.0) < 1e-6
 
 
 def test_region_changes_only_the_indirect_electricity(hydro):
@@ -123,15 +124,15 @@ def test_region_changes_only_the_indirect_electricity(hydro):
     for region in ("EU", "china"):
         other = environment(hydro, region)
         for part in ("direct", "fuel", "reagents"):
-            assert other["ghg"][part] == us["ghg"][part]
-        assert other["ghg"]["electricity"]["total"]["value"] == pytest.approx(
-            us["ghg"]["electricity"]["total"]["value"] * GRID[other["region"]] / GRID["US"], rel=1e-9)
-        delta = other["ghg"]["total"]["value"] - us["ghg"]["total"]["value"]
+            assert getattr(other.ghg, part) == getattr(us.ghg, part)
+        assert other.ghg.electricity.total == pytest.approx(
+            us.ghg.electricity.total * GRID[other.region] / GRID["US"], rel=1e-9)
+        delta = other.ghg.total - us.ghg.total
         cells = float(hydro.feed[0] @ hydro.db.molar_mass)
         kwh = electricity_kwh_per_kg(hydro, cells)
-        assert delta == pytest.approx(kwh * (GRID[other["region"]] - GRID["US"]), rel=1e-9)
+        assert delta == pytest.approx(kwh * (GRID[other.region] - GRID["US"]), rel=1e-9)
         for key in ("energy", "water", "air_emissions"):
-            assert other[key] == us[key]
+            assert getattr(other, key) == getattr(us, key)
     with pytest.raises(InputError, match="unknown region"):
         environment(hydro, "Mars")
 
@@ -140,15 +141,15 @@ def test_credits_are_reported_separately(hydro):
     db = hydro.db
     cells = float(hydro.feed[0] @ db.molar_mass)
     plain = environment(hydro, "US")
-    assert plain["credits"] is None
+    assert plain.credits is None
     e = environment(hydro, "US", credits=True)
-    assert e["ghg"] == plain["ghg"]                                          # never in the total
+    assert e.ghg == plain.ghg                                          # never in the total
     products = kg_per_kg(db, hydro.sink_total("product")[0], cells)
     credit = sum(kg * CREDIT[name] for name, kg in products.items() if name in CREDIT)
     assert credit > 0
-    assert e["credits"]["total"]["value"] == pytest.approx(credit, rel=1e-9)
-    assert e["credits"]["net_with_credits"]["value"] == pytest.approx(e["ghg"]["total"]["value"] - credit, rel=1e-9)
-    assert {it["species"] for it in e["credits"]["items"]} == {n for n in products if n in CREDIT}
+    assert e.credits.total == pytest.approx(credit, rel=1e-9)
+    assert e.credits.net_with_credits == pytest.approx(e.ghg.total - credit, rel=1e-9)
+    assert {it.species for it in e.credits.items} == {n for n in products if n in CREDIT}
 
 
 def test_water_in_and_out_from_the_balances(hydro):
@@ -157,6 +158,6 @@ def test_water_in_and_out_from_the_balances(hydro):
     w = db.index["H2O(L)"]
     water_in = sum(float(s.reagents[0, w]) for s in hydro.steps.values()) * db.molar_mass[w] / cells
     water_out = float(hydro.sink_total("waste")[0, w]) * db.molar_mass[w] / cells
-    e = environment(hydro)["water"]
-    assert e["process_water_in"]["total"]["value"] == pytest.approx(water_in, rel=1e-12)
-    assert e["wastewater_out"]["total"]["value"] == pytest.approx(water_out, rel=1e-12)
+    e = environment(hydro).water
+    assert e.process_water_in.total == pytest.approx(water_in, rel=1e-12)
+    assert e.wastewater_out.total == pytest.approx(water_out, rel=1e-12)

@@ -19,9 +19,9 @@ def test_exact_equals_the_surrogate_where_the_model_is_linear(planner, prices):
     (net value is linear in the prices for a given plan) and the closed-form capital charge: they
     agree to round-off on every sample."""
     out = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 12, seed=2, parameters=[])
-    assert out["evaluated"] == 12 and out["infeasible"]["count"] == 0
-    np.testing.assert_allclose(out["samples_exact"], out["samples_surrogate"], rtol=0, atol=1e-9)
-    assert out["surrogate_error"]["max_abs"]["value"] < 1e-9
+    assert out.evaluated == 12 and not out.infeasible
+    np.testing.assert_allclose(out.samples_exact, out.samples_surrogate, rtol=0, atol=1e-9)
+    assert out.surrogate_error.max_abs < 1e-9
 
 
 def test_exact_differs_where_the_response_is_capped(planner, prices):
@@ -31,11 +31,11 @@ def test_exact_differs_where_the_response_is_capped(planner, prices):
     reported (and stays small against the spread of the net value)."""
     out = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 10, seed=1,
                             parameters=["precipitate.lithium_recovery"])
-    exact, surrogate = np.array(out["samples_exact"]), np.array(out["samples_surrogate"])
+    exact, surrogate = np.array(out.samples_exact), np.array(out.samples_surrogate)
     assert np.max(np.abs(exact - surrogate)) > 1e-4
-    assert out["surrogate_error"]["max_abs"]["value"] == pytest.approx(np.max(np.abs(exact - surrogate)), rel=1e-12)
-    spread = out["net_value_exact"]["p95"]["value"] - out["net_value_exact"]["p5"]["value"]
-    assert out["surrogate_error"]["max_abs"]["value"] < 0.2 * spread
+    assert out.surrogate_error.max_abs == pytest.approx(np.max(np.abs(exact - surrogate)), rel=1e-12)
+    spread = out.net_value_exact.p95 - out.net_value_exact.p5
+    assert out.surrogate_error.max_abs < 0.2 * spread
 
 
 def test_exact_samples_follow_their_seed_and_refuse_an_unknown_parameter(planner, prices):
@@ -43,7 +43,7 @@ def test_exact_samples_follow_their_seed_and_refuse_an_unknown_parameter(planner
 
     a = exact_monte_carlo(planner, None, "pyrometallurgy", "10 t/day", {}, prices, 3, seed=5)
     b = exact_monte_carlo(planner, None, "pyrometallurgy", "10 t/day", {}, prices, 3, seed=5)
-    assert a["samples_exact"] == b["samples_exact"]
+    assert a.samples_exact == b.samples_exact
     with pytest.raises(InputError, match="no range"):
         exact_monte_carlo(planner, None, "pyrometallurgy", "10 t/day", {}, prices, 2, parameters=["smelt.nothing"])
 
@@ -59,3 +59,4 @@ def test_cli_sensitivity_reports_the_surrogate_error():
     assert res.exit_code == 0, res.stderr
     doc = json.loads(res.stdout)["exact_monte_carlo"]
     assert doc["evaluated"] == 3 and doc["surrogate_error"]["rms"]["unit"] == "USD/kg"
+    assert doc["net_value_exact"]["p50"]["unit"] == "USD/kg"

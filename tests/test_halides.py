@@ -50,7 +50,7 @@ def test_the_iodide_cell_releases_its_iodine_at_the_stack_only_as_the_permit_che
     from recycle.audit import audit
 
     permit = audit(result, permit_region="EU").permit
-    assert any(line["pollutant"] == "HI" for line in permit["lines"])
+    assert any(line.pollutant == "HI" for line in permit.lines)
 
 
 def test_a_perchlorate_polymer_cell_plans_and_its_exotherm_onset_is_known(planner, db):

@@ -338,4 +338,4 @@ def test_smelting_the_flame_retarded_cell_sends_hbr_and_br2_to_the_scrubber(plan
     from recycle.audit import audit
 
     permit = audit(result, permit_region="EU").permit
-    assert any(line["pollutant"] == "HBr" for line in permit["lines"])
+    assert any(line.pollutant == "HBr" for line in permit.lines)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from recycle.cases import EXP
+from recycle.cases import Case
 from recycle.economics import economics
 from recycle.prices import load_prices
 from recycle.resources import chemistry_dir
@@ -61,9 +61,8 @@ def ma_case(planner):
 def per_t(e, category: str, item_starts: str) -> float:
     """USD per t of cells of the breakdown lines of ``category`` whose item starts with ``item_starts``
     (revenue positive, costs positive too)."""
-    t = e["throughput"]["value"]
-    total = sum(line["value"]["value"] for line in e["breakdown"]
-                if line["category"] == category and line["item"].startswith(item_starts))
+    t = e.throughput
+    total = sum(line.value for line in e.breakdown if line.category == category and line.item.startswith(item_starts))
     return abs(total) / t
 
 
@@ -71,7 +70,7 @@ def kg_per_t(result, stream: np.ndarray, species: str) -> float:
     """kg of ``species`` per t of cells in a stream (mol/s on the rate basis)."""
     db = result.db
     i = db.index[species]
-    return float(stream[EXP][i] * db.molar_mass[i] / (result.feed[EXP] @ db.molar_mass)) * 1000.0
+    return float(stream[Case.EXPECTED][i] * db.molar_mass[i] / (result.feed[Case.EXPECTED] @ db.molar_mass)) * 1000.0
 
 
 def within(ours: float, theirs: float) -> bool:

@@ -44,14 +44,14 @@ def test_hydrometallurgy_of_a_sulfide_cell_fails_the_eu_so2_limit_and_sizing_mak
     result = planner.plan(inv, "hydrometallurgy", "10 t/day")
     before = {line.pollutant: line for line in permit(result, "EU").lines}
     so2 = before["SO2"]
-    assert so2.passes is False and so2.limit == {"value": 50.0, "unit": "mg/m^3"}
-    assert so2.concentration_worst["value"] > 1000
+    assert so2.passes is False and so2.limit == 50.0 and so2.unit_of("limit") == "mg/m^3"
+    assert so2.concentration_worst > 1000
     need = so2.required
-    assert need["step"] == "scrub" and need["removal_now"]["value"] == pytest.approx(0.98)
+    assert need.step == "scrub" and need.removal_now == pytest.approx(0.98)
     sizing = size_to_permit(planner, inv, "hydrometallurgy", "10 t/day", None, "EU", margin=0.1)
     sized, checked, overrides, unreachable = sizing.result, sizing.permit, sizing.overrides, sizing.not_reachable
     after = {line.pollutant: line for line in checked.lines}
-    assert after["SO2"].passes and after["SO2"].concentration_worst["value"] <= 45.0 * (1 + 1e-6)
+    assert after["SO2"].passes and after["SO2"].concentration_worst <= 45.0 * (1 + 1e-6)
     assert not checked.failures and not unreachable
     removal = dict(part.split(": ") for part in overrides["scrub"]["removal_by_gas"].split(", "))
     assert float(removal["SO2"]) > 0.999
@@ -60,7 +60,7 @@ def test_hydrometallurgy_of_a_sulfide_cell_fails_the_eu_so2_limit_and_sizing_mak
         return r.steps["scrub"].outcome.quantities["caustic"][0][0]
 
     assert caustic(sized) > caustic(result)
-    assert sizing.reagent_change["NaOH(a)"]["value"] == pytest.approx((caustic(sized) - caustic(result)) * 3600, rel=1e-6)
+    assert sizing.reagent_change["NaOH(a)"] == pytest.approx((caustic(sized) - caustic(result)) * 3600, rel=1e-6)
 
 
 def test_removal_needed_follows_from_the_stack_concentration(planner):
@@ -68,10 +68,10 @@ def test_removal_needed_follows_from_the_stack_concentration(planner):
     it may pass 2 % x 50 / C_worst, so it must remove 1 - that; NTU = ln(1 / passing)."""
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", "10 t/day")
     so2 = next(line for line in permit(result, "EU").lines if line.pollutant == "SO2")
-    c = so2.concentration_worst["value"]
-    assert so2.required["removal_needed"]["value"] == pytest.approx(1 - 0.02 * 50 / c, rel=1e-9)
-    assert so2.required["ntu_needed"]["value"] == pytest.approx(np.log(c / (0.02 * 50)), rel=1e-9)
-    assert so2.required["ntu_now"]["value"] == pytest.approx(np.log(50.0), rel=1e-9)
+    c = so2.concentration_worst
+    assert so2.required.removal_needed == pytest.approx(1 - 0.02 * 50 / c, rel=1e-9)
+    assert so2.required.ntu_needed == pytest.approx(np.log(c / (0.02 * 50)), rel=1e-9)
+    assert so2.required.ntu_now == pytest.approx(np.log(50.0), rel=1e-9)
 
 
 def test_every_route_every_cell_every_region_judges_every_stack_species(planner):
@@ -89,7 +89,7 @@ def test_every_route_every_cell_every_region_judges_every_stack_species(planner)
                 assert present <= judged, (route, cell, region, present - judged)
                 for line in checked.lines:
                     assert line.source, (region, line.pollutant)
-                    assert line.annual_load["unit"] == "t/year" and line.annual_load["value"] >= 0
+                    assert line.unit_of("annual_load") == "t/year" and line.annual_load >= 0
                     if line.limit is None:
                         assert line.passes is None
 
@@ -149,9 +149,9 @@ def test_sizing_reports_the_packing_the_removal_takes(planner):
     # dust against the BAT-AEL of 5 mg/Nm3)
     removal = max(float(v) for v in dict(p.split(": ") for p in
                                           sizing.overrides["scrub"]["removal_by_gas"].split(", ")).values())
-    assert sizing.packing["scrub"]["after"]["value"] == pytest.approx(HTU * math.log(1 / (1 - removal)), rel=1e-9)
+    assert sizing.packing["scrub"].after == pytest.approx(HTU * math.log(1 / (1 - removal)), rel=1e-9)
     prices = load_prices(planner.db.directory)
-    assert economics(sizing.result, prices)["capital"]["fixed"]["value"] > economics(base, prices)["capital"]["fixed"]["value"]
+    assert economics(sizing.result, prices).capital.fixed > economics(base, prices).capital.fixed
 
 
 def test_the_china_limits_are_the_ones_read_in_the_standards(db):
@@ -199,6 +199,6 @@ def test_each_route_is_judged_by_the_bat_conclusions_of_its_process(planner, rou
         if line.limit is None:
             continue
         if "Annex VI" in line.source:
-            assert line.reference_o2 == {"value": 11.0, "unit": "percent"}
+            assert line.reference_o2 == 11.0
         else:
             assert line.reference_o2 is None and "Decision (EU)" in line.source

@@ -334,7 +334,7 @@ def test_metal_meeting_water_counts_only_the_li_that_reacts_with_water(planner):
     h2 = step.gas_generated[:, db.index["H2"]] * db.molar_mass[db.index["H2"]]
     assert h2 == pytest.approx(flag.amount * 2.01588 / (2 * 6.941), rel=2e-3)
     finding = next(f for f in audit(result).findings if f.step == "discharge" and "meets water" in f.message)
-    assert finding.value["value"] == pytest.approx(h2.max() * 3600, rel=2e-3)
+    assert finding.value == pytest.approx(h2.max() * 3600, rel=2e-3)
     assert "resistive" in finding.message
     lic = planner.plan(planner.cell_inventory("LIC-NCM811-LIIN", 0.1), "direct-regeneration", basis="10 t/day")
     assert not [f for f in audit(lic).findings if "meets water" in f.message]

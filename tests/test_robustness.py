@@ -107,7 +107,7 @@ def test_random_inventories_and_parameters_stay_balanced(planner, rows, params, 
     for step in result.steps.values():
         assert np.all(np.isfinite(step.heat_released)) and np.all(np.isfinite(step.enthalpy_duty))
     score = safety(result, audit(result))
-    assert np.isfinite(score["score"]) and np.isfinite(score["score_worst_case"])
+    assert np.isfinite(score.score) and np.isfinite(score.score_worst_case)
 
 
 VALID_CSV = (Path(__file__).parent.parent / "recycle" / "examples" / "inventory.csv").read_text()

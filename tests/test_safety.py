@@ -39,7 +39,7 @@ def score(planner, bom, route="hydrometallurgy", overrides=None):
 @pytest.mark.parametrize("route", ["hydrometallurgy", "direct-regeneration", "pyrometallurgy"])
 def test_more_lithium_never_lowers_the_score(planner, route):
     base = {"NCM811": 5.0, "Li6PS5Cl": 2.0, "Cu": 1.0}
-    scores = [score(planner, base | {"Li": li}, route)["score"] for li in (0.0, 0.1, 1.0, 3.0)]
+    scores = [score(planner, base | {"Li": li}, route).score for li in (0.0, 0.1, 1.0, 3.0)]
     assert scores == sorted(scores)
 
 
@@ -47,26 +47,26 @@ def test_skipping_the_quench_scores_worse(planner):
     bom = {"Li": 0.5, "NCM811": 5.0, "Li6PS5Cl": 2.0, "Cu": 1.0}
     quenched = score(planner, bom)
     skipped = score(planner, bom, overrides={"quench": {"solvent": "none"}})
-    assert skipped["score"] > quenched["score"]
-    li = skipped["by_factor"]["reactive_lithium"]
-    assert li["step"] == "leach" and "water" in li["basis"]
+    assert skipped.score > quenched.score
+    li = skipped.by_factor["reactive_lithium"]
+    assert li.step == "leach" and "water" in li.basis
 
 
 def test_sulfide_pyrometallurgy_carries_an_so2_toxicity_term(planner):
     s = score(planner, {"Li6PS5Cl": 2.0, "NCM811": 5.0, "Cu": 1.0}, "pyrometallurgy")
-    terms = [p for p in s["breakdown"] if p["factor"] == "toxicity" and "SO2" in p["basis"]]
-    assert terms and terms[0]["step"] == "smelt" and terms[0]["points"] >= 4
+    terms = [p for p in s.breakdown if p.factor == "toxicity" and "SO2" in p.basis]
+    assert terms and terms[0].step == "smelt" and terms[0].points >= 4
 
 
 def test_every_point_names_its_step_and_quantity(planner):
     result = planner.plan(None, "direct-regeneration", basis="10 t/day")
     s = safety(result, audit(result))
-    assert s["breakdown"]
-    for p in s["breakdown"]:
-        assert p["step"] in result.steps or (p["step"], p["factor"]) == ("stack", "stack_release")
-        assert set(p["quantity"]) == {"value", "unit"} and p["basis"]
-    assert sum(p["points"] for p in s["by_factor"].values()) == s["score"]
-    assert len(s["contributors"]) == 3 and all(" in " in c for c in s["contributors"])
+    assert s.breakdown
+    for p in s.breakdown:
+        assert p.step in result.steps or (p.step, p.factor) == ("stack", "stack_release")
+        assert isinstance(p.value, float) and p.unit and p.basis
+    assert sum(p.points for p in s.by_factor.values()) == s.score
+    assert len(s.contributors) == 3 and all(" in " in c for c in s.contributors)
 
 
 def test_compare_json_has_safety_per_route():
@@ -100,17 +100,17 @@ def test_a_toxic_stack_release_scores_and_is_critical(planner):
     result = planner.plan(inv, "hydrometallurgy", basis="10 t/day")
     report = audit(result)
     crit = [f for f in report.findings if f.step == "stack" and f.gas == "SO2"]
-    assert crit and crit[0].severity == "critical" and crit[0].value["value"] > 100
-    point = safety(result, report)["by_factor"]["stack_release"]
-    assert point["points"] == 1 and "SO2" in point["basis"] and "at the ground" in point["basis"]
+    assert crit and crit[0].severity == "critical" and crit[0].value > 100
+    point = safety(result, report).by_factor["stack_release"]
+    assert point.points == 1 and "SO2" in point.basis and "at the ground" in point.basis
     bare = planner.plan(inv, "hydrometallurgy", basis="10 t/day", overrides={"scrub": {"removal": "0"}})
-    assert safety(bare, audit(bare))["by_factor"]["stack_release"]["points"] == 3
+    assert safety(bare, audit(bare)).by_factor["stack_release"].points == 3
     polished = planner.plan(inv, "hydrometallurgy", basis="10 t/day",
                             overrides={"scrub": {"removal_by_gas": "SO2: 0.9999, H2S: 0.9999"}})
     assert not [f for f in audit(polished).findings if f.step == "stack" and f.severity == "critical"]
-    assert safety(polished, audit(polished))["by_factor"]["stack_release"]["points"] == 0
+    assert safety(polished, audit(polished)).by_factor["stack_release"].points == 0
     clean = planner.plan(bom_inventory(planner, {"LLZO": 2.0, "NCM811": 5.0}), "hydrometallurgy", basis="10 t/day")
-    assert safety(clean, audit(clean))["by_factor"]["stack_release"]["points"] < 6
+    assert safety(clean, audit(clean)).by_factor["stack_release"].points < 6
 
 
 def test_the_quench_vessel_is_in_alkali_service(planner):
@@ -118,6 +118,6 @@ def test_the_quench_vessel_is_in_alkali_service(planner):
     that Li metal gives demands more of the vessel: the quench's corrosivity term names it."""
     result = planner.plan(bom_inventory(planner, {"Li": 1.0, "NCM811": 5.0, "Li6PS5Cl": 2.0}), "direct-regeneration",
                           basis="10 t/day")
-    points = [p for p in safety(result, audit(result))["breakdown"] if p["factor"] == "corrosivity"
-              and p["step"] == "quench"]
-    assert points and points[0]["points"] >= 1 and "LiOC2H5(s)" in points[0]["basis"]
+    points = [p for p in safety(result, audit(result)).breakdown if p.factor == "corrosivity"
+              and p.step == "quench"]
+    assert points and points[0].points >= 1 and "LiOC2H5(s)" in points[0].basis

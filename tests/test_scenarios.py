@@ -20,7 +20,7 @@ from recycle.scenarios import route_risk, scenarios
 
 def _rank(planner, inventory, route, **overrides):
     result = planner.plan(inventory, route, basis="10 t/day", overrides=overrides or None)
-    return route_risk(scenarios(result))["rank_key"]
+    return route_risk(scenarios(result)).rank_key
 
 
 def test_hydrometallurgy_of_a_li_metal_cell_ranks_worse_without_the_quench(planner):
@@ -128,7 +128,7 @@ def test_audit_lists_the_scenarios_that_drive_the_risk_with_their_controls(plann
 
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", basis="10 t/day")
     report = audit(result)
-    assert report.scenarios and report.scenarios[0]["risk"] == max(s["risk"] for s in report.scenarios)
+    assert report.scenarios and report.scenarios[0].risk == max(s.risk for s in report.scenarios)
     lines = scenario_lines(report)
     assert lines and all("Control:" in line for line in lines)
 

@@ -36,12 +36,12 @@ def test_indices_of_a_linear_model_are_the_variance_shares():
     model = RouteModel("linear", 1.0, {"product.x": 2.0, "product.y": -3.0}, 0)
     v1, v2 = 4 * tri_var(0, 1, 4), 9 * tri_var(1, 2, 3)
     out = sobol_indices(model, book, samples=4096, seed=3)
-    got = {r["input"]: r for r in out["indices"]}
+    got = {r.input: r for r in out.indices}
     for name, share in (("price product.x", v1 / (v1 + v2)), ("price product.y", v2 / (v1 + v2))):
-        assert got[name]["S1"] == pytest.approx(share, abs=0.03)
-        assert got[name]["ST"] == pytest.approx(share, abs=0.03)
-    assert out["net_value_std"]["value"] ** 2 == pytest.approx(v1 + v2, rel=0.03)
-    assert out["evaluations"] == 4096 * (2 + 2)
+        assert got[name].S1 == pytest.approx(share, abs=0.03)
+        assert got[name].ST == pytest.approx(share, abs=0.03)
+    assert out.net_value_std ** 2 == pytest.approx(v1 + v2, rel=0.03)
+    assert out.evaluations == 4096 * (2 + 2)
 
 
 def test_a_parameter_that_scales_a_price_coefficient_interacts():
@@ -51,9 +51,9 @@ def test_a_parameter_that_scales_a_price_coefficient_interacts():
     effect = Effect("step.yield", 0.0, 0.0, 1.0, ("0", "1"), (0.0, 0.0), ({"product.x": 1.0}, {"product.x": 2.0}),
                     (0, 0), "test")
     model = RouteModel("interacting", 0.0, {"product.x": 1.0}, 0, effects=[effect])
-    got = {r["input"]: r for r in sobol_indices(model, book, samples=2048, seed=1)["indices"]}
-    assert got["price product.x"]["ST"] > got["price product.x"]["S1"] + 0.02
-    assert got["step.yield"]["ST"] > got["step.yield"]["S1"]
+    got = {r.input: r for r in sobol_indices(model, book, samples=2048, seed=1).indices}
+    assert got["price product.x"].ST > got["price product.x"].S1 + 0.02
+    assert got["step.yield"].ST > got["step.yield"].S1
 
 
 def test_correlated_prices_are_one_group_and_samples_must_be_a_power_of_two():
@@ -63,10 +63,10 @@ def test_correlated_prices_are_one_group_and_samples_must_be_a_power_of_two():
     book = Book({("product", "x"): Price(1, 0, 2), ("product", "y"): Price(1, 0, 2), ("product", "z"): Price(1, 0, 2)},
                 {"metals": (["product.x", "product.y"], 0.8)})
     model = RouteModel("grouped", 0.0, {"product.x": 1.0, "product.y": 1.0, "product.z": 1.0}, 0)
-    rows = {r["input"]: r for r in sobol_indices(model, book, samples=2048)["indices"]}
+    rows = {r.input: r for r in sobol_indices(model, book, samples=2048).indices}
     assert set(rows) == {"prices metals (correlated)", "price product.z"}
-    assert rows["prices metals (correlated)"]["ST"] == pytest.approx(2 / 3, abs=0.03)
-    assert rows["price product.z"]["S1"] == pytest.approx(1 / 3, abs=0.03)
+    assert rows["prices metals (correlated)"].ST == pytest.approx(2 / 3, abs=0.03)
+    assert rows["price product.z"].S1 == pytest.approx(1 / 3, abs=0.03)
     with pytest.raises(ValueError, match="power of 2"):
         sobol_indices(model, book, samples=1000)
     with pytest.raises(ValueError, match="two independent inputs"):
@@ -82,9 +82,9 @@ def test_hydrometallurgy_is_driven_by_the_lithium_prices(planner):
     prices = load_prices(planner.db.directory)
     model = route_model(planner, planner.inventory(None), "hydrometallurgy", "10 t/day", {}, prices)
     out = sobol_indices(model, prices, samples=512, seed=1)
-    assert out["indices"][0]["input"] == "prices lithium (correlated)"
-    assert all(r["ST_conf"] >= 0 for r in out["indices"])
-    assert out["samples_needed"] >= 512 and out["samples_needed"] & (out["samples_needed"] - 1) == 0
+    assert out.indices[0].input == "prices lithium (correlated)"
+    assert all(r.ST_conf >= 0 for r in out.indices)
+    assert out.samples_needed >= 512 and out.samples_needed & (out.samples_needed - 1) == 0
 
 
 def test_cli_sensitivity_adds_sobol_indices():

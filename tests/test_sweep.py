@@ -64,10 +64,10 @@ def test_a_row_holds_what_the_api_gives_for_that_scenario(planner, grid_file):
     result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "hydrometallurgy", "10 t/day",
                           {"quench": {"solvent": "DEC"}})
     prices = load_prices(planner.db.directory)
-    assert rows[0]["net_value"] == pytest.approx(economics(result, prices)["net_value"]["value"], rel=1e-12)
-    assert rows[0]["ghg"] == pytest.approx(environment(result, "EU")["ghg"]["total"]["value"], rel=1e-12)
-    so2 = next(line for line in audit(result, permit_region="EU").permit["lines"] if line["pollutant"] == "SO2")
-    assert rows[1]["stack_SO2"] == pytest.approx(so2["concentration_worst"]["value"], rel=1e-12)
+    assert rows[0]["net_value"] == pytest.approx(economics(result, prices).net_value, rel=1e-12)
+    assert rows[0]["ghg"] == pytest.approx(environment(result, "EU").ghg.total, rel=1e-12)
+    so2 = next(line for line in audit(result, permit_region="EU").permit.lines if line.pollutant == "SO2")
+    assert rows[1]["stack_SO2"] == pytest.approx(so2.concentration_worst, rel=1e-12)
     h2s = result.gas_generated[1, result.db.index["H2S"]] * result.db.molar_mass[result.db.index["H2S"]] * 3600
     assert rows[1]["gas_H2S"] == pytest.approx(h2s, rel=1e-12)
 

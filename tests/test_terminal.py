@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from recycle.report.terminal import eng, print_table
+from recycle.report.terminal import eng, rich_table, table_text
 
 
 @pytest.mark.parametrize("x, text", [
@@ -27,15 +27,16 @@ class Terminal(io.StringIO):
 def test_a_wide_table_fits_an_80_column_terminal_and_prints_plain_when_piped(monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     df = pd.DataFrame([{f"a rather long column heading {i}": 1.23456e-9 * 10 ** i for i in range(12)}] * 3)
+    from rich.console import Console
+
     screen = Terminal()
-    print_table(df, screen)
+    Console(file=screen).print(rich_table(df))                      # what cli.py does on a terminal
     visible = re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())        # without the colour codes
     assert max(len(line) for line in visible.splitlines()) <= 80
-    piped = io.StringIO()
-    print_table(df, piped)
-    assert len(piped.getvalue().splitlines()) == 4                   # header + one line per row
-    assert "1.235e-09" not in piped.getvalue() and "1.235e-08" not in piped.getvalue()   # not Python's %g
-    assert "1.235e-9" in piped.getvalue() and "12.35e-9" in piped.getvalue() and "0.001235" in piped.getvalue()
+    piped = table_text(df)                                          # and what it writes to a pipe
+    assert len(piped.splitlines()) == 4                             # header + one line per row
+    assert "1.235e-09" not in piped and "1.235e-08" not in piped    # not Python's %g
+    assert "1.235e-9" in piped and "12.35e-9" in piped and "0.001235" in piped
 
 
 @pytest.mark.parametrize("name, label", [

@@ -24,10 +24,10 @@ def test_linear_case_matches_the_triangular_closed_form(db):
     other = RouteModel("constant", 1.0 + 2.0 * c, {}, 12)
     mc = monte_carlo([model, other], prices, 200_000, seed=7)
     median = a + math.sqrt((b - a) * (c - a) / 2) if c >= (a + b) / 2 else b - math.sqrt((b - a) * (b - c) / 2)
-    assert mc["routes"][0]["net_value"]["p50"]["value"] == pytest.approx(1 + 2 * median, rel=5e-3)
+    assert mc.routes[0].net_value["p50"] == pytest.approx(1 + 2 * median, rel=5e-3)
     # P(linear beats constant) = P(p > c) = (b - c) / (b - a) for a triangular distribution.
-    assert mc["routes"][0]["probability_best_net_value"] == pytest.approx((b - c) / (b - a), abs=5e-3)
-    assert mc["routes"][0]["probability_best_safety"] == 1.0          # score 10 < 12 in every sample
+    assert mc.routes[0].probability_best_net_value == pytest.approx((b - c) / (b - a), abs=5e-3)
+    assert mc.routes[0].probability_best_safety == 1.0          # score 10 < 12 in every sample
 
 
 def test_same_seed_same_result_and_probabilities_sum_to_one():
@@ -65,9 +65,9 @@ def test_tornado_is_sorted_and_names_inputs(planner, db):
     prices = load_prices(db.directory)
     model = route_model(planner, planner.read_inventory(None), "hydrometallurgy", "10 t/day", {}, prices)
     rows = tornado(model, prices)
-    swings = [abs(r["net_value_high"] - r["net_value_low"]) for r in rows]
+    swings = [abs(r.net_value_high - r.net_value_low) for r in rows]
     assert swings == sorted(swings, reverse=True)
-    assert any(r["input"] == "price products.Li2CO3" for r in rows)
+    assert any(r.input == "price products.Li2CO3" for r in rows) and rows[0].unit_of("net_value_low") == "USD/kg"
     res = runner.invoke(app, ["sensitivity", "--route", "hydrometallurgy", "--top", "5", "-f", "csv"])
     assert res.exit_code == 0 and len(res.stdout.strip().splitlines()) == 6
 
@@ -99,20 +99,19 @@ def test_large_inventory_error_names_the_row(planner, tmp_path):
     assert res.exit_code == 2 and "big.csv: row 5501: soc" in res.stderr and "outside 0-1" in res.stderr
 
 
-def test_a_route_that_does_not_apply_is_never_best_and_ranks_last():
+def test_a_route_that_does_not_apply_is_never_best_and_ranks_last(planner):
     """LGPS cells (GeS4 units, no dissolution route): the direct and hybrid routes do not apply.
     They rank after every route that applies, whatever their risk, and the Monte Carlo gives
     them no share of 'best' (issue 17: a route that does not apply had P(best) 0.98)."""
-    import json
+    from recycle.compare import compare_routes
+    from recycle.report.comparison import compare_json, compare_table
+    from recycle.uncertainty import monte_carlo_comparison
 
-    from typer.testing import CliRunner
-
-    from cli import app
-
-    res = CliRunner().invoke(app, ["compare", "--chemistry", "LGPS-LCO-LI", "--samples", "500", "--seed", "1",
-                                   "--format", "json"])
-    assert res.exit_code == 0, res.output
-    doc = json.loads(res.stdout)
+    inv = planner.cell_inventory("LGPS-LCO-LI", 0.1)
+    prices = load_prices(planner.db.directory)
+    comparison = compare_routes(planner, inv, None, "10 t/day", {}, prices)
+    comparison = monte_carlo_comparison(comparison, planner, inv, "10 t/day", {}, prices, 500, 1)
+    doc = compare_json(comparison)
     out = {r["route"] for r in doc["routes"] if r["applicability"]["status"] == "does not apply"}
     assert out == {"direct-regeneration", "hybrid"}
     for r in doc["monte_carlo"]["routes"]:
@@ -120,9 +119,7 @@ def test_a_route_that_does_not_apply_is_never_best_and_ranks_last():
             assert r["probability_best_net_value"] == 0 and r["probability_best_safety"] == 0
     applying = [r for r in doc["monte_carlo"]["routes"] if r["route"] not in out]
     assert sum(r["probability_best_net_value"] for r in applying) == pytest.approx(1.0)
-    from recycle.compare import compare_table
-
-    table = compare_table(doc)
+    table = compare_table(comparison)
     assert set(table["route"][-2:]) == out
 
 
@@ -130,15 +127,15 @@ def test_the_monte_carlo_samples_route_risk(db):
     """Issue 15: the Monte Carlo reports the route risk (risk_number of the rank key) and the
     probability of the lowest risk, not only the index. With one constant-risk model each, the
     lower risk wins every sample; risk_number orders like the rank key (worst, then aggregate)."""
-    from recycle.uncertainty import risk_number
+    from recycle.scenarios import risk_number
 
     assert risk_number([12, 5.0]) < risk_number([12, 50.0]) < risk_number([15, 0.1])
     low = RouteModel("low", 1.0, {}, 10, risk=risk_number([9, 1.5]))
     high = RouteModel("high", 2.0, {}, 10, risk=risk_number([15, 100.0]))
     mc = monte_carlo([low, high], load_prices(db.directory), 100, 1)
-    by = {r["route"]: r for r in mc["routes"]}
-    assert by["low"]["probability_lowest_risk"] == 1.0 and by["high"]["probability_lowest_risk"] == 0.0
-    assert by["low"]["risk"]["p50"]["value"] == pytest.approx(9 + 1.5 / 2.5)
+    by = {r.route: r for r in mc.routes}
+    assert by["low"].probability_lowest_risk == 1.0 and by["high"].probability_lowest_risk == 0.0
+    assert by["low"].risk["p50"] == pytest.approx(9 + 1.5 / 2.5)
 
 
 def test_correlated_prices_keep_their_margins_and_the_stated_rank_correlation():
@@ -173,10 +170,10 @@ def test_finance_factors_recompute_the_capital_charge_exactly(planner, db):
     equipment = copy.deepcopy(db.data("equipment.yaml"))
     for k, v in other.items():
         equipment["general"][k]["value"] = f"{v} year" if k == "plant_life" else v
-    predicted = (economics(result, prices)["net_value"]["value"]
+    predicted = (economics(result, prices).net_value
                  + capital_cost_per_kg(base, model.isbl, model.references)
                  - capital_cost_per_kg(other, model.isbl, model.references))
-    assert economics(result, prices, equipment)["net_value"]["value"] == pytest.approx(predicted, abs=1e-9)
+    assert economics(result, prices, equipment).net_value == pytest.approx(predicted, abs=1e-9)
 
 
 def test_ghg_linear_model_reproduces_every_routes_total(planner, db):
@@ -186,9 +183,9 @@ def test_ghg_linear_model_reproduces_every_routes_total(planner, db):
     factors = factor_ranges(db)
     for route in ("direct-regeneration", "hybrid", "hydrometallurgy", "pyrometallurgy"):
         env = environment(planner.plan(None, route, basis="10 t/day"))
-        lm = env["linear_model"]
-        total = lm["constant"] + sum(a * factors[k][1] for k, a in lm["coefficients"].items())
-        assert total == pytest.approx(env["ghg"]["total"]["value"], rel=1e-12), route
+        lm = env.linear_model
+        total = lm.constant + sum(a * factors[k][1] for k, a in lm.coefficients.items())
+        assert total == pytest.approx(env.ghg.total, rel=1e-12), route
 
 
 def test_the_monte_carlo_samples_finance_emission_factors_and_says_so():

@@ -47,11 +47,10 @@ def test_api_plan_compare_and_sensitivity_then_the_workbook_reads_back(planner, 
     prices = load_prices(planner.db.directory)
     result = planner.plan(INVENTORY, "hydrometallurgy", "10 t/day")
     doc = compare_routes(planner, INVENTORY, ["hydrometallurgy", "pyrometallurgy"], "10 t/day", {}, prices)
-    assert doc["inventory"] == "DataFrame" and [r["route"] for r in doc["routes"]] == ["hydrometallurgy",
-                                                                                        "pyrometallurgy"]
+    assert doc.inventory == "DataFrame" and [r.route for r in doc.routes] == ["hydrometallurgy", "pyrometallurgy"]
     model = route_model(planner, INVENTORY, "hydrometallurgy", "10 t/day", {}, prices)
     mc = monte_carlo([model], prices, samples=200, seed=1)
-    assert mc["samples"] == 200
+    assert mc.samples == 200
     assert tornado(model, prices)
     path = tmp_path / "plan.xlsx"
     write_workbook(path, plan_frames(result))

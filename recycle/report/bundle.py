@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 from ..simulate import RouteResult
+from .audit_tables import audit_json
+from .jsondoc import to_json
 
 
 def plan_files(planner, result: RouteResult, doc: dict) -> dict[str, str | bytes]:
@@ -26,7 +28,8 @@ def plan_files(planner, result: RouteResult, doc: dict) -> dict[str, str | bytes
         safety_ = safety(result, audit_)
         economics_ = economics(result, load_prices(planner.db.directory))
         environment_ = environment(result)
-        extra = {"audit": audit_.as_dict(), "safety": safety_, "economics": economics_, "environment": environment_}
+        extra = {"audit": audit_json(audit_), "safety": to_json(safety_), "economics": to_json(economics_),
+                 "environment": to_json(environment_)}
     files = plan_report(result, audit_, safety_, economics_, environment_)
     files["summary.json"] = json.dumps({**doc, **extra}, indent=2) + "\n"
     frames = plan_frames(result)

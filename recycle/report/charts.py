@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import io
 
-from ..compare import pareto_front
+from ..applicability import DOES_NOT_APPLY
+from ..compare import Comparison, pareto_front
 
 
-def compare_chart(doc: dict) -> bytes:
-    """PNG of the routes of a ``recycle compare`` document: route risk (the worst scenario's
+def compare_chart(comparison: Comparison) -> bytes:
+    """PNG of the routes of a comparison (recycle.compare.Comparison): route risk (the worst scenario's
     severity x likelihood, the aggregate risk as a fraction that breaks ties) against net value
     (USD per kg of cells), with the Pareto front marked."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    def risk(r):
-        key = r["safety"]["risk"]["rank_key"]
-        return float(key[0]) + float(key[1]) / (1.0 + float(key[1]))
-
-    points = {r["route"]: (risk(r), float(r["economics"]["net_value"]["value"])) for r in doc["routes"]}
-    out = {r["route"] for r in doc["routes"] if r["applicability"]["status"] == "does not apply"}
+    points = {r.route: (r.safety.risk.number, r.economics.net_value) for r in comparison.routes}
+    out = {r.route for r in comparison.routes if r.applicability.status == DOES_NOT_APPLY}
     front = pareto_front({k: v for k, v in points.items() if k not in out})      # only routes that apply
     fig = Figure(figsize=(7.0, 4.6), dpi=110)
     FigureCanvasAgg(fig)
@@ -40,7 +37,7 @@ def compare_chart(doc: dict) -> bytes:
     ax.scatter([], [], color="#8a8a8a", marker="s", label="dominated")
     ax.set_xlabel("route risk: worst scenario severity x likelihood (lower is safer)")
     ax.set_ylabel("net value [USD/kg cells] (higher is better)")
-    ax.set_title(f"Routes at {doc.get('throughput', '')}: risk and net value", fontsize=11)
+    ax.set_title(f"Routes at {comparison.throughput}: risk and net value", fontsize=11)
     ax.grid(True, color="#e4e4e4", zorder=0)
     xs = [p[0] for p in points.values()]
     ax.set_xlim(min(xs) - 2, max(xs) + 4)

@@ -13,15 +13,21 @@ from __future__ import annotations
 
 import base64
 import math
+from dataclasses import asdict, fields
 from html import escape
 
 import numpy as np
 import pandas as pd
 
 from .. import report
+from ..cases import Case
+from ..compare import Comparison
+from ..economics import Economics
+from ..environment import Environment
 from ..flows import edge_masses, element_fate
+from ..safety import Safety
 from ..simulate import RouteResult
-from . import ROW, Units, svg
+from . import Units, svg
 from .references import cited_keys, data_references, split_references
 
 ELEMENTS = ("Li", "S", "Cl")
@@ -163,7 +169,7 @@ def mermaid(result: RouteResult) -> str:
 
 
 def _phase_text(result: RouteResult, amounts: np.ndarray) -> str:
-    kg = np.maximum(amounts[ROW] * result.db.molar_mass, 0.0)
+    kg = np.maximum(amounts[Case.EXPECTED] * result.db.molar_mass, 0.0)
     total = kg.sum()
     if total <= 0:
         return "empty"
@@ -185,8 +191,8 @@ def _q(d: dict | None) -> str:
 
 def _balance_blocks(result: RouteResult, doc: dict) -> list:
     units, db = Units(result.rate_basis), result.db
-    inp = db.element_totals(result.feed + result.reagents)[ROW] * db.element_molar_mass
-    out = db.element_totals(sum(result.sink_total(k) for k in ("product", "waste", "stack")))[ROW] * db.element_molar_mass
+    inp = db.element_totals(result.feed + result.reagents)[Case.EXPECTED] * db.element_molar_mass
+    out = db.element_totals(sum(result.sink_total(k) for k in ("product", "waste", "stack")))[Case.EXPECTED] * db.element_molar_mass
     rows = [{"element": e, f"in: feed + reagents [{units.mass}]": units.kg(i), f"out: sinks [{units.mass}]": units.kg(o),
              f"residual [{units.mass}]": units.kg(o - i), "relative residual": abs(o - i) / i}
             for e, i, o in zip(db.elements, inp, out) if i > 0]
@@ -208,75 +214,76 @@ def _heat_table(doc: dict, units: Units) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def safety_blocks(safety: dict) -> list:
+def safety_blocks(safety: Safety) -> list:
     """Route risk and its scenarios, then the index: score, contributors, worst point per
     factor and the full breakdown."""
-    risk = safety.get("risk") or {}
-    worst = risk.get("worst")
-    scenarios = pd.DataFrame([{"risk": f"{s['risk_class']} {s['risk']}", "severity": s["severity"],
-                               "likelihood": s["likelihood"], "step": s["step"], "kind": s["kind"],
-                               "substance": s["substance"], "endpoint": s["endpoint"], "distance [m]": s["distance"],
-                               "frequency [1/year]": s["frequency"], "control": s["control"]}
-                              for s in safety.get("scenarios", [])])
-    head = [("p", (f"Route risk {worst['risk_class']} {worst['risk']}: {worst['description']}; {worst['endpoint']} "
-                   f"reached at {worst['distance']:.0f} m. Aggregate risk {risk['aggregate']:.3g}.") if worst
+    risk = safety.risk
+    worst = risk.worst
+    scenarios = pd.DataFrame([{"risk": f"{s.risk_class} {s.risk}", "severity": s.severity,
+                               "likelihood": s.likelihood, "step": s.step, "kind": s.kind,
+                               "substance": s.substance, "endpoint": s.endpoint, "distance [m]": s.distance,
+                               "frequency [1/year]": s.frequency, "control": s.control}
+                              for s in safety.scenarios])
+    head = [("p", (f"Route risk {worst.risk_class} {worst.risk}: {worst.description}; {worst.endpoint} "
+                   f"reached at {worst.distance:.0f} m. Aggregate risk {risk.aggregate:.3g}.") if worst
              else "No scenario reaches its endpoint.")]
     if len(scenarios):
         head.append(("table", scenarios))
 
     def table(points):
-        return pd.DataFrame([{"step": p["step"], "factor": p["factor"], "points": p["points"],
-                              "quantity": p["quantity"]["value"], "unit": p["quantity"]["unit"], "basis": p["basis"]}
+        return pd.DataFrame([{"step": p.step, "factor": p.factor, "points": p.points,
+                              "quantity": p.value, "unit": p.unit, "basis": p.basis}
                              for p in points])
-    return head + [("p", f"Inherent-safety index {safety['score']} points (worst case {safety['score_worst_case']}; "
-                  f"sum over all steps {safety['score_cumulative']}); lower is safer. Method: {safety['method']}."),
-            ("ul", safety["contributors"]),
-            ("table", table(safety["by_factor"].values())),
-            ("details", "Every scored point, step by step", [("table", table(safety["breakdown"]))])]
+    return head + [("p", f"Inherent-safety index {safety.score} points (worst case {safety.score_worst_case}; "
+                  f"sum over all steps {safety.score_cumulative}); lower is safer. Method: {safety.method}."),
+            ("ul", list(safety.contributors)),
+            ("table", table(safety.by_factor.values())),
+            ("details", "Every scored point, step by step", [("table", table(safety.breakdown))])]
 
 
-def economics_blocks(e: dict) -> list:
+def economics_blocks(e: Economics) -> list:
     """Net value, annual figures, breakdown by category and step, capital items, notes."""
-    musd = lambda d: {k: {"value": v["value"] / 1e6} for k, v in d.items()}  # noqa: E731
-    key = [("net value", e["net_value"]), ("net value per kWh of cells", e["net_value_per_kwh"]),
-           ("net present value", e["npv"]), ("fixed capital", e["capital"]["fixed"]),
-           ("working capital", e["capital"]["working"]), ("throughput", e["throughput"])]
-    key += [(k.replace("_", " "), v) for k, v in e["annual"].items()]
-    return [("table", pd.DataFrame([{"quantity": k, "value": v["value"], "unit": v["unit"]} for k, v in key if v])),
-            ("table", pd.DataFrame([{"category": k, "net [M USD/year]": v["value"]} for k, v in musd(e["by_category"]).items()])),
-            ("table", pd.DataFrame([{"step": k, "net [M USD/year]": v["value"]} for k, v in musd(e["by_step"]).items()])),
+    key = [("net value", "net_value", e), ("net value per kWh of cells", "net_value_per_kwh", e),
+           ("net present value", "npv", e), ("fixed capital", "fixed", e.capital),
+           ("working capital", "working", e.capital), ("throughput", "throughput", e)]
+    key += [(f.name.replace("_", " "), f.name, e.annual) for f in fields(e.annual)]
+    return [("table", pd.DataFrame([{"quantity": k, "value": getattr(owner, name), "unit": owner.unit_of(name)}
+                                    for k, name, owner in key if getattr(owner, name) is not None])),
+            ("table", pd.DataFrame([{"category": k, "net [M USD/year]": v / 1e6} for k, v in e.by_category.items()])),
+            ("table", pd.DataFrame([{"step": k, "net [M USD/year]": v / 1e6} for k, v in e.by_step.items()])),
             ("details", "Capital items", [("table", pd.DataFrame(
-                [{"step": i["step"], "item": i["item"], "size": i["size"]["value"], "size unit": i["size"]["unit"],
-                  "cost [USD]": i["cost"]["value"], "basis": i["basis"]} for i in e["capital"]["items"]]))]),
+                [{"step": i.step, "item": i.item, "size": i.size, "size unit": i.size_unit,
+                  "cost [USD]": i.cost, "basis": i.basis} for i in e.capital.items]))]),
             ("details", "Revenue and cost lines", [("table", pd.DataFrame(
-                [{"step": b["step"], "category": b["category"], "item": b["item"],
-                  "value [USD/year]": b["value"]["value"], "basis": b["basis"]} for b in e["breakdown"]]))]),
-            ("ul", e["notes"])]
+                [{"step": b.step, "category": b.category, "item": b.item,
+                  "value [USD/year]": b.value, "basis": b.basis} for b in e.breakdown]))]),
+            ("ul", list(e.notes))]
 
 
-def environment_blocks(env: dict) -> list:
+def environment_blocks(env: Environment) -> list:
     """Energy, greenhouse gases (by part and by step), water and stack emissions per kg of cells."""
-    g, en = env["ghg"], env["energy"]
-    key = [("energy, electricity", en["electricity"]["total"]), ("energy, fuel", en["fuel"]["total"]),
-           ("energy, total", en["total"]), ("GHG, direct (stack)", g["direct"]["total"]),
-           ("GHG, electricity", g["electricity"]["total"]), ("GHG, fuel", g["fuel"]["total"]),
-           ("GHG, reagents (embodied)", g["reagents"]["total"]), ("GHG, total", g["total"]),
-           ("process water in", env["water"]["process_water_in"]["total"])]
-    steps = sorted(set(g["by_step"]) | set(en["electricity"]["by_step"]) | set(en["fuel"]["by_step"]))
-    by_step = pd.DataFrame([{"step": s, "GHG [kg CO2e/kg]": g["by_step"].get(s, {"value": 0.0})["value"],
-                             "electricity [MJ/kg]": en["electricity"]["by_step"].get(s, {"value": 0.0})["value"],
-                             "fuel [MJ/kg]": en["fuel"]["by_step"].get(s, {"value": 0.0})["value"]} for s in steps])
-    air = env["air_emissions"]
-    stack = [{"gas": "CO2", "g per kg of cells": air["CO2"]["value"]}] + [
-        {"gas": k, "g per kg of cells": v["value"]} for k, v in air["pollutants"].items()]
-    blocks = [("p", f"Per kg of cells fed; grid region {env['region']}. Credits for recovered materials are "
+    g, en = env.ghg, env.energy
+    key = [("energy, electricity", en.electricity, "total"), ("energy, fuel", en.fuel, "total"),
+           ("energy, total", en, "total"), ("GHG, direct (stack)", g.direct, "total"),
+           ("GHG, electricity", g.electricity, "total"), ("GHG, fuel", g.fuel, "total"),
+           ("GHG, reagents (embodied)", g.reagents, "total"), ("GHG, total", g, "total"),
+           ("process water in", env.water.process_water_in, "total")]
+    steps = sorted(set(g.by_step) | set(en.electricity.by_step) | set(en.fuel.by_step))
+    by_step = pd.DataFrame([{"step": s, "GHG [kg CO2e/kg]": g.by_step.get(s, 0.0),
+                             "electricity [MJ/kg]": en.electricity.by_step.get(s, 0.0),
+                             "fuel [MJ/kg]": en.fuel.by_step.get(s, 0.0)} for s in steps])
+    air = env.air_emissions
+    stack = [{"gas": "CO2", "g per kg of cells": air.co2}] + [
+        {"gas": k, "g per kg of cells": v} for k, v in air.pollutants.items()]
+    blocks = [("p", f"Per kg of cells fed; grid region {env.region}. Credits for recovered materials are "
                     "reported apart and never added to the total."),
-              ("table", pd.DataFrame([{"quantity": k, "value": v["value"], "unit": v["unit"]} for k, v in key])),
+              ("table", pd.DataFrame([{"quantity": k, "value": getattr(owner, name), "unit": owner.unit_of(name)}
+                                      for k, owner, name in key])),
               ("h", "By step"), ("table", by_step), ("h", "Leaving the stack after treatment"),
               ("table", pd.DataFrame(stack))]
-    if env.get("credits"):
-        blocks += [("p", f"Credits (avoided primary production, separate): {env['credits']['total']['value']:.4g} "
-                         f"{env['credits']['total']['unit']}")]
+    if env.credits:
+        blocks += [("p", f"Credits (avoided primary production, separate): {env.credits.total:.4g} "
+                         f"{env.credits.unit_of('total')}")]
     return blocks
 
 
@@ -291,8 +298,8 @@ def audit_blocks(audit) -> list:
     )
 
     p = audit.parameters
-    blocks = [("p", f"Throughput {audit.throughput}; dilution mixing factor K = {p['dilution_k']:g}; "
-                    f"combustibles kept below {p['lel_fraction']:.0%} of the LEL."),
+    blocks = [("p", f"Throughput {audit.throughput}; dilution mixing factor K = {p.dilution_k:g}; "
+                    f"combustibles kept below {p.lel_fraction:.0%} of the LEL."),
               ("table", findings_table(audit)), ("h", "Gases by step (vent ppm at peak, worst case)"),
               ("table", gases_table(audit))]
     if audit.permit:
@@ -331,8 +338,8 @@ def _figures(result: RouteResult, prefix: str, elements=ELEMENTS) -> list:
     return blocks
 
 
-def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
-                  economics: dict | None = None, environment: dict | None = None) -> list:
+def plan_sections(result: RouteResult, audit=None, safety: Safety | None = None,
+                  economics: Economics | None = None, environment: Environment | None = None) -> list:
     """The sections of a plan report; audit, safety, economics and footprint are added when given."""
     units = Units(result.rate_basis)
     doc = report.plan_json(result)
@@ -345,10 +352,10 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
            ("heat released", t["heat_released"]["value"], units.energy),
            ("max relative element residual", doc["balance"]["max_relative_element_residual"], "")]
     if safety:
-        key.append(("route risk (lower is safer)", (safety.get("risk") or {}).get("worst_risk", 0), "severity x likelihood"))
-        key.append(("inherent-safety index (lower is safer)", safety["score"], "points"))
+        key.append(("route risk (lower is safer)", safety.risk.worst_risk, "severity x likelihood"))
+        key.append(("inherent-safety index (lower is safer)", safety.score, "points"))
     if economics:
-        key.append(("net value", economics["net_value"]["value"], economics["net_value"]["unit"]))
+        key.append(("net value", economics.net_value, economics.unit_of("net_value")))
     summary = [("p", f"Route {result.route.id}; inventory {inv.source if inv else '-'}"
                      f"{f' ({inv.total_mass:,.1f} kg of cells)' if inv else ''}; basis {result.basis.text}."),
                ("table", pd.DataFrame([{"quantity": k, "value": v, "unit": u} for k, v, u in key]))]
@@ -379,71 +386,70 @@ def plan_sections(result: RouteResult, audit=None, safety: dict | None = None,
     notes = [f"{s['id']}: {n}" for s in doc["steps"] for n in s["notes"]]
     extra = [f"Basis: {result.basis.text}; two cases per plan (expected, worst case); tables show the expected case."]
     if economics:
-        extra += [f"{k.replace('_', ' ')}: {v}" for k, v in economics["assumptions"].items()]
+        extra += [f"{k.replace('_', ' ')}: {v}" for k, v in asdict(economics.assumptions).items()]
     if audit is not None:
         extra += [f"audit {k}: {v}" + (f" (chemistry/audit.yaml {', '.join(f'[{c}]' for c in cited_keys(v))} under "
                                        "References)" if cited_keys(v) else "")
-                  for k, v in audit.parameters.get("sources", {}).items()]
+                  for k, v in audit.parameters.sources.items()]
     if safety:
-        extra.append(f"safety: {safety['method']}")
+        extra.append(f"safety: {safety.method}")
     sections += [("notes", "Notes", [("ul", notes)]),
                  ("sources", "Assumptions and data sources", sources_blocks(result, extra))]
     return sections
 
 
-def plan_report(result: RouteResult, audit=None, safety: dict | None = None,
-                economics: dict | None = None, environment: dict | None = None) -> dict[str, str]:
+def plan_report(result: RouteResult, audit=None, safety: Safety | None = None,
+                economics: Economics | None = None, environment: Environment | None = None) -> dict[str, str]:
     """``{"report.html": ..., "report.md": ...}`` for a plan."""
     title = f"Recycling plan: route {result.route.id}, {result.basis.text}"
     sections = plan_sections(result, audit, safety, economics, environment)
     return {"report.html": to_html(title, sections), "report.md": to_markdown(title, sections)}
 
 
-def compare_sections(doc: dict, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> list:
+def compare_sections(doc: Comparison, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> list:
     """Sections of a comparison report: table, chart, breakdowns, and each route's diagrams."""
-    from ..compare import compare_table, pareto_front
+    from ..applicability import DOES_NOT_APPLY
+    from ..compare import pareto_front
+    from .comparison import compare_table
 
-    points = {r["route"]: (r["safety"]["risk"]["rank_key"][0] + r["safety"]["risk"]["rank_key"][1]
-                           / (1.0 + r["safety"]["risk"]["rank_key"][1]), r["economics"]["net_value"]["value"])
-              for r in doc["routes"] if r["applicability"]["status"] != "does not apply"}
-    summary = [("p", f"Inventory {doc['inventory']}; throughput {doc['throughput']}; prices {doc['prices']}."),
+    points = {r.route: (r.safety.risk.number, r.economics.net_value) for r in doc.routes if r.applicability.status != DOES_NOT_APPLY}
+    summary = [("p", f"Inventory {doc.inventory}; throughput {doc.throughput}; prices {doc.prices}."),
                ("table", compare_table(doc)),
                ("p", "Pareto front of the routes that apply (no other route has both lower risk and higher "
                      "net value): " + (", ".join(pareto_front(points)) or "none") + ".")]
     if chart_png:
         summary.append(("img", chart_png, "compare.png", "Safety score against net value; Pareto front marked."))
-    by_cat = pd.DataFrame([{"route": r["route"], **{f"{k} [M USD/year]": v["value"] / 1e6
-                                                   for k, v in r["economics"]["by_category"].items()}}
-                           for r in doc["routes"]]).fillna(0.0)
-    by_factor = pd.DataFrame([{"route": r["route"], **{k: v["points"] for k, v in r["safety"]["by_factor"].items()}}
-                              for r in doc["routes"]]).fillna(0)
-    env = pd.DataFrame([{"route": r["route"], "GHG [kg CO2e/kg]": r["environment"]["ghg"]["total"]["value"],
-                         "energy [MJ/kg]": r["environment"]["energy"]["total"]["value"],
-                         "process water [kg/kg]": r["environment"]["water"]["process_water_in"]["total"]["value"]}
-                        for r in doc["routes"] if "environment" in r])
+    by_cat = pd.DataFrame([{"route": r.route, **{f"{k} [M USD/year]": v / 1e6 for k, v in r.economics.by_category.items()}}
+                           for r in doc.routes]).fillna(0.0)
+    by_factor = pd.DataFrame([{"route": r.route, **{k: v.points for k, v in r.safety.by_factor.items()}}
+                              for r in doc.routes]).fillna(0)
+    env = pd.DataFrame([{"route": r.route, "GHG [kg CO2e/kg]": r.environment.ghg.total,
+                         "energy [MJ/kg]": r.environment.energy.total,
+                         "process water [kg/kg]": r.environment.water.process_water_in.total}
+                        for r in doc.routes])
     sections = [("summary", "Comparison", summary),
                 ("environment", "Environmental footprint", [("table", env)] + [
-                    ("details", f"{r['route']}: {r['environment']['ghg']['total']['value']:.3g} kg CO2e/kg",
-                     environment_blocks(r["environment"])) for r in doc["routes"] if "environment" in r]),
+                    ("details", f"{r.route}: {r.environment.ghg.total:.3g} kg CO2e/kg",
+                     environment_blocks(r.environment)) for r in doc.routes]),
                 ("safety", "Safety by factor [points]", [("table", by_factor)] + [
-                    ("details", f"{r['route']}: score {r['safety']['score']}", safety_blocks(r["safety"]))
-                    for r in doc["routes"]]),
+                    ("details", f"{r.route}: score {r.safety.score}", safety_blocks(r.safety))
+                    for r in doc.routes]),
                 ("economics", "Economics by category", [("table", by_cat)] + [
-                    ("details", f"{r['route']}: net value {r['economics']['net_value']['value']:.3g} USD/kg",
-                     economics_blocks(r["economics"])) for r in doc["routes"]])]
+                    ("details", f"{r.route}: net value {r.economics.net_value:.3g} USD/kg",
+                     economics_blocks(r.economics)) for r in doc.routes])]
     for name, result in (results or {}).items():
         sections.append((f"route-{name}", f"Route {name}", [
             ("p", result.route.description),
             ("figure", svg.flowsheet_svg(result, f"flowsheet-{name}"), f"Flowsheet of {name}."),
             ("mermaid", mermaid(result))] + _figures(result, f"{name}-", ())))
-    notes = [f"prices: {doc['prices']}"] + [f"safety: {r['safety']['method']}" for r in doc["routes"]]
-    notes += [f"economics: {k.replace('_', ' ')} {v}" for r in doc["routes"] for k, v in r["economics"]["assumptions"].items()]
+    notes = [f"prices: {doc.prices}"] + [f"safety: {r.safety.method}" for r in doc.routes]
+    notes += [f"economics: {k.replace('_', ' ')} {v}" for r in doc.routes for k, v in asdict(r.economics.assumptions).items()]
     sections.append(("sources", "Assumptions and data sources", [("ul", list(dict.fromkeys(notes)))]))
     return sections
 
 
-def compare_report(doc: dict, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> dict[str, str]:
+def compare_report(doc: Comparison, chart_png: bytes | None, results: dict[str, RouteResult] | None = None) -> dict[str, str]:
     """``{"report.html": ..., "report.md": ...}`` for a ``recycle compare`` document."""
-    title = f"Route comparison: {doc['inventory']}, {doc['throughput']}"
+    title = f"Route comparison: {doc.inventory}, {doc.throughput}"
     sections = compare_sections(doc, chart_png, results)
     return {"report.html": to_html(title, sections), "report.md": to_markdown(title, sections)}

@@ -5,7 +5,7 @@ import pandas as pd
 
 from ..chemistry import ChemistryDB
 from ..inventory import Inventory
-from ..units import quantity_json
+from .jsondoc import quantity_json
 
 
 def summarise(inv: Inventory, db: ChemistryDB):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 
 import pandas as pd
 
@@ -70,14 +69,9 @@ def table_text(df: pd.DataFrame) -> str:
         return shown.to_string(index=False)
 
 
-def print_table(df: pd.DataFrame, file=None) -> None:
-    """Print ``df``: fitted to the terminal with rich when ``file`` (default stdout) is one,
-    plain text otherwise."""
-    file = file or sys.stdout
-    if not getattr(file, "isatty", lambda: False)():
-        file.write(table_text(df) + "\n")
-        return
-    from rich.console import Console
+def rich_table(df: pd.DataFrame):
+    """``df`` as a rich Table (engineering numbers, readable species) that a rich Console fits
+    to the terminal's width, wrapping long cells; cli.py prints it on a terminal."""
     from rich.table import Table
 
     if "species" in df.columns:
@@ -88,7 +82,7 @@ def print_table(df: pd.DataFrame, file=None) -> None:
         table.add_column(str(column), justify="right" if column in numeric else "left", overflow="fold")
     for row in df.itertuples(index=False):
         table.add_row(*(eng(v) if isinstance(v, float) else str(v) for v in row))
-    Console(file=file).print(table)
+    return table
 
 
-__all__ = ["eng", "print_table", "table_text"]
+__all__ = ["eng", "rich_table", "table_text"]

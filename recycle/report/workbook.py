@@ -16,9 +16,8 @@ import io
 import numpy as np
 import pandas as pd
 
+from ..cases import CASES
 from ..simulate import RouteResult
-
-CASES = ("expected", "worst case")
 
 
 def plan_frames(result: RouteResult) -> dict[str, pd.DataFrame]:
@@ -28,43 +27,43 @@ def plan_frames(result: RouteResult) -> dict[str, pd.DataFrame]:
     mass, energy = ("kg/s", "W") if result.rate_basis else ("kg", "J")
 
     summary = [("max relative element residual", "", float(result.max_relative_element_residual()), "")]
-    for c, case in enumerate(CASES):
-        summary.append(("feed", case, float(result.feed[c] @ db.molar_mass), mass))
+    for c in CASES:
+        summary.append(("feed", c.label, float(result.feed[c] @ db.molar_mass), mass))
         for key, values in result.energy_balance().items():
-            summary.append((key.replace("_", " "), case, float(values[c]), energy))
+            summary.append((key.replace("_", " "), c.label, float(values[c]), energy))
 
     steps = []
     for s in result.steps.values():
-        for c, case in enumerate(CASES):
-            steps += [(s.id, s.type, case, "temperature", float(s.temperature), "K"),
-                      (s.id, s.type, case, "outlet temperature", s.outlet_temperature, "K"),
-                      (s.id, s.type, case, "heat released", float(s.heat_released[c]), energy),
-                      (s.id, s.type, case, "enthalpy duty", float(s.enthalpy_duty[c]), energy),
-                      (s.id, s.type, case, "relative element residual", float(s.relative_residual[c]), "")]
+        for c in CASES:
+            steps += [(s.id, s.type, c.label, "temperature", float(s.temperature), "K"),
+                      (s.id, s.type, c.label, "outlet temperature", s.outlet_temperature, "K"),
+                      (s.id, s.type, c.label, "heat released", float(s.heat_released[c]), energy),
+                      (s.id, s.type, c.label, "enthalpy duty", float(s.enthalpy_duty[c]), energy),
+                      (s.id, s.type, c.label, "relative element residual", float(s.relative_residual[c]), "")]
             for name, (values, unit, _) in s.outcome.quantities.items():
                 arr = np.broadcast_to(np.asarray(values, dtype=float), (len(CASES),))
-                steps.append((s.id, s.type, case, name, float(arr[c]), unit))
+                steps.append((s.id, s.type, c.label, name, float(arr[c]), unit))
 
     streams = []
     for name, (edge, amounts, T) in result.streams.items():
-        for c, case in enumerate(CASES):
+        for c in CASES:
             kg = amounts[c] * db.molar_mass
             for i in np.flatnonzero(kg > 0):
                 streams.append((name, f"{edge.source}.{edge.outlet}".rstrip("."), f"{edge.target}.{edge.inlet}".rstrip("."),
-                                case, float(T[c]), db.names[i], db.species[i].phase, float(kg[i]), mass))
+                                c.label, float(T[c]), db.names[i], db.species[i].phase, float(kg[i]), mass))
 
     totals = {"gas formed": result.gas_formed, "combustion products": result.combustion_products,
               "gas emitted": result.sink_total("stack")}
-    gases = [(which, case, db.names[i], float(a[c, i] * db.molar_mass[i]), mass)
-             for which, a in totals.items() for c, case in enumerate(CASES)
+    gases = [(which, c.label, db.names[i], float(a[c, i] * db.molar_mass[i]), mass)
+             for which, a in totals.items() for c in CASES
              for i in np.flatnonzero(db.is_gas & (a[c] > 0))]
 
     def species_rows(amounts):
-        return [(case, db.names[i], float(amounts[c, i] * db.molar_mass[i]), mass)
-                for c, case in enumerate(CASES) for i in np.flatnonzero(amounts[c] > 0)]
+        return [(c.label, db.names[i], float(amounts[c, i] * db.molar_mass[i]), mass)
+                for c in CASES for i in np.flatnonzero(amounts[c] > 0)]
 
     about = pd.DataFrame([("route", result.route.id), ("basis", result.basis.text),
-                          ("cases", ", ".join(CASES))], columns=["item", "value"])
+                          ("cases", ", ".join(c.label for c in CASES))], columns=["item", "value"])
     return {
         "about": about,
         "summary": pd.DataFrame(summary, columns=["quantity", "case", "value", "unit"]),
