@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from .constants import R_GAS
-from .units import Q_
+from .units import Q_, magnitude
 
 # Height of a transfer unit of a packed absorber: 0.58 m (S) reproduces the 4 m of packing this
 # project assumed for a 99.9 % HCl removal (NTU 6.9); packed absorbers run 0.3-1 m (U).
@@ -32,7 +32,7 @@ def co2_film_ratio(data: dict, temperature: float, hydroxide: float, gas_velocit
         return 0.0
     co2 = data["co2"]
     T = float(temperature)
-    henry = float(Q_(str(co2["henry"]["value"])).to("mol/m^3/Pa").magnitude) * math.exp(
+    henry = magnitude(str(co2["henry"]["value"]), "mol/m^3/Pa") * math.exp(
         float(Q_(str(co2["henry"]["temperature_dependence"])).to("K").magnitude) * (1.0 / T - 1.0 / 298.15))
     diffusivity = float(Q_(str(co2["diffusivity"]["value"])).to("m^2/s").magnitude) * math.exp(
         -float(Q_(str(co2["diffusivity"]["activation"])).to("K").magnitude) / T)

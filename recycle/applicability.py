@@ -22,7 +22,7 @@ MAIN_ELECTROLYTE = 0.05   # mass fraction of the cells above which an electrolyt
 DOES_NOT_APPLY = "does not apply"   # the status that keeps a route out of "best" and the Pareto front
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fit:
     route: str = internal()         # the comparison names the route; its JSON holds status and reasons
     status: str                     # applies | applies with hazards | does not apply

@@ -24,7 +24,7 @@ from .results import Measured, internal, measured, optional
 from .scenarios import Scenario
 from .simulate import RouteResult
 from .step_types import step_facts
-from .units import Q_
+from .units import magnitude
 from .yamlio import load_yaml_file
 
 SEVERITY = {"critical": 0, "warning": 1, "info": 2}
@@ -35,6 +35,7 @@ CONCENTRATED = 0.01     # acid gas mole fraction at a caustic scrubber's inlet t
 # Normal products of combustion and inert gases: judged as asphyxiants in rooms, not as
 # toxic releases in flue gas or at the stack.
 COMBUSTION_PRODUCTS = ("CO2", "H2O", "N2", "O2", "Ar")
+LIMIT_NAMES = {"tlv_twa": "TLV-TWA", "stel": "STEL", "ceiling": "ceiling"}
 
 
 @dataclass(frozen=True, repr=False)
@@ -198,7 +199,7 @@ def _m(value: float, unit: str) -> tuple[float, str]:
 
 def _param(data: dict, key: str, unit: str) -> float:
     raw = data[key]["value"]
-    return float(Q_(str(raw)).to(unit).magnitude) if unit else float(raw)
+    return magnitude(str(raw), unit) if unit else float(raw)
 
 
 def _flag_findings(sid: str, step) -> list[Finding]:
@@ -366,7 +367,7 @@ def _sweep(result, sid, scfg, cfg) -> float:
         return float(room[0][Case.WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
     if sweep == "step":
         return 0.0
-    return float(Q_(sweep).to("m^3/h").magnitude)
+    return magnitude(sweep, "m^3/h")
 
 
 def _exposure_findings(sid: str, gas: str, h: Hazard, x: float) -> list[Finding]:
@@ -474,10 +475,10 @@ def _receiving_findings(result, hazards, f_lel: float, peaks: dict) -> list[Find
             h = hazards.get(gas)
             if h is None or gas in COMBUSTION_PRODUCTS:
                 continue
-            tlv = h.get("tlv_twa") or h.get("stel") or h.get("ceiling")
+            kind, tlv = next(((k, h.get(k)) for k in ("tlv_twa", "stel", "ceiling") if h.get(k)), ("", None))
             alarm = []
             if tlv and x >= 0.1 * tlv.value:
-                alarm.append(f"{tlv.value * 1e6:g} ppm (its TLV)")
+                alarm.append(f"{tlv.value * 1e6:g} ppm (its {LIMIT_NAMES[kind]})")
             if h.combustible and x >= 0.1 * f_lel * h.get("lel").value:
                 alarm.append(f"{f_lel * h.get('lel').value * 100:.2g} % ({f_lel:.0%} of its LEL)")
             if alarm:

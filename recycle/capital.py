@@ -22,7 +22,7 @@ from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .simulate import RouteResult
 from .step_types import step_facts
-from .units import Q_
+from .units import Q_, magnitude
 from .yamlio import load_yaml_file
 
 CAKE_POROSITY = 0.4          # S
@@ -58,7 +58,7 @@ def load_equipment(directory) -> dict:
 
 
 def operating_seconds(equipment: dict) -> float:
-    return float(Q_(str(equipment["general"]["operating_days"]["value"])).to("s").magnitude)
+    return magnitude(str(equipment["general"]["operating_days"]["value"]), "s")
 
 
 def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
@@ -69,7 +69,7 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
     kind = rule["size_from"]
 
     def hours(key):
-        return float(Q_(str(rule[key])).to("s").magnitude)
+        return magnitude(str(rule[key]), "s")
 
     if kind == "vessel_volume":
         vol = float((contents * db.molar_mass)[condensed] @ (1.0 / db.density[condensed]))     # m3/s
@@ -126,7 +126,7 @@ def _cost(entry: dict, size: float, unit: str, equipment: dict, where: str) -> f
     base = float(cepci[cepci["base_year"]])
     if "correlation" in entry:
         c = entry["correlation"]
-        a, b = (float(Q_(str(c[k])).to("USD").magnitude) for k in ("a", "b"))
+        a, b = (magnitude(str(c[k]), "USD") for k in ("a", "b"))
         n = float(c["n"])
         smin, smax = float(c.get("size_min", 0.0)), float(c.get("size_max", math.inf))
         units = max(1, math.ceil(size / smax)) if math.isfinite(smax) else 1

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 def briggs_sigmas(x: float, coefficients: dict) -> tuple[float, float]:
     """sigma_y, sigma_z (m) at downwind distance ``x`` (m) from Briggs' open-country formulas
@@ -38,12 +40,20 @@ def max_ground_concentration(rate: float, wind: float, coefficients: dict, heigh
     """Highest centreline ground-level concentration (kg/m^3) of a continuous release of ``rate``
     (kg/s) at ``height`` (m), over downwind distances ``x_min`` to ``x_max`` (m): the maximum of
     :func:`plume_concentration` on a logarithmic grid refined around the peak."""
-    xs = [x_min * (x_max / x_min) ** (i / 400) for i in range(401)]
-    values = [plume_concentration(x, rate, wind, coefficients, height) for x in xs]
-    k = max(range(len(xs)), key=values.__getitem__)
+    xs = x_min * (x_max / x_min) ** (np.arange(401) / 400)
+    values = _plume(xs, rate, wind, coefficients, height)
+    k = int(np.argmax(values))
     lo, hi = xs[max(k - 1, 0)], xs[min(k + 1, len(xs) - 1)]
-    fine = [lo + (hi - lo) * i / 200 for i in range(201)]
-    return max(max(values), *(plume_concentration(x, rate, wind, coefficients, height) for x in fine))
+    fine = lo + (hi - lo) * np.arange(201) / 200
+    return float(max(values.max(), _plume(fine, rate, wind, coefficients, height).max()))
+
+
+def _plume(xs: np.ndarray, rate: float, wind: float, coefficients: dict, height: float) -> np.ndarray:
+    """:func:`plume_concentration` at every distance of ``xs`` (m, > 0), kg/m^3."""
+    ay, by, cy = coefficients["y"]
+    az, bz, cz = coefficients["z"]
+    sy, sz = ay * xs * (1 + by * xs) ** cy, az * xs * (1 + bz * xs) ** cz
+    return rate / (np.pi * sy * sz * wind) * np.exp(-height ** 2 / (2 * sz ** 2))
 
 
 def toxic_distance(rate: float, endpoint: float, wind: float, coefficients: dict, height: float = 0.0,
@@ -55,12 +65,8 @@ def toxic_distance(rate: float, endpoint: float, wind: float, coefficients: dict
     is the farthest point above the endpoint (bisection on the falling side of the peak)."""
     if rate <= 0 or endpoint <= 0:
         return 0.0
-    import numpy as np
-
     xs = x_min * (x_max / x_min) ** (np.arange(201) / 200)
-    (ay, by, cy), (az, bz, cz) = coefficients["y"], coefficients["z"]
-    sy, sz = ay * xs * (1 + by * xs) ** cy, az * xs * (1 + bz * xs) ** cz
-    cs = rate / (np.pi * sy * sz * wind) * np.exp(-height ** 2 / (2 * sz ** 2))
+    cs = _plume(xs, rate, wind, coefficients, height)
     above = np.flatnonzero(cs >= endpoint)
     if not len(above):
         return 0.0

@@ -291,7 +291,7 @@ def size_to_permit(planner, inventory, route, basis: str, overrides: dict | None
     return Sizing(result, checked, overrides, sorted(set(unreachable)), reagents, columns)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sizing:
     """A route's design sized to a permit by :func:`size_to_permit`."""
 

@@ -9,6 +9,7 @@ Input: a plan on a throughput basis (rows expected, worst) and its gas-handling 
 """
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -80,6 +81,13 @@ class Safety:
 
     def __repr__(self) -> str:
         return f"Safety(risk={self.risk.worst_risk}, score={self.score}, score_worst_case={self.score_worst_case})"
+
+
+@functools.lru_cache(maxsize=64)
+def _kelvin(text: str) -> float:
+    """A temperature written with its unit ("180.5 degC") in K (a pure function, memoised: pint
+    parsing is most of a safety score's time in a Monte Carlo)."""
+    return float(Q_(text).to("K").magnitude)
 
 
 def band(value: float, bands: list) -> int:
@@ -252,7 +260,7 @@ class _StepScorer:
         out = sum(a[self.row] for a in self.step.outlets.values())
         cp = out @ db.heat_capacity(T)                                                   # J/K (per s)
         rise = max(self.step.heat_released[self.row], 0.0) / max(cp, 1e-300)
-        onsets = {k: Q_(v).to("K").magnitude for k, v in cfg["onsets"].items()}
+        onsets = {k: _kelvin(str(v)) for k, v in cfg["onsets"].items()}
         relevant = {
             "lithium_melting": self.contents[db.index["Li(cr)"]] > 0,
             "sulfide_oxidation": bool(self.contents[db.mask(family="sulfide")].sum() > 0

@@ -182,6 +182,14 @@ def _to_si(text, dimension: str, where: str) -> float:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
+def magnitude(text: str, unit: str) -> float:
+    """The number of ``text`` (a quantity written in a data file, e.g. "2 h") in ``unit``; a pure
+    function of its arguments, memoised because the analyses read the same data texts on every
+    run of a Monte Carlo or a sweep."""
+    return float(Q_(str(text)).to(unit).magnitude)
+
+
 def _example(dimension: str) -> str:
     return {
         "mass": "250 kg", "mass_rate": "10 t/day", "temperature": "25 degC", "time": "2 h",
