@@ -159,7 +159,7 @@ class Leach(Step):
         dissolved = dissolved_mask(db) & ~db.is_gas
         leachate = np.where(dissolved, amounts, 0.0)
         residue = amounts - gas - leachate
-        notes = self._notes(db, feed, reactions, gas)
+        notes = self._notes(db, feed, reactions, gas, residue)
         per = ctx.per
         quantities = {
             "acid": (acid_fed * db.molar_mass[db.index[acid]], "kg" + per, f"{self['acid']} fed (as 100 %)"),
@@ -170,11 +170,12 @@ class Leach(Step):
                            self["temperature"], notes=notes, quantities=quantities, media=(medium,), flags=flags,
                            aqueous_outlets=("leachate",), dissolved_reagents=(H2O2,))
 
-    def _notes(self, db: ChemistryDB, feed, reactions, gas) -> list[str]:
+    def _notes(self, db: ChemistryDB, feed, reactions, gas, residue) -> list[str]:
         notes = []
         keyed = {r.key for r in reactions}
         present = feed.max(axis=0) > 0
-        idle = [n for n, here in zip(db.names, present) if here and n not in keyed
+        kept = residue.max(axis=0) >= 0.999 * feed.max(axis=0)      # not converted by the medium either
+        idle = [n for n, here, k in zip(db.names, present, kept) if here and k and n not in keyed
                 and n not in SOLUBLE and db.species[db.index[n]].phase == "solid"]
         if idle:
             notes.append("no leaching reaction, passed to the residue: " + ", ".join(idle))
