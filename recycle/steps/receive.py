@@ -19,10 +19,10 @@ What the step reports for the audit and the scenarios (nothing of it enters the 
 
 - the stored inventory (``storage_time`` of throughput), the floor it takes (``floor_loading``)
   and the hall's volume and air changes (the audit's dilution sweep);
-- the heat of a stored cell's thermal runaway from Cantera: every contact reaction of the
-  cell's own materials (Li metal with the electrolyte, Li with the charged cathode, as in a
-  shredder under argon: chemistry/reactivity.yaml ``argon_shredder``) run to completion, per kg
-  of cells and for the ``runaway_mass`` of one package (recycle.scenarios ``storage_runaway``);
+- the heat of a stored cell's thermal runaway from Cantera (a lower bound, :func:`runaway_heat`):
+  its cell reaction as an internal short, then Li metal with the electrolyte (as in a shredder
+  under argon: chemistry/reactivity.yaml ``argon_shredder``), to completion, per kg of cells and
+  for the ``runaway_mass`` of one package (recycle.scenarios ``storage_runaway``);
 - the review's ARC figures for a sulfide (LSPS) Li-metal cell: runaway onset 295.0 C (90 C for
   a graphite Li-ion cell) and a peak of 412.7 C (Luo 2024 section 4.1).
 """
@@ -156,8 +156,9 @@ class Receive(Step):
                 "room_volume": (room, "m^3", "receiving and storage hall volume"),
                 "hall_ventilation": (room * self["air_changes"] * 3600.0, "m^3/h",
                                      "general ventilation of the hall (its air changes x its volume)"),
-                "runaway_heat": (heat_per_kg / 1000.0, "kJ/kg", ("heat of a stored cell's runaway per kg of cells "
-                                 "(contact reactions of its own materials to completion, Cantera at 25 C)")),
+                "runaway_heat": (heat_per_kg / 1000.0, "kJ/kg", ("heat of a stored cell's runaway per kg of cells, "
+                                 "a lower bound: its cell reaction as an internal short and the Li contact "
+                                 "reactions, to completion (Cantera, 25 C)")),
                 "runaway_energy": (heat_per_kg * self["runaway_mass"] / 1e6, "MJ",
                                    f"heat of the runaway of one package ({self['runaway_mass']:g} kg)"),
                 "runaway_gas": (runaway_gas * self["runaway_mass"] * MOLAR_VOLUME, "m^3",
