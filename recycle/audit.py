@@ -17,6 +17,7 @@ import numpy as np
 
 from .cases import Case, envelope
 from .constants import MOLAR_VOLUME_25C
+from .flows import vented
 from .hazards import Hazard, le_chatelier_lel, load_hazards
 from .moisture import ice_vapour_pressure
 from .permit import Permit
@@ -255,13 +256,13 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     for sid, step in result.steps.items():
         scfg = (cfg.get("steps") or {}).get(step.type) or step_facts(db)[step.type].audit
         peak = float(scfg["peak_factor"])
-        vent = envelope(sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values()))  # (2, S) mol/s
+        let_out = vented(step, db)                                                     # (2, S) mol/s
+        vent = envelope(let_out)
         sweep = _sweep(result, sid, scfg, cfg) / m3_h                                  # mol/s
         total = vent.sum(axis=1) + sweep
-        # gas the step releases: what it forms, and for a step that opens cells (not a gas
-        # treatment) the gas the cells held, which arrives inside them (recycle.steps.receive)
-        gen = envelope(step.gas_generated if step.gas_treatment else
-                       np.maximum(step.gas_generated, sum(np.where(db.is_gas, a, 0.0) for a in step.outlets.values())))
+        # gas the step lets out (not a gas treatment): what it forms and, for a step that opens
+        # cells, the gas they held; gas kept inside closed cells is not vented (recycle.flows.vented)
+        gen = envelope(step.gas_generated if step.gas_treatment else let_out)
         metal = step.inlet[:, db.index["Li(cr)"]] + step.inlet[:, db.index["LiIn(s)"]]
         if metal.any():
             findings.append(Finding.of("info", sid, "-", "metallic Li in process: class D fire suppression "
@@ -625,8 +626,11 @@ def _dry_rooms(result, cfg, hazards) -> list[DryRoom]:
             continue
         room = float(step.outcome.quantities["room_volume"][0][Case.WORST])
         air = room * ach / MOLAR_VOLUME_25C / 3600.0                         # mol/s of room air
-        formed = np.where(db.is_gas, step.gas_generated[Case.WORST], 0.0)  # by room moisture (~ water)
-        released = sum(np.where(db.is_gas, a[Case.WORST], 0.0) for a in step.outlets.values())
+        toxic = np.array([db.is_gas[i] and bool(hazards.get(n) and any(hazards[n].get(k) for k in
+                                                                       ("tlv_twa", "stel", "ceiling")))
+                          for i, n in enumerate(db.names)])                 # the target is for toxic gas
+        formed = np.where(toxic, step.gas_generated[Case.WORST], 0.0)       # by room moisture (~ water)
+        released = np.where(toxic, vented(step, db)[Case.WORST], 0.0)
         held = np.maximum(released - formed, 0.0)                            # held by the cells, not ~ water
         x_moist, x_held = formed / air, held / air
         x_room = float((x_moist + x_held).max(initial=0.0))

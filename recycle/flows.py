@@ -13,6 +13,18 @@ from .flowsheet import FEED
 from .quantities import Units
 from .simulate import RouteResult
 
+CLOSED_CELLS = "cells"     # the outlet of a step whose cells stay closed (receive, discharge)
+
+
+def vented(step, db) -> np.ndarray:
+    """Gas a step lets out (rows, species; mol or mol/s): the gas species of every outlet except
+    closed cells, which carry the gas they hold on to the step that opens them."""
+    gas = np.zeros_like(step.gas_generated)
+    for port, amounts in step.outlets.items():
+        if port != CLOSED_CELLS:
+            gas = gas + np.where(db.is_gas, amounts, 0.0)
+    return gas
+
 
 def node_kind(node: str) -> str:
     """'feed', 'step', 'product', 'waste', 'stack' or 'reagents' for a route-graph node."""

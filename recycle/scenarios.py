@@ -34,6 +34,7 @@ import numpy as np
 from .cases import Case, envelope
 from .consequence import explosion_distance, fire_distance, toxic_distance
 from .constants import MOLAR_VOLUME_25C
+from .flows import vented
 from .hazards import le_chatelier_lel, load_hazards
 from .simulate import RouteResult
 from .step_types import step_facts
@@ -164,7 +165,8 @@ def scenarios(result: RouteResult) -> list[Scenario]:
     out: list[Scenario] = []
     for sid, step in result.steps.items():
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
-        kg_s = envelope(step.gas_generated)[Case.WORST] * db.molar_mass * peak
+        released = step.gas_generated if step.gas_treatment else vented(step, db)     # gas the step lets out
+        kg_s = envelope(released)[Case.WORST] * db.molar_mass * peak
         if step.gas_treatment:
             out += _treatment_outage(c, sid, step)
             if step.gas_treatment == "absorption":     # a scrubber is no place for a flammable gas (no flare upstream)
@@ -320,7 +322,7 @@ def _storage_runaway(c: _Context, sid: str, step) -> list[Scenario]:
                           f"a package of stored cells runs away ({energy / 1e6:.3g} MJ in {duration / 60:.0f} min)"))
     params = c.r.route.steps[sid]
     held = max(params["held_gas"], params["held_gas_worst"]) * params["runaway_mass"]     # m3 of held gas
-    gas = envelope(step.gas_generated)[Case.WORST]
+    gas = envelope(vented(step, db))[Case.WORST]
     total = gas[db.is_gas].sum()
     if total > 0:
         for i in np.flatnonzero(db.is_gas & (gas > 0)):

@@ -7,12 +7,12 @@ A grid file (YAML)::
     basis: 10 t/day
     inventories:                       # name -> the example, a catalogue cell, or a file
       example: example
-      sulfide: {cell: LPSCL-NCM811-LI, soc: 0.1}
+      sulfide: {cell: LPSCL-NCM811-LI, soc: 0.1}   # soc defaults to 0.1, as on the CLI
       ours: cells.csv                  # relative to the grid file
     routes: [hydrometallurgy, pyrometallurgy]     # default: every shipped route
     parameters: {default: {}, dec: {quench.solvent: DEC}}    # STEP.PARAM: value, for routes with the step
     prices: {base: {}, cheap_lithium: {Li2CO3: 8 USD/kg}}   # price name: value
-    regions: [US, EU]
+    regions: [US, EU]                  # permit regions (US, EU, CN); the footprint takes their grid
     samples: 0                         # Monte Carlo samples of each scenario's net value
     seed: 1
 
@@ -107,7 +107,13 @@ def load_grid(path: str | Path, planner) -> Grid:
                 raise InputError(where, "a catalogue cell is {cell: ID, soc: 0-1}")
             if spec["cell"] not in planner.catalogue:
                 raise InputError(where + ".cell", f"unknown cell {spec['cell']!r}")
-            inv_specs[name] = {"cell": str(spec["cell"]), "soc": float(spec.get("soc", 0.0))}
+            try:
+                soc = float(spec.get("soc", 0.1))          # the CLI's default state of charge
+            except (TypeError, ValueError):
+                raise InputError(where + ".soc", f"{spec['soc']!r} is not a number between 0 and 1") from None
+            if not 0.0 <= soc <= 1.0:
+                raise InputError(where + ".soc", f"{soc:g} is not between 0 and 1")
+            inv_specs[name] = {"cell": str(spec["cell"]), "soc": soc}
         elif isinstance(spec, str):
             file = (path.parent / spec).resolve()
             if not file.is_file():
@@ -161,9 +167,11 @@ def load_grid(path: str | Path, planner) -> Grid:
         except InputError as exc:
             raise InputError(f"{label}: prices.{name}", exc.message) from None
     known_regions = permit_regions(planner.db)
+    footprint_region = {}
     for reg in regions:
         if reg not in known_regions:
             raise InputError(f"{label}: regions", f"unknown region {reg!r}; known: {', '.join(known_regions)}")
+        footprint_region[reg] = _grid_region(planner.db, reg, f"{label}: regions")
     try:
         samples, seed = int(data.get("samples", 0)), int(data.get("seed", 1))
     except (TypeError, ValueError):
@@ -187,11 +195,26 @@ def load_grid(path: str | Path, planner) -> Grid:
                     for reg in regions:
                         applicable = {st: p for st, p in pset.items() if st in steps_of[route]}
                         spec = {"inventory": ispec, "route": route, "parameters": applicable, "prices": prset,
-                                "region": reg, "basis": basis, "samples": samples, "seed": seed,
+                                "region": reg, "grid_region": footprint_region[reg], "basis": basis,
+                                "samples": samples, "seed": seed,
                                 "labels": [inv, pname, prname], "made_by": made_by}
                         key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
                         out.append(Scenario(inv, route, pname, prname, reg, key, spec))
     return Grid(basis, tuple(out), samples, seed, label)
+
+
+def _grid_region(db, region: str, where: str) -> str:
+    """The electricity-grid region of the footprint (chemistry/emission_factors.yaml) for a permit
+    region or one of its aliases (CN -> China)."""
+    grids = {k.lower(): k for k in db.data("emission_factors.yaml")["electricity"]}
+    limits = db.data("emission_limits.yaml")["regions"]
+    key = next((k for k, v in limits.items() if region.lower() in [k.lower()] + [a.lower() for a in v.get("aliases", [])]),
+               region)
+    names = [region, key] + list(limits.get(key, {}).get("aliases", []))
+    found = next((grids[n.lower()] for n in names if n.lower() in grids), None)
+    if found is None:
+        raise InputError(where, f"{region!r} has no electricity-grid factor in chemistry/emission_factors.yaml")
+    return found
 
 
 def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
@@ -219,7 +242,7 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
     db = result.db
     checked = audit(result, permit_region=spec["region"])
     money = economics(result, prices)
-    footprint = environment(result, spec["region"])
+    footprint = environment(result, spec["grid_region"])
     score = safety(result, checked)
     common = {
         "scenario": scenario.key[:16], "inventory": scenario.inventory, "route": scenario.route,
@@ -237,7 +260,7 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
         from .uncertainty import monte_carlo, route_model
 
         model = route_model(planner, inventory, spec["route"], spec["basis"], spec["parameters"], prices,
-                            region=spec["region"])
+                            region=spec["grid_region"])
         seed = int(np.random.SeedSequence([spec["seed"], int(scenario.key[:15], 16)]).generate_state(1)[0])
         mc = monte_carlo([model], prices, spec["samples"], seed).routes[0].net_value
         common.update({f"net_value_{p}": mc[p] for p in ("p5", "p50", "p95")})

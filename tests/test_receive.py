@@ -152,3 +152,19 @@ def test_intact_cells_carry_their_gas_to_the_step_that_opens_them(planner):
     released = r.steps["dismantle"].outlets["off_gas"][0, h2s] - r.steps["dismantle"].gas_generated[0, h2s]
     assert released == pytest.approx(20e-6 / V_M, rel=1e-9)
     assert r.max_relative_element_residual() < 1e-9
+
+
+def test_the_audit_counts_only_the_gas_a_step_lets_out(planner):
+    """Gas kept inside closed cells is not vented: resistive discharge lets out none, and the
+    receiving hall's vent is what its damaged cells release (its off-gas), not the held gas that
+    intact cells carry on (issue found in review: a false IDLH finding at discharge)."""
+    from recycle.audit import audit as run_audit
+
+    result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    db = result.db
+    checked = run_audit(result)
+    assert not [g for g in checked.gases if g.step == "discharge"]
+    assert not [f for f in checked.findings if f.step == "discharge" and f.gas == "H2S"]
+    line = next(g for g in checked.gases if g.step == "receive" and g.gas == "H2S")
+    off = result.steps["receive"].outlets["off_gas"][:, db.index["H2S"]] * db.molar_mass[db.index["H2S"]] * 3600
+    assert line.generated_worst == pytest.approx(float(off.max()), rel=1e-9)

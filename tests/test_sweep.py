@@ -100,6 +100,8 @@ def test_units_are_in_the_parquet_schema(planner, grid_file, tmp_path):
     ("parameters: {x: {quench.solvent: XYZ}}\n", "parameters.x (quench.solvent)"),
     ("prices: {a: {Li2CO3: 8 kg}}\n", "prices.a"),
     ("basis: 10 apples\n", "basis"),
+    ("inventories: {a: {cell: LPSCL-NCM811-LI, soc: 1.5}}\n", "inventories.a.soc"),
+    ("inventories: {a: {cell: LPSCL-NCM811-LI, soc: abc}}\n", "inventories.a.soc"),
 ])
 def test_a_bad_grid_names_the_file_and_key(planner, tmp_path, text, where):
     path = tmp_path / "bad.yaml"
@@ -123,3 +125,15 @@ def test_cli_sweep_writes_parquet_and_reuses_it(tmp_path):
     assert frame.shape[0] == 4 and set(frame["prices"]) == {"base", "cheap"}
     again = CliRunner().invoke(app, ["sweep", str(grid), "--out", str(out), "--format", "json"])
     assert json.loads(again.stdout)["reused"] == 2
+
+
+def test_a_chinese_scenario_takes_the_chinese_grid(planner, tmp_path):
+    """The permit region CN is the footprint's China grid (0.5366 kg CO2/kWh, MEE 2022)."""
+    from recycle.environment import environment
+
+    grid = tmp_path / "cn.yaml"
+    grid.write_text("inventories: {s: {cell: LPSCL-NCM811-LI}}\nroutes: [direct-regeneration]\nregions: [CN]\n")
+    scenario = load_grid(grid, planner).scenarios[0]
+    rows = run_scenario(scenario, planner)
+    result = planner.plan(planner.cell_inventory("LPSCL-NCM811-LI", 0.1), "direct-regeneration", "10 t/day")
+    assert rows[0]["ghg"] == pytest.approx(environment(result, "China").ghg.total, rel=1e-12)
