@@ -1,9 +1,10 @@
 """Exact Monte Carlo of one route: every sample planned in full at its own process parameters,
 and the surrogate's error measured on the same samples.
 
-A sample draws what ``recycle.uncertainty.monte_carlo`` draws (prices with their correlated
-groups, finance and capital factors, emission factors, every process parameter with a range),
-with the same random-number protocol. It is then evaluated twice:
+A sample draws the net value's inputs as ``recycle.uncertainty.monte_carlo`` does (prices with
+their correlated groups, finance and capital factors, every process parameter with a range, each
+from its triangular range); emission factors are not drawn (the footprint is not evaluated here),
+so for one seed the samples are not those of ``monte_carlo``. Each is evaluated twice:
 
 - exactly: the route is planned with the sample's process parameters (balances, audit, safety,
   economics and footprint, as ``recycle plan`` and ``recycle compare`` do); the net value at the
