@@ -181,9 +181,12 @@ def load_grid(path: str | Path, planner) -> Grid:
     from .inventory import parse_basis
 
     try:
-        parse_basis(basis, planner.inventory(None), where="basis")
+        parsed = parse_basis(basis, planner.inventory(None), where="basis")
     except InputError as exc:
         raise InputError(f"{label}: basis", exc.message) from None
+    if not parsed.rate:
+        raise InputError(f"{label}: basis", f"{basis!r} is a batch; a sweep audits a plant, so give a throughput "
+                                            "such as '10 t/day'")
     from .provenance import provenance
 
     made_by = {k: v for k, v in provenance(command="").items() if k in ("recycle", "cantera", "data_sha256")}

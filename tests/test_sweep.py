@@ -100,6 +100,7 @@ def test_units_are_in_the_parquet_schema(planner, grid_file, tmp_path):
     ("parameters: {x: {quench.solvent: XYZ}}\n", "parameters.x (quench.solvent)"),
     ("prices: {a: {Li2CO3: 8 kg}}\n", "prices.a"),
     ("basis: 10 apples\n", "basis"),
+    ("basis: 500 kg\n", "basis"),
     ("inventories: {a: {cell: LPSCL-NCM811-LI, soc: 1.5}}\n", "inventories.a.soc"),
     ("inventories: {a: {cell: LPSCL-NCM811-LI, soc: abc}}\n", "inventories.a.soc"),
 ])
