@@ -165,7 +165,8 @@ def permit(result: RouteResult, region: str = "EU", margin: float = 0.0) -> Perm
                                 averaging=entry.get("averaging", ""), reference_o2=ref_pct, margin=float(line_margin),
                                 passes=bool(top <= allowed), annual_load=_load(mass[Case.EXPECTED], seconds),
                                 source=entry["source"], quality=entry.get("quality", ""),
-                                required=(required_removal(result, weights, top, allowed) if top > allowed else None)))
+                                required=(required_removal(result, weights, top, allowed, int(np.argmax(conc)))
+                                          if top > allowed else None)))
     listed = {s for spec in pollutants.values() for s in spec["species"]}
     others = {}
     for i in np.flatnonzero(gas & (stack.max(axis=0) > 0)):
@@ -208,20 +209,22 @@ def at_reference_o2(concentration, o2_dry, reference_o2: float | None):
     return np.asarray(concentration, dtype=float) * (21.0 - reference_o2) / np.maximum(21.0 - np.asarray(o2_dry), 1e-9)
 
 
-def required_removal(result: RouteResult, weights: dict[str, float], conc: float, allowed: float) -> RequiredRemoval | None:
+def required_removal(result: RouteResult, weights: dict[str, float], conc: float, allowed: float,
+                     case: int = Case.WORST) -> RequiredRemoval | None:
     """The removal the absorber that last takes the pollutant up needs so that the stack holds
-    ``allowed`` instead of ``conc`` (same basis), and its transfer units NTU = ln(y_in/y_out)."""
+    ``allowed`` instead of ``conc`` (same basis), and its transfer units NTU = ln(y_in/y_out), from
+    the flows of ``case`` (the case whose concentration is ``conc``)."""
     db = result.db
     idx = [db.index[s] for s in weights]
     for sid in reversed(list(result.steps)):
         step = result.steps[sid]
         if step.gas_treatment != "absorption":
             continue
-        inlet = sum(step.inlet[Case.WORST, i] * weights[db.names[i]] for i in idx)
+        inlet = sum(step.inlet[case, i] * weights[db.names[i]] for i in idx)
         out_port = next(iter(p for p in step.outlets if "gas" in p), None)
         if out_port is None or inlet <= 0:
             continue
-        outlet = sum(step.outlets[out_port][Case.WORST, i] * weights[db.names[i]] for i in idx)
+        outlet = sum(step.outlets[out_port][case, i] * weights[db.names[i]] for i in idx)
         passing = outlet / inlet
         if passing >= 1.0 - 1e-12:                 # this absorber does not take the pollutant up at all
             continue
