@@ -32,10 +32,9 @@ from .results import Measured, measured
 from .uncertainty import (
     PERCENTILES,
     _evaluate,
-    _price_arrays,
     _vector,
     capital_cost_per_kg,
-    correlated_triangular,
+    draw_prices_and_finance,
     net_value_at,
     route_model,
     triangular,
@@ -102,14 +101,8 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
         raise InputError("parameters", f"{min(unknown)} has no range in route {route_id}")
     model.effects = effects
     rng = np.random.default_rng(seed)
-    keys = sorted(set(model.coef) | {k for e in effects for c in e.coef for k in c})
-    index = {k: i for i, k in enumerate(keys)}
-    groups = [([index[k] for k in members if k in index], rho)
-              for members, rho in getattr(prices, "correlations", {}).values()]
-    p = correlated_triangular(rng, *_price_arrays(prices, keys), samples, [g for g in groups if len(g[0]) > 1])
-    accuracy = p[:, index["estimates.capital_cost_factor"]] if "estimates.capital_cost_factor" in index else np.ones(samples)
-    finance = {k: triangular(rng, *r, samples)[:, 0] for k, r in model.finance.items()}
-    base_finance = {k: r[1] for k, r in model.finance.items()}
+    index, p, accuracy, finance, base_finance = draw_prices_and_finance([model], prices, samples, rng)
+    accuracy = np.broadcast_to(accuracy, (samples,))
     thetas = {e.name: triangular(rng, e.low, e.base, e.high, samples)[:, 0] for e in effects}
     surrogate = net_value_at(model, p, index, finance, base_finance, thetas, accuracy)
 

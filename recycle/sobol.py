@@ -23,7 +23,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .results import Measured, measured
-from .uncertainty import RouteModel, _price_arrays, net_value_at, triangular_ppf
+from .uncertainty import (
+    RouteModel,
+    _price_arrays,
+    net_value_at,
+    price_keys,
+    triangular_ppf,
+)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -67,7 +73,7 @@ def sobol_indices(model: RouteModel, prices, samples: int = 1024, seed: int = 1,
 
     if samples < 2 or samples & (samples - 1):
         raise ValueError(f"samples must be a power of 2 (Sobol' sequence), not {samples}")
-    keys = sorted(set(model.coef) | {k for e in model.effects for c in e.coef for k in c})
+    keys = price_keys([model])
     index = {k: i for i, k in enumerate(keys)}
     finance_keys = sorted(model.finance)
     names = [f"price {k}" for k in keys] + [f"finance {k}" for k in finance_keys] + [e.name for e in model.effects]

@@ -280,16 +280,7 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
     uncertain parameter) and safety index per route, and the probability each is best among the
     ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
     rng = np.random.default_rng(seed)
-    keys = sorted({k for m in models for k in m.coef} | {k for m in models for e in m.effects for c in e.coef for k in c})
-    index = {k: i for i, k in enumerate(keys)}
-    groups = [([index[k] for k in members if k in index], rho)
-              for members, rho in getattr(prices, "correlations", {}).values()]
-    p = correlated_triangular(rng, *_price_arrays(prices, keys), samples,
-                              [g for g in groups if len(g[0]) > 1])                # (n, P), shared by all routes
-    accuracy = p[:, index["estimates.capital_cost_factor"]] if "estimates.capital_cost_factor" in index else 1.0
-    ranges = next((m.finance for m in models if m.finance), {})
-    finance = {k: triangular(rng, *r, samples)[:, 0] for k, r in ranges.items()}   # shared by all routes
-    base_finance = {k: r[1] for k, r in ranges.items()}
+    index, p, accuracy, finance, base_finance = draw_prices_and_finance(models, prices, samples, rng)
     factor_keys = sorted({k for m in models for k in m.ghg_coef} | {k for m in models for e in m.effects
                                                                  for c in e.ghg_coef for k in c})
     factor_table = next((m.factors for m in models if m.factors), {})
@@ -334,7 +325,7 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
 
     return MonteCarlo(
         samples=samples, seed=seed,
-        sampled=Sampled(prices=len(keys), correlated_groups=tuple(getattr(prices, "correlations", {})),
+        sampled=Sampled(prices=len(index), correlated_groups=tuple(getattr(prices, "correlations", {})),
                         finance=tuple(sorted(finance)), emission_factors=len(factor_keys),
                         process_parameters=tuple(sorted({e.name for m in models for e in m.effects}))),
         routes=tuple(RouteSpread(route=m.route, net_value=spread(nets[i]), safety_score=spread(scores[i]),
@@ -343,6 +334,27 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
                                  probability_best_safety=float(best_safety[i]),
                                  probability_lowest_risk=float(best_risk[i]))
                      for i, m in enumerate(models)))
+
+
+def price_keys(models: list[RouteModel]) -> list[str]:
+    """Every price ("section.name") the routes' net values are linear in, at any of their runs."""
+    return sorted({k for m in models for k in m.coef} | {k for m in models for e in m.effects for c in e.coef for k in c})
+
+
+def draw_prices_and_finance(models: list[RouteModel], prices, samples: int, rng: np.random.Generator):
+    """The Monte Carlo's draws shared by all routes, in this order: prices (triangular, the
+    correlated groups of prices.yaml through a Gaussian copula), then the finance and capital
+    factors. Returns (price index, prices (n, P), capital-cost accuracy factor (n,) or 1,
+    finance factors name -> (n,), their base values)."""
+    keys = price_keys(models)
+    index = {k: i for i, k in enumerate(keys)}
+    groups = [([index[k] for k in members if k in index], rho)
+              for members, rho in getattr(prices, "correlations", {}).values()]
+    p = correlated_triangular(rng, *_price_arrays(prices, keys), samples, [g for g in groups if len(g[0]) > 1])
+    accuracy = p[:, index["estimates.capital_cost_factor"]] if "estimates.capital_cost_factor" in index else 1.0
+    ranges = next((m.finance for m in models if m.finance), {})
+    finance = {k: triangular(rng, *r, samples)[:, 0] for k, r in ranges.items()}
+    return index, p, accuracy, finance, {k: r[1] for k, r in ranges.items()}
 
 
 def _vector(coef: dict, index: dict) -> np.ndarray:

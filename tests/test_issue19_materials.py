@@ -314,8 +314,12 @@ def test_the_flame_retarded_polymer_cell_carries_its_layer(planner, db):
     for s in ("PEO(s)", "LiTFSI(s)", "DBDPE(s)", "PI(s)", "LiFePO4(s)", "Li(cr)"):
         assert bom.get(s, 0) > 0, s
     assert bom["DBDPE(s)"] == pytest.approx(bom["PI(s)"], rel=1e-9)            # 15 wt % each
-    # the layer's density: 1 / (0.528/1.21 + 0.172/1.33 + 0.15/3.0 + 0.15/1.42)
-    assert 1.0 / (0.528 / 1.21 + 0.172 / 1.33 + 0.15 / 3.0 + 0.15 / 1.42) == pytest.approx(1.386, abs=5e-4)
+    # the layer's density in cells.yaml is the mass-weighted mixing rule of its species' own
+    # densities: 1 / (0.528/1.21 + 0.172/1.33 + 0.15/3.0 + 0.15/1.42) = 1.386 g/cm3
+    layer = cell.materials["PI-DBDPE-PEO"]
+    mixed = 1.0 / sum(w / db.density[db.index[sp]] for sp, w in layer.species.items())
+    assert layer.density == pytest.approx(mixed, rel=5e-4)
+    assert mixed / 1000.0 == pytest.approx(1.0 / (0.528 / 1.21 + 0.172 / 1.33 + 0.15 / 3.0 + 0.15 / 1.42), rel=1e-9)
 
 
 def test_smelting_the_flame_retarded_cell_sends_hbr_and_br2_to_the_scrubber(planner):

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..constants import MOLAR_VOLUME_25C
 from ..moisture import water_vapour_pressure
 from .base import (
     P_STANDARD,
@@ -45,7 +46,6 @@ from .base import (
 RUNAWAY_ONSET = 295.0 + 273.15    # K, uncycled LSPS-based SSLMB, ARC (Luo 2024 section 4.1)
 RUNAWAY_PEAK = 412.7 + 273.15     # K, same cell, maximum temperature (Luo 2024 section 4.1)
 LI_ION_ONSET = 90.0 + 273.15      # K, graphite Li-ion cell in the same comparison (Luo 2024 section 4.1)
-MOLAR_VOLUME = 8.314462618 * 298.15 / 101325.0   # m3/mol of ideal gas at 25 C, 1 atm
 
 
 class Receive(Step):
@@ -113,7 +113,7 @@ class Receive(Step):
             if gas_per_mol[r.id] <= 0:
                 continue
             share = gas_per_mol[r.id] * cells[:, key] / np.maximum(potential, 1e-300)
-            xi = np.minimum(held * cell_kg / MOLAR_VOLUME * share / gas_per_mol[r.id], amounts[:, key]) \
+            xi = np.minimum(held * cell_kg / MOLAR_VOLUME_25C * share / gas_per_mol[r.id], amounts[:, key]) \
                 / -r.coefficient(db, r.key)
             water = -r.coefficient(db, "H2O(L)") * xi
             reagents[:, h2o_g] += water
@@ -161,7 +161,7 @@ class Receive(Step):
                                  "reactions, to completion (Cantera, 25 C)")),
                 "runaway_energy": (heat_per_kg * self["runaway_mass"] / 1e6, "MJ",
                                    f"heat of the runaway of one package ({self['runaway_mass']:g} kg)"),
-                "runaway_gas": (runaway_gas * self["runaway_mass"] * MOLAR_VOLUME, "m^3",
+                "runaway_gas": (runaway_gas * self["runaway_mass"] * MOLAR_VOLUME_25C, "m^3",
                                 "gas (25 C, 1 atm) the package's runaway reactions make, besides the gas it holds"),
                 "runaway_onset": (np.full(n, onset - 273.15), "degC",
                                   ("runaway onset by ARC (Luo 2024 section 4.1): 90 C for a graphite Li-ion cell "
