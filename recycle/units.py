@@ -50,6 +50,7 @@ SI_UNIT = {
     "voltage": "V",
     "amount": "mol",
     "power_per_volume": "W/m^3",
+    "power_per_area": "W/m^2",
     "energy_per_mass": "J/kg",
     "velocity": "m/s",
     "molar_energy": "J/mol",
@@ -197,7 +198,7 @@ def _example(dimension: str) -> str:
         "volume_rate": "500 m^3/h", "length": "30 um", "area": "2 m^2", "dimensionless": "0.9",
         "volume_per_mass": "10 L/kg", "density": "1.86 g/cm^3", "charge_per_area": "4 mAh/cm^2",
         "specific_charge": "195 mAh/g", "voltage": "3.8 V", "amount": "72 mol",
-        "power_per_volume": "25 W/m^3", "energy_per_mass": "30 kWh/t", "velocity": "1.5 m/s",
+        "power_per_volume": "25 W/m^3", "power_per_area": "24 kW/m^2", "energy_per_mass": "30 kWh/t", "velocity": "1.5 m/s",
         "mass_per_area": "500 kg/m^2", "frequency": "4 1/h",
         "molality": "4 mol/kg", "molar_energy": "-470 kJ/mol", "molar_entropy": "48 J/mol/K",
     }[dimension]

@@ -7,6 +7,7 @@ from .carbonate import Carbonate
 from .crystallise import Crystallise
 from .discharge import Discharge
 from .dismantle import Dismantle
+from .evaporate import Evaporate
 from .flare import Flare
 from .leach import Leach
 from .precipitate import Precipitate
@@ -23,7 +24,8 @@ from .treat_water import TreatWater
 STEP_TYPES: dict[str, type[Step]] = {
     cls.type: cls for cls in (Discharge, Dismantle, Shred, Quench, Separate, RegenerateSSE,
                               RelithiateCathode, Leach, Precipitate, TreatWater, Smelt, Scrub,
-                              AcidScrub, Flare, Carbonate, Receive, Crystallise)
+                              AcidScrub, Flare, Carbonate, Receive, Crystallise,
+                              Evaporate)
 }
 
 __all__ = ["STEP_TYPES", "Context", "Param", "Step", "StepOutcome"]

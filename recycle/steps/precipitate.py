@@ -120,8 +120,8 @@ class Precipitate(Step):
     def _notes(self, db, feed, brine, capped, recovery) -> list[str]:
         notes = []
         if np.any(capped):
-            notes.append(f"Li2CO3 solubility limits Li recovery to {np.min(recovery):.2f}: "
-                         "concentrate the liquor (evaporation) before adding soda ash")
+            notes.append(f"Li2CO3 solubility limits Li recovery to {np.min(recovery):.2f}: concentrate the liquor "
+                         "(further) before adding soda ash (step type evaporate, lithium_concentration)")
         left = [n for n in IMPURITIES if brine[:, db.index[n]].max() > 0]
         if left:
             notes.append("not precipitated here, left in the brine (remove Al/Cu/Fe at pH 4-5 first): "
