@@ -16,7 +16,7 @@ import numpy as np
 from .capital import capital_items, fixed_capital, operating_seconds
 from .cases import Case
 from .cashflow import Finance, breakeven, cash_flow
-from .prices import PriceBook
+from .prices import PER_TONNE, PriceBook
 from .results import Measured, internal, measured
 from .simulate import RouteResult
 from .step_types import step_facts
@@ -220,7 +220,16 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     crews = _g(equipment, "crews")
     facts = step_facts(db)
     t_per_day = float(result.feed[Case.EXPECTED] @ db.molar_mass) * 86400.0 / 1000.0          # t of cells per operating day
+    given = {name: prices.prices[("per_tonne", name)] for name in PER_TONNE if ("per_tonne", name) in prices.prices}
+    cells_t_y = float(result.feed[Case.EXPECTED] @ db.molar_mass) * seconds / 1000.0         # t of cells per year
+    for name, p in given.items():
+        notes.append(f"{name.replace('_', ' ')} is given per t of cells by {prices.label} ({p.value:.4g} USD/t), "
+                     "not computed")
+    if "labour" in given:
+        lines.append(_per_tonne_line(given["labour"], "labour", "operators", cells_t_y))
     for sid, step in result.steps.items():
+        if "labour" in given:
+            break
         labour = facts[step.type].labour
         if labour == "stations":
             n = float(step.outcome.quantities["stations"][0][Case.EXPECTED])
@@ -235,15 +244,24 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     # capital: annualised fixed capital, working capital, maintenance
     items = capital_items(result, equipment)
     fc, per_step = fixed_capital(items, equipment)
-    wc = _g(equipment, "working_capital_fraction") * fc
     factor = crf(rate, years)
+    if "capital_charge" in given:      # the fixed capital whose annual charge the price file gives
+        fc = given["capital_charge"].value * cells_t_y / factor
+        per_step = {}
+        lines.append(_per_tonne_line(given["capital_charge"], "capital", "capital charge", cells_t_y))
+        notes.append(f"fixed capital {fc:.4g} USD is the capital charge given per t / CRF {factor:.4f}: "
+                     "the itemised equipment (capital.items) is not used")
+    if "maintenance" in given:
+        lines.append(_per_tonne_line(given["maintenance"], "maintenance", "maintenance", cells_t_y))
+    wc = _g(equipment, "working_capital_fraction") * fc
     maint = _g(equipment, "maintenance_fraction")
     accuracy = prices.get("capital_cost_factor").value if ("estimates", "capital_cost_factor") in prices.prices else 1.0
     key = "estimates.capital_cost_factor" if ("estimates", "capital_cost_factor") in prices.prices else None
     for sid, c in per_step.items():
-        lines.append(Line(sid, "maintenance", "maintenance", -maint * c * accuracy,
-                          f"{maint:.0%} of {c:.4g} USD fixed capital x {accuracy:g} (estimate accuracy)",
-                          key, -maint * c))
+        if "maintenance" not in given:
+            lines.append(Line(sid, "maintenance", "maintenance", -maint * c * accuracy,
+                              f"{maint:.0%} of {c:.4g} USD fixed capital x {accuracy:g} (estimate accuracy)",
+                              key, -maint * c))
         lines.append(Line(sid, "capital", "capital charge", -factor * c * accuracy,
                           f"CRF {factor:.4f} ({rate:.0%}, {years:g} y) x {c:.4g} USD x {accuracy:g} (estimate accuracy)",
                           key, -factor * c))
@@ -304,6 +322,12 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         assumptions=Assumptions(discount_rate=rate, plant_life_years=years, operating_days=seconds / 86400,
                                 price_file=prices.label),
     )
+
+
+def _per_tonne_line(p, category: str, item: str, t_y: float) -> Line:
+    """A cost the price file gives per t of cells (``per_tonne``), for ``t_y`` t of cells a year."""
+    return Line("plant", category, f"{item} (given per t of cells)", -p.value * t_y,
+                f"{t_y:.4g} t/y x {p.value:.4g} USD/t ({p.source})", f"per_tonne.{p.name}", -t_y)
 
 
 def linear_model(lines: list[Line], cells_y: float) -> LinearModel:

@@ -15,7 +15,10 @@ from .errors import InputError, closest
 from .units import Q_, check_grammar
 from .yamlio import load_yaml_file
 
-SECTIONS = ("products", "reagents", "utilities", "labour", "waste", "feed", "estimates")
+SECTIONS = ("products", "reagents", "utilities", "labour", "waste", "feed", "estimates", "per_tonne")
+#: Costs a price file may give per t of cells instead of having them computed (a published model
+#: that takes them as fixed per-tonne inputs): each replaces the computed lines of its category.
+PER_TONNE = ("labour", "capital_charge", "maintenance")
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,14 @@ def load_prices(db_dir, override_file=None, overrides: dict[str, str] | None = N
                 data = {**data, "correlations": {**(data.get("correlations") or {}), **(entries or {})}}
                 continue
             for name, e in (entries or {}).items():
+                if section == "per_tonne" and name not in PER_TONNE:
+                    raise InputError(f"{override_file}: per_tonne.{name}",
+                                     f"not a cost given per t of cells; {closest(name, PER_TONNE)}")
+                if section == "per_tonne" and not (isinstance(e, dict) and "source" in e):
+                    raise InputError(f"{override_file}: per_tonne.{name}", "needs value (USD/t of cells) and source")
                 base = data.setdefault(section, {}).get(name, {})
+                if section == "per_tonne":
+                    base = {"value": "0 USD/t"}
                 if not base and not (isinstance(e, dict) and e.get("species") and section in ("products", "reagents", "feed")):
                     raise InputError(f"{override_file}: {section}.{name}",
                                      f"unknown price; {closest(name, data[section])} (a new product, reagent or "

@@ -3,6 +3,7 @@ revenue vs product masses, and the capital scaling law."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from cli import app
 from recycle.economics import crf, economics
+from recycle.errors import InputError
 from recycle.flowsheet import build_route
 from recycle.prices import load_prices
 from recycle.report import to_json
@@ -354,3 +356,36 @@ def test_operating_labour_grows_with_throughput_to_the_wessel_exponent(planner, 
 
     assert quench_labour("20 t/day") / quench_labour("10 t/day") == pytest.approx(2 ** 0.24, rel=1e-9)
     assert quench_labour("10 t/day") == pytest.approx(17 * 10 ** 0.24 / 24 * 5 * 2080 * 31.47 * 1.6, rel=1e-9)
+
+
+def test_a_price_file_may_give_labour_and_capital_per_tonne(planner, prices, tmp_path):
+    """`per_tonne` (a published model's fixed inputs) replaces the computed lines of its category
+    by one line of value x t of cells per year (hand): 100 USD/t labour, 20 USD/t capital charge,
+    0 maintenance; the fixed capital is then the charge / CRF."""
+    f = tmp_path / "fixed.yaml"
+    f.write_text("per_tonne:\n"
+                 "  labour: {value: 100 USD/t, source: test}\n"
+                 "  capital_charge: {value: 20 USD/t, source: test}\n"
+                 "  maintenance: {value: 0 USD/t, source: test}\n")
+    result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    e = economics(result, load_prices(planner.db.directory, f))
+    t = e.throughput
+    labour = [line for line in e.breakdown if line.category == "labour"]
+    assert len(labour) == 1 and labour[0].value == pytest.approx(-100 * t, rel=1e-12)
+    charge = [line for line in e.breakdown if line.category == "capital" and line.item.startswith("capital charge")]
+    assert len(charge) == 1 and charge[0].value == pytest.approx(-20 * t, rel=1e-12)
+    assert sum(line.value for line in e.breakdown if line.category == "maintenance") == 0
+    assert e.capital.fixed == pytest.approx(20 * t / crf(0.10, 15), rel=1e-9)
+    computed = economics(result, prices)
+    assert sum(line.value for line in computed.breakdown if line.category == "labour") != pytest.approx(-100 * t)
+
+
+@pytest.mark.parametrize("entry, says", [
+    ("  operators: {value: 100 USD/t, source: x}\n", "per_tonne.operators"),
+    ("  labour: 100 USD/t\n", "needs value (USD/t of cells) and source"),
+])
+def test_a_bad_per_tonne_entry_is_refused_with_its_key(planner, tmp_path, entry, says):
+    f = tmp_path / "bad.yaml"
+    f.write_text("per_tonne:\n" + entry)
+    with pytest.raises(InputError, match=re.escape(says)):
+        load_prices(planner.db.directory, f)
