@@ -397,10 +397,17 @@ def sensitivity(
     extra = _global_sensitivity(planner, inv, route, throughput, overrides, book, model, sobol, exact, seed)
     doc.update({key: to_json(result) for key, result in extra.items()})
     if out is not None:
+        from recycle.report.sensitivity import sobol_table
         from recycle.report.sensitivity_chart import tornado_png
 
-        _write(out, {"sensitivity.json": _json(doc) + "\n", "sensitivity.csv": _csv(table),
-                     "tornado.png": tornado_png(rows, model.route)}, overrides, ctx, force)
+        files = {"sensitivity.json": _json(doc) + "\n", "sensitivity.csv": _csv(table),
+                 "tornado.png": tornado_png(rows, model.route)}
+        if "sobol" in extra:
+            files["sobol.csv"] = _csv(sobol_table(extra["sobol"]))
+        _write(out, files, overrides, ctx, force)
+    if fmt is Format.csv and extra:
+        typer.echo("--format csv prints the one-at-a-time table; the Sobol indices and the exact Monte Carlo "
+                   "are in --format json (and --out writes sobol.csv)", err=True)
     from recycle.report.text import global_sensitivity_text, sensitivity_text
 
     _output(fmt, doc, table, lambda: sensitivity_text(doc, table, model.safety) + global_sensitivity_text(extra, top))

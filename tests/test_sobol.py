@@ -101,3 +101,23 @@ def test_cli_sensitivity_adds_sobol_indices():
     assert sobol["samples"] == 256 and sobol["indices"] and sobol["net_value_std"]["unit"] == "USD/kg"
     bad = runner.invoke(app, ["sensitivity", "--sobol", "300"])
     assert bad.exit_code == 2 and "power of 2" in bad.stderr
+
+
+def test_cli_sensitivity_writes_the_sobol_table_and_says_where_it_is_in_csv(tmp_path):
+    """--out writes sobol.csv (one row per input, the JSON's indices); --format csv prints the
+    tornado and tells on stderr where the Sobol indices are."""
+    import json
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["sensitivity", "--route", "pyrometallurgy", "--sobol", "256", "--out", str(tmp_path / "s")])
+    assert res.exit_code == 0, res.stderr
+    table = pd.read_csv(tmp_path / "s" / "sobol.csv")
+    doc = json.loads((tmp_path / "s" / "sensitivity.json").read_text())
+    assert list(table["input"]) == [r["input"] for r in doc["sobol"]["indices"]]
+    csv = runner.invoke(app, ["sensitivity", "--route", "pyrometallurgy", "--sobol", "256", "--format", "csv"])
+    assert csv.exit_code == 0 and "--format json" in csv.stderr and csv.stdout.startswith("input,")

@@ -31,4 +31,11 @@ def sensitivity_table(rows: list[Swing]) -> pd.DataFrame:
                           "safety low": r.safety_low, "safety high": r.safety_high} for r in rows])
 
 
-__all__ = ["sensitivity_json", "sensitivity_table"]
+def sobol_table(g) -> pd.DataFrame:
+    """One row per input (or correlated price group) of a :class:`recycle.sobol.Sobol`: first-order
+    and total indices with their 95 % half-widths, largest total first."""
+    return pd.DataFrame([{"input": r.input, "S1": r.S1, "S1 +/-": r.S1_conf, "ST": r.ST, "ST +/-": r.ST_conf}
+                         for r in g.indices])
+
+
+__all__ = ["sensitivity_json", "sensitivity_table", "sobol_table"]

@@ -17,6 +17,7 @@ from .audit_tables import (
     sections,
 )
 from .comparison import monte_carlo_heading, monte_carlo_table, route_lines
+from .sensitivity import sobol_table
 
 Blocks = list  # of str | pd.DataFrame
 
@@ -96,8 +97,7 @@ def global_sensitivity_text(extra: dict, top: int) -> Blocks:
     if g is not None:
         out += [(f"\nSobol indices of net value ({g.samples} base samples, {g.evaluations} evaluations, seed {g.seed}; "
                 f"95 % intervals; {g.samples_needed} samples for intervals within +/-{g.target_interval:g}):"),
-                pd.DataFrame([{"input": r.input, "S1": r.S1, "S1 +/-": r.S1_conf, "ST": r.ST, "ST +/-": r.ST_conf}
-                              for r in g.indices[:top]])]
+                sobol_table(g).head(top)]
     x = extra.get("exact_monte_carlo")
     if x is not None:
         text = (f"\nExact Monte Carlo: {x.evaluated} of {x.samples} samples planned in full "
