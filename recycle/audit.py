@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cases import Case, envelope
+from .chemistry import plain_names
 from .constants import MOLAR_VOLUME_25C
 from .flows import vented
 from .hazards import Hazard, le_chatelier_lel, load_hazards
@@ -58,7 +59,7 @@ class Finding(Measured):
     def of(cls, severity: str, step: str, gas: str, message: str, value: tuple[float, str] | None = None,
            limit: tuple[float, str] | None = None, source: str = "") -> Finding:
         """A finding from (number, unit) pairs."""
-        return cls(severity, step, gas, message, float(value[0]) if value else None,
+        return cls(severity, step, gas, plain_names(message), float(value[0]) if value else None,
                    float(limit[0]) if limit else None, source, value[1] if value else "", limit[1] if limit else "")
 
 

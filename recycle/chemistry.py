@@ -479,3 +479,12 @@ def _build_aliases(names: list[str], explicit: dict[str, str]) -> dict[str, str]
                              f"unknown species {target!r}")
         aliases[alias] = target
     return aliases
+
+
+_NASA_NAME = re.compile(r"\b([A-Z][A-Za-z0-9]*\d[A-Za-z0-9]*),[a-z]+\b")
+
+
+def plain_names(text: str) -> str:
+    """``text`` with NASA species names cut by a comma written as their formula
+    (``C10H8,naphthale`` -> ``C10H8``), for messages people read; data keys keep the names."""
+    return _NASA_NAME.sub(r"\1", text)

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from .cases import Case, envelope
+from .chemistry import plain_names
 from .consequence import explosion_distance, fire_distance, toxic_distance
 from .constants import MOLAR_VOLUME_25C
 from .flows import vented
@@ -153,7 +154,7 @@ class _Context:
             sev, risk = 1, lik
             cls = next((name for edge, name in self.cfg["matrix"]["risk_classes"] if risk >= edge), "low")
         return Scenario(step, kind, substance, float(amount), unit, endpoint, float(distance), sev, frequency,
-                        lik, risk, cls, control, description)
+                        lik, risk, cls, control, plain_names(description))
 
 
 def scenarios(result: RouteResult) -> list[Scenario]:
