@@ -201,7 +201,8 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
             gj = heat * seconds / 1e9 / eff
             lines.append(Line(sid, "utility", "natural gas", -gj * gas_price, f"{gj:.4g} GJ/y fuel x {gas_price:.4g} USD/GJ",
                               "utilities.natural_gas", -gj))
-        cool = max(-float(step.enthalpy_duty[Case.EXPECTED]), 0.0) * seconds / 1e9
+        cool = (float(u["cooling"][Case.EXPECTED]) if "cooling" in u
+                else max(-float(step.enthalpy_duty[Case.EXPECTED]), 0.0)) * seconds / 1e9
         if cool > 0:
             lines.append(Line(sid, "utility", "cooling water", -cool * cooling, f"{cool:.4g} GJ/y x {cooling:.4g} USD/GJ",
                               "utilities.cooling_water", -cool))
@@ -247,24 +248,28 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     factor = crf(rate, years)
     if "capital_charge" in given:      # the fixed capital whose annual charge the price file gives
         fc = given["capital_charge"].value * cells_t_y / factor
-        per_step = {}
+        per_step = {"plant": fc}       # what maintenance, if computed, is a share of
+        items = []
         lines.append(_per_tonne_line(given["capital_charge"], "capital", "capital charge", cells_t_y))
         notes.append(f"fixed capital {fc:.4g} USD is the capital charge given per t / CRF {factor:.4f}: "
-                     "the itemised equipment (capital.items) is not used")
+                     "the itemised equipment is not used (run without the price file's per_tonne to see it)")
     if "maintenance" in given:
         lines.append(_per_tonne_line(given["maintenance"], "maintenance", "maintenance", cells_t_y))
     wc = _g(equipment, "working_capital_fraction") * fc
     maint = _g(equipment, "maintenance_fraction")
     accuracy = prices.get("capital_cost_factor").value if ("estimates", "capital_cost_factor") in prices.prices else 1.0
     key = "estimates.capital_cost_factor" if ("estimates", "capital_cost_factor") in prices.prices else None
+    if "capital_charge" in given:      # a given capital is not an estimate of ours: no accuracy factor
+        accuracy, key = 1.0, None
     for sid, c in per_step.items():
         if "maintenance" not in given:
             lines.append(Line(sid, "maintenance", "maintenance", -maint * c * accuracy,
                               f"{maint:.0%} of {c:.4g} USD fixed capital x {accuracy:g} (estimate accuracy)",
                               key, -maint * c))
-        lines.append(Line(sid, "capital", "capital charge", -factor * c * accuracy,
-                          f"CRF {factor:.4f} ({rate:.0%}, {years:g} y) x {c:.4g} USD x {accuracy:g} (estimate accuracy)",
-                          key, -factor * c))
+        if "capital_charge" not in given:
+            lines.append(Line(sid, "capital", "capital charge", -factor * c * accuracy,
+                              f"CRF {factor:.4f} ({rate:.0%}, {years:g} y) x {c:.4g} USD x {accuracy:g} (estimate accuracy)",
+                              key, -factor * c))
     if wc:
         lines.append(Line("plant", "capital", "working capital charge", -rate * wc * accuracy,
                           f"{rate:.0%} of {wc:.4g} USD x {accuracy:g}", key, -rate * wc))

@@ -188,11 +188,14 @@ def load_prices(db_dir, override_file=None, overrides: dict[str, str] | None = N
             if section == "correlations":        # a user group replaces the shipped group of that name
                 data = {**data, "correlations": {**(data.get("correlations") or {}), **(entries or {})}}
                 continue
+            if not isinstance(entries or {}, dict):
+                raise InputError(f"{override_file}: {section}", "expected a mapping of names to prices "
+                                 "(name: {value: ..., source: ...}), not a list or a single value")
             for name, e in (entries or {}).items():
                 if section == "per_tonne" and name not in PER_TONNE:
                     raise InputError(f"{override_file}: per_tonne.{name}",
                                      f"not a cost given per t of cells; {closest(name, PER_TONNE)}")
-                if section == "per_tonne" and not (isinstance(e, dict) and "source" in e):
+                if section == "per_tonne" and not (isinstance(e, dict) and "source" in e and "value" in e):
                     raise InputError(f"{override_file}: per_tonne.{name}", "needs value (USD/t of cells) and source")
                 base = data.setdefault(section, {}).get(name, {})
                 if section == "per_tonne":

@@ -381,11 +381,50 @@ def test_a_price_file_may_give_labour_and_capital_per_tonne(planner, prices, tmp
 
 
 @pytest.mark.parametrize("entry, says", [
-    ("  operators: {value: 100 USD/t, source: x}\n", "per_tonne.operators"),
-    ("  labour: 100 USD/t\n", "needs value (USD/t of cells) and source"),
+    ("per_tonne:\n  operators: {value: 100 USD/t, source: x}\n", "per_tonne.operators"),
+    ("per_tonne:\n  labour: 100 USD/t\n", "needs value (USD/t of cells) and source"),
+    ("per_tonne:\n  labour: {source: x}\n", "needs value (USD/t of cells) and source"),
+    ("per_tonne:\n  - labour: {value: 1 USD/t, source: x}\n", "per_tonne: expected a mapping"),
+    ("products:\n  - Li2CO3\n", "products: expected a mapping"),
 ])
 def test_a_bad_per_tonne_entry_is_refused_with_its_key(planner, tmp_path, entry, says):
     f = tmp_path / "bad.yaml"
-    f.write_text("per_tonne:\n" + entry)
+    f.write_text(entry)
     with pytest.raises(InputError, match=re.escape(says)):
         load_prices(planner.db.directory, f)
+
+
+def test_a_capital_charge_given_alone_keeps_a_computed_maintenance(planner, tmp_path):
+    """Only the capital charge given: maintenance is still computed, as the maintenance fraction x
+    the fixed capital behind the given charge (hand: 4 % x 20 USD/t x t / CRF)."""
+    f = tmp_path / "capital.yaml"
+    f.write_text("per_tonne:\n  capital_charge: {value: 20 USD/t, source: test}\n")
+    result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    e = economics(result, load_prices(planner.db.directory, f))
+    equipment = planner.db.data("equipment.yaml")
+    fraction = float(equipment["general"]["maintenance_fraction"]["value"])
+    maintenance = sum(line.value for line in e.breakdown if line.category == "maintenance")
+    assert maintenance == pytest.approx(-fraction * 20 * e.throughput / crf(0.10, 15), rel=1e-9)
+    assert any("maintenance" in line.category for line in e.breakdown)
+
+
+def test_finance_factors_do_not_move_a_capital_given_per_tonne(planner, tmp_path):
+    """With the capital charge given per t, the tornado's finance and capital factors (offsites,
+    discount rate, plant life, maintenance) cannot move net value: the itemised capital is not
+    used, and the capital estimate's accuracy factor is not drawn. (They moved it by up to
+    0.3 USD/kg when the itemised ISBL leaked into the sampling.)"""
+    from recycle.uncertainty import route_model, tornado
+
+    f = tmp_path / "capital.yaml"
+    f.write_text("per_tonne:\n  capital_charge: {value: 20 USD/t, source: test}\n"
+                 "  maintenance: {value: 0 USD/t, source: test}\n")
+    book = load_prices(planner.db.directory, f)
+    model = route_model(planner, planner.inventory(), "hydrometallurgy", "10 t/day", {}, book)
+    rows = {r.input: r for r in tornado(model, book, 200)}
+    assert not any("capital_cost_factor" in key for key in rows)      # a given capital is no estimate of ours
+    for name in ("offsite_fraction", "engineering_fraction", "plant_life", "maintenance_fraction", "discount_rate"):
+        hits = [r for key, r in rows.items() if name in key]
+        assert hits, name
+        for r in hits:
+            assert r.net_value_low == pytest.approx(r.net_value_base, abs=1e-9)
+            assert r.net_value_high == pytest.approx(r.net_value_base, abs=1e-9)

@@ -42,7 +42,7 @@ class Param:
     choices: tuple[str, ...] = ()
     source: str = ""
     positive: bool = False          # refuse zero (a divisor such as a concentration)
-    minimum: float | None = None    # smallest accepted value of a number
+    minimum: float | None = None    # smallest accepted value of a number, or of a quantity in SI (K for a temperature)
     maximum: float | None = None    # largest accepted value of a quantity, in SI (e.g. K for a liquor)
 
     def parse(self, raw: Any, where: str) -> Any:
@@ -52,6 +52,10 @@ class Param:
             if self.dimension == "temperature" and not T_MIN <= value <= T_MAX:
                 raise InputError(where, f"{raw!r} is outside {T_MIN:g}-{T_MAX:g} K, the range recycle's "
                                  "thermochemical data and steps are meant for")
+            if self.minimum is not None and value < self.minimum:
+                raise InputError(where, f"{raw!r} is below what this step's model covers ({self.doc}: at least "
+                                 f"{self.minimum - 273.15:g} C)" if self.dimension == "temperature"
+                                 else f"{raw!r} is below the smallest value this step's model covers")
             if self.maximum is not None and value > self.maximum:
                 raise InputError(where, f"{raw!r} is above what this step's model covers ({self.doc}: at most "
                                  f"{self.maximum - 273.15:g} C)" if self.dimension == "temperature"

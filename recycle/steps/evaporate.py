@@ -11,16 +11,21 @@ before precipitating Li2CO3: Battaglia et al., Ind. Eng. Chem. Res. 61 (2022) 13
 doi:10.1021/acs.iecr.2c01397, abstract.) Salts, acids and bases stay in the concentrate; the
 volatile species of :data:`VOLATILE` leave with the vapour and end in the condensate.
 
+The solubility is taken at the step's temperature: the concentrate goes on hot to the Li2CO3
+precipitation, and the shipped route runs both at 95 C (a test checks they are equal).
+
 Energy: the latent heat of the water boiled off is Cantera's h(H2O, gas) - h(H2O(L)) at the
 step temperature. With ``method: mvr`` (mechanical vapour recompression, the default) the vapour
 is compressed and condenses on the heating side: the step draws ``compression_energy`` of
-electricity per kg of water evaporated, and the compressor's work also covers heating the
-concentrate (fuel only where it would not). With ``method: steam`` (multiple-effect
-evaporator), live steam supplies latent heat / ``steam_economy`` plus the sensible heat, drawn
-as heat, with ``pumping_energy`` of electricity per kg evaporated. The condensate leaves at the
-inlet temperature (it preheats the feed); the concentrate leaves hot, at the step temperature.
-Heat-transfer area for the capital: latent duty / ``heat_flux``. Amounts in mol per batch row
-(mol/s on a throughput basis); energies in J per batch (W).
+electricity per kg of water evaporated; the compressor's work also heats the concentrate (fuel
+only where it falls short), and what it does not need is rejected to cooling water. With
+``method: steam`` (multiple-effect evaporator), live steam supplies latent heat /
+``steam_economy`` plus the sensible heat, drawn as heat, with ``pumping_energy`` of electricity
+per kg evaporated; the last effect's vapour, about latent heat / economy, is condensed with
+cooling water. The condensate leaves at the inlet temperature (it preheats the feed); the
+concentrate leaves hot, at the step temperature. Heat-transfer area for the capital: latent
+duty / ``heat_flux``. Amounts in mol per batch row (mol/s on a throughput basis); energies in J
+per batch (W); utilities ``electricity``, ``heat`` (fuel) and ``cooling`` (heat rejected).
 """
 from __future__ import annotations
 
@@ -52,17 +57,19 @@ class Evaporate(Step):
     params = (
         Param("lithium_loss", "fraction", 0.10, "largest share of the Li that Li2CO3's solubility may hold "
               "dissolved in the concentrate (sets the water kept)", positive=True,
-              source="estimate of this project (S): below the 20 % that precipitate.lithium_recovery 0.80 allows, "
-                     "leaving room for the caustic's water added there"),
+              source="estimate of this project (S): a design choice between evaporation energy and Li lost; the "
+                     "caustic's water added in the precipitation raises the loss to about 12 %"),
         Param("maximum_lithium_concentration", "quantity", "25 g/kg", "Li per mass of water never exceeded "
               "(Li2SO4 saturation)", dimension="dimensionless", positive=True,
-              source="below Li2SO4's solubility, about 29 g Li per kg water near 100 C (U, recalled); brines are "
-                     "concentrated to ~20 000 ppm Li (Battaglia et al. 2022, abstract: D)"),
+              source="below Li2SO4's solubility, about 29 g Li2SO4 per 100 g water near 100 C, i.e. 37 g Li per kg "
+                     "(U, recalled), with room for the other sulfates; brines are concentrated to ~20 000 ppm Li "
+                     "(Battaglia et al. 2022, abstract: D)"),
         Param("method", "choice", "mvr", "mvr: mechanical vapour recompression (electric); steam: multiple-effect",
               choices=("mvr", "steam")),
         Param("temperature", "quantity", "95 degC", "boiling temperature (slight vacuum); the concentrate leaves at it",
-              dimension="temperature", maximum=373.15,
-              source="estimate of this project (S): hot enough for the Li2CO3 precipitation that follows (90-95 C)"),
+              dimension="temperature", minimum=313.15, maximum=373.15,
+              source="estimate of this project (S): hot enough for the Li2CO3 precipitation that follows (90-95 C); "
+                     "below 40 C the vacuum needed is impractical (S)"),
         Param("compression_energy", "quantity", "40 kWh/t", "MVR electricity per mass of water evaporated",
               dimension="energy_per_mass",
               source="'in a large unit, the compression power is between 35 and 45 kW per metric ton of compressed "
@@ -106,9 +113,11 @@ class Evaporate(Step):
         if self["method"] == "mvr":
             electricity = self["compression_energy"] * evaporated_kg
             heat = np.maximum(sensible - electricity, 0.0)
+            cooling = np.maximum(electricity - sensible, 0.0)
         else:
             electricity = self["pumping_energy"] * evaporated_kg
             heat = latent / self["steam_economy"] + np.maximum(sensible, 0.0)
+            cooling = latent / self["steam_economy"] + np.maximum(-sensible, 0.0)
         per = ctx.per
         quantities = {
             "water_evaporated": (evaporated_kg, "kg" + per, "water boiled off"),
@@ -122,12 +131,17 @@ class Evaporate(Step):
         if np.any(boiled <= 0) and feed[:, iw].max() > 0:
             notes.append("the liquor is already strong enough in Li (its Li2CO3 solubility loss is below "
                          "lithium_loss): nothing boiled off in some rows")
+        at_cap = (boiled > 0) & (keep_kg <= li * 6.941e-3 / self["maximum_lithium_concentration"] * (1 + 1e-12))
+        if np.any(at_cap):
+            notes.append("concentration stopped at maximum_lithium_concentration (Li2SO4 saturation) before the "
+                         "Li2CO3 loss reached lithium_loss")
         if np.any(condensate[:, volatile] > 0):
             names = [n for n in VOLATILE if condensate[:, db.index[n]].max() > 0]
             notes.append("volatile species leave with the vapour into the condensate: " + ", ".join(names))
         return StepOutcome({"concentrate": concentrate, "condensate": condensate}, np.zeros_like(feed), T,
                            outlet_temperature={"condensate": T_in},
-                           utilities={"electricity": electricity, "heat": heat}, quantities=quantities, notes=notes,
+                           utilities={"electricity": electricity, "heat": heat, "cooling": cooling},
+                           quantities=quantities, notes=notes,
                            aqueous_outlets=("concentrate", "condensate"), media=(self._medium(db, feed),))
 
     @staticmethod

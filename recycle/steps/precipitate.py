@@ -5,8 +5,8 @@ Stages, in order (reactions in ``chemistry/reactions_hydromet.yaml``):
 2. Ni, Co, Mn sulfates or chlorides precipitated as hydroxides, 2 mol NaOH per mol metal
    (``precipitate.hydroxide``), with the share ``hydroxide_recovery``;
 3. Li2SO4 and LiCl precipitated as Li2CO3 with soda ash at 90-95 C (``precipitate.carbonate``).
-   The Li recovered is ``lithium_recovery``, but never more than the solubility of Li2CO3 in
-   the brine water allows: 1.54, 1.27, 1.01, 0.85, 0.72 g per 100 g water at 0, 25, 50, 75,
+   The Li recovered is ``lithium_recovery`` (a one-pass ceiling: washing, entrainment), but
+   never more than the solubility of Li2CO3 in the brine water allows: 1.54, 1.27, 1.01, 0.85, 0.72 g per 100 g water at 0, 25, 50, 75,
    100 C (Seidell, Solubilities of inorganic compounds, 3rd ed. 1940, pp. 909-911, as listed by
    chemister.ru), linear in between, without the salting-out by Na2SO4/NaCl.
 Amounts in mol per batch row. NaOH is fed as a solution of ``caustic_concentration`` (its
@@ -51,10 +51,10 @@ class Precipitate(Step):
               source="estimate of this project (S): a carbonate surplus lowers Li2CO3 solubility"),
         Param("hydroxide_recovery", "fraction", 0.995, "share of the dissolved Ni, Co, Mn precipitated",
               source="estimate of this project (S): hydroxides of Ni, Co, Mn are nearly insoluble at pH 11"),
-        Param("lithium_recovery", "fraction", 0.80, "share of the dissolved Li recovered as Li2CO3 "
-              "(capped by Li2CO3 solubility in the brine)",
-              source="estimate of this project (S): single-pass soda-ash precipitation loses the Li2CO3 "
-                     "that stays dissolved, 0.72-0.85 g/100 g water at 75-100 C (Seidell 1940)"),
+        Param("lithium_recovery", "fraction", 0.90, "largest share of the dissolved Li recovered as Li2CO3 in "
+              "one pass (cake washing, entrainment); the Li2CO3 left dissolved in the brine caps it further",
+              source="estimate of this project (S); the solubility cap is computed: 0.72-0.85 g Li2CO3 per 100 g "
+                     "water at 75-100 C (Seidell 1940)"),
         Param("temperature", "quantity", "95 degC", "Li2CO3 precipitation temperature (heat is evaluated here)", maximum=373.15,
               dimension="temperature", source="Li2CO3 is least soluble hot; plants precipitate at 90-95 C"),
         electricity_param("150 kWh/t"),
@@ -120,8 +120,9 @@ class Precipitate(Step):
     def _notes(self, db, feed, brine, capped, recovery) -> list[str]:
         notes = []
         if np.any(capped):
-            notes.append(f"Li2CO3 solubility limits Li recovery to {np.min(recovery):.2f}: concentrate the liquor "
-                         "(further) before adding soda ash (step type evaporate, lithium_concentration)")
+            notes.append(f"Li2CO3 solubility in the brine limits Li recovery to {np.min(recovery):.2f}: a liquor "
+                         "concentrated first recovers more (step type evaporate, once Ni, Co and Mn are out of the "
+                         "liquor, as in hydrometallurgy-sulfates)")
         left = [n for n in IMPURITIES if brine[:, db.index[n]].max() > 0]
         if left:
             notes.append("not precipitated here, left in the brine (remove Al/Cu/Fe at pH 4-5 first): "
