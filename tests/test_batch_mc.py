@@ -1,0 +1,105 @@
+"""The batch-axis Monte Carlo (recycle.batch, Planner.plan_batch, recycle.exact_mc): a batch of K
+samples planned in one pass gives, row for row, what K separate plans at those parameters give.
+This is the invariant that proves the vectorisation of the steps: the per-sample plan is the
+reference, nothing here is a hard-coded number."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from recycle.batch import sample_rows, with_row_values
+from recycle.errors import InputError
+from recycle.exact_mc import _as_text
+from recycle.flowsheet import available_routes, load_route
+from recycle.uncertainty import parameter_ranges, triangular
+
+RTOL = 1e-9
+K = 4
+
+
+def _draw(planner, route, k, seed):
+    """k samples of every uncertain parameter of ``route``, triangular on its range."""
+    rng = np.random.default_rng(seed)
+    return {name: triangular(rng, lo, base, hi, k)[:, 0]
+            for name, (lo, base, hi, *_rest) in parameter_ranges(planner.db, route).items()}
+
+
+def _single(planner, inventory, route, values, n, basis):
+    """Sample n planned on its own: its parameters written into the route as a user would."""
+    settings: dict[str, dict[str, str]] = {}
+    for name, v in values.items():
+        sid, pname = name.split(".", 1)
+        settings.setdefault(sid, {})[pname] = _as_text(route, sid, pname, float(v[n]))
+    return planner.plan(inventory, route.with_parameters(settings), basis)
+
+
+def _close(a, b, what, scale=None):
+    """a equals b to RTOL of ``scale`` (default: the largest magnitude in b)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    scale = max(float(np.abs(b).max(initial=0.0)), scale or 0.0, 1e-300)
+    assert a.shape == b.shape, what
+    assert np.all(np.abs(a - b) <= RTOL * scale + 1e-300), f"{what}: {np.abs(a - b).max() / scale:.2e} relative"
+
+
+def assert_same_plan(batch_rows, single):
+    """Every stream, every step's balances (reagents, heat released, enthalpy duty, gas made and
+    emitted), its utilities and reported quantities, equal to round-off (RTOL of the largest)."""
+    assert batch_rows.streams.keys() == single.streams.keys()
+    # heat and duties are differences of enthalpy sums: their round-off scales with the route's
+    # largest energy, not with a step's own (often zero) net heat
+    energy = max(float(np.abs(getattr(s, f)).max()) for s in single.steps.values()
+                 for f in ("heat_released", "enthalpy_duty"))
+    for name, (_, amounts, T) in single.streams.items():
+        _close(batch_rows.streams[name][1], amounts, f"stream {name}")
+        _close(np.broadcast_to(batch_rows.streams[name][2], np.shape(T)), T, f"temperature of {name}")
+    for sid, s in single.steps.items():
+        b = batch_rows.steps[sid]
+        for field in ("inlet", "reagents", "gas_generated", "gas_emitted"):
+            _close(getattr(b, field), getattr(s, field), f"{sid}.{field}")
+        for field in ("heat_released", "enthalpy_duty"):
+            _close(getattr(b, field), getattr(s, field), f"{sid}.{field}", energy)
+        for k, v in s.outcome.utilities.items():
+            _close(np.broadcast_to(b.outcome.utilities[k], np.shape(v)), v, f"{sid} utility {k}")
+        for k, (v, *_u) in s.outcome.quantities.items():
+            _close(np.broadcast_to(b.outcome.quantities[k][0], np.shape(v)), v, f"{sid} quantity {k}")
+        if s.outcome.from_air is not None:
+            _close(b.outcome.from_air, s.outcome.from_air, f"{sid} from_air")
+
+
+ROUTES = sorted(available_routes())
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_batch_rows_equal_separate_plans(planner, route_id):
+    """For every shipped route, K samples of all its uncertain process parameters planned as one
+    batch of 2K rows give each sample's streams, heat, gas, reagents, utilities and quantities
+    as planning that sample alone does (expected and worst-case rows)."""
+    inventory = planner.read_inventory(None)
+    route = load_route(route_id)
+    values = _draw(planner, route, K, seed=7)
+    assert values, f"{route_id} has no uncertain parameter to sample"
+    batch = planner.plan_batch(inventory, route, "10 t/day", values)
+    assert len(batch.feed) == 2 * K
+    for n in range(K):
+        assert_same_plan(sample_rows(batch, n), _single(planner, inventory, route, values, n, "10 t/day"))
+
+
+@pytest.mark.parametrize("cell", ["LPSCL-NCM811-LI", "LLZO-NCM811-LI", "LATP-LFP-LI"])
+@pytest.mark.parametrize("route_id", ["hydrometallurgy", "direct-regeneration"])
+def test_batch_rows_equal_separate_plans_for_other_cells(planner, route_id, cell):
+    """The same invariant for single catalogue cells (sulfide, oxide and phosphate electrolytes,
+    which meet different reactions), on a batch basis."""
+    inventory = planner.cell_inventory(cell, 0.3)
+    route = load_route(route_id)
+    values = _draw(planner, route, 3, seed=11)
+    batch = planner.plan_batch(inventory, route, "1 t", values)
+    for n in range(3):
+        assert_same_plan(sample_rows(batch, n), _single(planner, inventory, route, values, n, "1 t"))
+
+
+def test_a_sampled_value_outside_the_parameter_range_is_refused_naming_the_sample(planner):
+    """A per-row value is checked as a value written in a route would be: a fraction above 1 is
+    refused, and the message names the sample."""
+    route = load_route("hydrometallurgy")
+    with pytest.raises(InputError, match="sample 1"):
+        with_row_values(route, {"separate.foil_recovery": np.array([0.9, 1.2, 0.95])})
