@@ -28,6 +28,7 @@ import numpy as np
 
 from .errors import InputError
 from .flowsheet import load_route
+from .inventory import Inventory
 from .results import Measured, measured
 from .uncertainty import (
     PERCENTILES,
@@ -40,6 +41,9 @@ from .uncertainty import (
     triangular,
 )
 from .units import SI_UNIT
+
+
+CHUNK = 256      # samples per batch pass (bench/run.py measures the memory per sample)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -72,6 +76,8 @@ class ExactMonteCarlo(Measured):
     evaluated: int
     infeasible: tuple[str, ...]
     parameters: tuple[str, ...]
+    method: str                                   # "batch" or "loop"
+    planned_one_by_one: tuple[str, ...]           # chunks of a batch run planned sample by sample, and why
     net_value_exact: Spread | None
     net_value_surrogate: Spread | None
     surrogate_error: SurrogateError
@@ -85,13 +91,18 @@ class ExactMonteCarlo(Measured):
 
 def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overrides: dict, prices, samples: int,
                       seed: int | None = 1, region: str = "US", parameters: list[str] | None = None,
-                      progress=None) -> ExactMonteCarlo:
+                      progress=None, method: str = "batch", chunk: int = CHUNK) -> ExactMonteCarlo:
     """Exact and surrogate net value (USD/kg) on the same ``samples`` draws of route ``route_id``.
 
     ``parameters``: the process parameters ("step.param") sampled; None for every one with a
-    range, [] for none (prices and finance only). ``progress()`` is called after each sample."""
-    from .inventory import Inventory
-
+    range, [] for none (prices and finance only). ``progress()`` is called after each sample.
+    ``method``: "batch" plans ``chunk`` samples at a time on the batch axis (one pass of the
+    route per chunk, :meth:`recycle.planner.Planner.plan_batch`); "loop" plans each sample on
+    its own. Both give the same values (tests/test_batch_mc.py); a chunk the batch refuses (a
+    sample outside what a step's model covers) is planned sample by sample, and said so in
+    ``planned_one_by_one``."""
+    if method not in ("batch", "loop"):
+        raise InputError("method", f"unknown method {method!r}; expected 'batch' or 'loop'")
     if not isinstance(inventory, Inventory):
         inventory = planner.read_inventory(inventory)
     model = route_model(planner, inventory, route_id, throughput, overrides, prices, region=region)
@@ -106,28 +117,17 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     thetas = {e.name: triangular(rng, e.low, e.base, e.high, samples)[:, 0] for e in effects}
     surrogate = net_value_at(model, p, index, finance, base_finance, thetas, accuracy)
 
-    route = load_route(route_id).with_parameters({s: q for s, q in overrides.items() if s in load_route(route_id).steps})
-    exact = np.full(samples, np.nan)
-    infeasible: list[str] = []
-    for n in range(samples):
-        settings: dict[str, dict[str, str]] = {}
-        for e in effects:
-            sid, pname = e.name.split(".", 1)
-            settings.setdefault(sid, {})[pname] = _as_text(route, sid, pname, float(thetas[e.name][n]))
-        try:
-            run = _evaluate(planner, inventory, route.with_parameters(settings), throughput, prices, region)
-        except InputError as exc:
-            infeasible.append(f"sample {n}: {exc}")
-            continue
-        missing = set(run.coef) - set(index)
-        if missing:      # a price the base and low/high runs never met: it was not sampled
-            raise RuntimeError(f"sample {n} sells or buys {sorted(missing)}, which no run of the surrogate prices")
-        exact[n] = (run.const + p[n] @ _vector(run.coef, index)
-                    + accuracy[n] * (capital_cost_per_kg(base_finance, run.isbl, run.references)
-                                     - capital_cost_per_kg({k: v[n] for k, v in finance.items()}, run.isbl,
-                                                           run.references)))
-        if progress:
-            progress()
+    route = load_route(route_id)
+    route = route.with_parameters({s: q for s, q in overrides.items() if s in route.steps})
+    accuracy = np.asarray(accuracy, dtype=float)
+    inputs = _Inputs(p, index, accuracy, finance, base_finance)
+    if method == "loop":
+        exact, infeasible = _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas,
+                                         range(samples), inputs, progress)
+        one_by_one: list[str] = []
+    else:
+        exact, infeasible, one_by_one = _batched(planner, inventory, route, throughput, prices, region, effects,
+                                                 thetas, samples, inputs, progress, chunk)
     ok = ~np.isnan(exact)
     diff = surrogate[ok] - exact[ok]
 
@@ -137,12 +137,96 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     return ExactMonteCarlo(
         route=route_id, samples=samples, seed=seed, evaluated=int(ok.sum()), infeasible=tuple(infeasible),
         parameters=tuple(e.name for e in effects), net_value_exact=spread(exact[ok]),
-        net_value_surrogate=spread(surrogate[ok]),
+        net_value_surrogate=spread(surrogate[ok]), method=method, planned_one_by_one=tuple(one_by_one),
         surrogate_error=SurrogateError(mean=float(diff.mean()) if len(diff) else 0.0,
                                        rms=float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0,
                                        max_abs=float(np.abs(diff).max()) if len(diff) else 0.0),
         samples_exact=tuple(None if np.isnan(v) else float(v) for v in exact),
         samples_surrogate=tuple(float(v) for v in surrogate))
+
+
+@dataclass
+class _Inputs:
+    """The drawn prices and finance factors every sample's net value is evaluated at."""
+
+    p: np.ndarray                    # (n, P) prices over the keys of ``index``
+    index: dict[str, int]
+    accuracy: np.ndarray             # (n,) capital-cost accuracy factor
+    finance: dict[str, np.ndarray]   # finance and capital factors, each (n,)
+    base_finance: dict[str, float]
+
+    def net_value(self, n: int, const: float, coef: dict, isbl: float, references: float) -> float:
+        """Sample n's net value (USD/kg) from its plan's price model and capital (per kg/year)."""
+        missing = set(coef) - set(self.index)
+        if missing:      # a price the base and low/high runs never met: it was not sampled
+            raise RuntimeError(f"sample {n} sells or buys {sorted(missing)}, which no run of the surrogate prices")
+        return float(const + self.p[n] @ _vector(coef, self.index)
+                     + self.accuracy[n] * (capital_cost_per_kg(self.base_finance, isbl, references)
+                                           - capital_cost_per_kg({k: v[n] for k, v in self.finance.items()}, isbl,
+                                                                 references)))
+
+
+def _settings(route, effects, thetas, n) -> dict[str, dict[str, str]]:
+    settings: dict[str, dict[str, str]] = {}
+    for e in effects:
+        sid, pname = e.name.split(".", 1)
+        settings.setdefault(sid, {})[pname] = _as_text(route, sid, pname, float(thetas[e.name][n]))
+    return settings
+
+
+def _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas, ns, inputs: _Inputs,
+                progress) -> tuple[np.ndarray, list[str]]:
+    """Samples ``ns`` planned one by one in full (balances, audit, safety, economics, footprint)."""
+    exact = np.full(len(inputs.accuracy), np.nan)
+    infeasible: list[str] = []
+    for n in ns:
+        try:
+            run = _evaluate(planner, inventory, route.with_parameters(_settings(route, effects, thetas, n)),
+                            throughput, prices, region)
+        except InputError as exc:
+            infeasible.append(f"sample {n}: {exc}")
+            continue
+        exact[n] = inputs.net_value(n, run.const, run.coef, run.isbl, run.references)
+        if progress:
+            progress()
+    return exact, infeasible
+
+
+def _batched(planner, inventory, route, throughput, prices, region, effects, thetas, samples, inputs: _Inputs,
+             progress, chunk: int) -> tuple[np.ndarray, list[str], list[str]]:
+    """Samples planned ``chunk`` at a time on the batch axis; each sample's net value from the
+    economics of its own two rows (recycle.batch.sample_rows), as its own plan gives it."""
+    from .batch import sample_rows
+    from .economics import economics
+
+    exact = np.full(samples, np.nan)
+    infeasible: list[str] = []
+    one_by_one: list[str] = []
+    if not isinstance(inventory, Inventory):
+        inventory = planner.read_inventory(inventory)
+    for start in range(0, samples, max(chunk, 1)):
+        ns = range(start, min(start + chunk, samples))
+        try:
+            result = planner.plan_batch(inventory, route, throughput,
+                                        {e.name: thetas[e.name][ns.start:ns.stop] for e in effects})
+        except InputError as exc:      # some sample of the chunk is refused: find it, plan the rest
+            one_by_one.append(f"samples {ns.start}-{ns.stop - 1}: {exc}")
+            part, bad = _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas, ns,
+                                    inputs, progress)
+            exact[ns.start:ns.stop] = part[ns.start:ns.stop]
+            infeasible += bad
+            continue
+        plan = None
+        for j, n in enumerate(ns):
+            if effects or plan is None:      # without sampled parameters every sample is one plan
+                econ = economics(sample_rows(result, j if effects else 0), prices)
+                cells_y = econ.throughput * 1000.0                                      # kg/year
+                plan = (econ.linear_model.constant, econ.linear_model.coefficients, econ.capital.isbl / cells_y,
+                        econ.capital.references / cells_y)
+            exact[n] = inputs.net_value(n, *plan)
+            if progress:
+                progress()
+    return exact, infeasible, one_by_one
 
 
 def _as_text(route, sid: str, pname: str, value: float) -> str:

@@ -103,3 +103,56 @@ def test_a_sampled_value_outside_the_parameter_range_is_refused_naming_the_sampl
     route = load_route("hydrometallurgy")
     with pytest.raises(InputError, match="sample 1"):
         with_row_values(route, {"separate.foil_recovery": np.array([0.9, 1.2, 0.95])})
+
+
+@pytest.fixture(scope="module")
+def prices(planner):
+    from recycle.prices import load_prices
+
+    return load_prices(planner.db.directory)
+
+
+@pytest.mark.parametrize("route_id", ["hydrometallurgy", "pyrometallurgy"])
+def test_exact_monte_carlo_batch_equals_the_per_sample_loop(planner, prices, route_id):
+    """exact_monte_carlo on the batch axis (chunks of 2 samples, so chunks and a remainder) gives
+    every sample the net value the per-sample loop gives for the same seed, and the same
+    spreads and surrogate error."""
+    from recycle.exact_mc import exact_monte_carlo
+
+    args = (planner, None, route_id, "10 t/day", {}, prices, 5)
+    batch = exact_monte_carlo(*args, seed=3, method="batch", chunk=2)
+    loop = exact_monte_carlo(*args, seed=3, method="loop")
+    assert batch.method == "batch" and loop.method == "loop" and not batch.planned_one_by_one
+    assert batch.evaluated == loop.evaluated == 5
+    np.testing.assert_allclose(batch.samples_exact, loop.samples_exact, rtol=RTOL)
+    assert batch.samples_surrogate == loop.samples_surrogate
+    assert batch.surrogate_error.rms == pytest.approx(loop.surrogate_error.rms, rel=1e-6, abs=1e-12)
+
+
+def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planner, prices):
+    """A sample the batch refuses (here a foil recovery above 1, outside the parameter's range)
+    is not dropped silently: its chunk is planned one sample at a time (reported in
+    planned_one_by_one), the refused sample is counted infeasible, and the others get the
+    values the per-sample path gives them."""
+    from types import SimpleNamespace
+
+    from recycle.economics import economics
+    from recycle.exact_mc import _batched, _Inputs, _per_sample
+    from recycle.uncertainty import finance_ranges
+
+    route = load_route("hydrometallurgy")
+    thetas = {"separate.foil_recovery": np.array([0.93, 1.2, 0.96])}
+    effects = [SimpleNamespace(name="separate.foil_recovery")]
+    keys = sorted(economics(planner.plan(None, route, "10 t/day"), prices).linear_model.coefficients)
+    rng = np.random.default_rng(0)
+    base = {k: r[1] for k, r in finance_ranges(planner.db.data("equipment.yaml")).items()}
+    inputs = _Inputs(rng.random((3, len(keys))), {k: i for i, k in enumerate(keys)}, np.ones(3),
+                     {k: np.full(3, v) for k, v in base.items()}, base)
+    exact, infeasible, one_by_one = _batched(planner, None, route, "10 t/day", prices, "US", effects, thetas, 3,
+                                             inputs, None, chunk=3)
+    assert len(one_by_one) == 1 and "sample 1" in one_by_one[0]
+    assert len(infeasible) == 1 and infeasible[0].startswith("sample 1")
+    assert np.isnan(exact[1]) and np.isfinite(exact[[0, 2]]).all()
+    loop, _ = _per_sample(planner, planner.read_inventory(None), route, "10 t/day", prices, "US", effects, thetas,
+                          [0, 2], inputs, None)
+    np.testing.assert_allclose(exact[[0, 2]], loop[[0, 2]], rtol=RTOL)
