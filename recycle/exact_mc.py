@@ -42,7 +42,6 @@ from .uncertainty import (
 )
 from .units import SI_UNIT
 
-
 CHUNK = 256      # samples per batch pass (bench/run.py measures the memory per sample)
 
 

@@ -101,8 +101,8 @@ class Receive(Step):
         cell_kg = cells @ db.molar_mass                                                     # kg per row
         amounts = cells.copy()
         h2o_l, h2o_g = db.index["H2O(L)"], db.index["H2O"]
-        notes = [f"hall air {span(water_x, '.3g', 1e6)} ppmv water ({span(self['relative_humidity'], '.0%')} RH "
-                 f"at {T - 273.15:.0f} C)"]
+        rh = span(self["relative_humidity"], ".0%")
+        notes = [f"hall air {span(water_x, '.3g', 1e6)} ppmv water ({rh} RH at {T - 273.15:.0f} C)"]
         hydrolysis = [r for r in ctx.reactions_tagged("hydrolysis") if cells[:, db.index[r.key]].any()]
         # gas each hydrolysable species gives on complete hydrolysis (mol gas per mol), and the
         # share of the held gas it forms (in proportion to the gas it could give)
