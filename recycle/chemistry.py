@@ -248,6 +248,20 @@ class ChemistryDB:
             self._enthalpy_cache[key] = h
         return h
 
+    def stream_enthalpy(self, amounts: np.ndarray, temperature, aqueous: bool = False) -> np.ndarray:
+        """Enthalpy (J) of each batch row of ``amounts`` (batch, species; mol) at ``temperature``
+        (K, scalar or one per row); dissolved where the stream is ``aqueous``
+        (:meth:`enthalpy_aqueous`). A Monte Carlo batch groups its rows by temperature."""
+        T = np.broadcast_to(np.asarray(temperature, dtype=float), (len(amounts),))
+        h = self.enthalpy_aqueous if aqueous else self.enthalpy
+        if len(T) <= 2:                        # a plan's two rows
+            return np.array([amounts[b] @ h(T[b]) for b in range(len(amounts))])
+        out = np.empty(len(amounts))
+        for t in np.unique(T):
+            rows = T == t
+            out[rows] = amounts[rows] @ h(t)
+        return out
+
     @cached_property
     def dissolves(self) -> np.ndarray:
         """Species with a dissolved state in ``chemistry/aqueous.yaml``."""
@@ -313,9 +327,11 @@ class ChemistryDB:
         T = np.broadcast_to(np.asarray(temperature, dtype=float), (rows,))
         error = np.zeros(rows)
         names: set[str] = set()
-        for b in range(rows):
-            outside = np.flatnonzero((amounts[b] > 0) & ((T[b] < lo - margin) | (T[b] > hi + margin)))
-            for i in outside:
+        # the rows and species evaluated outside their data, found at once (rarely any); each
+        # then estimated as before, row by row in ascending species order
+        outside_any = (amounts > 0) & ((T[:, None] < lo - margin) | (T[:, None] > hi + margin))
+        for b in np.flatnonzero(outside_any.any(axis=1)):
+            for i in np.flatnonzero(outside_any[b]):
                 edge = hi[i] if T[b] > hi[i] else lo[i]
                 thermo = self.thermo_at(i, edge, aqueous)
                 h_edge, cp_edge = thermo.h(edge) / 1000.0, thermo.cp(edge) / 1000.0

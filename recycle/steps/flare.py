@@ -93,8 +93,7 @@ class Flare(Step):
         # plus the air; fume (LiCl) and droplets pass through and take no part in the flame.
         streams = ctx.inlet_streams.get("gas")
         if streams:
-            h_gas = sum(np.array([np.where(db.is_gas, a[b], 0.0) @ db.enthalpy(np.broadcast_to(T, (len(a),))[b])
-                                  for b in range(len(a))]) for a, T in streams)
+            h_gas = sum(db.stream_enthalpy(np.where(db.is_gas, a, 0.0), T) for a, T in streams)
         else:
             h_gas = np.where(db.is_gas, gas, 0.0) @ db.enthalpy(T_in)
         h_total = h_gas + reagents @ db.enthalpy(T_in)
