@@ -257,10 +257,25 @@ class ChemistryDB:
         if len(T) <= 2:                        # a plan's two rows
             return np.array([amounts[b] @ h(T[b]) for b in range(len(amounts))])
         out = np.empty(len(amounts))
-        for t in np.unique(T):
+        unique = np.unique(T)
+        for t in unique:
             rows = T == t
-            out[rows] = amounts[rows] @ h(t)
+            # a temperature of one row (a flame's exit) is not cached: a Monte Carlo of 10^5
+            # samples would fill the cache with arrays used once
+            out[rows] = amounts[rows] @ (h(t) if rows.sum() > 1 or len(unique) < 8 else self._enthalpy_once(t, aqueous))
         return out
+
+    def _enthalpy_once(self, temperature: float, aqueous: bool) -> np.ndarray:
+        """:meth:`enthalpy` (or :meth:`enthalpy_aqueous`) at ``temperature``, not cached."""
+        key = round(float(temperature), 6)
+        cached = self._enthalpy_cache.get(("aq", key) if aqueous else key)
+        if cached is not None:
+            return cached
+        h = np.array([self.thermo_at(i, key).h(key) for i in range(self.n_species)]) / 1000.0
+        if aqueous:
+            for i, thermo in self.aqueous.items():
+                h[i] = thermo.h(key) / 1000.0
+        return h
 
     @cached_property
     def dissolves(self) -> np.ndarray:

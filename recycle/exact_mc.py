@@ -22,7 +22,7 @@ Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -90,7 +90,7 @@ class ExactMonteCarlo(Measured):
 
 def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overrides: dict, prices, samples: int,
                       seed: int | None = 1, region: str = "US", parameters: list[str] | None = None,
-                      progress=None, method: str = "batch", chunk: int = CHUNK) -> ExactMonteCarlo:
+                      progress=None, method: str = "batch", chunk: int = CHUNK, model=None) -> ExactMonteCarlo:
     """Exact and surrogate net value (USD/kg) on the same ``samples`` draws of route ``route_id``.
 
     ``parameters``: the process parameters ("step.param") sampled; None for every one with a
@@ -99,12 +99,17 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     route per chunk, :meth:`recycle.planner.Planner.plan_batch`); "loop" plans each sample on
     its own. Both give the same values (tests/test_batch_mc.py); a chunk the batch refuses (a
     sample outside what a step's model covers) is planned sample by sample, and said so in
-    ``planned_one_by_one``."""
+    ``planned_one_by_one``. ``model``: the route's :func:`recycle.uncertainty.route_model` for
+    these inputs when the caller has it already (it is not changed); built here otherwise."""
     if method not in ("batch", "loop"):
         raise InputError("method", f"unknown method {method!r}; expected 'batch' or 'loop'")
     if not isinstance(inventory, Inventory):
         inventory = planner.read_inventory(inventory)
-    model = route_model(planner, inventory, route_id, throughput, overrides, prices, region=region)
+    if model is None:
+        model = route_model(planner, inventory, route_id, throughput, overrides, prices, region=region)
+    elif model.route != load_route(route_id).id:
+        raise InputError("model", f"the route model is of route {model.route!r}, not {route_id!r}")
+    model = replace(model)      # a shallow copy: its effects are narrowed to ``parameters`` below
     effects = [e for e in model.effects if parameters is None or e.name in parameters]
     unknown = set(parameters or ()) - {e.name for e in model.effects}
     if unknown:
