@@ -112,7 +112,7 @@ def prices(planner):
     return load_prices(planner.db.directory)
 
 
-@pytest.mark.parametrize("route_id", ["hydrometallurgy", "pyrometallurgy"])
+@pytest.mark.parametrize("route_id", ROUTES)
 def test_exact_monte_carlo_batch_equals_the_per_sample_loop(planner, prices, route_id):
     """exact_monte_carlo on the batch axis (chunks of 2 samples, so chunks and a remainder) gives
     every sample the net value the per-sample loop gives for the same seed, and the same
