@@ -156,3 +156,16 @@ def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planne
     loop, _ = _per_sample(planner, planner.read_inventory(None), route, "10 t/day", prices, "US", effects, thetas,
                           [0, 2], inputs, None)
     np.testing.assert_allclose(exact[[0, 2]], loop[[0, 2]], rtol=RTOL)
+
+
+def test_numpy_enthalpies_equal_cantera_at_many_temperatures(db):
+    """ChemistryDB.enthalpy_at (the species' Cantera coefficients evaluated in numpy, for the
+    flame exits of a batch) equals Cantera's own value (ChemistryDB.enthalpy, every species in
+    the phase stable there) to 1e-9 relative, from 250 K to 2500 K, across the NASA 7 mid-points,
+    the NASA 9 region bounds and the phase changes (Li(cr)/Li(L) at 453.69 K); dissolved too."""
+    T = np.concatenate([np.linspace(250.0, 2500.0, 157), [453.69, 453.7, 1000.0, 631.0, 1728.0, 298.15]])
+    for aqueous in (False, True):
+        fast = db.enthalpy_at(T, aqueous)
+        for k, t in enumerate(T):
+            ref = db.enthalpy_aqueous(t) if aqueous else db.enthalpy(t)
+            assert np.all(np.abs(fast[k] - ref) <= 1e-9 * np.maximum(np.abs(ref), 1e3)), (t, aqueous)
