@@ -12,7 +12,8 @@ gives every sample's balances.
 :func:`sample_rows` cuts sample ``n``'s two rows out of a batch result: a ``RouteResult`` of the
 shape :meth:`recycle.planner.Planner.plan` returns, which the later layers (economics, safety,
 audit) take as they are. The batch gives the same numbers as planning each sample on its own
-(``tests/test_batch_mc.py``); notes and flags of a batch describe all of its rows at once.
+(``tests/test_batch_mc.py``). A step's notes, and which flags it raises, describe all rows of
+the batch at once (a flag's amount is cut per sample); a sample's own plan may say less.
 Units: as everywhere inside recycle (mol or mol/s, J or W, K).
 """
 from __future__ import annotations
@@ -95,7 +96,7 @@ def sample_rows(result: RouteResult, n: int) -> RouteResult:
         outcome = replace(o, outlets=cut_dict(o.outlets), reagents=cut(o.reagents),
                           outlet_temperature=cut_dict(o.outlet_temperature), utilities=cut_dict(o.utilities),
                           quantities={k: (cut(v[0]), *v[1:]) for k, v in o.quantities.items()},
-                          from_air=cut(o.from_air))
+                          flags=[replace(f, amount=cut(f.amount)) for f in o.flags], from_air=cut(o.from_air))
         steps[sid] = StepResult(
             s.id, s.type, cut(s.inlet), outcome.outlets, outcome.reagents, s.temperature, cut(s.heat_released),
             cut(s.enthalpy_duty), cut(s.gas_generated), cut(s.gas_emitted), cut(s.element_residual),

@@ -7,10 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from recycle.audit import audit
 from recycle.batch import sample_rows, with_row_values
+from recycle.economics import economics
 from recycle.errors import InputError
 from recycle.exact_mc import _as_text
 from recycle.flowsheet import available_routes, load_route
+from recycle.prices import load_prices
+from recycle.safety import safety
 from recycle.uncertainty import parameter_ranges, triangular
 
 RTOL = 1e-9
@@ -73,15 +77,21 @@ ROUTES = sorted(available_routes())
 def test_batch_rows_equal_separate_plans(planner, route_id):
     """For every shipped route, K samples of all its uncertain process parameters planned as one
     batch of 2K rows give each sample's streams, heat, gas, reagents, utilities and quantities
-    as planning that sample alone does (expected and worst-case rows)."""
+    as planning that sample alone does (expected and worst-case rows), and so its net value and
+    safety score."""
     inventory = planner.read_inventory(None)
     route = load_route(route_id)
     values = _draw(planner, route, K, seed=7)
     assert values, f"{route_id} has no uncertain parameter to sample"
     batch = planner.plan_batch(inventory, route, "10 t/day", values)
     assert len(batch.feed) == 2 * K
+    prices = load_prices(planner.db.directory)
     for n in range(K):
-        assert_same_plan(sample_rows(batch, n), _single(planner, inventory, route, values, n, "10 t/day"))
+        rows, single = sample_rows(batch, n), _single(planner, inventory, route, values, n, "10 t/day")
+        assert_same_plan(rows, single)
+        # what the Monte Carlo takes from a sample: its net value and its safety score
+        assert economics(rows, prices).net_value == pytest.approx(economics(single, prices).net_value, rel=RTOL)
+        assert safety(rows, audit(rows)).score == safety(single, audit(single)).score
 
 
 @pytest.mark.parametrize("cell", ["LPSCL-NCM811-LI", "LLZO-NCM811-LI", "LATP-LFP-LI"])
@@ -136,7 +146,6 @@ def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planne
     values the per-sample path gives them."""
     from types import SimpleNamespace
 
-    from recycle.economics import economics
     from recycle.exact_mc import _batched, _Inputs, _per_sample
     from recycle.uncertainty import finance_ranges
 
