@@ -77,7 +77,12 @@ def exact_batch_rates(samples: int = 256, loop_samples: int = 8) -> None:
     from recycle import Planner, load_prices
     from recycle.exact_mc import exact_monte_carlo
     from recycle.flowsheet import available_routes, load_route
-    from recycle.uncertainty import monte_carlo, parameter_ranges, route_model, triangular
+    from recycle.uncertainty import (
+        monte_carlo,
+        parameter_ranges,
+        route_model,
+        triangular,
+    )
 
     planner = Planner.load()
     prices = load_prices(planner.db.directory)
