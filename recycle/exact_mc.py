@@ -90,7 +90,8 @@ class ExactMonteCarlo(Measured):
 
 def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overrides: dict, prices, samples: int,
                       seed: int | None = 1, region: str = "US", parameters: list[str] | None = None,
-                      progress=None, method: str = "batch", chunk: int = CHUNK, model=None) -> ExactMonteCarlo:
+                      progress=None, method: str = "batch", chunk: int = CHUNK, model=None,
+                      workers: int = 1) -> ExactMonteCarlo:
     """Exact and surrogate net value (USD/kg) on the same ``samples`` draws of route ``route_id``.
 
     ``parameters``: the process parameters ("step.param") sampled; None for every one with a
@@ -99,7 +100,8 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     route per chunk, :meth:`recycle.planner.Planner.plan_batch`); "loop" plans each sample on
     its own. Both give the same values (tests/test_batch_mc.py); a chunk the batch refuses (a
     sample outside what a step's model covers) is planned sample by sample, and said so in
-    ``planned_one_by_one``. ``model``: the route's :func:`recycle.uncertainty.route_model` for
+    ``planned_one_by_one``. ``workers`` > 1 shares the chunks among that many forked processes
+    (same values: each sample is planned alone or in its chunk the same way). ``model``: the route's :func:`recycle.uncertainty.route_model` for
     these inputs when the caller has it already (it is not changed); built here otherwise."""
     if method not in ("batch", "loop"):
         raise InputError("method", f"unknown method {method!r}; expected 'batch' or 'loop'")
@@ -130,8 +132,8 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
                                          range(samples), inputs, progress)
         one_by_one: list[str] = []
     else:
-        exact, infeasible, one_by_one = _batched(planner, inventory, route, throughput, prices, region, effects,
-                                                 thetas, samples, inputs, progress, chunk)
+        job = _Job(planner, inventory, route, throughput, prices, region, effects, thetas, inputs)
+        exact, infeasible, one_by_one = _batched(job, samples, progress, chunk, workers)
     ok = ~np.isnan(exact)
     diff = surrogate[ok] - exact[ok]
 
@@ -196,41 +198,90 @@ def _per_sample(planner, inventory, route, throughput, prices, region, effects, 
     return exact, infeasible
 
 
-def _batched(planner, inventory, route, throughput, prices, region, effects, thetas, samples, inputs: _Inputs,
-             progress, chunk: int) -> tuple[np.ndarray, list[str], list[str]]:
-    """Samples planned ``chunk`` at a time on the batch axis; each sample's net value from the
-    economics of its own two rows (recycle.batch.sample_rows), as its own plan gives it."""
+@dataclass
+class _Job:
+    """What every chunk of a batch run shares (inherited by forked workers, never pickled)."""
+
+    planner: object
+    inventory: Inventory
+    route: object
+    throughput: str
+    prices: object
+    region: str
+    effects: list
+    thetas: dict[str, np.ndarray]
+    inputs: _Inputs
+
+
+def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, list[str], list[str]]:
+    """Samples ``start``-``stop`` planned in one pass on the batch axis; each sample's net value
+    from the economics of its own two rows (recycle.batch.sample_rows), as its own plan gives
+    it. A pass a step refuses is planned sample by sample (the refused ones are infeasible)."""
     from .batch import sample_rows
     from .economics import economics
 
+    ns = range(start, stop)
+    try:
+        result = job.planner.plan_batch(job.inventory, job.route, job.throughput,
+                                        {e.name: job.thetas[e.name][start:stop] for e in job.effects})
+    except InputError as exc:      # some sample of the chunk is refused: find it, plan the rest
+        part, bad = _per_sample(job.planner, job.inventory, job.route, job.throughput, job.prices, job.region,
+                                job.effects, job.thetas, ns, job.inputs, None)
+        return part[start:stop], bad, [f"samples {start}-{stop - 1}: {exc}"]
+    exact = np.full(stop - start, np.nan)
+    plan = None
+    for j, n in enumerate(ns):
+        if job.effects or plan is None:      # without sampled parameters every sample is one plan
+            econ = economics(sample_rows(result, j if job.effects else 0), job.prices)
+            cells_y = econ.throughput * 1000.0                                      # kg/year
+            plan = (econ.linear_model.constant, econ.linear_model.coefficients, econ.capital.isbl / cells_y,
+                    econ.capital.references / cells_y)
+        exact[j] = job.inputs.net_value(n, *plan)
+    return exact, [], []
+
+
+_WORKER_JOB: _Job | None = None      # set in a forked worker only (Pool initializer), never in the caller
+
+
+def _start_worker(job: _Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_chunk(bounds: tuple[int, int]):
+    return _chunk(_WORKER_JOB, *bounds)
+
+
+def _batched(job: _Job, samples: int, progress, chunk: int, workers: int = 1
+             ) -> tuple[np.ndarray, list[str], list[str]]:
+    """Samples planned ``chunk`` at a time on the batch axis, by ``workers`` processes (forked:
+    each inherits the loaded data; a sample's value does not depend on which worker planned it)."""
     exact = np.full(samples, np.nan)
     infeasible: list[str] = []
     one_by_one: list[str] = []
-    if not isinstance(inventory, Inventory):
-        inventory = planner.read_inventory(inventory)
-    for start in range(0, samples, max(chunk, 1)):
-        ns = range(start, min(start + chunk, samples))
-        try:
-            result = planner.plan_batch(inventory, route, throughput,
-                                        {e.name: thetas[e.name][ns.start:ns.stop] for e in effects})
-        except InputError as exc:      # some sample of the chunk is refused: find it, plan the rest
-            one_by_one.append(f"samples {ns.start}-{ns.stop - 1}: {exc}")
-            part, bad = _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas, ns,
-                                    inputs, progress)
-            exact[ns.start:ns.stop] = part[ns.start:ns.stop]
-            infeasible += bad
-            continue
-        plan = None
-        for j, n in enumerate(ns):
-            if effects or plan is None:      # without sampled parameters every sample is one plan
-                econ = economics(sample_rows(result, j if effects else 0), prices)
-                cells_y = econ.throughput * 1000.0                                      # kg/year
-                plan = (econ.linear_model.constant, econ.linear_model.coefficients, econ.capital.isbl / cells_y,
-                        econ.capital.references / cells_y)
-            exact[n] = inputs.net_value(n, *plan)
-            if progress:
-                progress()
+    chunk = max(1, min(chunk, -(-samples // max(workers, 1))))
+    bounds = [(s, min(s + chunk, samples)) for s in range(0, samples, chunk)]
+    if workers > 1 and len(bounds) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(workers, len(bounds)), _start_worker, (job,)) as pool:
+            parts = list(_collect(pool.imap(_worker_chunk, bounds), progress))
+    else:
+        parts = list(_collect((_chunk(job, *b) for b in bounds), progress))
+    for (start, stop), (part, bad, refused) in zip(bounds, parts):
+        exact[start:stop] = part
+        infeasible += bad
+        one_by_one += refused
     return exact, infeasible, one_by_one
+
+
+def _collect(parts, progress):
+    """The chunks' results in order, ``progress()`` once per sample evaluated as each arrives."""
+    for part in parts:
+        if progress:
+            for _ in range(int(np.isfinite(part[0]).sum())):
+                progress()
+        yield part
 
 
 def _as_text(route, sid: str, pname: str, value: float) -> str:

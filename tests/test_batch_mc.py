@@ -139,6 +139,21 @@ def test_exact_monte_carlo_batch_equals_the_per_sample_loop(planner, prices, rou
     assert batch.surrogate_error.rms == pytest.approx(loop.surrogate_error.rms, rel=1e-6, abs=1e-12)
 
 
+def test_two_workers_give_the_values_of_one(planner, prices):
+    """The chunks shared among two forked worker processes give every sample the value one
+    process gives it (a sample's plan does not depend on where it ran), and progress is
+    reported once per sample."""
+    from recycle.exact_mc import exact_monte_carlo
+    from recycle.uncertainty import route_model
+
+    model = route_model(planner, None, "hydrometallurgy", "10 t/day", {}, prices)
+    ticks = []
+    one = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 6, seed=4, chunk=2, model=model)
+    two = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 6, seed=4, chunk=2, model=model,
+                            workers=2, progress=lambda: ticks.append(1))
+    assert two.samples_exact == one.samples_exact and len(ticks) == 6
+
+
 def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planner, prices):
     """A sample the batch refuses (here a foil recovery above 1, outside the parameter's range)
     is not dropped silently: its chunk is planned one sample at a time (reported in
@@ -146,7 +161,7 @@ def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planne
     values the per-sample path gives them."""
     from types import SimpleNamespace
 
-    from recycle.exact_mc import _batched, _Inputs, _per_sample
+    from recycle.exact_mc import _batched, _Inputs, _Job, _per_sample
     from recycle.uncertainty import finance_ranges
 
     route = load_route("hydrometallurgy")
@@ -157,12 +172,13 @@ def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planne
     base = {k: r[1] for k, r in finance_ranges(planner.db.data("equipment.yaml")).items()}
     inputs = _Inputs(rng.random((3, len(keys))), {k: i for i, k in enumerate(keys)}, np.ones(3),
                      {k: np.full(3, v) for k, v in base.items()}, base)
-    exact, infeasible, one_by_one = _batched(planner, None, route, "10 t/day", prices, "US", effects, thetas, 3,
-                                             inputs, None, chunk=3)
+    inventory = planner.read_inventory(None)
+    job = _Job(planner, inventory, route, "10 t/day", prices, "US", effects, thetas, inputs)
+    exact, infeasible, one_by_one = _batched(job, 3, None, chunk=3)
     assert len(one_by_one) == 1 and "sample 1" in one_by_one[0]
     assert len(infeasible) == 1 and infeasible[0].startswith("sample 1")
     assert np.isnan(exact[1]) and np.isfinite(exact[[0, 2]]).all()
-    loop, _ = _per_sample(planner, planner.read_inventory(None), route, "10 t/day", prices, "US", effects, thetas,
+    loop, _ = _per_sample(planner, inventory, route, "10 t/day", prices, "US", effects, thetas,
                           [0, 2], inputs, None)
     np.testing.assert_allclose(exact[[0, 2]], loop[[0, 2]], rtol=RTOL)
 
