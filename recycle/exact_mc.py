@@ -6,18 +6,24 @@ their correlated groups, finance and capital factors, every process parameter wi
 from its triangular range); emission factors are not drawn (the footprint is not evaluated here),
 so for one seed the samples are not those of ``monte_carlo``. Each is evaluated twice:
 
-- exactly: the route is planned with the sample's process parameters (balances, audit, safety,
-  economics and footprint, as ``recycle plan`` and ``recycle compare`` do); the net value at the
+- exactly: the route is planned with the sample's process parameters; the net value at the
   sample's prices is that plan's own price model, which is exact (net value is linear in the
   prices for a given plan: recycle.economics ``linear_model``), and the capital charge at the
-  sample's finance factors is recomputed in closed form from that plan's capital;
+  sample's finance factors is recomputed in closed form from that plan's capital. By default
+  (``method="batch"``) the samples are planned 256 at a time on the batch axis
+  (:meth:`recycle.planner.Planner.plan_batch`: one pass of the route, two rows per sample) and
+  each sample's economics is run on its own two rows; ``method="loop"`` plans each sample on its
+  own with its audit, safety and footprint (as ``recycle compare`` does). Both give the same net
+  values (tests/test_batch_mc.py);
 - by the surrogate (:func:`recycle.uncertainty.net_value_at`): base and low/high runs of each
   parameter, interpolated and added.
 
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
-reported, never silently dropped. Each sample is a full plan (0.2-0.5 s), so this is the check of
-the surrogate on a small run, not a replacement for it at 10^5 samples: the batch-axis exact
-Monte Carlo of issue 21 is not built yet.
+reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
+sample, and said so). On the batch axis a route runs 150-180 samples/s on a 2-core machine
+(10 with the smelter; bench/run.py), the loop 30: this checks the surrogate on runs of
+thousands of samples, not yet a replacement for it at 10^5 (issue 21's 2 000 samples/s is not
+reached: docs/methods.md says what sets the pace).
 Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
