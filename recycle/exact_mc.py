@@ -20,7 +20,7 @@ so for one seed the samples are not those of ``monte_carlo``. Each is evaluated 
 
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
 reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
-sample, and said so). On the batch axis a route runs 150-180 samples/s on a 2-core machine
+sample, and said so). On the batch axis a route runs 155-185 samples/s on a 2-core machine
 (10 with the smelter; bench/run.py), the loop 30: this checks the surrogate on runs of
 thousands of samples, not yet a replacement for it at 10^5 (issue 21's 2 000 samples/s is not
 reached: docs/methods.md says what sets the pace).
