@@ -211,3 +211,10 @@ def test_batch_rows_equal_separate_plans_with_other_choices(planner, route_id, o
     batch = planner.plan_batch(inventory, route, "10 t/day", values)
     for n in range(3):
         assert_same_plan(sample_rows(batch, n), _single(planner, inventory, route, values, n, "10 t/day"))
+
+
+def test_only_sampled_parameters_may_vary_per_row(planner):
+    """plan_batch refuses a per-row value for a parameter without a range (its step is not
+    tested for one): the excess air of the flare is held at the route's value."""
+    with pytest.raises(InputError, match="not a sampled parameter"):
+        planner.plan_batch(None, "hydrometallurgy", "10 t/day", {"flare.excess_air": np.array([1.2, 1.5])})
