@@ -426,7 +426,7 @@ def _global_sensitivity(planner, inv, route, throughput, overrides, book, model,
 
         with _progress("Exact Monte Carlo samples", exact) as advance:
             out["exact_monte_carlo"] = exact_monte_carlo(planner, inv, route, throughput, overrides, book, exact,
-                                                         seed, progress=advance)
+                                                         seed, progress=advance, model=model)
     return out
 
 

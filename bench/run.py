@@ -6,7 +6,9 @@ Targets (issues 2 and 8, 2-core machine):
   example < 2 s; 100 000 Monte Carlo samples over all routes < 10 s; a 1 000 000-row
   inventory planned < 15 s with peak memory < 2 GB; a 20 000-row YAML inventory checked
   < 5 s (issue 18: it took 12 s). `recycle sweep` on the example grid with 1 and 2 workers
-  (issue 21: throughput measured, no target yet).
+  (issue 21: throughput measured, no target yet). The exact Monte Carlo per route on the batch
+  axis, beside the per-sample loop and the surrogate (issue 21: 2 000 samples/s, aim 10 000).
+  `python bench/run.py mc` runs only the Monte Carlo lines.
 """
 from __future__ import annotations
 
@@ -65,6 +67,59 @@ def exact_and_surrogate_rates(route: str = "hydrometallurgy", exact_samples: int
           f"samples/s ({exact_samples} samples, its surrogate runs included; issue 21 target 2 000, aim 10 000)")
 
 
+def exact_batch_rates(samples: int = 256, loop_samples: int = 8) -> None:
+    """Exact Monte Carlo per route: the batch axis (recycle.exact_mc, method "batch") against the
+    per-sample loop (method "loop") and the surrogate, on the same machine; samples/s of the
+    exact evaluation after the route model's own 1 + 2k plans (timed apart: the surrogate and
+    the draws need them), and the memory per sample of one batch pass (tracemalloc peak / N)."""
+    import tracemalloc
+
+    from recycle import Planner, load_prices
+    from recycle.exact_mc import exact_monte_carlo
+    from recycle.flowsheet import available_routes, load_route
+    from recycle.uncertainty import (
+        monte_carlo,
+        parameter_ranges,
+        route_model,
+        triangular,
+    )
+
+    planner = Planner.load()
+    prices = load_prices(planner.db.directory)
+    inventory = planner.read_inventory(None)
+    for route in available_routes():
+        t0 = time.perf_counter()
+        model = route_model(planner, inventory, route, "10 t/day", {}, prices)
+        t_model = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        monte_carlo([model], prices, 100_000, 1)
+        surrogate = 100_000 / (time.perf_counter() - t0)
+        rates, runs = {}, {}
+        for label, method, n, workers in (("batch", "batch", samples, 1), ("batch2", "batch", samples, 2),
+                                          ("loop", "loop", loop_samples, 1)):
+            t0 = time.perf_counter()
+            runs[label] = exact_monte_carlo(planner, inventory, route, "10 t/day", {}, prices, n, 1, method=method,
+                                            model=model, workers=workers)
+            rates[label] = n / (time.perf_counter() - t0)
+        assert runs["batch2"].samples_exact == runs["batch"].samples_exact
+        loaded = load_route(route)       # loaded before tracing: reading a YAML file reserves a 200 MB buffer
+        ranges = parameter_ranges(planner.db, loaded)
+        rng = np.random.default_rng(1)
+        values = {k: triangular(rng, lo, b, hi, samples)[:, 0] for k, (lo, b, hi, *_x) in ranges.items()}
+        planner.plan_batch(inventory, loaded, "10 t/day", {k: v[:2] for k, v in values.items()})   # warm caches
+        tracemalloc.start()
+        result = planner.plan_batch(inventory, loaded, "10 t/day", values)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        del result
+        print(f"exact Monte Carlo of {route} ({len(ranges)} parameters sampled): batch axis {rates['batch']:,.0f} "
+              f"samples/s ({samples} samples, {runs['batch'].evaluated} feasible), {rates['batch2']:,.0f} samples/s on 2 "
+              f"worker processes, per-sample loop {rates['loop']:.1f} "
+              f"samples/s; surrogate {surrogate:,.0f} samples/s; route model (1 + 2k plans) {t_model:.2f} s once; "
+              f"batch memory {peak / samples / 1e6:.2f} MB per sample (tracemalloc peak of one pass / N); "
+              "issue 21 target 2 000 samples/s, aim 10 000")
+
+
 def main() -> None:
     exe = shutil.which("recycle") or os.path.join(os.path.dirname(sys.executable), "recycle")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
@@ -89,6 +144,7 @@ def main() -> None:
         # Monte Carlo: the surrogate (array operations) against the exact per-sample loop (each
         # sample planned in full), one route, same machine
         exact_and_surrogate_rates()
+        exact_batch_rates()
         # sweep throughput: the built-in example grid (80 scenarios) on 1 and 2 local workers,
         # each run from scratch (cluster start-up included)
         for workers in (1, 2):
@@ -99,4 +155,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["mc"]:
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+              f"{platform.python_version()}, {platform.platform()}")
+        exact_batch_rates()
+    else:
+        main()

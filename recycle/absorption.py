@@ -27,8 +27,10 @@ HTU = 0.58
 def co2_film_ratio(data: dict, temperature: float, hydroxide: float, gas_velocity: float, htu: float) -> float:
     """K_CO2 / k_G (dimensionless): the share of the tower's transfer units CO2 sees, at
     ``temperature`` (K) with ``hydroxide`` mol/kg of free OH- in the liquor (taken as mol/L),
-    superficial ``gas_velocity`` (m/s) and the tower's ``htu`` (m)."""
-    if hydroxide <= 0:
+    superficial ``gas_velocity`` (m/s) and the tower's ``htu`` (m). ``hydroxide`` may be an
+    array with one value per batch row (the result is then one too)."""
+    per_row = isinstance(hydroxide, np.ndarray)
+    if not per_row and hydroxide <= 0:
         return 0.0
     co2 = data["co2"]
     T = float(temperature)
@@ -38,14 +40,18 @@ def co2_film_ratio(data: dict, temperature: float, hydroxide: float, gas_velocit
         -float(Q_(str(co2["diffusivity"]["activation"])).to("K").magnitude) / T)
     k2 = 10.0 ** (float(co2["rate_constant"]["log10_value"])
                   - float(Q_(str(co2["rate_constant"]["activation"])).to("K").magnitude) / T) / 1000.0   # m3/(mol s)
-    reactive = henry * math.sqrt(diffusivity * k2 * hydroxide * 1000.0)              # mol/(m2 s Pa)
+    sqrt = np.sqrt if per_row else math.sqrt
+    reactive = henry * sqrt(diffusivity * k2 * np.maximum(hydroxide, 0.0) * 1000.0)  # mol/(m2 s Pa)
     area = float(Q_(str(data["packing"]["specific_area"]["value"])).to("1/m").magnitude)
     gas_film = gas_velocity / (R_GAS * T * htu * area)                                # mol/(m2 s Pa)
-    return reactive / (reactive + gas_film)
+    ratio = reactive / (reactive + gas_film)
+    return np.where(hydroxide > 0, ratio, 0.0) if per_row else ratio
 
 
 def co2_removal(ntu: float, ratio: float) -> float:
     """Share of the CO2 absorbed in a tower of ``ntu`` acid-gas transfer units."""
+    if isinstance(ntu, np.ndarray) or isinstance(ratio, np.ndarray):      # one value per batch row
+        return 1.0 - np.exp(-ntu * ratio)
     return float(1.0 - np.exp(-ntu * ratio))
 
 

@@ -14,6 +14,7 @@ give the installed (ISBL) cost.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -138,17 +139,24 @@ def _cost(entry: dict, size: float, unit: str, equipment: dict, where: str) -> f
         index = float(c.get("cepci", equipment["towler_sinnott_cepci"]))
     elif "reference" in entry:
         r = entry["reference"]
-        cap = Q_(str(r["capacity"]))
-        capacity = float(cap.magnitude) if cap.dimensionless else float(cap.to(unit).magnitude)
-        cost = float(Q_(str(r["cost"])).to("USD").magnitude) * (size / capacity) ** float(r["exponent"])
+        capacity = _capacity(str(r["capacity"]), unit)
+        cost = magnitude(str(r["cost"]), "USD") * (size / capacity) ** float(r["exponent"])
         index = float(r["cepci"])
     elif "cost_per_area" in entry:
-        cost = float(Q_(str(entry["cost_per_area"]["value"])).to("USD/m^2").magnitude) * size
+        cost = magnitude(str(entry["cost_per_area"]["value"]), "USD/m^2") * size
         index = float(entry.get("cepci", base))
     else:
         raise InputError(where, "needs a correlation, reference or cost_per_area")
     factor = float(entry.get("installation_factor", 1.0)) if entry.get("cost_basis") == "purchased" else 1.0
     return cost * base / index * factor
+
+
+@functools.lru_cache(maxsize=1024)
+def _capacity(text: str, unit: str) -> float:
+    """A reference capacity in ``unit`` (a count stays a count); memoised: the Monte Carlo
+    costs the same items for every sample."""
+    cap = Q_(text)
+    return float(cap.magnitude) if cap.dimensionless else float(cap.to(unit).magnitude)
 
 
 SIZE_UNITS = {"vessel_volume": "m^3", "cake_volume": "m^3", "heat_power": "MW", "heat_release": "MW",

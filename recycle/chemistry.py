@@ -34,6 +34,32 @@ class SpeciesInfo:
     family: str | None = None   # electrolyte family: sulfide, oxide, halide, ...
 
 
+def _thermo_h(thermo, T: np.ndarray) -> np.ndarray:
+    """Molar enthalpy (J/mol) of one Cantera species thermo at temperatures ``T`` (K), from its
+    coefficients, as Cantera evaluates them: NASA 7 (low range up to and including T_mid), NASA 9
+    (the last region whose lower bound T reaches), constant cp (h0 + cp0 (T - T0))."""
+    c = np.asarray(thermo.coeffs, dtype=float)
+    kind = type(thermo).__name__
+    if kind == "NasaPoly2":
+        a = np.where((T <= c[0])[:, None], c[8:15], c[1:8])
+        h_rt = (a[:, 0] + T * (a[:, 1] / 2 + T * (a[:, 2] / 3 + T * (a[:, 3] / 4 + T * a[:, 4] / 5)))
+                + a[:, 5] / T)
+        return h_rt * T * _R_MOLAR
+    if kind == "Nasa9PolyMultiTempRegion":
+        zones = c[1:].reshape(int(c[0]), 11)
+        region = (T[:, None] >= zones[1:, 0][None, :]).sum(axis=1)
+        a = zones[region, 2:]
+        h_rt = (-a[:, 0] / T ** 2 + a[:, 1] * np.log(T) / T + a[:, 2]
+                + T * (a[:, 3] / 2 + T * (a[:, 4] / 3 + T * (a[:, 5] / 4 + T * a[:, 6] / 5))) + a[:, 7] / T)
+        return h_rt * T * _R_MOLAR
+    if kind == "ConstantCp":
+        return (c[1] + c[3] * (T - c[0])) / 1000.0
+    raise NotImplementedError(f"no numpy enthalpy for Cantera thermo {kind}")
+
+
+_R_MOLAR = 8.31446261815324     # J/(mol K): Cantera's gas constant (8314.46... J/(kmol K)) per mol
+
+
 @dataclass(repr=False)
 class ChemistryDB:
     """Species index with element matrix and Cantera species objects.
@@ -248,6 +274,54 @@ class ChemistryDB:
             self._enthalpy_cache[key] = h
         return h
 
+    def stream_enthalpy(self, amounts: np.ndarray, temperature, aqueous: bool = False) -> np.ndarray:
+        """Enthalpy (J) of each batch row of ``amounts`` (batch, species; mol) at ``temperature``
+        (K, scalar or one per row); dissolved where the stream is ``aqueous``
+        (:meth:`enthalpy_aqueous`). A Monte Carlo batch groups its rows by temperature."""
+        T = np.broadcast_to(np.asarray(temperature, dtype=float), (len(amounts),))
+        h = self.enthalpy_aqueous if aqueous else self.enthalpy
+        if len(T) <= 2:                        # a plan's two rows
+            return np.array([amounts[b] @ h(T[b]) for b in range(len(amounts))])
+        out = np.empty(len(amounts))
+        unique, count = np.unique(T, return_counts=True)
+        if len(unique) > 8:        # temperatures of one row each (flame exits): in numpy, not cached,
+            once = np.isin(T, unique[count == 1])       # so a long Monte Carlo does not fill the cache
+            out[once] = np.einsum("ij,ij->i", amounts[once], self.enthalpy_at(T[once], aqueous))
+            unique = unique[count > 1]
+        for t in unique:
+            rows = T == t
+            out[rows] = amounts[rows] @ h(t)
+        return out
+
+    def enthalpy_at(self, temperatures: np.ndarray, aqueous: bool = False) -> np.ndarray:
+        """Molar enthalpy (J/mol) of every species at each of ``temperatures`` (K), shape
+        (len(temperatures), n_species): :meth:`enthalpy` (or :meth:`enthalpy_aqueous`) at many
+        temperatures at once. Each species' Cantera thermo (the phase stable at each temperature,
+        :meth:`thermo_at`) is evaluated in numpy from its own coefficients (NASA 7 two-range,
+        NASA 9 multi-region or constant cp, with Cantera's range choice); equal to Cantera's value
+        to round-off (tests/test_batch_mc.py). Not cached."""
+        T = np.round(np.asarray(temperatures, dtype=float), 6)
+        out = np.empty((len(T), self.n_species))
+        for i in range(self.n_species):
+            if aqueous and i in self.aqueous:
+                out[:, i] = _thermo_h(self.aqueous[i], T)
+                continue
+            phases = self.phases[i] if self.phases else ()
+            if len(phases) < 2:
+                out[:, i] = _thermo_h(self.cantera_species[i].thermo, T)
+                continue
+            # thermo_at: the first phase whose range reaches T, the last beyond them all
+            choice = np.full(len(T), len(phases) - 1)
+            for k in range(len(phases) - 2, -1, -1):
+                choice = np.where(T <= phases[k].max_temp, k, choice)
+            col = np.empty(len(T))
+            for k, thermo in enumerate(phases):
+                rows = choice == k
+                if rows.any():
+                    col[rows] = _thermo_h(thermo, T[rows])
+            out[:, i] = col
+        return out
+
     @cached_property
     def dissolves(self) -> np.ndarray:
         """Species with a dissolved state in ``chemistry/aqueous.yaml``."""
@@ -313,9 +387,11 @@ class ChemistryDB:
         T = np.broadcast_to(np.asarray(temperature, dtype=float), (rows,))
         error = np.zeros(rows)
         names: set[str] = set()
-        for b in range(rows):
-            outside = np.flatnonzero((amounts[b] > 0) & ((T[b] < lo - margin) | (T[b] > hi + margin)))
-            for i in outside:
+        # the rows and species evaluated outside their data, found at once (rarely any); each
+        # then estimated as before, row by row in ascending species order
+        outside_any = (amounts > 0) & ((T[:, None] < lo - margin) | (T[:, None] > hi + margin))
+        for b in np.flatnonzero(outside_any.any(axis=1)):
+            for i in np.flatnonzero(outside_any[b]):
                 edge = hi[i] if T[b] > hi[i] else lo[i]
                 thermo = self.thermo_at(i, edge, aqueous)
                 h_edge, cp_edge = thermo.h(edge) / 1000.0, thermo.cp(edge) / 1000.0

@@ -6,28 +6,35 @@ their correlated groups, finance and capital factors, every process parameter wi
 from its triangular range); emission factors are not drawn (the footprint is not evaluated here),
 so for one seed the samples are not those of ``monte_carlo``. Each is evaluated twice:
 
-- exactly: the route is planned with the sample's process parameters (balances, audit, safety,
-  economics and footprint, as ``recycle plan`` and ``recycle compare`` do); the net value at the
+- exactly: the route is planned with the sample's process parameters; the net value at the
   sample's prices is that plan's own price model, which is exact (net value is linear in the
   prices for a given plan: recycle.economics ``linear_model``), and the capital charge at the
-  sample's finance factors is recomputed in closed form from that plan's capital;
+  sample's finance factors is recomputed in closed form from that plan's capital. By default
+  (``method="batch"``) the samples are planned 256 at a time on the batch axis
+  (:meth:`recycle.planner.Planner.plan_batch`: one pass of the route, two rows per sample) and
+  each sample's economics is run on its own two rows; ``method="loop"`` plans each sample on its
+  own with its audit, safety and footprint (as ``recycle compare`` does). Both give the same net
+  values (tests/test_batch_mc.py);
 - by the surrogate (:func:`recycle.uncertainty.net_value_at`): base and low/high runs of each
   parameter, interpolated and added.
 
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
-reported, never silently dropped. Each sample is a full plan (0.2-0.5 s), so this is the check of
-the surrogate on a small run, not a replacement for it at 10^5 samples: the batch-axis exact
-Monte Carlo of issue 21 is not built yet.
+reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
+sample, and said so). On the batch axis a route runs 155-185 samples/s on a 2-core machine
+(10 with the smelter; bench/run.py), the loop 30: this checks the surrogate on runs of
+thousands of samples, not yet a replacement for it at 10^5 (issue 21's 2 000 samples/s is not
+reached: docs/methods.md says what sets the pace).
 Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .errors import InputError
 from .flowsheet import load_route
+from .inventory import Inventory
 from .results import Measured, measured
 from .uncertainty import (
     PERCENTILES,
@@ -40,6 +47,8 @@ from .uncertainty import (
     triangular,
 )
 from .units import SI_UNIT
+
+CHUNK = 256      # samples per batch pass (bench/run.py measures the memory per sample)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -72,6 +81,8 @@ class ExactMonteCarlo(Measured):
     evaluated: int
     infeasible: tuple[str, ...]
     parameters: tuple[str, ...]
+    method: str                                   # "batch" or "loop"
+    planned_one_by_one: tuple[str, ...]           # chunks of a batch run planned sample by sample, and why
     net_value_exact: Spread | None
     net_value_surrogate: Spread | None
     surrogate_error: SurrogateError
@@ -85,16 +96,28 @@ class ExactMonteCarlo(Measured):
 
 def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overrides: dict, prices, samples: int,
                       seed: int | None = 1, region: str = "US", parameters: list[str] | None = None,
-                      progress=None) -> ExactMonteCarlo:
+                      progress=None, method: str = "batch", chunk: int = CHUNK, model=None,
+                      workers: int = 1) -> ExactMonteCarlo:
     """Exact and surrogate net value (USD/kg) on the same ``samples`` draws of route ``route_id``.
 
     ``parameters``: the process parameters ("step.param") sampled; None for every one with a
-    range, [] for none (prices and finance only). ``progress()`` is called after each sample."""
-    from .inventory import Inventory
-
+    range, [] for none (prices and finance only). ``progress()`` is called after each sample.
+    ``method``: "batch" plans ``chunk`` samples at a time on the batch axis (one pass of the
+    route per chunk, :meth:`recycle.planner.Planner.plan_batch`); "loop" plans each sample on
+    its own. Both give the same values (tests/test_batch_mc.py); a chunk the batch refuses (a
+    sample outside what a step's model covers) is planned sample by sample, and said so in
+    ``planned_one_by_one``. ``workers`` > 1 shares the chunks among that many forked processes
+    (same values: each sample is planned alone or in its chunk the same way). ``model``: the route's :func:`recycle.uncertainty.route_model` for
+    these inputs when the caller has it already (it is not changed); built here otherwise."""
+    if method not in ("batch", "loop"):
+        raise InputError("method", f"unknown method {method!r}; expected 'batch' or 'loop'")
     if not isinstance(inventory, Inventory):
         inventory = planner.read_inventory(inventory)
-    model = route_model(planner, inventory, route_id, throughput, overrides, prices, region=region)
+    if model is None:
+        model = route_model(planner, inventory, route_id, throughput, overrides, prices, region=region)
+    elif model.route != load_route(route_id).id:
+        raise InputError("model", f"the route model is of route {model.route!r}, not {route_id!r}")
+    model = replace(model)      # a shallow copy: its effects are narrowed to ``parameters`` below
     effects = [e for e in model.effects if parameters is None or e.name in parameters]
     unknown = set(parameters or ()) - {e.name for e in model.effects}
     if unknown:
@@ -106,28 +129,17 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     thetas = {e.name: triangular(rng, e.low, e.base, e.high, samples)[:, 0] for e in effects}
     surrogate = net_value_at(model, p, index, finance, base_finance, thetas, accuracy)
 
-    route = load_route(route_id).with_parameters({s: q for s, q in overrides.items() if s in load_route(route_id).steps})
-    exact = np.full(samples, np.nan)
-    infeasible: list[str] = []
-    for n in range(samples):
-        settings: dict[str, dict[str, str]] = {}
-        for e in effects:
-            sid, pname = e.name.split(".", 1)
-            settings.setdefault(sid, {})[pname] = _as_text(route, sid, pname, float(thetas[e.name][n]))
-        try:
-            run = _evaluate(planner, inventory, route.with_parameters(settings), throughput, prices, region)
-        except InputError as exc:
-            infeasible.append(f"sample {n}: {exc}")
-            continue
-        missing = set(run.coef) - set(index)
-        if missing:      # a price the base and low/high runs never met: it was not sampled
-            raise RuntimeError(f"sample {n} sells or buys {sorted(missing)}, which no run of the surrogate prices")
-        exact[n] = (run.const + p[n] @ _vector(run.coef, index)
-                    + accuracy[n] * (capital_cost_per_kg(base_finance, run.isbl, run.references)
-                                     - capital_cost_per_kg({k: v[n] for k, v in finance.items()}, run.isbl,
-                                                           run.references)))
-        if progress:
-            progress()
+    route = load_route(route_id)
+    route = route.with_parameters({s: q for s, q in overrides.items() if s in route.steps})
+    accuracy = np.asarray(accuracy, dtype=float)
+    inputs = _Inputs(p, index, accuracy, finance, base_finance)
+    if method == "loop":
+        exact, infeasible = _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas,
+                                         range(samples), inputs, progress)
+        one_by_one: list[str] = []
+    else:
+        job = _Job(planner, inventory, route, throughput, prices, region, effects, thetas, inputs)
+        exact, infeasible, one_by_one = _batched(job, samples, progress, chunk, workers)
     ok = ~np.isnan(exact)
     diff = surrogate[ok] - exact[ok]
 
@@ -137,12 +149,145 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     return ExactMonteCarlo(
         route=route_id, samples=samples, seed=seed, evaluated=int(ok.sum()), infeasible=tuple(infeasible),
         parameters=tuple(e.name for e in effects), net_value_exact=spread(exact[ok]),
-        net_value_surrogate=spread(surrogate[ok]),
+        net_value_surrogate=spread(surrogate[ok]), method=method, planned_one_by_one=tuple(one_by_one),
         surrogate_error=SurrogateError(mean=float(diff.mean()) if len(diff) else 0.0,
                                        rms=float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0,
                                        max_abs=float(np.abs(diff).max()) if len(diff) else 0.0),
         samples_exact=tuple(None if np.isnan(v) else float(v) for v in exact),
         samples_surrogate=tuple(float(v) for v in surrogate))
+
+
+@dataclass
+class _Inputs:
+    """The drawn prices and finance factors every sample's net value is evaluated at."""
+
+    p: np.ndarray                    # (n, P) prices over the keys of ``index``
+    index: dict[str, int]
+    accuracy: np.ndarray             # (n,) capital-cost accuracy factor
+    finance: dict[str, np.ndarray]   # finance and capital factors, each (n,)
+    base_finance: dict[str, float]
+
+    def net_value(self, n: int, const: float, coef: dict, isbl: float, references: float) -> float:
+        """Sample n's net value (USD/kg) from its plan's price model and capital (per kg/year)."""
+        missing = set(coef) - set(self.index)
+        if missing:      # a price the base and low/high runs never met: it was not sampled
+            raise RuntimeError(f"sample {n} sells or buys {sorted(missing)}, which no run of the surrogate prices")
+        return float(const + self.p[n] @ _vector(coef, self.index)
+                     + self.accuracy[n] * (capital_cost_per_kg(self.base_finance, isbl, references)
+                                           - capital_cost_per_kg({k: v[n] for k, v in self.finance.items()}, isbl,
+                                                                 references)))
+
+
+def _settings(route, effects, thetas, n) -> dict[str, dict[str, str]]:
+    settings: dict[str, dict[str, str]] = {}
+    for e in effects:
+        sid, pname = e.name.split(".", 1)
+        settings.setdefault(sid, {})[pname] = _as_text(route, sid, pname, float(thetas[e.name][n]))
+    return settings
+
+
+def _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas, ns, inputs: _Inputs,
+                progress) -> tuple[np.ndarray, list[str]]:
+    """Samples ``ns`` planned one by one in full (balances, audit, safety, economics, footprint)."""
+    exact = np.full(len(inputs.accuracy), np.nan)
+    infeasible: list[str] = []
+    for n in ns:
+        try:
+            run = _evaluate(planner, inventory, route.with_parameters(_settings(route, effects, thetas, n)),
+                            throughput, prices, region)
+        except InputError as exc:
+            infeasible.append(f"sample {n}: {exc}")
+            continue
+        exact[n] = inputs.net_value(n, run.const, run.coef, run.isbl, run.references)
+        if progress:
+            progress()
+    return exact, infeasible
+
+
+@dataclass
+class _Job:
+    """What every chunk of a batch run shares (inherited by forked workers, never pickled)."""
+
+    planner: object
+    inventory: Inventory
+    route: object
+    throughput: str
+    prices: object
+    region: str
+    effects: list
+    thetas: dict[str, np.ndarray]
+    inputs: _Inputs
+
+
+def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, list[str], list[str]]:
+    """Samples ``start``-``stop`` planned in one pass on the batch axis; each sample's net value
+    from the economics of its own two rows (recycle.batch.sample_rows), as its own plan gives
+    it. A pass a step refuses is planned sample by sample (the refused ones are infeasible)."""
+    from .batch import sample_rows
+    from .economics import economics
+
+    ns = range(start, stop)
+    try:
+        result = job.planner.plan_batch(job.inventory, job.route, job.throughput,
+                                        {e.name: job.thetas[e.name][start:stop] for e in job.effects})
+    except InputError as exc:      # some sample of the chunk is refused: find it, plan the rest
+        part, bad = _per_sample(job.planner, job.inventory, job.route, job.throughput, job.prices, job.region,
+                                job.effects, job.thetas, ns, job.inputs, None)
+        return part[start:stop], bad, [f"samples {start}-{stop - 1}: {exc}"]
+    exact = np.full(stop - start, np.nan)
+    plan = None
+    for j, n in enumerate(ns):
+        if job.effects or plan is None:      # without sampled parameters every sample is one plan
+            econ = economics(sample_rows(result, j if job.effects else 0), job.prices)
+            cells_y = econ.throughput * 1000.0                                      # kg/year
+            plan = (econ.linear_model.constant, econ.linear_model.coefficients, econ.capital.isbl / cells_y,
+                    econ.capital.references / cells_y)
+        exact[j] = job.inputs.net_value(n, *plan)
+    return exact, [], []
+
+
+_WORKER_JOB: _Job | None = None      # set in a forked worker only (Pool initializer), never in the caller
+
+
+def _start_worker(job: _Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_chunk(bounds: tuple[int, int]):
+    return _chunk(_WORKER_JOB, *bounds)
+
+
+def _batched(job: _Job, samples: int, progress, chunk: int, workers: int = 1
+             ) -> tuple[np.ndarray, list[str], list[str]]:
+    """Samples planned ``chunk`` at a time on the batch axis, by ``workers`` processes (forked:
+    each inherits the loaded data; a sample's value does not depend on which worker planned it)."""
+    exact = np.full(samples, np.nan)
+    infeasible: list[str] = []
+    one_by_one: list[str] = []
+    chunk = max(1, min(chunk, -(-samples // max(workers, 1))))
+    bounds = [(s, min(s + chunk, samples)) for s in range(0, samples, chunk)]
+    if workers > 1 and len(bounds) > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(workers, len(bounds)), _start_worker, (job,)) as pool:
+            parts = list(_collect(pool.imap(_worker_chunk, bounds), progress))
+    else:
+        parts = list(_collect((_chunk(job, *b) for b in bounds), progress))
+    for (start, stop), (part, bad, refused) in zip(bounds, parts):
+        exact[start:stop] = part
+        infeasible += bad
+        one_by_one += refused
+    return exact, infeasible, one_by_one
+
+
+def _collect(parts, progress):
+    """The chunks' results in order, ``progress()`` once per sample evaluated as each arrives."""
+    for part in parts:
+        if progress:
+            for _ in range(int(np.isfinite(part[0]).sum())):
+                progress()
+        yield part
 
 
 def _as_text(route, sid: str, pname: str, value: float) -> str:

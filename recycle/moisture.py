@@ -8,12 +8,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .chemistry import ChemistryDB
 from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .reactions import Reaction
 from .units import to_si
 from .yamlio import load_yaml_file
+
+
+def _exp(x):
+    """exp of a scalar (math, as before) or elementwise of a per-row array (numpy)."""
+    return np.exp(x) if isinstance(x, np.ndarray) else math.exp(x)
 
 
 def ice_vapour_pressure(temperature: float) -> float:
@@ -23,7 +30,7 @@ def ice_vapour_pressure(temperature: float) -> float:
     Reproduces the dew-point table of zonglen.com (-60 C: 10.7 ppmv at 1 atm; page not identified, U).
     """
     t = temperature - 273.15
-    return 611.15 * math.exp((23.036 - t / 333.7) * t / (279.82 + t))
+    return 611.15 * _exp((23.036 - t / 333.7) * t / (279.82 + t))
 
 
 def water_vapour_pressure(temperature: float) -> float:
@@ -31,13 +38,15 @@ def water_vapour_pressure(temperature: float) -> float:
     equation, U: as recalled): e = 611.21 exp((18.678 - t/234.5) t / (257.14 + t)), t in degC;
     gives 2338 Pa at 20 C and 3168 Pa at 25 C (IAPWS: 2339 and 3170 Pa)."""
     t = temperature - 273.15
-    return 611.21 * math.exp((18.678 - t / 234.5) * t / (257.14 + t))
+    return 611.21 * _exp((18.678 - t / 234.5) * t / (257.14 + t))
 
 
 def water_fraction_at_dew_point(dew_point: float, pressure: float = 101325.0) -> float:
     """Water mole fraction (-) of air with dew point ``dew_point`` (K) at ``pressure`` (Pa):
     the frost point over ice below 0 C, the dew point over liquid water above (ice saturation
     above 0 C overstated the water by 21 % at 20 C)."""
+    if isinstance(dew_point, np.ndarray):      # one dew point per batch row
+        return np.where(dew_point > 273.15, water_vapour_pressure(dew_point), ice_vapour_pressure(dew_point)) / pressure
     if dew_point > 273.15:
         return water_vapour_pressure(dew_point) / pressure
     return ice_vapour_pressure(dew_point) / pressure
@@ -54,8 +63,11 @@ class MoistureModel:
 
     def converted_fraction(self, species: str, water_fraction: float, time: float,
                            exposed_fraction: float, worst_case: bool = False) -> float:
-        """Fraction (0-1) of ``species`` hydrolysed after ``time`` s at ``water_fraction``."""
+        """Fraction (0-1) of ``species`` hydrolysed after ``time`` s at ``water_fraction``; any of
+        the three may be an array with one value per batch row (the result is then one too)."""
         k = (self.worst_rate if worst_case else self.rate).get(species, 0.0)
+        if any(isinstance(x, np.ndarray) for x in (water_fraction, time, exposed_fraction)):
+            return -np.expm1(-k * water_fraction * 1e6 * np.sqrt(np.maximum(time, 0.0)) * exposed_fraction)
         return -math.expm1(-k * water_fraction * 1e6 * math.sqrt(max(time, 0.0)) * exposed_fraction)
 
 

@@ -167,12 +167,47 @@ class Planner:
             route = load_route(route)
         if overrides:
             route = route.with_parameters(overrides)
-        if basis is not None:
-            b: Basis = parse_basis(basis, inventory, operating_year=self.operating_year)
-        else:
-            b = parse_basis(inventory.basis, inventory, f"{inventory.source}: basis", self.operating_year)
+        b = self._basis(inventory, basis)
         feed = np.repeat(feed_amounts(inventory, b, self.db), len(CASES), axis=0)
         result = simulate(route, feed, self.context(b.rate, [c is Case.WORST for c in CASES]))
+        result.inventory = inventory
+        result.basis = b
+        return result
+
+    def _basis(self, inventory: Inventory, basis: str | None) -> Basis:
+        if basis is not None:
+            return parse_basis(basis, inventory, operating_year=self.operating_year)
+        return parse_basis(inventory.basis, inventory, f"{inventory.source}: basis", self.operating_year)
+
+    def plan_batch(self, inventory: Inventory | str | Path | None, route: Route | str, basis: str | None,
+                   values: dict[str, np.ndarray]) -> RouteResult:
+        """Balances of ``route`` for ``N`` samples of its process parameters in one pass.
+
+        ``values``: "step.param" -> its value in each sample, shape (N,), SI (as the step holds
+        it); only parameters with a range in chemistry/step_types.yaml (the sampled ones, whose
+        steps are vectorised and tested for it) may be given. The result has 2 N batch rows, sample-major: row 2 n is sample n's expected case,
+        row 2 n + 1 its worst case (:mod:`recycle.batch`); :func:`recycle.batch.sample_rows`
+        gives one sample's rows as :meth:`plan` would."""
+        from .batch import ROWS_PER_SAMPLE, with_row_values, worst_case_rows
+        from .uncertainty import parameter_ranges
+
+        if not isinstance(inventory, Inventory):
+            inventory = self.read_inventory(inventory)
+        if not isinstance(route, Route):
+            route = load_route(route)
+        sizes = {len(np.atleast_1d(v)) for v in values.values()}
+        if len(sizes) > 1:
+            raise InputError("samples", f"parameters have different numbers of samples: {sorted(sizes)}")
+        n = sizes.pop() if sizes else 1
+        sampled = parameter_ranges(self.db, route)
+        for name in values:
+            if name not in sampled:
+                raise InputError(f"samples {name}", "not a sampled parameter of this route (no range in "
+                                 "chemistry/step_types.yaml): only those are set per row, and tested so")
+        route = with_row_values(route, values)
+        b = self._basis(inventory, basis)
+        feed = np.repeat(feed_amounts(inventory, b, self.db), ROWS_PER_SAMPLE * n, axis=0)
+        result = simulate(route, feed, self.context(b.rate, worst_case_rows(n)))
         result.inventory = inventory
         result.basis = b
         return result

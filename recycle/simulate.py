@@ -193,9 +193,7 @@ def _check_media(route_label, sid, step, outcome, total_in, ctx) -> None:
 def _enthalpy(db: ChemistryDB, amounts: np.ndarray, T: np.ndarray, aqueous: bool = False) -> np.ndarray:
     """Enthalpy (J) of each batch row of ``amounts`` at temperatures ``T`` (K); in an aqueous
     stream the salts, acids and bases of chemistry/aqueous.yaml count as dissolved."""
-    T = np.broadcast_to(np.asarray(T, dtype=float), (len(amounts),))
-    h = db.enthalpy_aqueous if aqueous else db.enthalpy
-    return np.array([amounts[b] @ h(T[b]) for b in range(len(amounts))])
+    return db.stream_enthalpy(amounts, T, aqueous)
 
 
 def _reagent_enthalpy(db: ChemistryDB, outcome: StepOutcome, T: float) -> np.ndarray:

@@ -152,7 +152,28 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
                        ghg_coef=base.ghg_coef, isbl=base.isbl, references=base.references,
                        finance=finance_ranges(planner.db.data("equipment.yaml")),
                        factors=factor_ranges(planner.db))
-    facts = step_facts(planner.db)
+    for name, (lo, value, hi, (lo_text, hi_text), source) in parameter_ranges(planner.db, route).items():
+        sid, pname = name.split(".", 1)
+        runs = []
+        for text in (lo_text, hi_text):
+            runs.append(_evaluate(planner, inventory, route.with_parameters({sid: {pname: text}}),
+                                  throughput, prices, region))
+            tick(f"{route.id} {sid}.{pname}={text}")
+        model.effects.append(Effect(f"{sid}.{pname}", lo, value, hi, (lo_text, hi_text),
+                                    (runs[0].const, runs[1].const), (runs[0].coef, runs[1].coef),
+                                    (runs[0].safety, runs[1].safety), source,
+                                    (runs[0].risk, runs[1].risk), (runs[0].ghg_const, runs[1].ghg_const),
+                                    (runs[0].ghg_coef, runs[1].ghg_coef)))
+    return model
+
+
+def parameter_ranges(db, route: Route) -> dict[str, tuple]:
+    """The uncertain process parameters of ``route``: "step.param" -> (low, base, high) in SI,
+    (low, high) as written, and the range's source. The range is that of
+    ``chemistry/step_types.yaml`` (uncertainty), widened to the route's own value where that
+    lies outside it."""
+    facts = step_facts(db)
+    out = {}
     for sid, step in route.steps.items():
         for pname, rng in facts[step.type].uncertainty.items():
             if pname not in step.values:
@@ -166,17 +187,8 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
                 lo, lo_text = value, str(step.raw[pname])
             if value > hi:
                 hi, hi_text = value, str(step.raw[pname])
-            runs = []
-            for text in (lo_text, hi_text):
-                runs.append(_evaluate(planner, inventory, route.with_parameters({sid: {pname: text}}),
-                                      throughput, prices, region))
-                tick(f"{route.id} {sid}.{pname}={text}")
-            model.effects.append(Effect(f"{sid}.{pname}", lo, value, hi, (lo_text, hi_text),
-                                        (runs[0].const, runs[1].const), (runs[0].coef, runs[1].coef),
-                                        (runs[0].safety, runs[1].safety), str(rng.get("source", "")),
-                                        (runs[0].risk, runs[1].risk), (runs[0].ghg_const, runs[1].ghg_const),
-                                        (runs[0].ghg_coef, runs[1].ghg_coef)))
-    return model
+            out[f"{sid}.{pname}"] = (lo, value, hi, (lo_text, hi_text), str(rng.get("source", "")))
+    return out
 
 
 def _price_arrays(prices, keys: list[str]):

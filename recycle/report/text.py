@@ -100,8 +100,11 @@ def global_sensitivity_text(extra: dict, top: int) -> Blocks:
                 sobol_table(g).head(top)]
     x = extra.get("exact_monte_carlo")
     if x is not None:
-        text = (f"\nExact Monte Carlo: {x.evaluated} of {x.samples} samples planned in full "
-                f"({len(x.infeasible)} infeasible)")
+        how = "on the batch axis" if x.method == "batch" else "one by one"
+        again = (f", {len(x.planned_one_by_one)} batch pass(es) refused and planned sample by sample"
+                 if x.planned_one_by_one else "")
+        text = (f"\nExact Monte Carlo: {x.evaluated} of {x.samples} samples planned in full {how} "
+                f"({len(x.infeasible)} infeasible{again})")
         if x.net_value_exact is not None:
             text += ("; net value p5/p50/p95 exact " + "/".join(f"{v:.4g}" for v in
                                                                (x.net_value_exact.p5, x.net_value_exact.p50, x.net_value_exact.p95))

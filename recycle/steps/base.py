@@ -251,9 +251,25 @@ def react_fed(amounts: np.ndarray, reagents: np.ndarray, reaction: Reaction, xi:
     return react(amounts, reaction, xi)
 
 
+def per_row(value):
+    """A parameter value as a column against (batch, n_species) arrays: ``value[:, None]`` for a
+    per-row value (an array of shape (batch,), one value per batch row), the scalar itself
+    otherwise. Sampled parameters are per-row arrays on a Monte Carlo batch (recycle.batch)."""
+    return value[:, None] if isinstance(value, np.ndarray) and value.ndim == 1 else value
+
+
+def span(value, spec: str = ".3g", scale: float = 1.0) -> str:
+    """A parameter or result for a note: ``format(value * scale, spec)``, or "low-high" when it
+    varies over the batch rows (a Monte Carlo batch: the note describes all of them)."""
+    v = np.asarray(value, dtype=float) * scale
+    lo, hi = float(v.min()), float(v.max())
+    return format(lo, spec) if lo == hi else f"{format(lo, spec)}-{format(hi, spec)}"
+
+
 def split(amounts: np.ndarray, mask: np.ndarray, fraction: float | np.ndarray = 1.0):
-    """(selected, rest): ``fraction`` of the species in ``mask`` go to *selected*."""
-    take = amounts * (mask * fraction)
+    """(selected, rest): ``fraction`` (a scalar, or one value per batch row) of the species in
+    ``mask`` go to *selected*."""
+    take = amounts * (mask * per_row(fraction))
     return take, amounts - take
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..moisture import water_fraction_at_dew_point
-from .base import Context, Param, Step, StepOutcome, react, split
+from .base import Context, Param, Step, StepOutcome, react, span, split
 
 
 class Dismantle(Step):
@@ -56,9 +56,9 @@ class Dismantle(Step):
         db = ctx.db
         cells = inlets["cells"]
         reagents = np.zeros_like(cells)
-        if self["atmosphere"] == "dry_room" and self["dew_point"] > self["temperature"]:
+        if self["atmosphere"] == "dry_room" and np.any(self["dew_point"] > self["temperature"]):
             from ..errors import InputError
-            raise InputError(f"steps.{self.id}.dew_point", f"{self['dew_point'] - 273.15:.0f} C is above the room "
+            raise InputError(f"steps.{self.id}.dew_point", f"{np.max(self['dew_point']) - 273.15:.0f} C is above the room "
                              f"temperature ({self['temperature'] - 273.15:.0f} C): the air cannot hold that much water")
         water_x = (water_fraction_at_dew_point(self["dew_point"])
                    if self["atmosphere"] == "dry_room" else 1e-6)  # glovebox spec: < 1 ppm H2O
@@ -89,12 +89,12 @@ class Dismantle(Step):
             stations = np.ones(len(cells))
         room = np.maximum(self["room_volume"], stations * self["room_volume_per_station"])
         power = self["specific_power"] * room if self["atmosphere"] == "dry_room" else np.zeros(len(cells))
-        notes = [f"room air {water_x * 1e6:.3g} ppmv water"] + released
+        notes = [f"room air {span(water_x, '.3g', 1e6)} ppmv water"] + released
         return StepOutcome(
             outlets={"anode": anode, "cathode": cathode, "casing": casing, "off_gas": gas},
             reagents=reagents, temperature=self["temperature"],
             utilities={"electricity": ctx.energy(power, t)},
-            quantities={"room_water": (np.full(len(cells), water_x * 1e6), "ppmv", "water in the room air"),
+            quantities={"room_water": (np.broadcast_to(water_x * 1e6, (len(cells),)).copy(), "ppmv", "water in the room air"),
                         "stations": (stations, "", "dismantling stations, one operator each per shift"),
                         "room_volume": (room, "m^3", "dry-room (or inert-box hall) volume")},
             notes=notes, media=("dry_gas",), from_air=reagents.copy())     # room moisture

@@ -93,8 +93,7 @@ class Flare(Step):
         # plus the air; fume (LiCl) and droplets pass through and take no part in the flame.
         streams = ctx.inlet_streams.get("gas")
         if streams:
-            h_gas = sum(np.array([np.where(db.is_gas, a[b], 0.0) @ db.enthalpy(np.broadcast_to(T, (len(a),))[b])
-                                  for b in range(len(a))]) for a, T in streams)
+            h_gas = sum(db.stream_enthalpy(np.where(db.is_gas, a, 0.0), T) for a, T in streams)
         else:
             h_gas = np.where(db.is_gas, gas, 0.0) @ db.enthalpy(T_in)
         h_total = h_gas + reagents @ db.enthalpy(T_in)
@@ -104,10 +103,16 @@ class Flare(Step):
         out = np.zeros_like(gas)
         flame = np.full(len(gas), T_in)
         exit_t = np.full(len(gas), T_in)
-        for b in range(len(gas)):
+        solved = {}          # rows that burn the same gas with the same enthalpy (Monte Carlo samples
+        for b in range(len(gas)):       # that differ downstream only) are solved once
             total = feed[b, gas_idx].sum()
             if total <= 0 or o2_needed[b] <= 0:
                 out[b] = feed[b]
+                continue
+            key = (feed[b, gas_idx].tobytes(), float(h_total[b]))
+            if key in solved:
+                out[b, gas_idx], flame[b], exit_t[b] = solved[key]
+                out[b, ~db.is_gas] = feed[b, ~db.is_gas]
                 continue
             moles = np.zeros(sol.n_species)
             moles[order] = feed[b, gas_idx]
@@ -128,6 +133,7 @@ class Flare(Step):
                 exit_t[b] = flame[b]
             out[b, gas_idx] = n_out[order]
             out[b, ~db.is_gas] = feed[b, ~db.is_gas]
+            solved[key] = (out[b, gas_idx].copy(), flame[b], exit_t[b])
         notes = []
         if self["excess_air"] < 1.0 and np.any(o2_needed > 0):
             notes.append(f"sub-stoichiometric air (lambda {self['excess_air']:g}): CO and H2 leave unburnt")

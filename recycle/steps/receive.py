@@ -40,6 +40,7 @@ from .base import (
     StepOutcome,
     react,
     react_in_medium,
+    span,
     split,
 )
 
@@ -94,13 +95,14 @@ class Receive(Step):
         reagents = np.zeros_like(cells)
         T = self["temperature"]
         damaged = np.broadcast_to(ctx.pick(self["damaged_fraction"],
-                                           max(self["damaged_fraction"], self["damaged_fraction_worst"])), (len(cells),))
-        held = ctx.pick(self["held_gas"], max(self["held_gas"], self["held_gas_worst"]))     # m3/kg
+                                           np.maximum(self["damaged_fraction"], self["damaged_fraction_worst"])), (len(cells),))
+        held = ctx.pick(self["held_gas"], np.maximum(self["held_gas"], self["held_gas_worst"]))     # m3/kg
         water_x = self["relative_humidity"] * water_vapour_pressure(T) / P_STANDARD
         cell_kg = cells @ db.molar_mass                                                     # kg per row
         amounts = cells.copy()
         h2o_l, h2o_g = db.index["H2O(L)"], db.index["H2O"]
-        notes = [f"hall air {water_x * 1e6:.3g} ppmv water ({self['relative_humidity']:.0%} RH at {T - 273.15:.0f} C)"]
+        rh = span(self["relative_humidity"], ".0%")
+        notes = [f"hall air {span(water_x, '.3g', 1e6)} ppmv water ({rh} RH at {T - 273.15:.0f} C)"]
         hydrolysis = [r for r in ctx.reactions_tagged("hydrolysis") if cells[:, db.index[r.key]].any()]
         # gas each hydrolysable species gives on complete hydrolysis (mol gas per mol), and the
         # share of the held gas it forms (in proportion to the gas it could give)

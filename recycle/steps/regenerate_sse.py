@@ -26,6 +26,7 @@ from .base import (
     extent,
     react,
     react_in_medium,
+    span,
     split,
 )
 
@@ -180,7 +181,7 @@ class RegenerateSSE(Step):
 
     def _dissolution(self, taken, mask, solvent, reagents, ctx, notes):
         notes.append(f"sulfide dissolved in {solvent}, {self['solvent_ratio'] * 1000:.0f} L/kg, "
-                     f"{self['solvent_recovery']:.0%} solvent recovered, relithiated with Li2S")
+                     f"{span(self['solvent_recovery'], '.0%')} solvent recovered, relithiated with Li2S")
         product, lost, gas, duty = self._dissolve(taken, mask, solvent, reagents, ctx, self["solvent_water"], None)
         db = ctx.db
         li2s = db.index["Li2S(s)"]

@@ -30,6 +30,7 @@ from .base import (
     extent,
     fan_and_pump_power,
     react,
+    span,
     split,
 )
 
@@ -85,17 +86,18 @@ class Scrub(Step):
         if np.any(gas[:, db.index["NH3"]] > 1e-6 * gas[:, db.is_gas].sum(axis=1)):
             notes.append("NH3 is not absorbed by caustic: add an acid stage (acid_scrub)")
         if gas[:, db.index["CO2"]].any():
-            notes.append(f"CO2 co-absorbed: {co2:.1%} (reaction-limited in the liquor's free hydroxide)")
+            notes.append(f"CO2 co-absorbed: {span(co2, '.1%')} (reaction-limited in the liquor's free hydroxide)")
         return StepOutcome({"clean_gas": clean, "brine": brine}, reagents, self["temperature"], notes=notes,
                            media=("caustic_scrubber",), aqueous_outlets=("brine",), dissolved_reagents=("NaOH(a)",),
                            utilities={"electricity": power},
                            quantities={"caustic": (fed * db.molar_mass[db.index[base]], "kg" + ctx.per,
                                                    f"{self['reagent']} fed (as 100 %)"),
-                                       "co2_absorbed": (np.full(len(gas), co2), "", "share of the CO2 absorbed")})
+                                       "co2_absorbed": (np.broadcast_to(co2, (len(gas),)).copy(), "", "share of the CO2 absorbed")})
 
     def free_hydroxide(self, db) -> float:
         """Free OH- in the brine, mol per kg of water: the caustic fed beyond what reacts, at the
-        feed concentration; a lime slurry holds its saturation (chemistry/absorption.yaml)."""
+        feed concentration; a lime slurry holds its saturation (chemistry/absorption.yaml). One
+        value per batch row where the caustic excess is sampled per row."""
         if self["reagent"] == "CaOH2":
             return float(Q_(str(db.data("absorption.yaml")["lime"]["hydroxide"]["value"])).to("mol/kg").magnitude)
         w = self["caustic_concentration"]
@@ -103,11 +105,15 @@ class Scrub(Step):
         return fed * (self["caustic_excess"] - 1.0) / self["caustic_excess"]
 
     def _co2_removal(self, gas: np.ndarray, ctx: Context) -> float:
-        """Share of the CO2 absorbed in the tower sized for the best-removed acid gas it gets."""
+        """Share of the CO2 absorbed in the tower sized for the best-removed acid gas it gets
+        (one value per batch row where the removal or the caustic excess is sampled per row)."""
         db = ctx.db
         removals = [self["removal"]] + [r for name, r in self["removal_by_gas"].items()
                                         if name in db.index and gas[:, db.index[name]].max() > 0]
-        ntu = math.log(1.0 / (1.0 - min(max(removals), 0.99999)))
+        if isinstance(self["removal"], np.ndarray):
+            ntu = np.log(1.0 / (1.0 - np.minimum(np.maximum.reduce(np.broadcast_arrays(*removals)), 0.99999)))
+        else:
+            ntu = math.log(1.0 / (1.0 - min(max(removals), 0.99999)))
         ratio = co2_film_ratio(db.data("absorption.yaml"), self["temperature"], self.free_hydroxide(db),
                                self["gas_velocity"], HTU)
         return co2_removal(ntu, ratio)

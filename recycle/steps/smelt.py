@@ -34,7 +34,7 @@ import numpy as np
 from ..constants import AIR
 from ..errors import InputError
 from ..multiphase import P_EQUILIBRIUM, equilibrate, phase_system, representable
-from .base import T_STANDARD, Context, Param, Step, StepOutcome, electricity_param
+from .base import T_STANDARD, Context, Param, Step, StepOutcome, electricity_param, span
 
 SMELTER_FILE = "smelter.yaml"
 TRACE = 1e-12     # mol per mol of the row's products: amounts below are solver noise, set to zero
@@ -100,13 +100,14 @@ class Smelt(Step):
         o2_blown = np.zeros(len(feed))
         products = np.zeros_like(feed)
         solved = {}
+        co_fraction = np.broadcast_to(self["co_fraction"], (len(feed),))     # one per row on a Monte Carlo batch
         for row in range(len(feed)):
             if not base[row].any():
                 continue
-            key = base[row].tobytes()
+            key = (base[row].tobytes(), float(co_fraction[row]))
             if key not in solved:                            # expected and worst case often share the smelter feed
                 solved[key] = self._meter_oxidant(system, db, base[row], per_o2_atoms, guess[row], reducing[row],
-                                                  el("C")[row], where)
+                                                  el("C")[row], where, float(co_fraction[row]))
             o2_blown[row], moles = solved[key]
             np.add.at(products[row], system.db_index, moles)
         reagents += o2_blown[:, None] * per_o2
@@ -132,7 +133,7 @@ class Smelt(Step):
             blown_note = ("with nothing blown" if not np.any(o2_blown > 0) else
                           "with only the O2 the slag oxides need blown")
             notes.append(f"the feed brings more oxygen than the coke can take: the off-gas carbon is "
-                         f"{np.nanmin(co_share):.2f} CO, not the co_fraction {self['co_fraction']}, {blown_note} "
+                         f"{np.nanmin(co_share):.2f} CO, not the co_fraction {span(self['co_fraction'], 'g')}, {blown_note} "
                          "(raise coke for a more reducing bath)")
         per = ctx.per
         mm = db.molar_mass
@@ -152,13 +153,13 @@ class Smelt(Step):
         return StepOutcome(outlets, reagents, T, notes=notes, media=("smelter",), from_air=from_air,
                            utilities={"heat": np.maximum(duty, 0.0)}, quantities=quantities)
 
-    def _meter_oxidant(self, system, db, base, per_o2, guess, reducing, carbon, where):
+    def _meter_oxidant(self, system, db, base, per_o2, guess, reducing, carbon, where, co_fraction):
         """O2 to blow (mol) so that the equilibrium off-gas carbon is ``co_fraction`` CO (this sets
         the bath's oxygen potential), and the equilibrium moles then. ``reducing``: the O2 of the
         blowing target with all carbon to CO, a composition the phases can always hold. Without
         carbon the blowing target ``guess`` is blown. Regula falsi (Illinois) on the CO share,
         which falls as O2 rises; below the least O2 the phases can hold, the most reducing
-        feasible bath is taken."""
+        feasible bath is taken. ``co_fraction``: the row's (the step's, or a sample's)."""
         k = {db.names[i]: n for n, i in enumerate(system.db_index)}
 
         def elements(o2):
@@ -172,9 +173,9 @@ class Smelt(Step):
         def excess(moles):
             reduced = sum(moles[k[n]] for n in ("CO", "C(gr)") if n in k)
             total = reduced + (moles[k["CO2"]] if "CO2" in k else 0.0)
-            return (reduced / total if total > 0 else 1.0) - self["co_fraction"]
+            return (reduced / total if total > 0 else 1.0) - co_fraction
 
-        if carbon <= 0 or self["co_fraction"] < 1e-3:          # nothing to meter on: blow the target
+        if carbon <= 0 or co_fraction < 1e-3:          # nothing to meter on: blow the target
             return guess, solve(guess)
         lo, moles_lo = reducing, solve(reducing)
         f_lo = excess(moles_lo)
@@ -219,7 +220,7 @@ class Smelt(Step):
                 if side == -1:
                     f_lo /= 2
                 side = -1
-        raise InputError(where, f"no oxidant rate gives the CO share {self['co_fraction']} of the off-gas carbon")
+        raise InputError(where, f"no oxidant rate gives the CO share {co_fraction} of the off-gas carbon")
 
     def _elements(self, db, amounts):
         """A lookup element -> moles per batch row (zeros for an absent element)."""
