@@ -134,8 +134,14 @@ def crf(rate: float, years: float) -> float:
     return rate * (1 + rate) ** years / ((1 + rate) ** years - 1)
 
 
-def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = None) -> Economics:
-    """Net value and breakdown of ``result`` (a throughput-basis plan) at ``prices``."""
+def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = None,
+              discounted: bool = True) -> Economics:
+    """Net value and breakdown of ``result`` (a throughput-basis plan) at ``prices``.
+
+    ``discounted=False`` skips the discounted cash flow (NPV, IRR, payback and the break-even
+    feed price, which need a cash flow each and a bisection): ``npv`` is then NaN and those are
+    None. Net value, breakdown, price model and capital are the same (the exact Monte Carlo needs
+    only these)."""
     db = result.db
     equipment = equipment or db.data("equipment.yaml")
     seconds = operating_seconds(equipment)
@@ -289,13 +295,17 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
     fixed_cost = -sum(l.value for l in lines if l.category in FIXED)
     variable = opex - fixed_cost
     finance = _finance(equipment, rate, years)
-    dcf = cash_flow(fc, wc, revenue, variable, fixed_cost, finance)
     feed_per_kg = -sum(l.value for l in lines if l.category == "feed") / cells_y
-    try:
-        breakeven_feed = feed_per_kg + breakeven(fc, wc, revenue, variable, fixed_cost, finance, cells_y)
-    except ValueError:
-        breakeven_feed = None
-    npv = dcf.npv
+    if discounted:
+        dcf = cash_flow(fc, wc, revenue, variable, fixed_cost, finance)
+        try:
+            breakeven_feed = feed_per_kg + breakeven(fc, wc, revenue, variable, fixed_cost, finance, cells_y)
+        except ValueError:
+            breakeven_feed = None
+        npv = dcf.npv
+    else:
+        dcf = _NO_CASH_FLOW
+        breakeven_feed, npv = None, float("nan")
     kwh_y = _capacity_kwh_per_year(result, cells_y)
     categories = dict.fromkeys(l.category for l in lines)
     return Economics(
@@ -327,6 +337,18 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         assumptions=Assumptions(discount_rate=rate, plant_life_years=years, operating_days=seconds / 86400,
                                 price_file=prices.label),
     )
+
+
+class _NoCashFlow:
+    """What ``economics(discounted=False)`` reports for the cash flow it skipped."""
+
+    npv = float("nan")
+    irr = payback = None
+    years: tuple = ()
+    cash: tuple = ()
+
+
+_NO_CASH_FLOW = _NoCashFlow()
 
 
 def _per_tonne_line(p, category: str, item: str, t_y: float) -> Line:

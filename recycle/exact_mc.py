@@ -238,7 +238,7 @@ def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, list[str], lis
     plan = None
     for j, n in enumerate(ns):
         if job.effects or plan is None:      # without sampled parameters every sample is one plan
-            econ = economics(sample_rows(result, j if job.effects else 0), job.prices)
+            econ = economics(sample_rows(result, j if job.effects else 0), job.prices, discounted=False)
             cells_y = econ.throughput * 1000.0                                      # kg/year
             plan = (econ.linear_model.constant, econ.linear_model.coefficients, econ.capital.isbl / cells_y,
                     econ.capital.references / cells_y)

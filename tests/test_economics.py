@@ -428,3 +428,14 @@ def test_finance_factors_do_not_move_a_capital_given_per_tonne(planner, tmp_path
         for r in hits:
             assert r.net_value_low == pytest.approx(r.net_value_base, abs=1e-9)
             assert r.net_value_high == pytest.approx(r.net_value_base, abs=1e-9)
+
+
+def test_economics_without_the_discounted_cash_flow_keeps_net_value_and_lines(planner, prices):
+    """discounted=False (the exact Monte Carlo's entry) skips NPV, IRR, payback and break-even but
+    gives the same net value, breakdown, price model and capital as the full call."""
+    result = planner.plan(None, "hydrometallurgy", basis="10 t/day")
+    full, quick = economics(result, prices), economics(result, prices, discounted=False)
+    assert quick.net_value == full.net_value and quick.breakdown == full.breakdown
+    assert quick.linear_model == full.linear_model and quick.capital == full.capital
+    assert np.isnan(quick.npv) and quick.irr is None and quick.breakeven_feed_price is None
+    assert not np.isnan(full.npv)
