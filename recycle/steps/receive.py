@@ -125,6 +125,10 @@ class Receive(Step):
         vented = damaged[:, None] * held_gas                    # damaged cells vent theirs in the hall
         carried = held_gas - vented                             # intact cells carry theirs on, closed
         # 2. the electrolyte a damaged cell exposes hydrolyses in the hall air
+        unrated = sorted({r.key for r in hydrolysis if r.key not in ctx.moisture.rate})
+        if unrated:
+            notes.append(f"{', '.join(unrated)}: no measured rate in moist air (chemistry/moisture.yaml), so not "
+                         "hydrolysed in the hall; Li metal tarnishes in humid air (LiOH, some H2), not quantified")
         for r in hydrolysis:
             key = db.index[r.key]
             if r.key not in ctx.moisture.rate:
