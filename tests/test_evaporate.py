@@ -44,10 +44,10 @@ def test_water_is_boiled_off_until_the_solubility_holds_back_a_tenth_of_the_lith
     iw = db.index["H2O(L)"]
     li = lithium_mol(db, feed)
     solubility = 0.0085 + (0.0072 - 0.0085) * 20 / 25          # kg/kg at 95 C, between 75 and 100 C
-    keep = np.maximum(0.10 * li / 2 * 73.891e-3 / solubility, li * 6.941e-3 / 0.025)
+    keep = np.maximum(0.10 * li / 2 * 73.891e-3 / solubility, li * 6.94e-3 / 0.025)
     water_left = concentrate[:, iw] * db.molar_mass[iw]
     np.testing.assert_allclose(water_left, keep, rtol=1e-4)
-    assert np.all(li * 6.941e-3 / water_left < 0.025)
+    assert np.all(li * 6.94e-3 / water_left < 0.025)
     np.testing.assert_allclose(lithium_mol(db, concentrate), li, rtol=1e-12)
     boiled = step.outcome.quantities["water_evaporated"][0]
     np.testing.assert_allclose(boiled, (feed[:, iw] - concentrate[:, iw]) * db.molar_mass[iw], rtol=1e-12)
@@ -119,11 +119,11 @@ def test_concentrating_lifts_the_lithium_recovery_the_solubility_capped(planner,
 
 def test_concentration_stops_at_the_lithium_sulfate_limit(planner):
     """With a 1 % loss asked for, the 25 g Li per kg water limit binds first (hand: water kept =
-    Li x 6.941 g/mol / 0.025), and the step says so."""
+    Li x 6.94 g/mol, Cantera's element weight / 0.025), and the step says so."""
     step = plan(planner, lithium_loss="0.01").steps["evaporate"]
     db = planner.db
     iw = db.index["H2O(L)"]
-    li_kg = lithium_mol(db, step.inlet) * 6.941e-3
+    li_kg = lithium_mol(db, step.inlet) * 6.94e-3
     np.testing.assert_allclose(li_kg / (step.outlets["concentrate"][:, iw] * db.molar_mass[iw]), 0.025, rtol=1e-9)
     assert any("maximum_lithium_concentration" in n for n in step.outcome.notes)
 

@@ -92,11 +92,12 @@ class Evaporate(Step):
         feed = inlets["liquor"]
         iw = db.index[WATER]
         li = sum(n * feed[:, db.index[s]] for s, n in LITHIUM_SALTS.items())          # mol Li
+        li_kg = li * db.element_molar_mass[db.elements.index("Li")]                    # kg Li
         water_kg = feed[:, iw] * db.molar_mass[iw]
         T = self["temperature"]
         li2co3_kg = li / 2 * db.molar_mass[db.index[LI2CO3]]
         keep_kg = np.maximum(self["lithium_loss"] * li2co3_kg / li2co3_solubility(T),
-                             li * 6.941e-3 / self["maximum_lithium_concentration"])
+                             li_kg / self["maximum_lithium_concentration"])
         keep_kg = np.minimum(water_kg, keep_kg)
         boiled = (water_kg - keep_kg) / db.molar_mass[iw]                             # mol
         volatile = np.isin(db.names, VOLATILE)
@@ -107,7 +108,7 @@ class Evaporate(Step):
         h, h_aq = db.enthalpy(T), db.enthalpy_aqueous(T)
         latent = (h[db.index[STEAM]] - h[iw]) * boiled                                # J (W)
         T_in = _inlet_temperature(ctx, len(feed))
-        h_out = concentrate @ h_aq + np.array([c @ db.enthalpy_aqueous(t) for c, t in zip(condensate, T_in)])
+        h_out = concentrate @ h_aq + db.stream_enthalpy(condensate, T_in, aqueous=True)
         sensible = h_out - sum(ctx.inlet_enthalpy.values())
         evaporated_kg = boiled * db.molar_mass[iw]
         if self["method"] == "mvr":
@@ -131,7 +132,7 @@ class Evaporate(Step):
         if np.any(boiled <= 0) and feed[:, iw].max() > 0:
             notes.append("the liquor is already strong enough in Li (its Li2CO3 solubility loss is below "
                          "lithium_loss): nothing boiled off in some rows")
-        at_cap = (boiled > 0) & (keep_kg <= li * 6.941e-3 / self["maximum_lithium_concentration"] * (1 + 1e-12))
+        at_cap = (boiled > 0) & (keep_kg <= li_kg / self["maximum_lithium_concentration"] * (1 + 1e-12))
         if np.any(at_cap):
             notes.append("concentration stopped at maximum_lithium_concentration (Li2SO4 saturation) before the "
                          "Li2CO3 loss reached lithium_loss")
@@ -156,7 +157,7 @@ class Evaporate(Step):
 
 def _inlet_temperature(ctx: Context, batch: int) -> np.ndarray:
     """Per batch row, the mass-weighted temperature (K) of what arrives at the inlet ``liquor``
-    (the step temperature when nothing arrives)."""
+    (25 C where nothing arrives)."""
     parts = ctx.inlet_streams.get("liquor", [])
     mass = np.zeros(batch)
     weighted = np.zeros(batch)
