@@ -190,3 +190,33 @@ def test_evaporator_cost_is_seiders_correlation(planner, ma_plan):
     seider = np.exp(8.2986 + 0.5329 * ln_a - 0.000196 * ln_a ** 2)
     cepci = equipment["cepci"]
     assert item.cost == pytest.approx(seider * float(cepci[cepci["base_year"]]) / 500 * 2.45, rel=0.02)
+
+
+@pytest.mark.parametrize("method", ["mvr", "steam"])
+def test_every_cell_the_evaporator_keeps_its_energy_and_lithium_promises(planner, method):
+    """Invariant over the whole catalogue and both methods: what the step draws (electricity, fuel)
+    minus what it rejects (cooling) is the enthalpy it gives the liquor (the simulator's duty,
+    Cantera); the concentrate never holds more than 25 g Li per kg water; and, where water was
+    boiled off, the Li2CO3 its water would dissolve at 95 C is at most 10 % of the Li's (or the
+    Li2SO4 limit stopped it)."""
+    db = planner.db
+    iw = db.index["H2O(L)"]
+    s = li2co3_solubility(368.15)
+    for cell in planner.catalogue:
+        result = plan(planner, cell=cell, method=method)
+        step = result.steps["evaporate"]
+        u = step.outcome.utilities
+        drawn = u["heat"] + (u["electricity"] if method == "mvr" else 0.0) - u["cooling"]
+        np.testing.assert_allclose(drawn, step.enthalpy_duty, rtol=1e-6, atol=1e-6 * np.abs(step.enthalpy_duty).max(),
+                                   err_msg=cell)
+        conc = step.outlets["concentrate"]
+        li = lithium_mol(db, conc)
+        water = conc[:, iw] * db.molar_mass[iw]
+        if np.all(li == 0):
+            continue
+        li_kg = li * 6.94e-3
+        assert np.all(li_kg / water <= 0.025 * (1 + 1e-9)), cell
+        boiled = step.outcome.quantities["water_evaporated"][0] > 0
+        potential = li / 2 * db.molar_mass[db.index["Li2CO3(s)"]]
+        loss = s * water / potential
+        assert np.all(~boiled | (loss <= 0.10 * (1 + 1e-9)) | (li_kg / water >= 0.025 * (1 - 1e-9))), cell
