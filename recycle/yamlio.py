@@ -120,7 +120,8 @@ def read_regular_file(path: Path, where: str, limit: int = MAX_BYTES) -> bytes:
     import stat
 
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
+        mode = info.st_mode
     except FileNotFoundError:
         raise InputError(where, "file not found") from None
     except OSError as exc:
@@ -131,7 +132,11 @@ def read_regular_file(path: Path, where: str, limit: int = MAX_BYTES) -> bytes:
         raise InputError(where, "is not a regular file (a pipe, a device or a socket): give a file")
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
+            # read what the file holds, not a limit-sized buffer (read(n) reserves n bytes first);
+            # a file that grew since stat is read on, still up to the limit
+            raw = fh.read(min(info.st_size, limit) + 1)
+            if len(raw) > info.st_size:
+                raw += fh.read(limit + 1 - len(raw))
     except OSError as exc:
         raise InputError(where, f"cannot read: {exc.strerror}") from None
     if len(raw) > limit:

@@ -34,3 +34,26 @@ def test_both_loaders_refuse_aliases_and_duplicate_keys(text, message, monkeypat
     monkeypatch.setattr(yamlio, "STRICT_LOADER", yamlio._NoAliasLoader)
     with pytest.raises(InputError, match=message):
         yamlio.load_yaml_text(text, "x")
+
+
+def test_reading_a_small_file_takes_its_size_not_the_limit(tmp_path):
+    """read_regular_file reads what the file holds: a 1 kB file costs about 1 kB (it used to
+    reserve a buffer of the 200 MB limit on every read), and a file over the limit is refused."""
+    import tracemalloc
+
+    import pytest
+
+    from recycle.errors import InputError
+    from recycle.yamlio import read_regular_file
+
+    small = tmp_path / "small.yaml"
+    small.write_text("a: 1\n" * 200)
+    tracemalloc.start()
+    raw = read_regular_file(small, "small.yaml")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert raw == small.read_bytes() and peak < 100_000
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a" * 2000)
+    with pytest.raises(InputError, match="limit"):
+        read_regular_file(big, "big.yaml", limit=1000)
