@@ -102,7 +102,7 @@ def exact_batch_rates(samples: int = 256, loop_samples: int = 8) -> None:
                                             model=model, workers=workers)
             rates[label] = n / (time.perf_counter() - t0)
         assert runs["batch2"].samples_exact == runs["batch"].samples_exact
-        loaded = load_route(route)       # loaded before tracing: reading a YAML file reserves a 200 MB buffer
+        loaded = load_route(route)       # loaded before tracing: only the pass is measured
         ranges = parameter_ranges(planner.db, loaded)
         rng = np.random.default_rng(1)
         values = {k: triangular(rng, lo, b, hi, samples)[:, 0] for k, (lo, b, hi, *_x) in ranges.items()}
