@@ -20,8 +20,8 @@ so for one seed the samples are not those of ``monte_carlo``. Each is evaluated 
 
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
 reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
-sample, and said so). On the batch axis a route runs 155-185 samples/s on a 2-core machine
-(10 with the smelter; bench/run.py), the loop 30: this checks the surrogate on runs of
+sample, and said so). On the batch axis a route runs 200-240 samples/s on a 2-core machine
+(10 with the smelter; bench/run.py), the loop 27-33: this checks the surrogate on runs of
 thousands of samples, not yet a replacement for it at 10^5 (issue 21's 2 000 samples/s is not
 reached: docs/methods.md says what sets the pace).
 Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
@@ -197,6 +197,8 @@ def _per_sample(planner, inventory, route, throughput, prices, region, effects, 
                             throughput, prices, region)
         except InputError as exc:
             infeasible.append(f"sample {n}: {exc}")
+            if progress:
+                progress()
             continue
         exact[n] = inputs.net_value(n, run.const, run.coef, run.isbl, run.references)
         if progress:
@@ -282,10 +284,11 @@ def _batched(job: _Job, samples: int, progress, chunk: int, workers: int = 1
 
 
 def _collect(parts, progress):
-    """The chunks' results in order, ``progress()`` once per sample evaluated as each arrives."""
+    """The chunks' results in order, ``progress()`` once per sample, evaluated or refused, as each
+    chunk arrives."""
     for part in parts:
         if progress:
-            for _ in range(int(np.isfinite(part[0]).sum())):
+            for _ in range(len(part[0])):
                 progress()
         yield part
 

@@ -187,7 +187,10 @@ class Planner:
         it); only parameters with a range in chemistry/step_types.yaml (the sampled ones, whose
         steps are vectorised and tested for it) may be given. The result has 2 N batch rows, sample-major: row 2 n is sample n's expected case,
         row 2 n + 1 its worst case (:mod:`recycle.batch`); :func:`recycle.batch.sample_rows`
-        gives one sample's rows as :meth:`plan` would."""
+        gives one sample's rows with the amounts, temperatures, utilities and quantities
+        :meth:`plan` would give it (tested). Notes describe the whole batch (a range where a value
+        varies), and ``route.steps[..].raw`` keeps the route's values: read a sample's parameters
+        from its step's values."""
         from .batch import ROWS_PER_SAMPLE, with_row_values, worst_case_rows
         from .uncertainty import parameter_ranges
 

@@ -218,3 +218,26 @@ def test_only_sampled_parameters_may_vary_per_row(planner):
     tested for one): the excess air of the flare is held at the route's value."""
     with pytest.raises(InputError, match="not a sampled parameter"):
         planner.plan_batch(None, "hydrometallurgy", "10 t/day", {"flare.excess_air": np.array([1.2, 1.5])})
+
+
+@pytest.mark.parametrize("route_id", ["hydrometallurgy-sulfates", "hybrid"])
+def test_range_edges_in_one_batch_equal_separate_plans(planner, route_id):
+    """Samples at the ends of every range in one batch (all low, all high, and the two mixed):
+    caps and branches (the Li2CO3 solubility cap, the evaporator's Li2SO4 limit, the scrubber's
+    excess) switch between rows of the same pass, and each sample still equals its own plan,
+    findings included (the audit of its rows against the audit of its plan)."""
+    inventory = planner.cell_inventory("LIB-NCM622-GR" if route_id.endswith("sulfates") else "LLZO-NCM811-LI", 0.0)
+    route = load_route(route_id)
+    ranges = parameter_ranges(planner.db, route)
+    names = sorted(ranges)
+    lows = np.array([ranges[k][0] for k in names])
+    highs = np.array([ranges[k][2] for k in names])
+    half = np.arange(len(names)) % 2 == 0
+    table = np.array([lows, highs, np.where(half, lows, highs), np.where(half, highs, lows)])
+    values = {k: table[:, i] for i, k in enumerate(names)}
+    batch = planner.plan_batch(inventory, route, "10 t/day", values)
+    for n in range(len(table)):
+        rows, single = sample_rows(batch, n), _single(planner, inventory, route, values, n, "10 t/day")
+        assert_same_plan(rows, single)
+        found = sorted((f.severity, f.step, f.gas) for f in audit(rows).findings)
+        assert found == sorted((f.severity, f.step, f.gas) for f in audit(single).findings)

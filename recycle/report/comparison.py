@@ -104,7 +104,8 @@ def route_lines(comparison: Comparison) -> list[str]:
 
 def monte_carlo_heading(mc: MonteCarlo, samples: int, seed) -> str:
     sampled = mc.sampled
-    return (f"\nMonte Carlo, {samples} samples (seed {seed}): net value USD/kg, route risk "
+    return (f"\nMonte Carlo (first-order surrogate: base and low/high plans interpolated; "
+            f"`recycle sensitivity --exact N` measures its error), {samples} samples (seed {seed}): net value USD/kg, route risk "
             "(worst risk + aggregate / (1 + aggregate)), safety index and GHG; sampled: "
             f"{sampled.prices} prices (groups drawn together: {', '.join(sampled.correlated_groups)}), "
             f"{len(sampled.finance)} finance and capital factors, {sampled.emission_factors} "

@@ -110,9 +110,14 @@ def global_sensitivity_text(extra: dict, top: int) -> Blocks:
                                                                (x.net_value_exact.p5, x.net_value_exact.p50, x.net_value_exact.p95))
                      + ", surrogate " + "/".join(f"{v:.4g}" for v in (x.net_value_surrogate.p5, x.net_value_surrogate.p50,
                                                                        x.net_value_surrogate.p95))
-                     + f" USD/kg; surrogate error on the same samples: mean {x.surrogate_error.mean:.3g}, rms "
-                       f"{x.surrogate_error.rms:.3g}, max {x.surrogate_error.max_abs:.3g} USD/kg")
+                     + f" USD/kg; surrogate error (surrogate minus exact) on the same samples: mean "
+                       f"{x.surrogate_error.mean:.3g}, rms {x.surrogate_error.rms:.3g}, max "
+                       f"{x.surrogate_error.max_abs:.3g} USD/kg")
         out.append(text)
+        if x.infeasible:
+            shown = list(x.infeasible[:3]) + ([f"... {len(x.infeasible) - 3} more (--format json lists them)"]
+                                              if len(x.infeasible) > 3 else [])
+            out.append("Infeasible samples:\n" + "\n".join(f"  {line}" for line in shown))
     return out
 
 

@@ -70,8 +70,10 @@ class Param:
             if self.minimum is not None and value < self.minimum:
                 raise InputError(where, f"{raw!r} is out of range; expected a number >= {self.minimum:g}")
             if value < 0 or (self.kind == "fraction" and value > 1) or (self.positive and value == 0):
-                span = "between 0 and 1" if self.kind == "fraction" else ">= 0"
-                span = span.replace("between 0", "above 0,").replace(">= 0", "> 0") if self.positive else span
+                if self.kind == "fraction":
+                    span = "above 0 and at most 1" if self.positive else "between 0 and 1"
+                else:
+                    span = "> 0" if self.positive else ">= 0"
                 raise InputError(where, f"{raw!r} is out of range; expected a number {span}")
             return value
         if self.kind == "choice":
