@@ -6,7 +6,7 @@ Sizing quantities (``sizing_rule.size_from``), from a throughput-basis plan (mol
 vessel_volume m^3 (condensed contents x residence time x headroom), cake_volume m^3 (solids x
 residence time / (1 - cake porosity 0.4)), heat_power MW (heating duty), heat_release MW,
 discharge_power kW, room_area m^2, stations (count), step_quantity (a quantity the step reports,
-in its own unit: ``quantity`` names it), feed_per_year t/year, gas_flow m^3/h, liquid_flow L/s
+in its own unit: ``quantity`` names it; the larger of the two cases), feed_per_year t/year, gas_flow m^3/h, liquid_flow L/s
 (the scrubber's L/G), column_shell_mass kg and packing_volume m^3 (packed tower from the gas
 flow and the scrubber's gas velocity).
 Costs are escalated with CEPCI to the file's base year; purchased costs x installation factor
@@ -104,8 +104,9 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
         if wanted is not None and result.route.steps[sid]["atmosphere"] != wanted:
             return 0.0
         return float(step.outcome.quantities["stations"][0][Case.WORST])
-    if kind == "step_quantity":          # a size the step computes itself (evaporate: area, compressor power)
-        return float(step.outcome.quantities[rule["quantity"]][0][Case.WORST])
+    if kind == "step_quantity":          # a size the step computes itself (evaporate: area, compressor power),
+        q = step.outcome.quantities[rule["quantity"]][0]       # designed for the larger of the two cases
+        return float(max(q[Case.EXPECTED], q[Case.WORST]))
     if kind == "feed_per_year":
         return float(step.inlet[Case.WORST] @ db.molar_mass) * seconds / 1000.0
     gas = float(step.inlet[Case.WORST, db.is_gas].sum()) * MOLAR_VOLUME_25C                    # m3/s

@@ -207,8 +207,7 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
             gj = heat * seconds / 1e9 / eff
             lines.append(Line(sid, "utility", "natural gas", -gj * gas_price, f"{gj:.4g} GJ/y fuel x {gas_price:.4g} USD/GJ",
                               "utilities.natural_gas", -gj))
-        cool = (float(u["cooling"][Case.EXPECTED]) if "cooling" in u
-                else max(-float(step.enthalpy_duty[Case.EXPECTED]), 0.0)) * seconds / 1e9
+        cool = float(u["cooling"][Case.EXPECTED]) * seconds / 1e9       # heat removed (recycle.simulate)
         if cool > 0:
             lines.append(Line(sid, "utility", "cooling water", -cool * cooling, f"{cool:.4g} GJ/y x {cooling:.4g} USD/GJ",
                               "utilities.cooling_water", -cool))

@@ -299,9 +299,12 @@ def simulate(route: Route, feed: np.ndarray, ctx: Context) -> RouteResult:
         for edge in route.edges:
             if edge.source == sid and edge.sink_kind == "stack":
                 emitted += np.where(db.is_gas, outcome.outlets[edge.outlet], 0.0)
+        duty = h_out - h_in - h_reagents
+        if "cooling" not in outcome.utilities:     # heat to remove, where the step does not say otherwise
+            outcome.utilities["cooling"] = np.maximum(-duty, 0.0)
         results[sid] = StepResult(
             sid, step.type, total_in, outcome.outlets, outcome.reagents, T, heat,
-            h_out - h_in - h_reagents, gas_generated, emitted, residual,
+            duty, gas_generated, emitted, residual,
             np.abs(residual).max(axis=1) / np.maximum(scale, 1e-300), outcome,
             burns=any(ctx.reactivity.medium(m).kind in ("combustion", "reducing_melt") for m in outcome.media),
             gas_treatment=step.gas_treatment)

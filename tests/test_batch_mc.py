@@ -62,8 +62,9 @@ def assert_same_plan(batch_rows, single):
             _close(getattr(b, field), getattr(s, field), f"{sid}.{field}")
         for field in ("heat_released", "enthalpy_duty"):
             _close(getattr(b, field), getattr(s, field), f"{sid}.{field}", energy)
-        for k, v in s.outcome.utilities.items():
-            _close(np.broadcast_to(b.outcome.utilities[k], np.shape(v)), v, f"{sid} utility {k}")
+        for k, v in s.outcome.utilities.items():       # cooling is minus a duty: the route's energy scale
+            _close(np.broadcast_to(b.outcome.utilities[k], np.shape(v)), v, f"{sid} utility {k}",
+                   energy if k == "cooling" else None)
         for k, (v, *_u) in s.outcome.quantities.items():
             _close(np.broadcast_to(b.outcome.quantities[k][0], np.shape(v)), v, f"{sid} quantity {k}")
         if s.outcome.from_air is not None:

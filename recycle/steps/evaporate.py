@@ -46,7 +46,15 @@ VOLATILE = ("C2H5OH(L)", "C3H7OH(L)", "DEC(L)", "CH3CN(L)", "THF(L)", "HCl(aq)",
 #: the naphthalene-derived C10H10 (bp ~ 207 C), and H2O2 (bp 150 C; its decomposition in the
 #: hot liquor is not modelled); molten metals, slags and Li(L) never reach an aqueous liquor.
 NON_VOLATILE = ("H2SO4(L)", "H3PO4(L)", "NMF(L)", "C10H10(L)", "H2O2(L)", "B2O3(L)")
-LITHIUM_SALTS = {"Li2SO4(a)": 2, "LiCL(s)": 1, "LiBr(s)": 1, "LiI(s)": 1}   # Li atoms per formula
+#: The Li the soda-ash precipitation turns into Li2CO3 (recycle.steps.precipitate), Li atoms per
+#: formula; Li as bromide, iodide, perchlorate or borate is not precipitated there, so it does not
+#: count towards the concentration either.
+LITHIUM_SALTS = {"Li2SO4(a)": 2, "LiCL(s)": 1}
+METAL_SULFATES = ("NiSO4(s)", "CoSO4(s)", "MnSO4(s)")
+#: kg of Ni, Co and Mn sulfates per kg of water in the concentrate above which the step says they
+#: may crystallise: a margin below MnSO4's and CoSO4's solubility near 100 C, about 35 g per 100 g
+#: water (U, recalled); this project's threshold (S)
+METAL_SULFATE_NOTE = 0.10
 
 
 class Evaporate(Step):
@@ -60,7 +68,7 @@ class Evaporate(Step):
               source="estimate of this project (S): a design choice between evaporation energy and Li lost; the "
                      "caustic's water added in the precipitation raises the loss to about 12 %"),
         Param("maximum_lithium_concentration", "quantity", "25 g/kg", "Li per mass of water never exceeded "
-              "(Li2SO4 saturation)", dimension="dimensionless", positive=True,
+              "(Li2SO4 saturation)", dimension="dimensionless", positive=True, maximum=0.037,
               source="below Li2SO4's solubility, about 29 g Li2SO4 per 100 g water near 100 C, i.e. 37 g Li per kg "
                      "(U, recalled), with room for the other sulfates; brines are concentrated to ~20 000 ppm Li "
                      "(Battaglia et al. 2022, abstract: D)"),
@@ -91,6 +99,7 @@ class Evaporate(Step):
         db = ctx.db
         feed = inlets["liquor"]
         iw = db.index[WATER]
+        self._refuse_what_is_not_an_aqueous_liquor(db, feed)
         li = sum(n * feed[:, db.index[s]] for s, n in LITHIUM_SALTS.items())          # mol Li
         li_kg = li * db.element_molar_mass[db.elements.index("Li")]                    # kg Li
         water_kg = feed[:, iw] * db.molar_mass[iw]
@@ -122,20 +131,25 @@ class Evaporate(Step):
         per = ctx.per
         quantities = {
             "water_evaporated": (evaporated_kg, "kg" + per, "water boiled off"),
-            "latent_duty": (latent, "J" + per, "latent heat of the water boiled off (Cantera)"),
+            "latent_duty": (latent, "W" if ctx.rate_basis else "J", "latent heat of the water boiled off (Cantera)"),
             "heat_transfer_area": (latent / self["heat_flux"] if ctx.rate_basis else np.zeros_like(latent), "m^2",
                                    "heating surface: latent duty / heat flux (throughput basis only)"),
             "compressor_power": ((electricity if self["method"] == "mvr" and ctx.rate_basis else np.zeros_like(latent)) / 1e3,
                                  "kW", "MVR compressor electric power (throughput basis only)"),
         }
         notes = []
-        if np.any(boiled <= 0) and feed[:, iw].max() > 0:
+        loss_bound = self["lithium_loss"] * li2co3_kg / li2co3_solubility(T) >= li_kg / self["maximum_lithium_concentration"]
+        if np.any((boiled <= 0) & loss_bound) and feed[:, iw].max() > 0:
             notes.append("the liquor is already strong enough in Li (its Li2CO3 solubility loss is below "
                          "lithium_loss): nothing boiled off in some rows")
-        at_cap = (boiled > 0) & (keep_kg <= li_kg / self["maximum_lithium_concentration"] * (1 + 1e-12))
-        if np.any(at_cap):
-            notes.append("concentration stopped at maximum_lithium_concentration (Li2SO4 saturation) before the "
-                         "Li2CO3 loss reached lithium_loss")
+        if np.any(~loss_bound & (li > 0)):
+            notes.append("concentration limited by maximum_lithium_concentration (Li2SO4 saturation): the "
+                         "Li2CO3 loss stays above lithium_loss in some rows")
+        metals_kg = sum(concentrate[:, db.index[n]] * db.molar_mass[db.index[n]] for n in METAL_SULFATES)
+        if np.any(metals_kg > METAL_SULFATE_NOTE * concentrate[:, iw] * db.molar_mass[iw]):
+            notes.append("Ni, Co and Mn sulfates are concentrated with the Li: above about 35 g per 100 g water "
+                         "they crystallise, which is not modelled (evaporate after the crystalliser or the "
+                         "hydroxide precipitation)")
         if np.any(condensate[:, volatile] > 0):
             names = [n for n in VOLATILE if condensate[:, db.index[n]].max() > 0]
             notes.append("volatile species leave with the vapour into the condensate: " + ", ".join(names))
@@ -144,6 +158,26 @@ class Evaporate(Step):
                            utilities={"electricity": electricity, "heat": heat, "cooling": cooling},
                            quantities=quantities, notes=notes,
                            aqueous_outlets=("concentrate", "condensate"), media=(self._medium(db, feed),))
+
+    def _refuse_what_is_not_an_aqueous_liquor(self, db, feed) -> None:
+        """An evaporator concentrates a water-based liquor: a gas, or a feed whose liquid is not
+        mostly water (an alcohol liquor, dry solids), is refused with what it holds."""
+        from ..errors import InputError
+
+        where = f"steps.{self.id}"
+        mass = feed * db.molar_mass
+        gas = mass[:, db.is_gas].sum(axis=1)
+        if np.any(gas > 1e-6 * mass.sum(axis=1)):
+            worst = db.names[int(np.flatnonzero(db.is_gas)[np.argmax(mass[:, db.is_gas].max(axis=0))])]
+            raise InputError(where, f"evaporate takes an aqueous liquor, but gas arrives at it (mostly {worst}): "
+                                    "send gases to a gas treatment (flare, scrub)")
+        liquid = db.phase_is("liquid")
+        water, liquids = mass[:, db.index[WATER]], mass[:, liquid].sum(axis=1)
+        if np.any(water <= 0.5 * liquids) or np.any(liquids <= 0):
+            main = db.names[int(np.flatnonzero(liquid)[np.argmax(mass[:, liquid].max(axis=0))])] \
+                if mass[:, liquid].max() > 0 else "no liquid"
+            raise InputError(where, f"evaporate concentrates a water-based Li liquor, but its feed is mostly {main}: "
+                                    "connect it to a leach or crystalliser liquor")
 
     @staticmethod
     def _medium(db, feed) -> str:

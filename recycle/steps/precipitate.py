@@ -120,9 +120,9 @@ class Precipitate(Step):
     def _notes(self, db, feed, brine, capped, recovery) -> list[str]:
         notes = []
         if np.any(capped):
-            notes.append(f"Li2CO3 solubility in the brine limits Li recovery to {np.min(recovery):.2f}: a liquor "
-                         "concentrated first recovers more (step type evaporate, once Ni, Co and Mn are out of the "
-                         "liquor, as in hydrometallurgy-sulfates)")
+            notes.append(f"Li2CO3 solubility in the brine limits Li recovery to {np.min(recovery):.2f}: a more "
+                         "concentrated liquor recovers more (step type evaporate once Ni, Co and Mn are out of "
+                         "it, as in hydrometallurgy-sulfates; where it is there, a lower evaporate.lithium_loss)")
         left = [n for n in IMPURITIES if brine[:, db.index[n]].max() > 0]
         if left:
             notes.append("not precipitated here, left in the brine (remove Al/Cu/Fe at pH 4-5 first): "
