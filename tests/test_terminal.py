@@ -58,3 +58,16 @@ def test_the_plan_tables_show_readable_species():
 
     out = CliRunner().invoke(app, ["plan"]).stdout
     assert "AL(cr)" not in out.split("Flags:")[0] and "Al(s)" in out and "H2O(l)" in out
+
+
+def test_gas_columns_write_nasa_names_as_their_formula():
+    """A findings table's gas column shows C10H8 for Cantera's "C10H8,naphthale", also inside a
+    flammable mixture's label; the data keep the name (only the printed table changes)."""
+    import pandas as pd
+
+    from recycle.report.terminal import table_text
+
+    df = pd.DataFrame({"gas": ["H2+PH3+C10H8,naphthale+THF", "C10H8,naphthale"], "value": [1.0, 2.0]})
+    text = table_text(df)
+    assert "naphthale" not in text and "H2+PH3+C10H8+THF" in text
+    assert df["gas"][1] == "C10H8,naphthale"

@@ -13,6 +13,8 @@ import re
 
 import pandas as pd
 
+from ..chemistry import plain_names
+
 
 def eng(x: float, digits: int = 4) -> str:
     """``x`` with ``digits`` significant figures; engineering exponent outside 1e-3..1e6."""
@@ -62,6 +64,8 @@ def table_text(df: pd.DataFrame) -> str:
     shown = df.copy()
     if "species" in shown.columns:
         shown["species"] = shown["species"].map(species_label)
+    if "gas" in shown.columns:                  # a gas or a mixture "H2+PH3+C10H8,naphthale"
+        shown["gas"] = shown["gas"].map(lambda g: plain_names(g) if isinstance(g, str) else g)
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(eng)
@@ -76,6 +80,8 @@ def rich_table(df: pd.DataFrame):
 
     if "species" in df.columns:
         df = df.assign(species=df["species"].map(species_label))
+    if "gas" in df.columns:
+        df = df.assign(gas=df["gas"].map(lambda g: plain_names(g) if isinstance(g, str) else g))
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
     for column in df.columns:
