@@ -147,7 +147,7 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
         return Spread(**{f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}) if len(values) else None
 
     return ExactMonteCarlo(
-        route=route_id, samples=samples, seed=seed, evaluated=int(ok.sum()), infeasible=tuple(infeasible),
+        route=model.route, samples=samples, seed=seed, evaluated=int(ok.sum()), infeasible=tuple(infeasible),
         parameters=tuple(e.name for e in effects), net_value_exact=spread(exact[ok]),
         net_value_surrogate=spread(surrogate[ok]), method=method, planned_one_by_one=tuple(one_by_one),
         surrogate_error=SurrogateError(mean=float(diff.mean()) if len(diff) else 0.0,

@@ -60,3 +60,15 @@ def test_cli_sensitivity_reports_the_surrogate_error():
     doc = json.loads(res.stdout)["exact_monte_carlo"]
     assert doc["evaluated"] == 3 and doc["surrogate_error"]["rms"]["unit"] == "USD/kg"
     assert doc["net_value_exact"]["p50"]["unit"] == "USD/kg"
+
+
+def test_exact_monte_carlo_names_the_route_by_its_id_when_given_a_file(planner, prices, tmp_path):
+    """A route given as a YAML file is named by its id in the result, as in the rest of the
+    sensitivity JSON (it used to carry the file path)."""
+    from recycle.flowsheet import load_route
+    from recycle.resources import flowsheets_dir
+
+    path = tmp_path / "my-route.yaml"
+    path.write_text((flowsheets_dir() / "hydrometallurgy.yaml").read_text())
+    out = exact_monte_carlo(planner, None, str(path), "10 t/day", {}, prices, 2, seed=1, parameters=[])
+    assert out.route == load_route(str(path)).id and str(tmp_path) not in out.route
