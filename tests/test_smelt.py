@@ -272,3 +272,14 @@ def test_a_solver_failure_names_the_step(planner, db, monkeypatch):
 def test_unknown_parameter_is_an_input_error():
     with pytest.raises(InputError, match="co_fraction"):
         Smelt("smelt", {"co_fractoin": 0.9}, "test")
+
+
+def test_all_carbon_as_cos_is_said_and_co_fraction_one_is_not_advised_up(planner):
+    """co_fraction 1 with little coke: at equilibrium the sulfur binds all off-gas carbon as COS,
+    so the CO share is undefined (NaN); the step says so instead of skipping its note, and does
+    not advise raising a co_fraction that is already 1."""
+    r = planner.plan(None, "pyrometallurgy", "10 t/day", overrides={"smelt": {"co_fraction": "1.0", "coke": "0.02"}})
+    step = r.steps["smelt"]
+    assert np.all(np.isnan(step.outcome.quantities["co_share"][0]))
+    assert any("COS" in n and "undefined" in n for n in step.outcome.notes)
+    assert not any("raise co_fraction" in n for n in step.outcome.notes)

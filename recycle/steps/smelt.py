@@ -129,6 +129,10 @@ class Smelt(Step):
         p_o2 = np.divide(products[:, idx["O2"]], gas_moles, out=np.zeros(len(feed)), where=gas_moles > 0) \
             * P_EQUILIBRIUM / 1e5                                                            # bar
         notes = self._notes(db, products, T, el, extra_cao, recovery, p_o2, duty, ctx.rate_basis)
+        carbon_fed = atoms[:, db.elements.index("C")]
+        if np.any((carbon_out <= 0) & (carbon_fed > 0)):
+            notes.append("no CO, CO2 or graphite at equilibrium: the off-gas carbon is bound otherwise (COS with "
+                         "the sulfur); co_share is undefined (NaN) there (raise coke)")
         if np.any(co_share < self["co_fraction"] - 1e-3):
             blown_note = ("with nothing blown" if not np.any(o2_blown > 0) else
                           "with only the O2 the slag oxides need blown")
@@ -270,7 +274,8 @@ class Smelt(Step):
             notes.append("Gibbs equilibrium (ideal solutions): "
                          + ", ".join(f"{m} {100 * r.min():.1f} %" for m, r in recovery.items())
                          + f" to the alloy, pO2 {p_o2.max():.2g} bar; {worst} is the metal the oxygen potential "
-                         "costs most (raise co_fraction or coke for a more reducing bath)")
+                         "costs most (raise " + ("co_fraction or " if np.min(self["co_fraction"]) < 1 else "")
+                         + "coke for a more reducing bath)")
         if np.any(duty < 0):
             notes.append("autothermal: oxidation releases more heat than the products carry "
                          f"({-duty.min() / 1e6:.3g} {'MW' if rate_basis else 'MJ'} surplus at most)")
