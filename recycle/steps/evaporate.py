@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Context, Param, Step, StepOutcome
-from .precipitate import LI2CO3, li2co3_solubility
+from .precipitate import LI2CO3, carbonate_lithium, li2co3_solubility
 
 WATER = "H2O(L)"
 STEAM = "H2O"
@@ -46,10 +46,6 @@ VOLATILE = ("C2H5OH(L)", "C3H7OH(L)", "DEC(L)", "CH3CN(L)", "THF(L)", "HCl(aq)",
 #: the naphthalene-derived C10H10 (bp ~ 207 C), and H2O2 (bp 150 C; its decomposition in the
 #: hot liquor is not modelled); molten metals, slags and Li(L) never reach an aqueous liquor.
 NON_VOLATILE = ("H2SO4(L)", "H3PO4(L)", "NMF(L)", "C10H10(L)", "H2O2(L)", "B2O3(L)")
-#: The Li the soda-ash precipitation turns into Li2CO3 (recycle.steps.precipitate), Li atoms per
-#: formula; Li as bromide, iodide, perchlorate or borate is not precipitated there, so it does not
-#: count towards the concentration either.
-LITHIUM_SALTS = {"Li2SO4(a)": 2, "LiCL(s)": 1}
 METAL_SULFATES = ("NiSO4(s)", "CoSO4(s)", "MnSO4(s)")
 #: kg of Ni, Co and Mn sulfates per kg of water in the concentrate above which the step says they
 #: may crystallise: a margin below MnSO4's and CoSO4's solubility near 100 C, about 35 g per 100 g
@@ -100,7 +96,7 @@ class Evaporate(Step):
         feed = inlets["liquor"]
         iw = db.index[WATER]
         self._refuse_what_is_not_an_aqueous_liquor(db, feed)
-        li = sum(n * feed[:, db.index[s]] for s, n in LITHIUM_SALTS.items())          # mol Li
+        li = carbonate_lithium(db, feed)      # mol Li the precipitation can use (sulfate, chloride)
         li_kg = li * db.element_molar_mass[db.elements.index("Li")]                    # kg Li
         water_kg = feed[:, iw] * db.molar_mass[iw]
         T = self["temperature"]

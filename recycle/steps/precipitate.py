@@ -31,6 +31,16 @@ IMPURITIES = ("CuSO4(s)", "Al2(SO4)3(s)", "CuCl2(s)", "AlCl3(s)", "InCl3(s)", "Y
               "(NH4)2SO4(s)", "NH4CL(a)")
 
 
+#: The Li salts the soda ash turns into Li2CO3 (reactions tagged precipitate.carbonate), Li atoms
+#: per formula; Li as bromide, iodide, perchlorate or borate is not precipitated here.
+CARBONATE_LITHIUM = {"Li2SO4(a)": 2, "LiCL(s)": 1}
+
+
+def carbonate_lithium(db, amounts: np.ndarray) -> np.ndarray:
+    """mol of Li per batch row that the soda-ash precipitation can turn into Li2CO3."""
+    return sum(n * amounts[:, db.index[s]] for s, n in CARBONATE_LITHIUM.items())
+
+
 def li2co3_solubility(temperature: float) -> float:
     """Solubility of Li2CO3 in water, kg per kg water, at ``temperature`` (K); Seidell 1940."""
     t, s = zip(*LI2CO3_SOLUBILITY)
@@ -108,8 +118,7 @@ class Precipitate(Step):
 
     def _lithium_recovery(self, db, amounts):
         """Per batch row: the Li share to precipitate, and whether solubility capped it."""
-        li = amounts[:, db.index["Li2SO4(a)"]] + 0.5 * amounts[:, db.index["LiCL(s)"]]
-        potential = li * db.molar_mass[db.index[LI2CO3]]                   # kg Li2CO3
+        potential = carbonate_lithium(db, amounts) / 2 * db.molar_mass[db.index[LI2CO3]]   # kg Li2CO3
         water = amounts[:, db.index[WATER]] * db.molar_mass[db.index[WATER]]  # kg
         dissolved = li2co3_solubility(self["temperature"]) * water
         with np.errstate(divide="ignore", invalid="ignore"):
