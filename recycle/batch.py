@@ -31,6 +31,16 @@ from .simulate import RouteResult, StepResult
 ROWS_PER_SAMPLE = len(CASES)
 
 
+def single_threaded_blas():
+    """A context in which numpy's BLAS uses one thread (threadpoolctl). A batch's products are
+    small (rows x 200 species x 30 elements): OpenBLAS's thread start-up cost about 0.25 s per
+    pass of a route on 2 cores, more than the pass itself (bench/run.py mc), and worker
+    processes would compete with its threads."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def worst_case_rows(samples: int) -> np.ndarray:
     """The worst-case flag of each of the ``2 samples`` rows of a batch (sample-major)."""
     return np.tile(np.array([c is Case.WORST for c in CASES]), samples)
@@ -119,4 +129,4 @@ def _step_row(step, sl: slice, rows: int):
     return out
 
 
-__all__ = ["ROWS_PER_SAMPLE", "sample_rows", "with_row_values", "worst_case_rows"]
+__all__ = ["ROWS_PER_SAMPLE", "sample_rows", "single_threaded_blas", "with_row_values", "worst_case_rows"]

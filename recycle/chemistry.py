@@ -419,6 +419,17 @@ class ChemistryDB:
             self._enthalpy_cache[key] = sol
         return sol
 
+    def gas_thermo(self, exclude: tuple[str, ...] = ()):
+        """The NASA 7 coefficients and element matrix of :meth:`gas_solution` as numpy arrays
+        (:class:`recycle.gas_equilibrium.GasThermo`), cached per set."""
+        from .gas_equilibrium import GasThermo
+
+        key = ("gas_thermo", tuple(sorted(exclude)))
+        thermo = self._enthalpy_cache.get(key)
+        if thermo is None:
+            thermo = self._enthalpy_cache[key] = GasThermo.of(self.gas_solution(exclude))
+        return thermo
+
     # ------------------------------------------------------------------ helpers
     def element_totals(self, amounts: np.ndarray) -> np.ndarray:
         """Moles of each element in ``amounts`` (..., n_species) -> (..., n_elements)."""

@@ -75,10 +75,12 @@ class Planner:
 
         return operating_seconds(self.db.data("equipment.yaml"))
 
-    def context(self, rate_basis: bool, worst_case=(False,)) -> Context:
-        """Context for a run; ``worst_case`` flags the batch rows that are worst cases."""
+    def context(self, rate_basis: bool, worst_case=(False,), batch_equilibria: bool = False) -> Context:
+        """Context for a run; ``worst_case`` flags the batch rows that are worst cases;
+        ``batch_equilibria``: Context.batch_equilibria."""
         return Context(self.db, self.reactions, self.moisture, self.regeneration, rate_basis,
-                       np.asarray(worst_case, dtype=bool), reactivity=self.reactivity)
+                       np.asarray(worst_case, dtype=bool), reactivity=self.reactivity,
+                       batch_equilibria=batch_equilibria)
 
     def read_inventory(self, path=None) -> Inventory:
         """Read an inventory: a CSV or YAML file, a pandas DataFrame or a list of dicts with the
@@ -180,18 +182,29 @@ class Planner:
         return parse_basis(inventory.basis, inventory, f"{inventory.source}: basis", self.operating_year)
 
     def plan_batch(self, inventory: Inventory | str | Path | None, route: Route | str, basis: str | None,
-                   values: dict[str, np.ndarray]) -> RouteResult:
+                   values: dict[str, np.ndarray], batch_equilibria: bool = False) -> RouteResult:
         """Balances of ``route`` for ``N`` samples of its process parameters in one pass.
 
         ``values``: "step.param" -> its value in each sample, shape (N,), SI (as the step holds
         it); only parameters with a range in chemistry/step_types.yaml (the sampled ones, whose
         steps are vectorised and tested for it) may be given. The result has 2 N batch rows, sample-major: row 2 n is sample n's expected case,
-        row 2 n + 1 its worst case (:mod:`recycle.batch`); :func:`recycle.batch.sample_rows`
+        row 2 n + 1 its worst case (:mod:`recycle.batch`). BLAS runs on one thread in the
+        pass (:func:`recycle.batch.single_threaded_blas`); :func:`recycle.batch.sample_rows`
         gives one sample's rows with the amounts, temperatures, utilities and quantities
         :meth:`plan` would give it (tested). Notes describe the whole batch (a range where a value
         varies), and ``route.steps[..].raw`` keeps the route's values: read a sample's parameters
-        from its step's values."""
-        from .batch import ROWS_PER_SAMPLE, with_row_values, worst_case_rows
+        from its step's values.
+
+        ``batch_equilibria``: solve the flare's equilibria of all rows together from Cantera's
+        solution of one (:mod:`recycle.gas_equilibrium`; checked against Cantera on two more
+        rows, within 1e-8 of the flow, said in the flare's notes) instead of one Cantera call
+        per row."""
+        from .batch import (
+            ROWS_PER_SAMPLE,
+            single_threaded_blas,
+            with_row_values,
+            worst_case_rows,
+        )
         from .uncertainty import parameter_ranges
 
         if not isinstance(inventory, Inventory):
@@ -210,7 +223,8 @@ class Planner:
         route = with_row_values(route, values)
         b = self._basis(inventory, basis)
         feed = np.repeat(feed_amounts(inventory, b, self.db), ROWS_PER_SAMPLE * n, axis=0)
-        result = simulate(route, feed, self.context(b.rate, worst_case_rows(n)))
+        with single_threaded_blas():
+            result = simulate(route, feed, self.context(b.rate, worst_case_rows(n), batch_equilibria))
         result.inventory = inventory
         result.basis = b
         return result

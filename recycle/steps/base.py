@@ -134,6 +134,9 @@ class Context:
     """Per inlet port: the arriving streams as (amounts, temperature per batch row)."""
     """Per inlet port: enthalpy (J per batch row) of what arrives, at its own temperature(s)."""
     reactivity: Any = None          # recycle.reactivity.Reactivity
+    batch_equilibria: bool = False
+    """Solve a Monte Carlo batch's gas equilibria together (recycle.gas_equilibrium, checked
+    against Cantera on a few rows) instead of one Cantera call per row."""
 
     def pick(self, expected, worst):
         """Per batch row, ``worst`` on worst-case rows and ``expected`` elsewhere."""

@@ -19,6 +19,25 @@ import numpy as np
 from ..constants import AIR
 from .base import Context, Param, Step, StepOutcome
 
+TOGETHER_MIN = 8              # distinct rows from which a batch's equilibria are solved together
+CHECK_AMOUNT = 1e-8           # largest difference from Cantera on a checked row: of the row's flow
+CHECK_TEMPERATURE = 1e-4      # K
+
+
+def _frozen_temperature(thermo, moles, enthalpy, start):
+    """Temperature (K) at which ``moles`` (rows, species of ``thermo``) hold ``enthalpy`` (J per
+    row): Newton's method on sum n_k h_k(T), from ``start`` (K)."""
+    from ..gas_equilibrium import R_MOLAR
+
+    T = np.asarray(start, float).copy()
+    for _ in range(50):
+        h, _, cp = thermo.properties(T)
+        step = (enthalpy / (R_MOLAR * T) - (moles * h).sum(axis=1)) / (moles * cp).sum(axis=1) * T
+        T = T + step
+        if np.all(np.abs(step) < 1e-9 * T):
+            break
+    return T
+
 
 class Flare(Step):
     type = "flare"
@@ -50,9 +69,7 @@ class Flare(Step):
         to Cl2 are slow without a catalyst: equilibrium at 850 C would overstate SO3 and Cl2);
         then the temperature the flue gas of that composition has at the flame's enthalpy.
         Returns (moles in the order of ``sol``, outlet temperature K)."""
-        burning = {"C", "H", "O", "N", "Ar"}
-        keep = np.array([name in ("NO", "NO2") or not set(sol.species(k).composition) <= burning
-                         for k, name in enumerate(sol.species_names)])
+        keep = self._kept(sol)
         n = n_flame.copy()
         rest = np.where(keep, 0.0, n)
         sol.TPX = self["burnout_temperature"], 101325.0, rest / rest.sum()
@@ -62,6 +79,115 @@ class Flare(Step):
         sol.TPX = self["burnout_temperature"], 101325.0, n / n.sum()
         sol.HP = h_mass, 101325.0                       # frozen composition at the flame's enthalpy
         return n, sol.T
+
+    def _equilibria(self, db, sol, feed, h_total, gas_idx, T_in, together: bool = False):
+        """Flame and burnout of each row of ``feed`` (rows, gases in the order of ``gas_idx``;
+        mol) burning with enthalpy ``h_total`` (J per row): (flue gas in that order, flame
+        temperature K, exit temperature K, a note or None). Rows that burn the same gas with the
+        same enthalpy (Monte Carlo samples that differ downstream only) are solved once.
+
+        Each row is solved by Cantera's ``equilibrate``; with ``together`` (a Monte Carlo batch,
+        ``Context.batch_equilibria``) and at least TOGETHER_MIN distinct rows, they are solved
+        together from Cantera's solution of one of them (:mod:`recycle.gas_equilibrium`) and
+        checked against Cantera on two more."""
+        order = np.array([sol.species_index(db.names[i]) for i in gas_idx])
+        moles = np.zeros((len(feed), sol.n_species))
+        moles[:, order] = feed
+        _, first, inverse = np.unique(np.c_[moles, h_total], axis=0, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        n_u = np.empty((len(first), sol.n_species))
+        flame_u, exit_u = np.empty(len(first)), np.empty(len(first))
+        notes = []
+        groups = [np.arange(len(first))]
+        if together and len(first) >= TOGETHER_MIN:
+            # rows are solved together where they hold the same elements (the element potential
+            # of an absent element is not defined)
+            elements = moles[first] @ self._thermo(db).a > 0
+            patterns, group = np.unique(elements, axis=0, return_inverse=True)
+            groups = [np.flatnonzero(group.reshape(-1) == g) for g in range(len(patterns))]
+        for rows in groups:
+            if together and len(rows) >= TOGETHER_MIN:
+                n_u[rows], flame_u[rows], exit_u[rows], note = self._together(db, sol, moles[first[rows]],
+                                                                              h_total[first[rows]])
+                notes.append(note)
+                continue
+            for r in rows:
+                _, flame_u[r], n_u[r], exit_u[r] = self._cantera_row(db, sol, moles[first[r]], h_total[first[r]], T_in)
+        return n_u[inverse][:, order], flame_u[inverse], exit_u[inverse], "; ".join(notes) or None
+
+    def _cantera_row(self, db, sol, moles, h, T_in=298.15):
+        """One row by Cantera: (flame composition, flame K, flue gas, exit K), moles in the
+        order of ``sol``."""
+        mass = moles @ sol.molecular_weights / 1000.0
+        sol.TPX = T_in, 101325.0, moles / moles.sum()
+        sol.HP = h / mass, 101325.0
+        with warnings.catch_warnings():
+            # HBr, HI, LiCl and P4O10 have NASA polynomials from 300 K: a lean gas that barely
+            # warms (a few mol of HBr in air at 298 K) is evaluated 2 K below their range,
+            # where the extrapolation changes h/RT by well under 0.1 % (S)
+            warnings.filterwarnings("ignore", message="ChemEquil::equilibrate: Temperature")
+            sol.equilibrate("HP")
+        flame = sol.T
+        n_flame = sol.X * mass / (sol.mean_molecular_weight / 1000.0)
+        if flame > self["burnout_temperature"]:
+            n_out, exit_t = self._burn_out(db, sol, n_flame, h / mass, mass)
+        else:
+            n_out, exit_t = n_flame, flame
+        return n_flame, flame, n_out, exit_t
+
+    def _thermo(self, db):
+        """The flare's gases (all tracked gases; NO and NO2 only with ``thermal_nox``) as numpy
+        coefficients (recycle.gas_equilibrium.GasThermo)."""
+        return db.gas_thermo(() if self["thermal_nox"] else ("NO", "NO2"))
+
+    def _kept(self, sol) -> np.ndarray:
+        """Species the burnout zone leaves as the flame made them (all but C-H-O-N-Ar; NO, NO2)."""
+        burning = {"C", "H", "O", "N", "Ar"}
+        return np.array([name in ("NO", "NO2") or not set(sol.species(k).composition) <= burning
+                         for k, name in enumerate(sol.species_names)])
+
+    def _together(self, db, sol, moles, h):
+        """Distinct rows solved together (recycle.gas_equilibrium) from Cantera's solution of the
+        middle row, then rows 0 and the last checked against Cantera; a row Newton's method does
+        not converge is solved by Cantera. A check that differs by more than CHECK_AMOUNT of the
+        flow or CHECK_TEMPERATURE puts every row back on Cantera (said in the note)."""
+        from ..gas_equilibrium import equilibrate
+
+        thermo = self._thermo(db)
+        ref = len(moles) // 2
+        ref_flame, ref_T, ref_out, _ = self._cantera_row(db, sol, moles[ref], h[ref])
+        n_flame, flame, ok = equilibrate(thermo, moles, ref_flame, ref_T, enthalpy=h)
+        out, exit_t = n_flame.copy(), flame.copy()
+        burn = np.flatnonzero(flame > self["burnout_temperature"])
+        if len(burn):
+            keep = self._kept(sol)
+            rest = np.where(keep, 0.0, n_flame[burn])
+            start = np.where(keep, 0.0, ref_out) if ref_T > self["burnout_temperature"] else None
+            if start is None:       # the reference row does not reach the burnout zone: one that does
+                b0 = burn[0]
+                start = np.where(keep, 0.0, self._cantera_row(db, sol, moles[b0], h[b0])[2])
+            n_rest, _, ok_rest = equilibrate(thermo, rest, start, self["burnout_temperature"],
+                                             temperature=np.full(len(burn), self["burnout_temperature"]))
+            out[burn] = np.where(keep, n_flame[burn], n_rest)
+            exit_t[burn] = _frozen_temperature(thermo, out[burn], h[burn], flame[burn])
+            ok[burn] &= ok_rest
+        for b in np.flatnonzero(~ok):
+            _, flame[b], out[b], exit_t[b] = self._cantera_row(db, sol, moles[b], h[b])
+        worst_n, worst_t = 0.0, 0.0
+        for b in {0, len(moles) - 1} - {ref}:
+            _, t_c, n_c, exit_c = self._cantera_row(db, sol, moles[b], h[b])
+            worst_n = max(worst_n, float(np.abs(out[b] - n_c).max() / n_c.sum()))
+            worst_t = max(worst_t, abs(flame[b] - t_c), abs(exit_t[b] - exit_c))
+        if worst_n > CHECK_AMOUNT or worst_t > CHECK_TEMPERATURE:
+            solved = [self._cantera_row(db, sol, m, x) for m, x in zip(moles, h)]
+            return (np.array([s[2] for s in solved]), np.array([s[1] for s in solved]),
+                    np.array([s[3] for s in solved]),
+                    (f"flare equilibria: the {len(moles)} rows solved together differed from Cantera by "
+                     f"{worst_n:.1e} of the flow or {worst_t:.1e} K on a checked row: every row solved by Cantera"))
+        return out, flame, exit_t, (
+            f"flare equilibria of {len(moles)} rows solved together from Cantera's solution of one "
+            f"(recycle.gas_equilibrium; {int((~ok).sum())} left to Cantera); on the rows checked against "
+            f"Cantera they differ by at most {worst_n:.1e} of the flow and {worst_t:.1e} K")
 
     def run(self, inlets, ctx: Context) -> StepOutcome:
         db = ctx.db
@@ -97,44 +223,17 @@ class Flare(Step):
         else:
             h_gas = np.where(db.is_gas, gas, 0.0) @ db.enthalpy(T_in)
         h_total = h_gas + reagents @ db.enthalpy(T_in)
-        sol = ctx.db.gas_solution(() if self["thermal_nox"] else ("NO", "NO2"))
+        sol = ctx.db.gas_solution(() if self["thermal_nox"] else ("NO", "NO2"))     # as _thermo
         gas_idx = np.array([i for i in np.flatnonzero(db.is_gas) if db.names[i] in sol.species_names])
-        order = [sol.species_index(db.names[i]) for i in gas_idx]
-        out = np.zeros_like(gas)
+        out = feed.copy()          # rows with nothing to burn pass through
         flame = np.full(len(gas), T_in)
         exit_t = np.full(len(gas), T_in)
-        solved = {}          # rows that burn the same gas with the same enthalpy (Monte Carlo samples
-        for b in range(len(gas)):       # that differ downstream only) are solved once
-            total = feed[b, gas_idx].sum()
-            if total <= 0 or o2_needed[b] <= 0:
-                out[b] = feed[b]
-                continue
-            key = (feed[b, gas_idx].tobytes(), float(h_total[b]))
-            if key in solved:
-                out[b, gas_idx], flame[b], exit_t[b] = solved[key]
-                out[b, ~db.is_gas] = feed[b, ~db.is_gas]
-                continue
-            moles = np.zeros(sol.n_species)
-            moles[order] = feed[b, gas_idx]
-            mass = feed[b, gas_idx] @ db.molar_mass[gas_idx]
-            sol.TPX = T_in, 101325.0, moles / total
-            sol.HP = h_total[b] / mass, 101325.0
-            with warnings.catch_warnings():
-                # HBr, HI, LiCl and P4O10 have NASA polynomials from 300 K: a lean gas that barely
-                # warms (a few mol of HBr in air at 298 K) is evaluated 2 K below their range,
-                # where the extrapolation changes h/RT by well under 0.1 % (S)
-                warnings.filterwarnings("ignore", message="ChemEquil::equilibrate: Temperature")
-                sol.equilibrate("HP")
-            flame[b] = sol.T
-            n_out = sol.X * mass / (sol.mean_molecular_weight / 1000.0)
-            if flame[b] > self["burnout_temperature"]:
-                n_out, exit_t[b] = self._burn_out(db, sol, n_out, h_total[b] / mass, mass)
-            else:
-                exit_t[b] = flame[b]
-            out[b, gas_idx] = n_out[order]
-            out[b, ~db.is_gas] = feed[b, ~db.is_gas]
-            solved[key] = (out[b, gas_idx].copy(), flame[b], exit_t[b])
+        burning = np.flatnonzero((feed[:, gas_idx].sum(axis=1) > 0) & (o2_needed > 0))
         notes = []
+        if len(burning):
+            out[np.ix_(burning, gas_idx)], flame[burning], exit_t[burning], note = self._equilibria(
+                db, sol, feed[np.ix_(burning, gas_idx)], h_total[burning], gas_idx, T_in, ctx.batch_equilibria)
+            notes += [note] if note else []
         if self["excess_air"] < 1.0 and np.any(o2_needed > 0):
             notes.append(f"sub-stoichiometric air (lambda {self['excess_air']:g}): CO and H2 leave unburnt")
         if np.any(o2_needed > 0):
