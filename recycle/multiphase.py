@@ -31,6 +31,7 @@ class PhaseSystem:
     db_index: np.ndarray            # mixture species k -> position in the species index
     elements: tuple[str, ...]       # elements the phases can hold
     atoms: np.ndarray               # (n_elements, n_mixture_species)
+    potentials: Potentials | None = None   # for equilibrate_together
 
 
 def phase_system(db: ChemistryDB, phases: dict, temperature: float, elements: set[str], where: str) -> PhaseSystem:
@@ -70,7 +71,7 @@ def phase_system(db: ChemistryDB, phases: dict, temperature: float, elements: se
     mixture.T, mixture.P = float(temperature), P_EQUILIBRIUM
     elements = tuple(e for e in db.elements if _holds(mixture, e))
     atoms = np.array([[mixture.n_atoms(k, e) for k in range(mixture.n_species)] for e in elements])
-    system = PhaseSystem(mixture, np.array(db_index), elements, atoms)
+    system = PhaseSystem(mixture, np.array(db_index), elements, atoms, Potentials.of(mixture))
     db._enthalpy_cache[key] = system
     return system
 
@@ -198,3 +199,147 @@ def _holds(mixture, element: str) -> bool:
     except ct.CanteraError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Potentials:
+    """The chemical potentials of a PhaseSystem's species at its temperature, as the solver needs
+    them: ``mu[k]`` = mu_k/RT - ln x_k (constant for an ideal solution at fixed T and P: the
+    standard potential with the pressure term, backed out of Cantera's chemical potentials at a
+    uniform composition), the phase of each species, and which phases are pure (one species)."""
+
+    mu: np.ndarray             # (K,) dimensionless
+    phase: np.ndarray          # (K,) phase number of each mixture species
+    pure: np.ndarray           # (n_phases,) bool
+
+    @classmethod
+    def of(cls, mix) -> Potentials:
+        """The potentials of the species of Cantera Mixture ``mix`` at its T and P."""
+        mu, phase, pure = [], [], []
+        for p in range(mix.n_phases):
+            sol = mix.phase(p)
+            x = np.full(sol.n_species, 1.0 / sol.n_species)
+            sol.TPX = mix.T, mix.P, x
+            mu.extend(sol.chemical_potentials / (8314.46261815324 * mix.T) - np.log(x))
+            phase.extend([p] * sol.n_species)
+            pure.append(sol.n_species == 1)
+        return cls(np.array(mu), np.array(phase), np.array(pure))
+
+
+def equilibrate_together(system: PhaseSystem, b: np.ndarray, start: np.ndarray, *, feed: np.ndarray | None = None,
+                         start_feed: float = 0.0, constraint: np.ndarray | None = None,
+                         max_iterations: int = 60, tolerance: float = 1e-12):
+    """Equilibrium moles of the mixture species for each row of element amounts ``b`` (rows,
+    elements of ``system``; mol), solved together from ``start`` (K,), Cantera's equilibrium of a
+    nearby row: Newton's method on the element potentials, the phase amounts of the phases the
+    start holds (ideal solutions and pure phases; Smith and Missen 1982, ch. 6) and, with
+    ``feed``, an amount ``x`` of a feed (atoms per unit, (elements,)) added to each row so that
+    ``constraint @ moles`` is zero (``constraint`` (rows, K); the smelter's oxidant metered to
+    its CO share). ``start_feed``: the start's ``x``.
+
+    Returns (moles (rows, K), x (rows,), valid (rows,) bool). A row is valid where Newton's
+    method converged with the start's phases and the answer is an equilibrium: every pure phase
+    held in a non-negative amount, and no phase the start lacks would be stable (a solution
+    phase's mole fractions would sum to more than 1, or a pure phase's potential lie below the
+    element potentials). Rows that are not valid must be solved otherwise (Cantera)."""
+    pot = system.potentials
+    a_all = system.atoms.T                                                   # (K, E)
+    rows = len(b)
+    present_el = b.max(axis=0) > 0
+    if feed is not None:
+        present_el |= feed > 0
+    bad_rows = ((b[:, present_el] <= 0) & ((feed[present_el] <= 0) if feed is not None else True)).any(axis=1)
+    species = ~(a_all[:, ~present_el] > 0).any(axis=1)
+    a = a_all[np.ix_(species, present_el)]
+    mu = pot.mu[species]
+    phase = pot.phase[species]
+    b = b[:, present_el]
+    c = feed[present_el] if feed is not None else None
+    s0 = np.asarray(start, float)[species]
+    held = np.unique(phase[s0 > 0])
+    sol_phases = [p for p in held if not pot.pure[p]]
+    pure_phases = [p for p in held if pot.pure[p]]
+    pure_k = np.array([np.flatnonzero(phase == p)[0] for p in pure_phases], dtype=int)
+    in_sol = np.isin(phase, sol_phases)
+    E, P, Q = a.shape[1], len(sol_phases), len(pure_phases)
+    # the start's element potentials: ln y_k + mu_k = a_k . lambda over its measurable solution
+    # species, and mu_q = a_q . lambda for its pure phases
+    y0 = np.zeros(len(s0))
+    for p in sol_phases:
+        k = phase == p
+        y0[k] = s0[k] / s0[k].sum()
+    use = in_sol & (y0 > 1e-30)
+    lhs = np.vstack([a[use], a[pure_k]])
+    rhs = np.concatenate([np.log(y0[use]) + mu[use], mu[pure_k]])
+    lam = np.tile(np.linalg.lstsq(lhs, rhs, rcond=None)[0], (rows, 1))
+    scale = b.sum(axis=1) / max((s0 @ a).sum() - start_feed * (c.sum() if c is not None else 0.0), 1e-300)
+    ln_n = np.log(np.array([s0[phase == p].sum() for p in sol_phases]))[None, :] + np.log(scale)[:, None]
+    n_pure = s0[pure_k][None, :] * scale[:, None]
+    x = np.full(rows, start_feed) * scale
+    metered = feed is not None
+    size = E + P + Q + metered
+    member = np.array([phase == p for p in sol_phases], dtype=float).T      # (K', P)
+    outer = (a[:, :, None] * a[:, None, :]).reshape(len(a), E * E)         # a_k a_k^T of each species
+    converged = np.zeros(rows, bool)
+    w = constraint[:, species] if metered else None
+    for _ in range(max_iterations):
+        y = np.where(in_sol, np.exp(np.clip(-mu + lam @ a.T, -745.0, 700.0)), 0.0)    # (rows, K')
+        n = y * (np.exp(ln_n) @ member.T)
+        n[:, pure_k] = n_pure
+        jac = np.zeros((rows, size, size))
+        res = np.zeros((rows, size))
+        n_sol = np.where(in_sol, n, 0.0)
+        jac[:, :E, :E] = (n_sol @ outer).reshape(rows, E, E)
+        for i in range(P):
+            jac[:, :E, E + i] = (n_sol * member[:, i]) @ a
+            jac[:, E + i, :E] = (y * member[:, i]) @ a
+        jac[:, :E, E + P:E + P + Q] = a[pure_k].T[None]
+        res[:, :E] = b - n @ a
+        res[:, E:E + P] = 1.0 - y @ member
+        jac[:, E + P:E + P + Q, :E] = a[pure_k][None]
+        res[:, E + P:E + P + Q] = mu[pure_k] - lam @ a[pure_k].T
+        if metered:
+            res[:, :E] += x[:, None] * c
+            jac[:, :E, -1] = -c
+            wn = w * n_sol
+            jac[:, -1, :E] = wn @ a
+            jac[:, -1, E:E + P] = wn @ member
+            jac[:, -1, E + P:E + P + Q] = w[:, pure_k]
+            res[:, -1] = -(w * n).sum(axis=1)
+        try:
+            step = np.linalg.solve(jac, res[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            return np.zeros((rows, len(species))), x, np.zeros(rows, bool)
+        change = np.abs(step[:, :E] @ a.T).max(axis=1)
+        change = np.maximum(change, np.abs(step[:, E:E + P]).max(axis=1, initial=0.0))
+        damp = np.minimum(1.0, 8.0 / np.maximum(change, 1e-300))
+        step *= damp[:, None]
+        lam += step[:, :E]
+        ln_n += step[:, E:E + P]
+        n_pure = n_pure + step[:, E + P:E + P + Q]
+        relative = np.abs(step[:, E + P:]) / np.maximum(np.abs(np.c_[n_pure, x[:, None]] if metered else n_pure),
+                                                       1e-300 + 1e-12 * b.sum(axis=1, keepdims=True))
+        if metered:
+            x = x + step[:, -1]
+        size_of_step = np.maximum(change * damp, relative.max(axis=1, initial=0.0))
+        converged = (size_of_step < tolerance) | converged & (size_of_step < 1e3 * tolerance)
+        if converged.all():
+            break
+    y = np.where(in_sol, np.exp(np.clip(-mu + lam @ a.T, -745.0, 700.0)), 0.0)
+    n = y * (np.exp(ln_n) @ member.T)
+    n[:, pure_k] = n_pure
+    moles = np.zeros((rows, len(species)))
+    moles[:, species] = n
+    # an equilibrium: pure phases held in non-negative amounts, no absent phase stable
+    valid = converged & ~bad_rows & (n_pure >= 0).all(axis=1) & (x >= 0 if metered else True)
+    for p in set(range(len(pot.pure))) - set(held):
+        k = phase == p
+        if not k.any():
+            continue
+        potential = lam @ a[k].T - mu[k]                                       # ln of would-be mole fractions
+        if pot.pure[p]:
+            valid &= potential.max(axis=1) < 0
+        else:
+            valid &= np.exp(np.clip(potential, -745.0, 700.0)).sum(axis=1) < 1
+    return moles, x, valid
+

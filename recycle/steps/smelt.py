@@ -38,6 +38,9 @@ from .base import T_STANDARD, Context, Param, Step, StepOutcome, electricity_par
 
 SMELTER_FILE = "smelter.yaml"
 TRACE = 1e-12     # mol per mol of the row's products: amounts below are solver noise, set to zero
+TOGETHER_MIN = 8  # distinct rows from which a batch's equilibria are solved together
+CHECK_AMOUNT = 1e-8   # largest difference from Cantera's equilibrium on a checked row: of the flow
+CHECK_SHARE = 1e-6    # largest difference of a checked row's CO share from co_fraction (the regula falsi's)
 
 
 class Smelt(Step):
@@ -99,8 +102,11 @@ class Smelt(Step):
         system = phase_system(db, data["phases"], T, present, f"chemistry/{SMELTER_FILE}")
         o2_blown = np.zeros(len(feed))
         products = np.zeros_like(feed)
-        solved = {}
         co_fraction = np.broadcast_to(self["co_fraction"], (len(feed),))     # one per row on a Monte Carlo batch
+        solved, together_note = {}, None
+        if ctx.batch_equilibria:
+            solved, together_note = self._together(system, db, base, per_o2_atoms, guess, reducing, el("C"), where,
+                                                   co_fraction)
         for row in range(len(feed)):
             if not base[row].any():
                 continue
@@ -129,6 +135,7 @@ class Smelt(Step):
         p_o2 = np.divide(products[:, idx["O2"]], gas_moles, out=np.zeros(len(feed)), where=gas_moles > 0) \
             * P_EQUILIBRIUM / 1e5                                                            # bar
         notes = self._notes(db, products, T, el, extra_cao, recovery, p_o2, duty, ctx.rate_basis)
+        notes += [together_note] if together_note else []
         carbon_fed = atoms[:, db.elements.index("C")]
         if np.any((carbon_out <= 0) & (carbon_fed > 0)):
             notes.append("no CO, CO2 or graphite at equilibrium: the off-gas carbon is bound otherwise (COS with "
@@ -225,6 +232,66 @@ class Smelt(Step):
                     f_lo /= 2
                 side = -1
         raise InputError(where, f"no oxidant rate gives the CO share {co_fraction} of the off-gas carbon")
+
+    def _together(self, system, db, base, per_o2, guess, reducing, carbon, where, co_fraction):
+        """The metered equilibria of a Monte Carlo batch's distinct rows solved together
+        (recycle.multiphase.equilibrate_together) from Cantera's metered solution of the middle
+        one, where the oxidant is metered to the CO share (carbon fed, co_fraction between 1e-3
+        and 1 - 1e-6). Returns ({row key: (O2 blown, moles)}, note).
+        The CO share falls as the O2 rises, so a row's root is the one the regula falsi finds;
+        a row with no root (its bath as reducing as its feed allows) has no valid solution here.
+        Rows the solution does not hold for (another phase set, no root) are left out (solved by Cantera in run); the first and the last are checked against
+        Cantera, and a difference beyond CHECK_AMOUNT of the flow or of the O2 blown leaves
+        every row to Cantera (said in the note)."""
+        from ..multiphase import equilibrate_together
+
+        keys, rows = {}, []
+        for row in range(len(base)):
+            key = (base[row].tobytes(), float(co_fraction[row]))
+            if (key not in keys and base[row].any() and carbon[row] > 0
+                    and 1e-3 <= co_fraction[row] <= 1.0 - 1e-6):
+                keys[key] = row
+                rows.append(row)
+        if len(rows) < TOGETHER_MIN:
+            return {}, None
+        rows = np.array(rows)
+        ref = rows[len(rows) // 2]
+        args = (system, db, base[ref], per_o2, guess[ref], reducing[ref], carbon[ref], where, float(co_fraction[ref]))
+        o2_ref, moles_ref = self._meter_oxidant(*args)
+        e = [db.elements.index(x) for x in system.elements]
+        names = [db.names[i] for i in system.db_index]
+        weight = np.zeros((len(rows), len(names)))
+        phi = co_fraction[rows]
+        for name in ("CO", "C(gr)"):
+            if name in names:
+                weight[:, names.index(name)] = 1.0 - phi
+        if "CO2" in names:
+            weight[:, names.index("CO2")] = -phi
+        if abs(weight[len(rows) // 2] @ moles_ref) > 1e-5 * moles_ref.sum():
+            return {}, None       # the reference's bath is as reducing as its feed allows: no CO share to meet
+        moles, o2, valid = equilibrate_together(system, base[np.ix_(rows, e)], moles_ref, feed=per_o2[e],
+                                                start_feed=o2_ref, constraint=weight)
+        moles[moles < TRACE * moles.sum(axis=1, keepdims=True)] = 0.0
+        worst_n = worst_share = 0.0
+        carbon_k = [names.index(n) for n in ("CO", "C(gr)", "CO2") if n in names]
+        ok = np.flatnonzero(valid)
+        for i in {int(ok[0]), int(ok[-1])} - {len(rows) // 2} if len(ok) else ():
+            # Cantera's equilibrium at the O2 found, and its CO share against co_fraction
+            moles_c = equilibrate(system, dict(zip(db.elements, base[rows[i]] + o2[i] * per_o2)), where)
+            moles_c[moles_c < TRACE * moles_c.sum()] = 0.0
+            worst_n = max(worst_n, float(np.abs(moles[i] - moles_c).max() / moles_c.sum()))
+            share_error = abs(weight[i] @ moles_c) / max(float(moles_c[carbon_k].sum()), 1e-300)   # CO share - phi
+            worst_share = max(worst_share, share_error)
+        if worst_n > CHECK_AMOUNT or worst_share > CHECK_SHARE:
+            return {}, (f"smelter equilibria: the {len(rows)} rows solved together differed from Cantera by "
+                        f"{worst_n:.1e} of the flow or {worst_share:.1e} in the CO share on a checked row: "
+                        "every row solved by Cantera")
+        solved = {(base[r].tobytes(), float(co_fraction[r])): (float(o2[i]), moles[i])
+                  for i, r in enumerate(rows) if valid[i]}
+        return solved, (f"smelter equilibria of {len(rows)} rows solved together from Cantera's metered solution "
+                        f"of one (recycle.multiphase.equilibrate_together; {int((~valid).sum())} left to Cantera); "
+                        f"checked on two rows: Cantera's equilibrium at the O2 found differs by at most {worst_n:.1e} "
+                        f"of the flow and meets the CO share to {worst_share:.1e}")
 
     def _elements(self, db, amounts):
         """A lookup element -> moles per batch row (zeros for an absent element)."""
