@@ -21,6 +21,10 @@ Carbon gases without an AR6 GWP (CO, ethane, vapours) count as the CO2 they oxid
 the factors and their sources are in ``chemistry/emission_factors.yaml``. Atmospheric air fed
 to flares and water vapour taken from room air carry no embodied emissions (as in
 recycle.economics). Input: a throughput-basis plan (mol/s, W); row 0 is the expected case.
+
+:func:`ghg_models` gives every sample's GHG linear model of a Monte Carlo batch
+(recycle.batch) at once, from the same computation as :func:`environment` (``_activities``
+over every sample's expected row instead of the plan's one).
 """
 from __future__ import annotations
 
