@@ -89,25 +89,26 @@ def _size(rule: dict, result: RouteResult, sid: str, seconds: float, rows: Sampl
     def worst(x):
         return rows.at(x, Case.WORST)
 
-    contents = worst(step.inlet) + worst(step.reagents)
-    condensed = ~db.is_gas
+    def volume(phases):        # m3/s of the worst-case contents (inlets and reagents) in ``phases``
+        contents = worst(step.inlet)[:, phases] + worst(step.reagents)[:, phases]
+        return (contents * db.molar_mass[phases]) @ (1.0 / db.density[phases])
+
     kind = rule["size_from"]
 
     def hours(key):
         return magnitude(str(rule[key]), "s")
 
     if kind == "vessel_volume":
-        vol = (contents * db.molar_mass)[:, condensed] @ (1.0 / db.density[condensed])     # m3/s
         if rule.get("with_solvent") and "solvent_circulated" in step.outcome.quantities:
             # the vessel holds the circulating solvent (~800 kg/m3 for alcohols, acetonitrile), not
             # only the make-up that the balance carries
-            solids = ~db.is_gas & ~db.phase_is("liquid")
-            vol = (contents * db.molar_mass)[:, solids] @ (1.0 / db.density[solids])
+            vol = volume(~db.is_gas & ~db.phase_is("liquid"))
             vol = vol + worst(step.outcome.quantities["solvent_circulated"][0]) / 800.0
+        else:
+            vol = volume(~db.is_gas)
         return vol * hours("residence_time") * float(rule.get("headroom", 1.0))
     if kind == "cake_volume":
-        solid = db.phase_is("solid")
-        vol = (contents * db.molar_mass)[:, solid] @ (1.0 / db.density[solid])
+        vol = volume(db.phase_is("solid"))
         return vol * hours("residence_time") / (1 - CAKE_POROSITY)
     if kind == "heat_power":
         heat = step.outcome.utilities.get("heat")

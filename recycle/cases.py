@@ -48,8 +48,7 @@ class SampleRows:
 
     def __init__(self, samples: int, rows: int):
         self.samples, self.rows = samples, rows
-        first = np.arange(samples) * len(CASES)
-        self._rows = {case: first + case for case in CASES}
+        self._rows = {case: slice(case, case + len(CASES) * samples, len(CASES)) for case in CASES}   # views
 
     @classmethod
     def plan(cls, rows: int) -> SampleRows:

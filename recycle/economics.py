@@ -223,28 +223,30 @@ def _sheet(result: RouteResult, prices: PriceBook, equipment: dict, rows: Sample
         if edge.sink_kind != "product":
             continue
         sink = edge.target.split(":", 1)[1]
-        kg_y = expected(amounts) * db.molar_mass * seconds
+        mass = expected(amounts)                # kg/year of a species: mass[:, i] * molar mass[i] * seconds
         sold = set()
         for price_name in sells.get(sink, []):
             p = _sold_price(prices, price_name, result.route, sink)
             i = db.index[p.species]
             sold.add(i)
-            made = kg_y[:, i] > 0
+            kg_y = mass[:, i] * db.molar_mass[i] * seconds
+            made = kg_y > 0
             if not made.any():
                 continue
-            amount = kg_y[:, i] * p.purity_factor        # recovery is in the balances; grade in the price file
+            amount = kg_y * p.purity_factor        # recovery is in the balances; grade in the price file
             grade = f" x purity factor {p.purity_factor:g}" if p.purity_factor != 1.0 else ""
             terms.append(_term(edge.source, "revenue", f"{p.name} ({sink})", amount * p.value,
                                ("{0:.4g} t/y" + grade.replace("{", "{{").replace("}", "}}") + " x {1:.4g} USD/kg",
-                                (kg_y[:, i] / 1000, p.value)),
+                                (kg_y / 1000, p.value)),
                                f"{p.section}.{p.name}", amount, made))
             if p.conversion_cost > 0:
                 terms.append(_term(edge.source, "conversion", f"converting {p.name} ({sink})",
-                                   -kg_y[:, i] * p.conversion_cost,
+                                   -kg_y * p.conversion_cost,
                                    ("{0:.4g} t/y x {1:.4g} USD/kg to a saleable product",
-                                    (kg_y[:, i] / 1000, p.conversion_cost)), present=made))
+                                    (kg_y / 1000, p.conversion_cost)), present=made))
         if notes is not None:
-            unsold = [db.names[i] for i in np.flatnonzero(kg_y[0] > 1e-9 * kg_y[0].sum()) if i not in sold]
+            kg_y = mass[0] * db.molar_mass * seconds
+            unsold = [db.names[i] for i in np.flatnonzero(kg_y > 1e-9 * kg_y.sum()) if i not in sold]
             if unsold:
                 notes.append(f"'{sink}' also holds {', '.join(unsold)}: not sold (not in the route's `sells`)")
     terms += _feed_terms(result, prices, seconds, rows)
@@ -254,9 +256,19 @@ def _sheet(result: RouteResult, prices: PriceBook, equipment: dict, rows: Sample
     cooling = prices.get("cooling_water").value
     eff = _g(equipment, "heater_efficiency")
     for sid, step in result.steps.items():
-        kg_y = expected(step.bought_reagents) * db.molar_mass * seconds
-        bought = kg_y > 1e-12 * np.maximum(kg_y.max(axis=1), 1e-300)[:, None]
-        for i in np.flatnonzero(bought.any(axis=0)):
+        # reagents bought (not drawn from the air), in the columns where some row has any: the
+        # others are 0 kg/year, and count as such in a row's largest
+        air = step.outcome.from_air
+        used = np.any(step.reagents != 0, axis=0)
+        if air is not None:
+            used = used | np.any(air != 0, axis=0)
+        cols = np.flatnonzero(used)
+        kg_y = ((expected(step.reagents)[:, cols] - (0 if air is None else expected(air)[:, cols]))
+                * db.molar_mass[cols] * seconds)
+        largest = kg_y.max(axis=1, initial=-np.inf) if len(cols) == len(used) else kg_y.max(axis=1, initial=0.0)
+        bought = kg_y > 1e-12 * np.maximum(largest, 1e-300)[:, None]
+        for j in np.flatnonzero(bought.any(axis=0)):
+            i = cols[j]
             name = db.names[i]
             p = reagent_prices.get(name)
             if p is None:
@@ -264,9 +276,9 @@ def _sheet(result: RouteResult, prices: PriceBook, equipment: dict, rows: Sample
                     notes.append(f"no reagent price for {name} in {sid}: not costed")
                 continue
             per = 1000.0 if p.unit == "USD/t" else 1.0          # kg per price unit
-            terms.append(_term(sid, "reagent", p.name, -kg_y[:, i] / per * p.value,
-                               ("{0:.4g} t/y x {1:.4g} USD/kg", (kg_y[:, i] / 1000, p.value / per)),
-                               f"reagents.{p.name}", -kg_y[:, i] / per, bought[:, i]))
+            terms.append(_term(sid, "reagent", p.name, -kg_y[:, j] / per * p.value,
+                               ("{0:.4g} t/y x {1:.4g} USD/kg", (kg_y[:, j] / 1000, p.value / per)),
+                               f"reagents.{p.name}", -kg_y[:, j] / per, bought[:, j]))
         u = step.outcome.utilities
         if "electricity" in u:
             kwh = expected(u["electricity"]) * seconds / 3.6e6
@@ -504,8 +516,8 @@ def _feed_terms(result: RouteResult, prices: PriceBook, seconds: float, rows: Sa
     electrolyte is not paid for: black-mass payables are quoted on electrode metals (S)."""
     db = result.db
     feed = rows.at(result.feed, Case.EXPECTED)
-    cathode = np.where(db.mask(role="cathode") | db.mask(role="anode"), feed, 0.0)
-    element_kg = db.element_totals(cathode) * db.element_molar_mass * seconds               # kg/year
+    electrodes = db.mask(role="cathode") | db.mask(role="anode")
+    element_kg = (feed[:, electrodes] @ db.element_matrix[:, electrodes].T) * db.element_molar_mass * seconds  # kg/year
     kg = {e: element_kg[:, k] for k, e in enumerate(db.elements)}
     out = []
     nico = prices.get("payable_NiCo").value
