@@ -12,18 +12,22 @@ so for one seed the samples are not those of ``monte_carlo``. Each is evaluated 
   sample's finance factors is recomputed in closed form from that plan's capital. By default
   (``method="batch"``) the samples are planned 256 at a time on the batch axis
   (:meth:`recycle.planner.Planner.plan_batch`: one pass of the route, two rows per sample) and
-  each sample's economics is run on its own two rows; ``method="loop"`` plans each sample on its
-  own with its audit, safety and footprint (as ``recycle compare`` does). Both give the same net
-  values (tests/test_batch_mc.py);
+  every sample's price model and capital are evaluated at once from the batch rows
+  (:func:`recycle.economics.price_models`, the code of ``economics`` over all samples: no loop
+  over samples), then the chunk's net values in one array expression; ``method="loop"`` plans
+  each sample on its own with its audit, safety and footprint (as ``recycle compare`` does). Both
+  give the same net values (tests/test_batch_mc.py, tests/test_batch_economics.py);
 - by the surrogate (:func:`recycle.uncertainty.net_value_at`): base and low/high runs of each
   parameter, interpolated and added.
 
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
 reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
-sample, and said so). On the batch axis a route runs 200-240 samples/s on a 2-core machine
-(10 with the smelter; bench/run.py), the loop 27-33: this checks the surrogate on runs of
-thousands of samples, not yet a replacement for it at 10^5 (issue 21's 2 000 samples/s is not
-reached: docs/methods.md says what sets the pace).
+sample, and said so). On the batch axis a route runs 200-320 samples/s on a 2-core machine
+(chunks of 256 or 1 024; 10 with the smelter; bench/run.py), the loop 27-33; the economics of
+all samples takes 0.004-0.017 ms per sample (it took 1.2-2.2 ms per sample before it was
+vectorised), so the pass itself (the flare's and smelter's per-row equilibria) sets the pace.
+This checks the surrogate on runs of thousands of samples, not yet a replacement for it at 10^5
+(issue 21's 2 000 samples/s is not reached: docs/methods.md).
 Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
