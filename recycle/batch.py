@@ -11,7 +11,8 @@ gives every sample's balances.
 
 :func:`sample_rows` cuts sample ``n``'s two rows out of a batch result: a ``RouteResult`` of the
 shape :meth:`recycle.planner.Planner.plan` returns, which the later layers (economics, safety,
-audit) take as they are. The batch gives the same numbers as planning each sample on its own
+audit) take as they are. The economics also reads every sample of a batch at once, without
+cutting (:func:`recycle.economics.price_models`, as the exact Monte Carlo does). The batch gives the same numbers as planning each sample on its own
 (``tests/test_batch_mc.py``). A step's notes, and which flags it raises, describe all rows of
 the batch at once (a flag's amount is cut per sample); a sample's own plan may say less.
 Units: as everywhere inside recycle (mol or mol/s, J or W, K).

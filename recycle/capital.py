@@ -18,8 +18,10 @@ import functools
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .absorption import HTU
-from .cases import Case
+from .cases import Case, SampleRows
 from .constants import MOLAR_VOLUME_25C
 from .errors import InputError
 from .simulate import RouteResult
@@ -34,24 +36,37 @@ COLUMN = {"head_room": 4.0, "wall": 0.006, "steel_density": 8000.0, "heads": 1.2
 def packed_height(result: RouteResult, sid: str) -> float:
     """Packing height (m) of an absorber: HTU x NTU_OG, NTU_OG = ln(1 / (1 - removal)) for the
     highest removal the step is set to for a gas it receives (fast reaction, no back-pressure)."""
+    return float(_packed_heights(result, sid, SampleRows.plan(len(result.feed)))[0])
+
+
+def _packed_heights(result: RouteResult, sid: str, rows: SampleRows) -> np.ndarray:
+    """:func:`packed_height` of every sample (m), shape (samples,): a gas counts for a sample
+    when it reaches the step on either of the sample's rows."""
     db = result.db
     step, params = result.steps[sid], result.route.steps[sid]
-    removals = [params["removal"]]
+    removals = [rows.at(params["removal"], Case.EXPECTED)]
     if "removal_by_gas" in params.values:
-        removals += [r for gas, r in params["removal_by_gas"].items()
-                     if gas in db.index and step.inlet[:, db.index[gas]].max() > 0]
-    top = min(max(removals), 0.99999)
-    return HTU * math.log(1.0 / (1.0 - top)) if top > 0 else HTU
+        for gas, r in params["removal_by_gas"].items():
+            if gas in db.index:
+                inlet = step.inlet[:, db.index[gas]]
+                received = np.maximum(rows.at(inlet, Case.EXPECTED), rows.at(inlet, Case.WORST)) > 0
+                removals.append(np.where(received, r, -np.inf))
+    top = np.minimum(np.max(removals, axis=0), 0.99999)
+    return np.where(top > 0, HTU * np.log(1.0 / (1.0 - np.maximum(top, 0.0))), HTU)
 
 
 @dataclass
 class Item:
+    """A costed equipment item. From :func:`capital_items` (a plan) ``size`` and ``cost`` are
+    floats; from :func:`sized_items` (every sample of a result) arrays ``(samples,)``, zero cost
+    where the sample needs no such item (size <= 0)."""
+
     step: str
     name: str
-    size: float
+    size: float | np.ndarray
     size_unit: str
-    cost: float              # USD at the base year, installed (ISBL) or total capital
-    basis: str               # purchased | installed | total_capital
+    cost: float | np.ndarray     # USD at the base year, installed (ISBL) or total capital
+    basis: str                   # purchased | installed | total_capital
     source: str
 
 
@@ -63,70 +78,79 @@ def operating_seconds(equipment: dict) -> float:
     return magnitude(str(equipment["general"]["operating_days"]["value"]), "s")
 
 
-def _size(rule: dict, result: RouteResult, sid: str, seconds: float) -> float:
+def _size(rule: dict, result: RouteResult, sid: str, seconds: float, rows: SampleRows | None = None) -> np.ndarray:
+    """The size of an item by ``rule`` for every sample of ``result`` (its worst-case row, or
+    the larger case where said), shape (samples,), in SIZE_UNITS[size_from]; ``rows`` None: the
+    one sample of a plan."""
+    rows = rows or SampleRows.plan(len(result.feed))
     db = result.db
     step = result.steps[sid]
-    contents = step.inlet[Case.WORST] + step.reagents[Case.WORST]
-    condensed = ~db.is_gas
+
+    def worst(x):
+        return rows.at(x, Case.WORST)
+
+    def volume(phases):        # m3/s of the worst-case contents (inlets and reagents) in ``phases``
+        contents = worst(step.inlet)[:, phases] + worst(step.reagents)[:, phases]
+        return (contents * db.molar_mass[phases]) @ (1.0 / db.density[phases])
+
     kind = rule["size_from"]
 
     def hours(key):
         return magnitude(str(rule[key]), "s")
 
     if kind == "vessel_volume":
-        vol = float((contents * db.molar_mass)[condensed] @ (1.0 / db.density[condensed]))     # m3/s
         if rule.get("with_solvent") and "solvent_circulated" in step.outcome.quantities:
             # the vessel holds the circulating solvent (~800 kg/m3 for alcohols, acetonitrile), not
             # only the make-up that the balance carries
-            solids = ~db.is_gas & ~db.phase_is("liquid")
-            vol = float((contents * db.molar_mass)[solids] @ (1.0 / db.density[solids]))
-            vol += float(step.outcome.quantities["solvent_circulated"][0][Case.WORST]) / 800.0
+            vol = volume(~db.is_gas & ~db.phase_is("liquid"))
+            vol = vol + worst(step.outcome.quantities["solvent_circulated"][0]) / 800.0
+        else:
+            vol = volume(~db.is_gas)
         return vol * hours("residence_time") * float(rule.get("headroom", 1.0))
     if kind == "cake_volume":
-        solid = db.phase_is("solid")
-        vol = float((contents * db.molar_mass)[solid] @ (1.0 / db.density[solid]))
+        vol = volume(db.phase_is("solid"))
         return vol * hours("residence_time") / (1 - CAKE_POROSITY)
     if kind == "heat_power":
         heat = step.outcome.utilities.get("heat")
-        w = float(heat[Case.WORST]) if heat is not None else max(float(step.enthalpy_duty[Case.WORST]), 0.0)
-        return max(w, 0.0) / 1e6
+        w = worst(heat) if heat is not None else np.maximum(worst(step.enthalpy_duty), 0.0)
+        return np.maximum(w, 0.0) / 1e6
     if kind == "heat_release":
-        return max(float(step.heat_released[Case.WORST]), 0.0) / 1e6
+        return np.maximum(worst(step.heat_released), 0.0) / 1e6
     if kind == "discharge_power":
-        return float(step.outcome.quantities["energy_dissipated"][0][Case.WORST])          # kW on a rate basis
+        return worst(step.outcome.quantities["energy_dissipated"][0])          # kW on a rate basis
     if kind == "room_area":
         if "floor_area" in step.outcome.quantities:          # a step that sizes its own floor (receive)
-            return float(step.outcome.quantities["floor_area"][0][Case.WORST])
-        room = float(step.outcome.quantities["room_volume"][0][Case.WORST])
+            return worst(step.outcome.quantities["floor_area"][0])
+        room = worst(step.outcome.quantities["room_volume"][0])
         return room / float(Q_(str(rule["room_height"])).to("m").magnitude)
     if kind == "stations":
         wanted = rule.get("atmosphere")
         if wanted is not None and result.route.steps[sid]["atmosphere"] != wanted:
-            return 0.0
-        return float(step.outcome.quantities["stations"][0][Case.WORST])
+            return np.zeros(rows.samples)
+        return worst(step.outcome.quantities["stations"][0])
     if kind == "step_quantity":          # a size the step computes itself (evaporate: area, compressor power),
         q = step.outcome.quantities[rule["quantity"]][0]       # designed for the larger of the two cases
-        return float(max(q[Case.EXPECTED], q[Case.WORST]))
+        return np.maximum(rows.at(q, Case.EXPECTED), worst(q))
     if kind == "feed_per_year":
-        return float(step.inlet[Case.WORST] @ db.molar_mass) * seconds / 1000.0
-    gas = float(step.inlet[Case.WORST, db.is_gas].sum()) * MOLAR_VOLUME_25C                    # m3/s
+        return worst(step.inlet) @ db.molar_mass * seconds / 1000.0
+    gas = worst(step.inlet)[:, db.is_gas].sum(axis=1) * MOLAR_VOLUME_25C                    # m3/s
     if kind == "gas_flow":
         return gas * 3600.0
     params = result.route.steps[sid]           # packed towers: the step's own L/G and gas velocity
-    area = gas / params["gas_velocity"]
+    area = gas / rows.at(params["gas_velocity"], Case.EXPECTED)
     if kind == "liquid_flow":
-        return gas * params["liquid_to_gas"] * 1000.0
+        return gas * rows.at(params["liquid_to_gas"], Case.EXPECTED) * 1000.0
     if kind == "packing_volume":
-        return area * packed_height(result, sid)
+        return area * _packed_heights(result, sid, rows)
     if kind == "column_shell_mass":
-        d = math.sqrt(4 * area / math.pi)
-        height = packed_height(result, sid) + COLUMN["head_room"]
+        d = np.sqrt(4 * area / math.pi)
+        height = _packed_heights(result, sid, rows) + COLUMN["head_room"]
         return math.pi * d * height * COLUMN["wall"] * COLUMN["steel_density"] * COLUMN["heads"]
     raise InputError(f"chemistry/equipment.yaml: sizing_rule {kind!r}", "unknown size_from")
 
 
-def _cost(entry: dict, size: float, unit: str, equipment: dict, where: str) -> float:
-    """Purchased/installed/total cost at the base year for ``size`` in ``unit``."""
+def _cost(entry: dict, size: np.ndarray, unit: str, equipment: dict, where: str) -> np.ndarray:
+    """Purchased/installed/total cost at the base year for sizes ``size`` (> 0) in ``unit``."""
     cepci = equipment["cepci"]
     base = float(cepci[cepci["base_year"]])
     if "correlation" in entry:
@@ -134,8 +158,8 @@ def _cost(entry: dict, size: float, unit: str, equipment: dict, where: str) -> f
         a, b = (magnitude(str(c[k]), "USD") for k in ("a", "b"))
         n = float(c["n"])
         smin, smax = float(c.get("size_min", 0.0)), float(c.get("size_max", math.inf))
-        units = max(1, math.ceil(size / smax)) if math.isfinite(smax) else 1
-        s = max(size / units, smin)
+        units = np.maximum(1.0, np.ceil(size / smax)) if math.isfinite(smax) else 1.0
+        s = np.maximum(size / units, smin)
         cost = units * (a + b * s ** n)
         index = float(c.get("cepci", equipment["towler_sinnott_cepci"]))
     elif "reference" in entry:
@@ -165,8 +189,9 @@ SIZE_UNITS = {"vessel_volume": "m^3", "cake_volume": "m^3", "heat_power": "MW", 
               "liquid_flow": "L/s", "packing_volume": "m^3", "column_shell_mass": "kg"}
 
 
-def capital_items(result: RouteResult, equipment: dict) -> list[Item]:
-    """Every costed equipment item of the route (USD at the base year)."""
+def sized_items(result: RouteResult, equipment: dict, rows: SampleRows) -> list[Item]:
+    """Every equipment item the route's steps may need, sized and costed for every sample of
+    ``result`` at once (``size``, ``cost`` arrays over the samples; cost 0 where size <= 0)."""
     seconds = operating_seconds(equipment)
     items = []
     for sid, step in result.steps.items():
@@ -175,19 +200,29 @@ def capital_items(result: RouteResult, equipment: dict) -> list[Item]:
             if not rule:
                 continue
             where = f"chemistry/step_types.yaml: step_types.{step.type}.equipment[{i}]"
-            size = _size(rule, result, sid, seconds)
-            if size <= 0:
+            size = np.asarray(_size(rule, result, sid, seconds, rows), dtype=float)
+            needed = ~(size <= 0)
+            if not needed.any():
                 continue
             unit = (result.steps[sid].outcome.quantities[rule["quantity"]][1] if rule["size_from"] == "step_quantity"
                     else SIZE_UNITS[rule["size_from"]])
-            items.append(Item(sid, entry["name"], size, unit, _cost(entry, size, unit, equipment, where),
-                              entry.get("cost_basis", "purchased"), str(entry.get("source", ""))))
+            cost = np.where(needed, _cost(entry, np.where(needed, size, 1.0), unit, equipment, where), 0.0)
+            items.append(Item(sid, entry["name"], size, unit, cost, entry.get("cost_basis", "purchased"),
+                              str(entry.get("source", ""))))
     return items
+
+
+def capital_items(result: RouteResult, equipment: dict) -> list[Item]:
+    """Every costed equipment item of the route (USD at the base year): the plan's sample of
+    :func:`sized_items`, the items it needs (size > 0)."""
+    return [Item(it.step, it.name, float(it.size[0]), it.size_unit, float(it.cost[0]), it.basis, it.source)
+            for it in sized_items(result, equipment, SampleRows.plan(len(result.feed))) if not it.size[0] <= 0]
 
 
 def fixed_capital(items: list[Item], equipment: dict) -> tuple[float, dict[str, float]]:
     """Fixed capital (USD) and its share per step: ISBL x (1 + offsite) x (1 + engineering +
-    contingency), plus whole-section references that already are total capital."""
+    contingency), plus whole-section references that already are total capital. Floats for a
+    plan's items, arrays over the samples for :func:`sized_items`."""
     g = equipment["general"]
     mult = (1 + float(g["offsite_fraction"]["value"])) * (
         1 + float(g["engineering_fraction"]["value"]) + float(g["contingency_fraction"]["value"]))
@@ -198,4 +233,4 @@ def fixed_capital(items: list[Item], equipment: dict) -> tuple[float, dict[str, 
     return sum(per_step.values()), per_step
 
 
-__all__ = ["Item", "capital_items", "fixed_capital", "load_equipment", "operating_seconds"]
+__all__ = ["Item", "capital_items", "fixed_capital", "load_equipment", "operating_seconds", "sized_items"]

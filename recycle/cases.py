@@ -35,3 +35,38 @@ def envelope(rows: np.ndarray) -> np.ndarray:
     out = np.array(rows, dtype=float, copy=True)
     out[Case.WORST] = np.maximum(out[Case.EXPECTED], out[Case.WORST])
     return out
+
+
+class SampleRows:
+    """Where each sample's two cases are among the rows of a result: a plan is one sample (rows
+    ``Case.EXPECTED`` and ``Case.WORST``); a batch of N samples (recycle.batch) has 2N rows,
+    sample-major, sample n's expected case on row 2n and its worst case on row 2n + 1.
+
+    :meth:`at` takes an array with the case axis first and gives its value for every sample in
+    one case, ``(samples, ...)``: the analyses that read a plan's expected or worst row read every
+    sample's at once with it (recycle.economics.price_models)."""
+
+    def __init__(self, samples: int, rows: int):
+        self.samples, self.rows = samples, rows
+        self._rows = {case: slice(case, case + len(CASES) * samples, len(CASES)) for case in CASES}   # views
+
+    @classmethod
+    def plan(cls, rows: int) -> SampleRows:
+        """The one sample of a plan of ``rows`` rows (its first two)."""
+        return cls(1, rows)
+
+    @classmethod
+    def batch(cls, rows: int) -> SampleRows:
+        """Every sample of a batch of ``rows`` = 2N rows."""
+        return cls(rows // len(CASES), rows)
+
+    def at(self, x, case: Case) -> np.ndarray:
+        """``x`` (the case axis first) in ``case`` for every sample, shape ``(samples, ...)``. A
+        scalar, or an array without a row per row of the result (a value the step holds the same
+        on every row), is the same for every sample."""
+        x = np.asarray(x, dtype=float)
+        if x.ndim == 0:
+            return np.full(self.samples, float(x))
+        if x.shape[0] == self.rows:
+            return x[self._rows[case]]
+        return np.broadcast_to(x[case], (self.samples, *x.shape[1:]))

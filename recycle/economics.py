@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .capital import capital_items, fixed_capital, operating_seconds
-from .cases import Case
+from .capital import fixed_capital, operating_seconds, sized_items
+from .cases import Case, SampleRows
 from .cashflow import Finance, breakeven, cash_flow
 from .prices import PER_TONNE, PriceBook
 from .results import Measured, internal, measured
@@ -134,132 +134,225 @@ def crf(rate: float, years: float) -> float:
     return rate * (1 + rate) ** years / ((1 + rate) ** years - 1)
 
 
-def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = None,
-              discounted: bool = True) -> Economics:
-    """Net value and breakdown of ``result`` (a throughput-basis plan) at ``prices``.
+@dataclass(frozen=True, kw_only=True)
+class PriceModels:
+    """Every sample's price model and capital, from a batch result at once
+    (:func:`price_models`); arrays of shape (samples,). For sample n,
+    ``constant[n] + sum_k coefficients[k][n] x price_k`` is its net value per kg of cells (as
+    :class:`LinearModel` of its own plan); ``isbl`` and ``references`` are its
+    :class:`Capital` ``isbl`` and ``references``.
 
-    ``discounted=False`` skips the discounted cash flow (NPV, IRR, payback and the break-even
-    feed price, which need a cash flow each and a bisection): ``npv`` is then NaN and those are
-    None. Net value, breakdown, price model and capital are the same (the exact Monte Carlo needs
-    only these)."""
+    constant: USD per kg of cells; coefficients: "section.name" -> USD per price unit per kg of
+    cells (0 for a sample without that line; a key is here when some sample has the line);
+    isbl, references: USD; cells_y: kg of cells per year."""
+
+    constant: np.ndarray
+    coefficients: dict[str, np.ndarray]
+    isbl: np.ndarray
+    references: np.ndarray
+    cells_y: np.ndarray
+
+
+@dataclass
+class _Term:
+    """A line of the breakdown for every sample at once: ``value`` (USD/year) and ``amount``
+    (in the price's unit denominator) of shape (samples,), 0 where the sample has no such line
+    (``present`` False). ``text`` is (format, arguments): the line's basis for one sample, an
+    argument an array over the samples or a scalar."""
+
+    step: str
+    category: str
+    item: str
+    value: np.ndarray
+    text: tuple[str, tuple]
+    price: str | None
+    amount: np.ndarray
+    present: np.ndarray
+
+    def line(self, j: int) -> Line:
+        """The breakdown line of sample ``j``."""
+        fmt, args = self.text
+        basis = fmt.format(*(a[j] if isinstance(a, np.ndarray) else a for a in args))
+        return Line(self.step, self.category, self.item, float(self.value[j]), basis, self.price,
+                    float(self.amount[j]))
+
+
+def _term(step: str, category: str, item: str, value, text: tuple[str, tuple], price: str | None = None,
+          amount=0.0, present=True) -> _Term:
+    value = np.asarray(value, dtype=float)
+    present = np.broadcast_to(np.asarray(present, dtype=bool), value.shape)
+    return _Term(step, category, item, np.where(present, value, 0.0), text, price,
+                 np.where(present, np.broadcast_to(amount, value.shape), 0.0), present)
+
+
+@dataclass
+class _Sheet:
+    """What the economics of every sample of a result is made of: its lines, capital items and
+    fixed and working capital (arrays over the samples), and the notes (None when not asked)."""
+
+    terms: list[_Term]
+    items: list          # recycle.capital.Item, sizes and costs over the samples
+    fixed: np.ndarray    # USD
+    working: np.ndarray  # USD
+    cells_y: np.ndarray  # kg of cells per year
+    rate: float
+    years: float
+    seconds: float
+    notes: list[str] | None
+
+
+def _sheet(result: RouteResult, prices: PriceBook, equipment: dict, rows: SampleRows,
+           notes: list[str] | None) -> _Sheet:
+    """The breakdown lines of every sample of ``result`` (``rows``: a plan's one sample or a
+    batch's every sample), from its expected rows; equipment sized on its worst rows
+    (recycle.capital). The one computation behind :func:`economics` and :func:`price_models`;
+    ``notes`` (a list to extend, or None) are written for a plan only."""
     db = result.db
-    equipment = equipment or db.data("equipment.yaml")
     seconds = operating_seconds(equipment)
     years = float(str(equipment["general"]["plant_life"]["value"]).split()[0])
     rate = _g(equipment, "discount_rate")
-    lines: list[Line] = []
-    notes: list[str] = []
+    terms: list[_Term] = []
     reagent_prices = prices.by_species("reagents")
+
+    def expected(x):
+        return rows.at(x, Case.EXPECTED)
 
     # revenue: what each product sink is declared to sell (route `sells`), from the balances x price
     sells = result.route.sells or {}
-    no_market: list[str] = []
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind != "product":
             continue
         sink = edge.target.split(":", 1)[1]
-        kg_y = amounts[Case.EXPECTED] * db.molar_mass * seconds
+        mass = expected(amounts)                # kg/year of a species: mass[:, i] * molar mass[i] * seconds
         sold = set()
         for price_name in sells.get(sink, []):
             p = _sold_price(prices, price_name, result.route, sink)
             i = db.index[p.species]
             sold.add(i)
-            if kg_y[i] <= 0:
+            kg_y = mass[:, i] * db.molar_mass[i] * seconds
+            made = kg_y > 0
+            if not made.any():
                 continue
-            amount = kg_y[i] * p.purity_factor        # recovery is in the balances; grade in the price file
+            amount = kg_y * p.purity_factor        # recovery is in the balances; grade in the price file
             grade = f" x purity factor {p.purity_factor:g}" if p.purity_factor != 1.0 else ""
-            lines.append(Line(edge.source, "revenue", f"{p.name} ({sink})",
-                              amount * p.value, f"{kg_y[i] / 1000:.4g} t/y{grade} x {p.value:.4g} USD/kg",
-                              f"{p.section}.{p.name}", amount))
+            terms.append(_term(edge.source, "revenue", f"{p.name} ({sink})", amount * p.value,
+                               ("{0:.4g} t/y" + grade.replace("{", "{{").replace("}", "}}") + " x {1:.4g} USD/kg",
+                                (kg_y / 1000, p.value)),
+                               f"{p.section}.{p.name}", amount, made))
             if p.conversion_cost > 0:
-                lines.append(Line(edge.source, "conversion", f"converting {p.name} ({sink})",
-                                  -kg_y[i] * p.conversion_cost,
-                                  f"{kg_y[i] / 1000:.4g} t/y x {p.conversion_cost:.4g} USD/kg to a saleable product"))
-            if p.market == "none":
-                no_market.append(p.name)
-        unsold = [db.names[i] for i in np.flatnonzero(kg_y > 1e-9 * kg_y.sum()) if i not in sold]
-        if unsold:
-            notes.append(f"'{sink}' also holds {', '.join(unsold)}: not sold (not in the route's `sells`)")
-    lines += _feed_lines(result, prices, seconds)
+                terms.append(_term(edge.source, "conversion", f"converting {p.name} ({sink})",
+                                   -kg_y * p.conversion_cost,
+                                   ("{0:.4g} t/y x {1:.4g} USD/kg to a saleable product",
+                                    (kg_y / 1000, p.conversion_cost)), present=made))
+        if notes is not None:
+            kg_y = mass[0] * db.molar_mass * seconds
+            unsold = [db.names[i] for i in np.flatnonzero(kg_y > 1e-9 * kg_y.sum()) if i not in sold]
+            if unsold:
+                notes.append(f"'{sink}' also holds {', '.join(unsold)}: not sold (not in the route's `sells`)")
+    terms += _feed_terms(result, prices, seconds, rows)
     # reagents and utilities per step
     elec = prices.get("electricity").value
     gas_price = prices.get("natural_gas").value
     cooling = prices.get("cooling_water").value
     eff = _g(equipment, "heater_efficiency")
     for sid, step in result.steps.items():
-        kg_y = step.bought_reagents[Case.EXPECTED] * db.molar_mass * seconds
-        for i in np.flatnonzero(kg_y > 1e-12 * max(float(kg_y.max()), 1e-300)):
+        # reagents bought (not drawn from the air), in the columns where some row has any: the
+        # others are 0 kg/year, and count as such in a row's largest
+        air = step.outcome.from_air
+        used = np.any(step.reagents != 0, axis=0)
+        if air is not None:
+            used = used | np.any(air != 0, axis=0)
+        cols = np.flatnonzero(used)
+        kg_y = ((expected(step.reagents)[:, cols] - (0 if air is None else expected(air)[:, cols]))
+                * db.molar_mass[cols] * seconds)
+        largest = kg_y.max(axis=1, initial=-np.inf) if len(cols) == len(used) else kg_y.max(axis=1, initial=0.0)
+        bought = kg_y > 1e-12 * np.maximum(largest, 1e-300)[:, None]
+        for j in np.flatnonzero(bought.any(axis=0)):
+            i = cols[j]
             name = db.names[i]
             p = reagent_prices.get(name)
             if p is None:
-                notes.append(f"no reagent price for {name} in {sid}: not costed")
+                if notes is not None:
+                    notes.append(f"no reagent price for {name} in {sid}: not costed")
                 continue
             per = 1000.0 if p.unit == "USD/t" else 1.0          # kg per price unit
-            lines.append(Line(sid, "reagent", p.name, -kg_y[i] / per * p.value,
-                              f"{kg_y[i] / 1000:.4g} t/y x {p.value / per:.4g} USD/kg", f"reagents.{p.name}", -kg_y[i] / per))
+            terms.append(_term(sid, "reagent", p.name, -kg_y[:, j] / per * p.value,
+                               ("{0:.4g} t/y x {1:.4g} USD/kg", (kg_y[:, j] / 1000, p.value / per)),
+                               f"reagents.{p.name}", -kg_y[:, j] / per, bought[:, j]))
         u = step.outcome.utilities
         if "electricity" in u:
-            kwh = float(u["electricity"][Case.EXPECTED]) * seconds / 3.6e6
-            lines.append(Line(sid, "utility", "electricity", -kwh * elec, f"{kwh:.4g} kWh/y x {elec:.4g} USD/kWh",
-                              "utilities.electricity", -kwh))
-        heat = float(u["heat"][Case.EXPECTED]) if "heat" in u else max(float(step.enthalpy_duty[Case.EXPECTED]), 0.0)
-        if heat > 0:
+            kwh = expected(u["electricity"]) * seconds / 3.6e6
+            terms.append(_term(sid, "utility", "electricity", -kwh * elec,
+                               ("{0:.4g} kWh/y x {1:.4g} USD/kWh", (kwh, elec)), "utilities.electricity", -kwh))
+        heat = expected(u["heat"]) if "heat" in u else np.maximum(expected(step.enthalpy_duty), 0.0)
+        if (heat > 0).any():
             gj = heat * seconds / 1e9 / eff
-            lines.append(Line(sid, "utility", "natural gas", -gj * gas_price, f"{gj:.4g} GJ/y fuel x {gas_price:.4g} USD/GJ",
-                              "utilities.natural_gas", -gj))
-        cool = float(u["cooling"][Case.EXPECTED]) * seconds / 1e9       # heat removed (recycle.simulate)
-        if cool > 0:
-            lines.append(Line(sid, "utility", "cooling water", -cool * cooling, f"{cool:.4g} GJ/y x {cooling:.4g} USD/GJ",
-                              "utilities.cooling_water", -cool))
+            terms.append(_term(sid, "utility", "natural gas", -gj * gas_price,
+                               ("{0:.4g} GJ/y fuel x {1:.4g} USD/GJ", (gj, gas_price)), "utilities.natural_gas",
+                               -gj, heat > 0))
+        cool = expected(u["cooling"]) * seconds / 1e9       # heat removed (recycle.simulate)
+        if (cool > 0).any():
+            terms.append(_term(sid, "utility", "cooling water", -cool * cooling,
+                               ("{0:.4g} GJ/y x {1:.4g} USD/GJ", (cool, cooling)), "utilities.cooling_water",
+                               -cool, cool > 0))
     # waste disposal
     for edge, amounts, _ in result.streams.values():
         if edge.sink_kind != "waste":
             continue
-        t_y = float(amounts[Case.EXPECTED] @ db.molar_mass) * seconds / 1000.0
+        t_y = expected(amounts) @ db.molar_mass * seconds / 1000.0
         kind = _waste_kind(edge.target)
         p = prices.get(kind)
-        lines.append(Line(edge.source, "waste", f"{kind} ({edge.target.split(':', 1)[1]})", -t_y * p.value,
-                          f"{t_y:.4g} t/y x {p.value:.4g} USD/t", f"waste.{kind}", -t_y))
+        terms.append(_term(edge.source, "waste", f"{kind} ({edge.target.split(':', 1)[1]})", -t_y * p.value,
+                           ("{0:.4g} t/y x {1:.4g} USD/t", (t_y, p.value)), f"waste.{kind}", -t_y))
     # labour: Wessel's work-hours per day of a processing step, or one operator per manual station
     overhead = float(prices.get("overhead_factor").value)
     wage = prices.get("operator_wage").value * overhead
     crews = _g(equipment, "crews")
     facts = step_facts(db)
-    t_per_day = float(result.feed[Case.EXPECTED] @ db.molar_mass) * 86400.0 / 1000.0          # t of cells per operating day
+    feed_kg = expected(result.feed) @ db.molar_mass                         # kg/s of cells
+    t_per_day = feed_kg * 86400.0 / 1000.0                                 # t of cells per operating day
     given = {name: prices.prices[("per_tonne", name)] for name in PER_TONNE if ("per_tonne", name) in prices.prices}
-    cells_t_y = float(result.feed[Case.EXPECTED] @ db.molar_mass) * seconds / 1000.0         # t of cells per year
-    for name, p in given.items():
-        notes.append(f"{name.replace('_', ' ')} is given per t of cells by {prices.label} ({p.value:.4g} USD/t), "
-                     "not computed")
+    cells_t_y = feed_kg * seconds / 1000.0                                   # t of cells per year
+    if notes is not None:
+        for name, p in given.items():
+            notes.append(f"{name.replace('_', ' ')} is given per t of cells by {prices.label} ({p.value:.4g} USD/t), "
+                         "not computed")
     if "labour" in given:
-        lines.append(_per_tonne_line(given["labour"], "labour", "operators", cells_t_y))
+        terms.append(_per_tonne_term(given["labour"], "labour", "operators", cells_t_y))
     for sid, step in result.steps.items():
         if "labour" in given:
             break
         labour = facts[step.type].labour
         if labour == "stations":
-            n = float(step.outcome.quantities["stations"][0][Case.EXPECTED])
-            how = f"{n:g} stations"
+            n = expected(step.outcome.quantities["stations"][0])
+            how = ("{0:g} stations", (n,))
         else:
             n = labour * t_per_day ** WESSEL_EXPONENT / 24.0
-            how = f"Wessel {labour:g} x ({t_per_day:.4g} t/day)^{WESSEL_EXPONENT} h/day = {n:.3g} on duty"
-        if n:
-            lines.append(Line(sid, "labour", "operators", -n * crews * 2080 * wage,
-                              f"{how} x {crews:g} crews x 2080 h x {wage:.4g} USD/h (loaded)",
-                              "labour.operator_wage", -n * crews * 2080 * overhead))
+            how = (f"Wessel {labour:g} x ({{1:.4g}} t/day)^{WESSEL_EXPONENT} h/day = {{0:.3g}} on duty",
+                   (n, t_per_day))
+        if (n != 0).any():
+            terms.append(_term(sid, "labour", "operators", -n * crews * 2080 * wage,
+                               (how[0] + f" x {crews:g} crews x 2080 h x {wage:.4g} USD/h (loaded)", how[1]),
+                               "labour.operator_wage", -n * crews * 2080 * overhead, n != 0))
     # capital: annualised fixed capital, working capital, maintenance
-    items = capital_items(result, equipment)
+    items = sized_items(result, equipment, rows)
     fc, per_step = fixed_capital(items, equipment)
+    fc = np.broadcast_to(np.asarray(fc, dtype=float), (rows.samples,))
+    needed = {}         # the samples for which a step has equipment
+    for it in items:
+        needed[it.step] = needed.get(it.step, False) | ~(it.size <= 0)
     factor = crf(rate, years)
     if "capital_charge" in given:      # the fixed capital whose annual charge the price file gives
         fc = given["capital_charge"].value * cells_t_y / factor
         per_step = {"plant": fc}       # what maintenance, if computed, is a share of
+        needed = {"plant": True}
         items = []
-        lines.append(_per_tonne_line(given["capital_charge"], "capital", "capital charge", cells_t_y))
-        notes.append(f"fixed capital {fc:.4g} USD is the capital charge given per t / CRF {factor:.4f}: "
-                     "the itemised equipment is not used (run without the price file's per_tonne to see it)")
+        terms.append(_per_tonne_term(given["capital_charge"], "capital", "capital charge", cells_t_y))
+        if notes is not None:
+            notes.append(f"fixed capital {fc[0]:.4g} USD is the capital charge given per t / CRF {factor:.4f}: "
+                         "the itemised equipment is not used (run without the price file's per_tonne to see it)")
     if "maintenance" in given:
-        lines.append(_per_tonne_line(given["maintenance"], "maintenance", "maintenance", cells_t_y))
+        terms.append(_per_tonne_term(given["maintenance"], "maintenance", "maintenance", cells_t_y))
     wc = _g(equipment, "working_capital_fraction") * fc
     maint = _g(equipment, "maintenance_fraction")
     accuracy = prices.get("capital_cost_factor").value if ("estimates", "capital_cost_factor") in prices.prices else 1.0
@@ -268,25 +361,76 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         accuracy, key = 1.0, None
     for sid, c in per_step.items():
         if "maintenance" not in given:
-            lines.append(Line(sid, "maintenance", "maintenance", -maint * c * accuracy,
-                              f"{maint:.0%} of {c:.4g} USD fixed capital x {accuracy:g} (estimate accuracy)",
-                              key, -maint * c))
+            terms.append(_term(sid, "maintenance", "maintenance", -maint * c * accuracy,
+                               (f"{maint:.0%} of {{0:.4g}} USD fixed capital x {accuracy:g} (estimate accuracy)", (c,)),
+                               key, -maint * c, needed[sid]))
         if "capital_charge" not in given:
-            lines.append(Line(sid, "capital", "capital charge", -factor * c * accuracy,
-                              f"CRF {factor:.4f} ({rate:.0%}, {years:g} y) x {c:.4g} USD x {accuracy:g} (estimate accuracy)",
-                              key, -factor * c))
-    if wc:
-        lines.append(Line("plant", "capital", "working capital charge", -rate * wc * accuracy,
-                          f"{rate:.0%} of {wc:.4g} USD x {accuracy:g}", key, -rate * wc))
+            crf_text = f"CRF {factor:.4f} ({rate:.0%}, {years:g} y) x {{0:.4g}} USD x {accuracy:g} (estimate accuracy)"
+            terms.append(_term(sid, "capital", "capital charge", -factor * c * accuracy, (crf_text, (c,)),
+                               key, -factor * c, needed[sid]))
+    if (wc != 0).any():
+        terms.append(_term("plant", "capital", "working capital charge", -rate * wc * accuracy,
+                           (f"{rate:.0%} of {{0:.4g}} USD x {accuracy:g}", (wc,)), key, -rate * wc, wc != 0))
+    cells_y = feed_kg * seconds                                                 # kg/year
+    return _Sheet(terms, items, fc, wc, cells_y, rate, years, seconds, notes)
 
-    cells_y = float(result.feed[Case.EXPECTED] @ db.molar_mass) * seconds                     # kg/year
+
+def _priced(sheet: _Sheet) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Every sample's net value per kg of cells as c0 + sum_k a_k p_k in the prices p (USD per
+    price unit): c0 (samples,), a_k (samples,) keyed "section.name", both per kg of cells."""
+    coef: dict[str, np.ndarray] = {}
+    const = np.zeros(len(sheet.cells_y))
+    for t in sheet.terms:
+        if t.price:
+            coef[t.price] = coef.get(t.price, 0.0) + t.amount / sheet.cells_y
+        else:
+            const = const + t.value / sheet.cells_y
+    return const, coef
+
+
+def price_models(result: RouteResult, prices: PriceBook, equipment: dict | None = None) -> PriceModels:
+    """Every sample's price model and capital from a batch result (recycle.batch: 2N rows,
+    sample-major) in one pass of array operations: for sample n what
+    ``economics(sample_rows(result, n), prices)`` gives as ``linear_model`` and ``capital``
+    (``isbl``, ``references``), computed by the same code (tests/test_batch_economics.py)."""
+    equipment = equipment or result.db.data("equipment.yaml")
+    sheet = _sheet(result, prices, equipment, SampleRows.batch(len(result.feed)), None)
+    const, coef = _priced(sheet)
+    isbl, references = _capital_parts(sheet)
+    return PriceModels(constant=const, coefficients=coef, isbl=isbl, references=references, cells_y=sheet.cells_y)
+
+
+def _capital_parts(sheet: _Sheet) -> tuple[np.ndarray, np.ndarray]:
+    """ISBL (equipment-costed) and whole-plant reference capital of every sample, USD."""
+    isbl = sum((it.cost for it in sheet.items if it.basis != "total_capital"), np.zeros(len(sheet.cells_y)))
+    references = sum((it.cost for it in sheet.items if it.basis == "total_capital"), np.zeros(len(sheet.cells_y)))
+    return isbl, references
+
+
+def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = None,
+              discounted: bool = True) -> Economics:
+    """Net value and breakdown of ``result`` (a throughput-basis plan) at ``prices``.
+
+    ``discounted=False`` skips the discounted cash flow (NPV, IRR, payback and the break-even
+    feed price, which need a cash flow each and a bisection): ``npv`` is then NaN and those are
+    None. Net value, breakdown, price model and capital are the same (the exact Monte Carlo needs
+    only these)."""
+    equipment = equipment or result.db.data("equipment.yaml")
+    notes: list[str] = []
+    sheet = _sheet(result, prices, equipment, SampleRows.plan(len(result.feed)), notes)
+    lines = [t.line(0) for t in sheet.terms if t.present[0]]
+    items = [it for it in sheet.items if not it.size[0] <= 0]
+    fc, wc, cells_y = float(sheet.fixed[0]), float(sheet.working[0]), float(sheet.cells_y[0])
+    rate, years, seconds = sheet.rate, sheet.years, sheet.seconds
     revenue = sum(l.value for l in lines if l.category == "revenue")
-    unmarketed = sum(l.value for l in lines if l.category == "revenue" and l.price
-                     and prices.prices.get(tuple(l.price.split(".", 1))) is not None
-                     and prices.prices[tuple(l.price.split(".", 1))].market == "none")
+    market_none = [l for l in lines if l.category == "revenue" and l.price
+                   and prices.prices.get(tuple(l.price.split(".", 1))) is not None
+                   and prices.prices[tuple(l.price.split(".", 1))].market == "none"]
+    unmarketed = sum(l.value for l in market_none)
     if unmarketed > 0:
+        no_market = sorted({l.price.split(".", 1)[1] for l in market_none})
         notes.append(f"{unmarketed / revenue:.0%} of the revenue comes from products with no traded market "
-                     f"({', '.join(sorted(set(no_market)))}): valued by a rule (chemistry/prices.yaml), range from 0")
+                     f"({', '.join(no_market)}): valued by a rule (chemistry/prices.yaml), range from 0")
     opex = -sum(l.value for l in lines if l.category not in ("revenue", "capital"))
     capital_charge = -sum(l.value for l in lines if l.category == "capital")
     net = revenue - opex - capital_charge
@@ -307,17 +451,18 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         breakeven_feed, npv = None, float("nan")
     kwh_y = _capacity_kwh_per_year(result, cells_y)
     categories = dict.fromkeys(l.category for l in lines)
+    const, coef = _priced(sheet)
+    isbl, references = _capital_parts(sheet)
     return Economics(
         net_value=float(net / cells_y),
         net_value_per_kwh=float(net / kwh_y) if kwh_y else None,
         annual=Annual(revenue=float(revenue), operating_cost=float(opex), capital_charge=float(capital_charge),
                       net=float(net), cash_flow=float(cash)),
-        capital=Capital(fixed=float(fc), working=float(wc),
-                        isbl=float(sum(it.cost for it in items if it.basis != "total_capital")),
-                        references=float(sum(it.cost for it in items if it.basis == "total_capital")),
+        capital=Capital(fixed=float(fc), working=float(wc), isbl=float(isbl[0]), references=float(references[0]),
                         unit_cost=float(fc / (cells_y / 1000.0)),
-                        items=tuple(CapitalCost(step=it.step, item=it.name, size=float(it.size), size_unit=it.size_unit,
-                                                cost=float(it.cost), basis=it.basis) for it in items)),
+                        items=tuple(CapitalCost(step=it.step, item=it.name, size=float(it.size[0]),
+                                                size_unit=it.size_unit, cost=float(it.cost[0]), basis=it.basis)
+                                    for it in items)),
         npv=float(npv),
         irr=float(dcf.irr) if dcf.irr is not None else None,
         payback=float(dcf.payback) if dcf.payback is not None else None,
@@ -326,7 +471,9 @@ def economics(result: RouteResult, prices: PriceBook, equipment: dict | None = N
         cash_flow=CashFlow(years=tuple(dcf.years), after_tax=tuple(float(c) for c in dcf.cash)),
         throughput=float(cells_y / 1000.0),
         breakdown=tuple(lines),
-        linear_model=linear_model(lines, cells_y),
+        linear_model=LinearModel(constant=float(const[0]),
+                                 coefficients={k: float(a[0]) for k, a in coef.items()
+                                               if any(t.present[0] for t in sheet.terms if t.price == k)}),
         by_category={c: float(sum(l.value for l in lines if l.category == c)) for c in categories},
         cost_breakdown={c: float(-sum(l.value for l in lines if l.category == c) / cells_y)
                         for c in categories if c != "revenue"},
@@ -350,30 +497,17 @@ class _NoCashFlow:
 _NO_CASH_FLOW = _NoCashFlow()
 
 
-def _per_tonne_line(p, category: str, item: str, t_y: float) -> Line:
+def _per_tonne_term(p, category: str, item: str, t_y: np.ndarray) -> _Term:
     """A cost the price file gives per t of cells (``per_tonne``), for ``t_y`` t of cells a year."""
-    return Line("plant", category, f"{item} (given per t of cells)", -p.value * t_y,
-                f"{t_y:.4g} t/y x {p.value:.4g} USD/t ({p.source})", f"per_tonne.{p.name}", -t_y)
-
-
-def linear_model(lines: list[Line], cells_y: float) -> LinearModel:
-    """Net value per kg of cells as c0 + sum_k a_k p_k in the prices p (USD per price unit),
-    ``coefficients`` keyed "section.name", both per kg of cells."""
-    coef: dict[str, float] = {}
-    const = 0.0
-    for line in lines:
-        if line.price:
-            coef[line.price] = coef.get(line.price, 0.0) + line.amount / cells_y
-        else:
-            const += line.value / cells_y
-    return LinearModel(constant=const, coefficients=coef)
+    return _term("plant", category, f"{item} (given per t of cells)", -p.value * t_y,
+                 ("{0:.4g} t/y x {1:.4g} USD/t ({2})", (t_y, p.value, p.source)), f"per_tonne.{p.name}", -t_y)
 
 
 FIXED = ("labour", "maintenance")     # costs that do not scale with the first year's output
 LI2CO3_PER_LI = 73.891 / (2 * 6.941)  # kg Li2CO3 equivalent per kg Li
 
 
-def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[Line]:
+def _feed_terms(result: RouteResult, prices: PriceBook, seconds: float, rows: SampleRows) -> list[_Term]:
     """What the spent cells cost: a payable share of the Ni, Co and Li in the electrodes' active
     materials (cathode and Li or Li-In anode: metal prices; Li as Li2CO3 equivalent), as NCM
     black-mass markets quote it, plus collection and transport, plus any `feed` price that names a
@@ -381,40 +515,42 @@ def _feed_lines(result: RouteResult, prices: PriceBook, seconds: float) -> list[
     price independent of the state of charge (charging moves Li from cathode to anode). Li in the
     electrolyte is not paid for: black-mass payables are quoted on electrode metals (S)."""
     db = result.db
-    cathode = np.where(db.mask(role="cathode") | db.mask(role="anode"), result.feed[Case.EXPECTED], 0.0)
-    element_kg = db.element_totals(cathode) * db.element_molar_mass * seconds               # kg/year
-    kg = dict(zip(db.elements, element_kg))
+    feed = rows.at(result.feed, Case.EXPECTED)
+    electrodes = db.mask(role="cathode") | db.mask(role="anode")
+    element_kg = (feed[:, electrodes] @ db.element_matrix[:, electrodes].T) * db.element_molar_mass * seconds  # kg/year
+    kg = {e: element_kg[:, k] for k, e in enumerate(db.elements)}
     out = []
     nico = prices.get("payable_NiCo").value
     for element, price in (("Ni", "Ni_metal"), ("Co", "Co_metal")):
-        if kg.get(element, 0.0) > 0:
+        if element in kg and (kg[element] > 0).any():
             p = prices.get(price)
             amount = -nico * kg[element]
-            out.append(Line("feed", "feed", f"cells: payable {element}", amount * p.value,
-                            f"{kg[element] / 1000:.4g} t/y {element} x payable {nico:.3g} x {p.value:.4g} USD/kg",
-                            f"feed.{price}", amount))
-    if kg.get("Li", 0.0) > 0:
+            out.append(_term("feed", "feed", f"cells: payable {element}", amount * p.value,
+                             (f"{{0:.4g}} t/y {element} x payable {nico:.3g} x {p.value:.4g} USD/kg",
+                              (kg[element] / 1000,)), f"feed.{price}", amount, kg[element] > 0))
+    if "Li" in kg and (kg["Li"] > 0).any():
         li = prices.get("payable_Li").value
         p = prices.get("Li2CO3")
         amount = -li * kg["Li"] * LI2CO3_PER_LI
-        out.append(Line("feed", "feed", "cells: payable Li", amount * p.value,
-                        f"{kg['Li'] / 1000:.4g} t/y Li x {LI2CO3_PER_LI:.3f} LCE x payable {li:.3g} x {p.value:.4g} USD/kg",
-                        f"{p.section}.Li2CO3", amount))
+        out.append(_term("feed", "feed", "cells: payable Li", amount * p.value,
+                         (f"{{0:.4g}} t/y Li x {LI2CO3_PER_LI:.3f} LCE x payable {li:.3g} x {p.value:.4g} USD/kg",
+                          (kg["Li"] / 1000,)), f"{p.section}.Li2CO3", amount, kg["Li"] > 0))
     # a feed price on a species of the cells (a price file's `feed` entry with `species`), e.g.
     # Ma et al. 2024's purchase of the spent cathode active material per kg of it
     for (section, name), p in prices.prices.items():
         if section != "feed" or not p.species:
             continue
         i = db.index[p.species]
-        kg_y = float(result.feed[Case.EXPECTED][i] * db.molar_mass[i]) * seconds
-        if kg_y > 0:
+        kg_y = feed[:, i] * db.molar_mass[i] * seconds
+        if (kg_y > 0).any():
             per = 1000.0 if p.unit == "USD/t" else 1.0
-            out.append(Line("feed", "feed", f"cells: {name} ({p.species})", -kg_y / per * p.value,
-                            f"{kg_y / 1000:.4g} t/y {p.species} x {p.value / per:.4g} USD/kg", f"feed.{name}", -kg_y / per))
-    t_y = float(result.feed[Case.EXPECTED] @ db.molar_mass) * seconds / 1000.0
+            out.append(_term("feed", "feed", f"cells: {name} ({p.species})", -kg_y / per * p.value,
+                             (f"{{0:.4g}} t/y {p.species} x {p.value / per:.4g} USD/kg", (kg_y / 1000,)),
+                             f"feed.{name}", -kg_y / per, kg_y > 0))
+    t_y = feed @ db.molar_mass * seconds / 1000.0
     p = prices.get("collection_transport")
-    out.append(Line("feed", "feed", "collection and transport", -t_y * p.value, f"{t_y:.4g} t/y x {p.value:.4g} USD/t",
-                    "feed.collection_transport", -t_y))
+    out.append(_term("feed", "feed", "collection and transport", -t_y * p.value,
+                     ("{0:.4g} t/y x {1:.4g} USD/t", (t_y, p.value)), "feed.collection_transport", -t_y))
     return out
 
 

@@ -12,18 +12,22 @@ so for one seed the samples are not those of ``monte_carlo``. Each is evaluated 
   sample's finance factors is recomputed in closed form from that plan's capital. By default
   (``method="batch"``) the samples are planned 256 at a time on the batch axis
   (:meth:`recycle.planner.Planner.plan_batch`: one pass of the route, two rows per sample) and
-  each sample's economics is run on its own two rows; ``method="loop"`` plans each sample on its
-  own with its audit, safety and footprint (as ``recycle compare`` does). Both give the same net
-  values (tests/test_batch_mc.py);
+  every sample's price model and capital are evaluated at once from the batch rows
+  (:func:`recycle.economics.price_models`, the code of ``economics`` over all samples: no loop
+  over samples), then the chunk's net values in one array expression; ``method="loop"`` plans
+  each sample on its own with its audit, safety and footprint (as ``recycle compare`` does). Both
+  give the same net values (tests/test_batch_mc.py, tests/test_batch_economics.py);
 - by the surrogate (:func:`recycle.uncertainty.net_value_at`): base and low/high runs of each
   parameter, interpolated and added.
 
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
 reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
-sample, and said so). On the batch axis a route runs 200-240 samples/s on a 2-core machine
-(10 with the smelter; bench/run.py), the loop 27-33: this checks the surrogate on runs of
-thousands of samples, not yet a replacement for it at 10^5 (issue 21's 2 000 samples/s is not
-reached: docs/methods.md says what sets the pace).
+sample, and said so). On the batch axis a route runs 200-320 samples/s on a 2-core machine
+(chunks of 256 or 1 024; 10 with the smelter; bench/run.py), the loop 27-33; the economics of
+all samples takes 0.004-0.017 ms per sample (it took 1.2-2.2 ms per sample before it was
+vectorised), so the pass itself (the flare's and smelter's per-row equilibria) sets the pace.
+This checks the surrogate on runs of thousands of samples, not yet a replacement for it at 10^5
+(issue 21's 2 000 samples/s is not reached: docs/methods.md).
 Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
@@ -39,7 +43,6 @@ from .results import Measured, measured
 from .uncertainty import (
     PERCENTILES,
     _evaluate,
-    _vector,
     capital_cost_per_kg,
     draw_prices_and_finance,
     net_value_at,
@@ -169,13 +172,26 @@ class _Inputs:
 
     def net_value(self, n: int, const: float, coef: dict, isbl: float, references: float) -> float:
         """Sample n's net value (USD/kg) from its plan's price model and capital (per kg/year)."""
+        return float(self.net_values(n, n + 1, np.array([const]), {k: np.array([a]) for k, a in coef.items()},
+                                     np.array([isbl]), np.array([references]))[0])
+
+    def net_values(self, start: int, stop: int, const: np.ndarray, coef: dict[str, np.ndarray], isbl: np.ndarray,
+                   references: np.ndarray) -> np.ndarray:
+        """Net values (USD/kg) of samples ``start``-``stop`` from their price models and capital
+        (recycle.economics.PriceModels; capital per kg/year of cells), arrays over those samples
+        (or of length 1: the same plan for all)."""
         missing = set(coef) - set(self.index)
         if missing:      # a price the base and low/high runs never met: it was not sampled
+            priced = np.flatnonzero(np.any([np.broadcast_to(coef[k], (stop - start,)) != 0 for k in missing], axis=0))
+            n = start + int(priced[0] if len(priced) else 0)
             raise RuntimeError(f"sample {n} sells or buys {sorted(missing)}, which no run of the surrogate prices")
-        return float(const + self.p[n] @ _vector(coef, self.index)
-                     + self.accuracy[n] * (capital_cost_per_kg(self.base_finance, isbl, references)
-                                           - capital_cost_per_kg({k: v[n] for k, v in self.finance.items()}, isbl,
-                                                                 references)))
+        p = self.p[start:stop]
+        net = np.array(const, dtype=float)
+        for k, a in coef.items():
+            net = net + a * p[:, self.index[k]]
+        finance = {k: v[start:stop] for k, v in self.finance.items()}
+        return net + self.accuracy[start:stop] * (capital_cost_per_kg(self.base_finance, isbl, references)
+                                                  - capital_cost_per_kg(finance, isbl, references))
 
 
 def _settings(route, effects, thetas, n) -> dict[str, dict[str, str]]:
@@ -222,11 +238,11 @@ class _Job:
 
 
 def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, list[str], list[str]]:
-    """Samples ``start``-``stop`` planned in one pass on the batch axis; each sample's net value
-    from the economics of its own two rows (recycle.batch.sample_rows), as its own plan gives
-    it. A pass a step refuses is planned sample by sample (the refused ones are infeasible)."""
-    from .batch import sample_rows
-    from .economics import economics
+    """Samples ``start``-``stop`` planned in one pass on the batch axis; every sample's net value
+    from its own price model and capital, evaluated for all samples at once from the batch rows
+    (recycle.economics.price_models: what each sample's own plan gives). A pass a step refuses is
+    planned sample by sample (the refused ones are infeasible)."""
+    from .economics import price_models
 
     ns = range(start, stop)
     try:
@@ -236,16 +252,10 @@ def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, list[str], lis
         part, bad = _per_sample(job.planner, job.inventory, job.route, job.throughput, job.prices, job.region,
                                 job.effects, job.thetas, ns, job.inputs, None)
         return part[start:stop], bad, [f"samples {start}-{stop - 1}: {exc}"]
-    exact = np.full(stop - start, np.nan)
-    plan = None
-    for j, n in enumerate(ns):
-        if job.effects or plan is None:      # without sampled parameters every sample is one plan
-            econ = economics(sample_rows(result, j if job.effects else 0), job.prices, discounted=False)
-            cells_y = econ.throughput * 1000.0                                      # kg/year
-            plan = (econ.linear_model.constant, econ.linear_model.coefficients, econ.capital.isbl / cells_y,
-                    econ.capital.references / cells_y)
-        exact[j] = job.inputs.net_value(n, *plan)
-    return exact, [], []
+    m = price_models(result, job.prices)       # one sample for all when no parameter is sampled
+    exact = job.inputs.net_values(start, stop, m.constant, m.coefficients, m.isbl / m.cells_y,
+                                  m.references / m.cells_y)
+    return np.broadcast_to(exact, (stop - start,)).copy(), [], []
 
 
 _WORKER_JOB: _Job | None = None      # set in a forked worker only (Pool initializer), never in the caller
