@@ -67,7 +67,7 @@ def exact_and_surrogate_rates(route: str = "hydrometallurgy", exact_samples: int
           f"samples/s ({exact_samples} samples, its surrogate runs included; issue 21 target 2 000, aim 10 000)")
 
 
-def exact_batch_rates(samples: int = 256, loop_samples: int = 8) -> None:
+def exact_batch_rates(samples: int = 2048, loop_samples: int = 8) -> None:
     """Exact Monte Carlo per route: the batch axis (recycle.exact_mc, method "batch") against the
     per-sample loop (method "loop") and the surrogate, on the same machine; samples/s of the
     exact evaluation after the route model's own 1 + 2k plans (timed apart: the surrogate and
@@ -75,7 +75,7 @@ def exact_batch_rates(samples: int = 256, loop_samples: int = 8) -> None:
     import tracemalloc
 
     from recycle import Planner, load_prices
-    from recycle.exact_mc import exact_monte_carlo
+    from recycle.exact_mc import CHUNK, exact_monte_carlo
     from recycle.flowsheet import available_routes, load_route
     from recycle.uncertainty import (
         monte_carlo,
@@ -106,9 +106,10 @@ def exact_batch_rates(samples: int = 256, loop_samples: int = 8) -> None:
         ranges = parameter_ranges(planner.db, loaded)
         rng = np.random.default_rng(1)
         values = {k: triangular(rng, lo, b, hi, samples)[:, 0] for k, (lo, b, hi, *_x) in ranges.items()}
+        values = {k: v[:CHUNK] for k, v in values.items()}         # one pass of the exact Monte Carlo
         planner.plan_batch(inventory, loaded, "10 t/day", {k: v[:2] for k, v in values.items()})   # warm caches
         tracemalloc.start()
-        result = planner.plan_batch(inventory, loaded, "10 t/day", values)
+        result = planner.plan_batch(inventory, loaded, "10 t/day", values, batch_equilibria=True)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         del result
@@ -116,7 +117,7 @@ def exact_batch_rates(samples: int = 256, loop_samples: int = 8) -> None:
               f"samples/s ({samples} samples, {runs['batch'].evaluated} feasible), {rates['batch2']:,.0f} samples/s on 2 "
               f"worker processes, per-sample loop {rates['loop']:.1f} "
               f"samples/s; surrogate {surrogate:,.0f} samples/s; route model (1 + 2k plans) {t_model:.2f} s once; "
-              f"batch memory {peak / samples / 1e6:.2f} MB per sample (tracemalloc peak of one pass / N); "
+              f"batch memory {peak / CHUNK / 1e6:.2f} MB per sample (tracemalloc peak of one pass of {CHUNK} / {CHUNK}); "
               "issue 21 target 2 000 samples/s, aim 10 000")
 
 

@@ -389,9 +389,14 @@ class ChemistryDB:
         names: set[str] = set()
         # the rows and species evaluated outside their data, found at once (rarely any); each
         # then estimated as before, row by row in ascending species order
-        outside_any = (amounts > 0) & ((T[:, None] < lo - margin) | (T[:, None] > hi + margin))
+        if rows and np.all(T == T[0]):       # one temperature (most streams): the species outside first
+            cols = np.flatnonzero((T[0] < lo - margin) | (T[0] > hi + margin))
+            outside_any = amounts[:, cols] > 0
+        else:
+            cols = np.arange(amounts.shape[1])
+            outside_any = (amounts > 0) & ((T[:, None] < lo - margin) | (T[:, None] > hi + margin))
         for b in np.flatnonzero(outside_any.any(axis=1)):
-            for i in np.flatnonzero(outside_any[b]):
+            for i in cols[outside_any[b]]:
                 edge = hi[i] if T[b] > hi[i] else lo[i]
                 thermo = self.thermo_at(i, edge, aqueous)
                 h_edge, cp_edge = thermo.h(edge) / 1000.0, thermo.cp(edge) / 1000.0

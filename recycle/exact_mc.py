@@ -1,33 +1,33 @@
 """Exact Monte Carlo of one route: every sample planned in full at its own process parameters,
 and the surrogate's error measured on the same samples.
 
-A sample draws the net value's inputs as ``recycle.uncertainty.monte_carlo`` does (prices with
-their correlated groups, finance and capital factors, every process parameter with a range, each
-from its triangular range); emission factors are not drawn (the footprint is not evaluated here),
-so for one seed the samples are not those of ``monte_carlo``. Each is evaluated twice:
+A sample draws the inputs as ``recycle.uncertainty.monte_carlo`` does, in the same order
+(prices with their correlated groups, finance and capital factors, emission factors, then every
+process parameter with a range, each from its triangular range), so for one seed and one route
+the samples are those of ``monte_carlo`` (with every parameter sampled). Each is evaluated twice:
 
 - exactly: the route is planned with the sample's process parameters; the net value at the
   sample's prices is that plan's own price model, which is exact (net value is linear in the
-  prices for a given plan: recycle.economics ``linear_model``), and the capital charge at the
-  sample's finance factors is recomputed in closed form from that plan's capital. By default
-  (``method="batch"``) the samples are planned 256 at a time on the batch axis
-  (:meth:`recycle.planner.Planner.plan_batch`: one pass of the route, two rows per sample) and
-  every sample's price model and capital are evaluated at once from the batch rows
-  (:func:`recycle.economics.price_models`, the code of ``economics`` over all samples: no loop
-  over samples), then the chunk's net values in one array expression; ``method="loop"`` plans
-  each sample on its own with its audit, safety and footprint (as ``recycle compare`` does). Both
-  give the same net values (tests/test_batch_mc.py, tests/test_batch_economics.py);
-- by the surrogate (:func:`recycle.uncertainty.net_value_at`): base and low/high runs of each
-  parameter, interpolated and added.
+  prices for a given plan: recycle.economics ``price_models``), the capital charge at the
+  sample's finance factors is recomputed in closed form from that plan's capital, and the GHG
+  at the sample's emission factors is that plan's own footprint model (linear in the factors:
+  recycle.environment ``ghg_models``). By default (``method="batch"``) the samples are planned
+  CHUNK at a time on the batch axis (:meth:`recycle.planner.Planner.plan_batch`: one pass of
+  the route, two rows per sample, the flare's and smelter's equilibria solved together and
+  checked against Cantera) and every sample's price model, capital and footprint model are
+  evaluated at once from the batch rows (no loop over samples); ``method="loop"`` plans each
+  sample on its own with its audit, safety and footprint (as ``recycle compare`` does, every
+  equilibrium by Cantera). Both give the same values (tests/test_batch_mc.py,
+  tests/test_exact_mc.py: to 1e-8 relative, 1e-5 behind the smelter, whose Cantera metering
+  stops within 1e-6 of its CO share);
+- by the surrogate (:func:`recycle.uncertainty.net_value_at`, :func:`~recycle.uncertainty.ghg_at`):
+  base and low/high runs of each parameter, interpolated and added.
 
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
 reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
-sample, and said so). On the batch axis a route runs 200-320 samples/s on a 2-core machine
-(chunks of 256 or 1 024; 10 with the smelter; bench/run.py), the loop 27-33; the economics of
-all samples takes 0.004-0.017 ms per sample (it took 1.2-2.2 ms per sample before it was
-vectorised), so the pass itself (the flare's and smelter's per-row equilibria) sets the pace.
-This checks the surrogate on runs of thousands of samples, not yet a replacement for it at 10^5
-(issue 21's 2 000 samples/s is not reached: docs/methods.md).
+sample, and said so). Safety and route risk are not evaluated per sample here (the loop
+evaluates them; the batch does not yet). Speed on a 2-core machine (bench/run.py mc): 1 700-2 500
+samples/s per route in one process, 3 000-4 000 on two workers; the per-sample loop 8-34.
 Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
@@ -44,14 +44,16 @@ from .uncertainty import (
     PERCENTILES,
     _evaluate,
     capital_cost_per_kg,
+    draw_emission_factors,
     draw_prices_and_finance,
+    ghg_at,
     net_value_at,
     route_model,
     triangular,
 )
 from .units import SI_UNIT
 
-CHUNK = 256      # samples per batch pass (bench/run.py measures the memory per sample)
+CHUNK = 512      # samples per batch pass (bench/run.py measures the memory per sample and the rates)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -73,10 +75,28 @@ class SurrogateError(Measured):
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
+class GhgSpread(Measured):
+    """Percentiles of GHG, kg CO2e per kg of cells."""
+
+    p5: float = measured("kg CO2e/kg")
+    p50: float = measured("kg CO2e/kg")
+    p95: float = measured("kg CO2e/kg")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class GhgSurrogateError(Measured):
+    """Surrogate minus exact GHG on the same samples: mean, root mean square, largest."""
+
+    mean: float = measured("kg CO2e/kg")
+    rms: float = measured("kg CO2e/kg")
+    max_abs: float = measured("kg CO2e/kg")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
 class ExactMonteCarlo(Measured):
-    """Exact and surrogate net value on the same samples of one route: the samples drawn and
-    evaluated, the infeasible ones (why), the process parameters sampled, both spreads, the
-    surrogate's error, and every sample's two values (None where infeasible)."""
+    """Exact and surrogate net value and GHG on the same samples of one route: the samples drawn
+    and evaluated, the infeasible ones (why), the process parameters sampled, both spreads, the
+    surrogate's errors, and every sample's values (None where infeasible)."""
 
     route: str
     samples: int
@@ -91,6 +111,11 @@ class ExactMonteCarlo(Measured):
     surrogate_error: SurrogateError
     samples_exact: tuple[float | None, ...] = measured("USD/kg")     # None where infeasible
     samples_surrogate: tuple[float, ...] = measured("USD/kg")
+    ghg_exact: GhgSpread | None
+    ghg_surrogate: GhgSpread | None
+    ghg_surrogate_error: GhgSurrogateError
+    samples_ghg_exact: tuple[float | None, ...] = measured("kg CO2e/kg")     # None where infeasible
+    samples_ghg_surrogate: tuple[float, ...] = measured("kg CO2e/kg")
 
     def __repr__(self) -> str:
         return (f"ExactMonteCarlo(route={self.route!r}, {self.evaluated}/{self.samples} samples, "
@@ -100,8 +125,9 @@ class ExactMonteCarlo(Measured):
 def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overrides: dict, prices, samples: int,
                       seed: int | None = 1, region: str = "US", parameters: list[str] | None = None,
                       progress=None, method: str = "batch", chunk: int = CHUNK, model=None,
-                      workers: int = 1) -> ExactMonteCarlo:
-    """Exact and surrogate net value (USD/kg) on the same ``samples`` draws of route ``route_id``.
+                      workers: int = 1, batch_equilibria: bool = True) -> ExactMonteCarlo:
+    """Exact and surrogate net value (USD/kg) and GHG (kg CO2e/kg) on the same ``samples`` draws
+    of route ``route_id``.
 
     ``parameters``: the process parameters ("step.param") sampled; None for every one with a
     range, [] for none (prices and finance only). ``progress()`` is called after each sample.
@@ -109,9 +135,14 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     route per chunk, :meth:`recycle.planner.Planner.plan_batch`); "loop" plans each sample on
     its own. Both give the same values (tests/test_batch_mc.py); a chunk the batch refuses (a
     sample outside what a step's model covers) is planned sample by sample, and said so in
-    ``planned_one_by_one``. ``workers`` > 1 shares the chunks among that many forked processes
-    (same values: each sample is planned alone or in its chunk the same way). ``model``: the route's :func:`recycle.uncertainty.route_model` for
-    these inputs when the caller has it already (it is not changed); built here otherwise."""
+    ``planned_one_by_one``. The chunks are the same whatever the number of ``workers``; more
+    than one shares them among that many forked processes (same values: each chunk is planned
+    the same way wherever it runs). ``batch_equilibria``: a chunk's flare and smelter equilibria
+    are solved together from Cantera's solution of one row and checked against Cantera
+    (:meth:`recycle.planner.Planner.plan_batch`; within 1e-8 of each flow for the flare, within
+    Cantera's own 1e-6 metering tolerance for the smelter: docs/methods.md); False solves every
+    row by Cantera. ``model``: the route's :func:`recycle.uncertainty.route_model` for these
+    inputs when the caller has it already (it is not changed); built here otherwise."""
     if method not in ("batch", "loop"):
         raise InputError("method", f"unknown method {method!r}; expected 'batch' or 'loop'")
     if not isinstance(inventory, Inventory):
@@ -128,36 +159,44 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     model.effects = effects
     rng = np.random.default_rng(seed)
     index, p, accuracy, finance, base_finance = draw_prices_and_finance([model], prices, samples, rng)
+    f_index, f = draw_emission_factors([model], samples, rng)
     accuracy = np.broadcast_to(accuracy, (samples,))
     thetas = {e.name: triangular(rng, e.low, e.base, e.high, samples)[:, 0] for e in effects}
     surrogate = net_value_at(model, p, index, finance, base_finance, thetas, accuracy)
+    ghg_surrogate = ghg_at(model, f, f_index, thetas)
 
     route = load_route(route_id)
     route = route.with_parameters({s: q for s, q in overrides.items() if s in route.steps})
     accuracy = np.asarray(accuracy, dtype=float)
-    inputs = _Inputs(p, index, accuracy, finance, base_finance)
+    inputs = _Inputs(p, index, accuracy, finance, base_finance, f, f_index)
     if method == "loop":
-        exact, infeasible = _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas,
-                                         range(samples), inputs, progress)
+        exact, ghg, infeasible = _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas,
+                                              range(samples), inputs, progress)
         one_by_one: list[str] = []
     else:
-        job = _Job(planner, inventory, route, throughput, prices, region, effects, thetas, inputs)
-        exact, infeasible, one_by_one = _batched(job, samples, progress, chunk, workers)
+        job = _Job(planner, inventory, route, throughput, prices, region, effects, thetas, inputs, batch_equilibria)
+        exact, ghg, infeasible, one_by_one = _batched(job, samples, progress, chunk, workers)
     ok = ~np.isnan(exact)
-    diff = surrogate[ok] - exact[ok]
 
-    def spread(values):
-        return Spread(**{f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}) if len(values) else None
+    def spread(kind, values):
+        return kind(**{f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}) if len(values) else None
+
+    def error(kind, diff):
+        return kind(mean=float(diff.mean()) if len(diff) else 0.0,
+                    rms=float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0,
+                    max_abs=float(np.abs(diff).max()) if len(diff) else 0.0)
 
     return ExactMonteCarlo(
         route=model.route, samples=samples, seed=seed, evaluated=int(ok.sum()), infeasible=tuple(infeasible),
-        parameters=tuple(e.name for e in effects), net_value_exact=spread(exact[ok]),
-        net_value_surrogate=spread(surrogate[ok]), method=method, planned_one_by_one=tuple(one_by_one),
-        surrogate_error=SurrogateError(mean=float(diff.mean()) if len(diff) else 0.0,
-                                       rms=float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0,
-                                       max_abs=float(np.abs(diff).max()) if len(diff) else 0.0),
+        parameters=tuple(e.name for e in effects), net_value_exact=spread(Spread, exact[ok]),
+        net_value_surrogate=spread(Spread, surrogate[ok]), method=method, planned_one_by_one=tuple(one_by_one),
+        surrogate_error=error(SurrogateError, surrogate[ok] - exact[ok]),
         samples_exact=tuple(None if np.isnan(v) else float(v) for v in exact),
-        samples_surrogate=tuple(float(v) for v in surrogate))
+        samples_surrogate=tuple(float(v) for v in surrogate),
+        ghg_exact=spread(GhgSpread, ghg[ok]), ghg_surrogate=spread(GhgSpread, ghg_surrogate[ok]),
+        ghg_surrogate_error=error(GhgSurrogateError, ghg_surrogate[ok] - ghg[ok]),
+        samples_ghg_exact=tuple(None if np.isnan(v) else float(v) for v in ghg),
+        samples_ghg_surrogate=tuple(float(v) for v in ghg_surrogate))
 
 
 @dataclass
@@ -169,6 +208,8 @@ class _Inputs:
     accuracy: np.ndarray             # (n,) capital-cost accuracy factor
     finance: dict[str, np.ndarray]   # finance and capital factors, each (n,)
     base_finance: dict[str, float]
+    f: np.ndarray                    # (n, F) emission factors over the keys of ``f_index``
+    f_index: dict[str, int]
 
     def net_value(self, n: int, const: float, coef: dict, isbl: float, references: float) -> float:
         """Sample n's net value (USD/kg) from its plan's price model and capital (per kg/year)."""
@@ -194,6 +235,22 @@ class _Inputs:
                                                   - capital_cost_per_kg(finance, isbl, references))
 
 
+    def ghg_values(self, start: int, stop: int, const: np.ndarray, coef: dict[str, np.ndarray]) -> np.ndarray:
+        """GHG (kg CO2e/kg) of samples ``start``-``stop`` from their GHG models
+        (recycle.environment.GhgModels: constant, activity per emission factor; arrays over
+        those samples or of length 1) at the samples' drawn emission factors."""
+        missing = set(coef) - set(self.f_index)
+        if missing:      # an activity the base and low/high runs never had: its factor was not drawn
+            used = np.flatnonzero(np.any([np.broadcast_to(coef[k], (stop - start,)) != 0 for k in missing], axis=0))
+            n = start + int(used[0] if len(used) else 0)
+            raise RuntimeError(f"sample {n} has GHG from {sorted(missing)}, which no run of the surrogate has")
+        f = self.f[start:stop]
+        ghg = np.array(const, dtype=float)
+        for k, a in coef.items():
+            ghg = ghg + a * f[:, self.f_index[k]]
+        return np.broadcast_to(ghg, (stop - start,))
+
+
 def _settings(route, effects, thetas, n) -> dict[str, dict[str, str]]:
     settings: dict[str, dict[str, str]] = {}
     for e in effects:
@@ -204,8 +261,10 @@ def _settings(route, effects, thetas, n) -> dict[str, dict[str, str]]:
 
 def _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas, ns, inputs: _Inputs,
                 progress) -> tuple[np.ndarray, list[str]]:
-    """Samples ``ns`` planned one by one in full (balances, audit, safety, economics, footprint)."""
+    """Samples ``ns`` planned one by one in full (balances, audit, safety, economics, footprint):
+    net values and GHG (NaN where infeasible), and the infeasible samples."""
     exact = np.full(len(inputs.accuracy), np.nan)
+    ghg = np.full(len(inputs.accuracy), np.nan)
     infeasible: list[str] = []
     for n in ns:
         try:
@@ -217,9 +276,11 @@ def _per_sample(planner, inventory, route, throughput, prices, region, effects, 
                 progress()
             continue
         exact[n] = inputs.net_value(n, run.const, run.coef, run.isbl, run.references)
+        ghg[n] = inputs.ghg_values(n, n + 1, np.array([run.ghg_const]),
+                                   {k: np.array([a]) for k, a in run.ghg_coef.items()})[0]
         if progress:
             progress()
-    return exact, infeasible
+    return exact, ghg, infeasible
 
 
 @dataclass
@@ -235,27 +296,34 @@ class _Job:
     effects: list
     thetas: dict[str, np.ndarray]
     inputs: _Inputs
+    batch_equilibria: bool = True
 
 
-def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, list[str], list[str]]:
+def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
     """Samples ``start``-``stop`` planned in one pass on the batch axis; every sample's net value
-    from its own price model and capital, evaluated for all samples at once from the batch rows
-    (recycle.economics.price_models: what each sample's own plan gives). A pass a step refuses is
-    planned sample by sample (the refused ones are infeasible)."""
+    from its own price model and capital and its GHG from its own footprint model, evaluated for
+    all samples at once from the batch rows (recycle.economics.price_models,
+    recycle.environment.ghg_models: what each sample's own plan gives). A pass a step refuses
+    is planned sample by sample (the refused ones are infeasible). Returns (net values, GHG,
+    infeasible, chunks planned one by one)."""
     from .economics import price_models
+    from .environment import ghg_models
 
     ns = range(start, stop)
     try:
         result = job.planner.plan_batch(job.inventory, job.route, job.throughput,
-                                        {e.name: job.thetas[e.name][start:stop] for e in job.effects})
+                                        {e.name: job.thetas[e.name][start:stop] for e in job.effects},
+                                        batch_equilibria=job.batch_equilibria)
     except InputError as exc:      # some sample of the chunk is refused: find it, plan the rest
-        part, bad = _per_sample(job.planner, job.inventory, job.route, job.throughput, job.prices, job.region,
-                                job.effects, job.thetas, ns, job.inputs, None)
-        return part[start:stop], bad, [f"samples {start}-{stop - 1}: {exc}"]
+        part, ghg, bad = _per_sample(job.planner, job.inventory, job.route, job.throughput, job.prices, job.region,
+                                     job.effects, job.thetas, ns, job.inputs, None)
+        return part[start:stop], ghg[start:stop], bad, [f"samples {start}-{stop - 1}: {exc}"]
     m = price_models(result, job.prices)       # one sample for all when no parameter is sampled
     exact = job.inputs.net_values(start, stop, m.constant, m.coefficients, m.isbl / m.cells_y,
                                   m.references / m.cells_y)
-    return np.broadcast_to(exact, (stop - start,)).copy(), [], []
+    g = ghg_models(result, job.region)
+    ghg = job.inputs.ghg_values(start, stop, g.constant, g.coefficients)
+    return np.broadcast_to(exact, (stop - start,)).copy(), ghg.copy(), [], []
 
 
 _WORKER_JOB: _Job | None = None      # set in a forked worker only (Pool initializer), never in the caller
@@ -271,13 +339,15 @@ def _worker_chunk(bounds: tuple[int, int]):
 
 
 def _batched(job: _Job, samples: int, progress, chunk: int, workers: int = 1
-             ) -> tuple[np.ndarray, list[str], list[str]]:
+             ) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
     """Samples planned ``chunk`` at a time on the batch axis, by ``workers`` processes (forked:
-    each inherits the loaded data; a sample's value does not depend on which worker planned it)."""
+    each inherits the loaded data). The chunks do not depend on ``workers``, so neither does
+    any sample's value (a chunk is planned the same way wherever it runs)."""
     exact = np.full(samples, np.nan)
+    ghg = np.full(samples, np.nan)
     infeasible: list[str] = []
     one_by_one: list[str] = []
-    chunk = max(1, min(chunk, -(-samples // max(workers, 1))))
+    chunk = max(1, chunk)
     bounds = [(s, min(s + chunk, samples)) for s in range(0, samples, chunk)]
     if workers > 1 and len(bounds) > 1:
         import multiprocessing
@@ -286,11 +356,12 @@ def _batched(job: _Job, samples: int, progress, chunk: int, workers: int = 1
             parts = list(_collect(pool.imap(_worker_chunk, bounds), progress))
     else:
         parts = list(_collect((_chunk(job, *b) for b in bounds), progress))
-    for (start, stop), (part, bad, refused) in zip(bounds, parts):
+    for (start, stop), (part, part_ghg, bad, refused) in zip(bounds, parts):
         exact[start:stop] = part
+        ghg[start:stop] = part_ghg
         infeasible += bad
         one_by_one += refused
-    return exact, infeasible, one_by_one
+    return exact, ghg, infeasible, one_by_one
 
 
 def _collect(parts, progress):
@@ -311,4 +382,4 @@ def _as_text(route, sid: str, pname: str, value: float) -> str:
     return repr(value)
 
 
-__all__ = ["ExactMonteCarlo", "Spread", "SurrogateError", "exact_monte_carlo"]
+__all__ = ["ExactMonteCarlo", "GhgSpread", "GhgSurrogateError", "Spread", "SurrogateError", "exact_monte_carlo"]

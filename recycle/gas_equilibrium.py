@@ -112,34 +112,41 @@ def equilibrate(thermo: GasThermo, moles: np.ndarray, start_moles: np.ndarray, s
     ln_n = np.log(start_moles.sum() * b.sum(axis=1) / (start_moles @ a).sum())   # the start's N, scaled
     hp = enthalpy is not None
     if hp:
+        enthalpy = np.broadcast_to(np.asarray(enthalpy, float), (rows,))
         T = np.full(rows, float(start_T))
     else:
         T = np.broadcast_to(np.asarray(temperature, float), (rows,)).copy()
         h, g, cp = sub.properties(T)
     size = E + 1 + hp
     converged = np.zeros(rows, bool)
+    g_fixed = None if hp else g
+    active = np.arange(rows)                 # rows still iterating: a row stops once converged
     for _ in range(MAX_ITERATIONS):
+        r = len(active)
         if hp:
-            h, g, cp = sub.properties(T)
-        y = np.exp(np.clip(-g - ln_p + lam @ a.T, -745.0, 700.0))          # (rows, K')
-        n = np.exp(ln_n)[:, None] * y
-        jac = np.empty((rows, size, size))
-        res = np.empty((rows, size))
-        na = n @ a                                                           # (rows, E) element totals
-        jac[:, :E, :E] = (n @ outer).reshape(rows, E, E)
+            h, g, cp = sub.properties(T[active])
+        else:
+            g = g_fixed[active]
+        lam_r, b_r = lam[active], b[active]
+        y = np.exp(np.clip(-g - ln_p + lam_r @ a.T, -745.0, 700.0))        # (r, K')
+        n = np.exp(ln_n[active])[:, None] * y
+        jac = np.empty((r, size, size))
+        res = np.empty((r, size))
+        na = n @ a                                                           # (r, E) element totals
+        jac[:, :E, :E] = (n @ outer).reshape(r, E, E)
         jac[:, :E, E] = na
-        res[:, :E] = b - na
+        res[:, :E] = b_r - na
         jac[:, E, :E] = y @ a
         jac[:, E, E] = 0.0
         res[:, E] = 1.0 - y.sum(axis=1)
         if hp:
-            rt = R_MOLAR * T
+            rt = R_MOLAR * T[active]
             nh = n * h
             jac[:, :E, E + 1] = jac[:, E + 1, :E] = nh @ a
             jac[:, E, E + 1] = (y * h).sum(axis=1)
             jac[:, E + 1, E] = nh.sum(axis=1)
-            jac[:, E + 1, E + 1] = (n * (h * h + cp - h)).sum(axis=1) + enthalpy / rt
-            res[:, E + 1] = enthalpy / rt - nh.sum(axis=1)
+            jac[:, E + 1, E + 1] = (n * (h * h + cp - h)).sum(axis=1) + enthalpy[active] / rt
+            res[:, E + 1] = enthalpy[active] / rt - nh.sum(axis=1)
         step = np.linalg.solve(jac, res[..., None])[..., 0]
         # damped Newton: a step changes no ln y by more than MAX_LN_STEP, ln T by no more than
         # MAX_LN_T_STEP
@@ -149,17 +156,19 @@ def equilibrate(thermo: GasThermo, moles: np.ndarray, start_moles: np.ndarray, s
             change = np.maximum(change, np.abs(step[:, E + 1]) / MAX_LN_T_STEP)
         scale = np.minimum(1.0, 1.0 / np.maximum(change, 1e-300))
         step *= scale[:, None]
-        lam += step[:, :E]
-        ln_n += step[:, E]
+        lam[active] += step[:, :E]
+        ln_n[active] += step[:, E]
         if hp:
-            T = T * np.exp(step[:, E + 1])
+            T[active] = T[active] * np.exp(step[:, E + 1])
         size_of_step = np.maximum(ln_y_step * scale, np.abs(step[:, E]))
         if hp:
             size_of_step = np.maximum(size_of_step, np.abs(step[:, E + 1]))
-        converged = (size_of_step < TOLERANCE) | converged & (size_of_step < 1e3 * TOLERANCE)
-        if converged.all():
+        done = size_of_step < TOLERANCE
+        converged[active[done]] = True
+        active = active[~done]
+        if not len(active):
             break
-    g = sub.properties(T)[1] if hp else g
+    g = sub.properties(T)[1] if hp else g_fixed
     out = np.zeros((rows, thermo.a.shape[0]))
     out[:, allowed] = np.exp(ln_n)[:, None] * np.exp(np.clip(-g - ln_p + lam @ a.T, -745.0, 700.0))
     return out, T, converged

@@ -281,25 +281,30 @@ def equilibrate_together(system: PhaseSystem, b: np.ndarray, start: np.ndarray, 
     member = np.array([phase == p for p in sol_phases], dtype=float).T      # (K', P)
     outer = (a[:, :, None] * a[:, None, :]).reshape(len(a), E * E)         # a_k a_k^T of each species
     converged = np.zeros(rows, bool)
-    w = constraint[:, species] if metered else None
+    w_all = constraint[:, species] if metered else None
+    a_pure = a[pure_k]
+    active = np.arange(rows)                 # rows still iterating: a row stops once converged
     for _ in range(max_iterations):
-        y = np.where(in_sol, np.exp(np.clip(-mu + lam @ a.T, -745.0, 700.0)), 0.0)    # (rows, K')
-        n = y * (np.exp(ln_n) @ member.T)
-        n[:, pure_k] = n_pure
-        jac = np.zeros((rows, size, size))
-        res = np.zeros((rows, size))
+        r = len(active)
+        lam_r = lam[active]
+        y = np.where(in_sol, np.exp(np.clip(-mu + lam_r @ a.T, -745.0, 700.0)), 0.0)    # (r, K')
+        n = y * (np.exp(ln_n[active]) @ member.T)
+        n[:, pure_k] = n_pure[active]
+        jac = np.zeros((r, size, size))
+        res = np.zeros((r, size))
         n_sol = np.where(in_sol, n, 0.0)
-        jac[:, :E, :E] = (n_sol @ outer).reshape(rows, E, E)
+        jac[:, :E, :E] = (n_sol @ outer).reshape(r, E, E)
         for i in range(P):
             jac[:, :E, E + i] = (n_sol * member[:, i]) @ a
             jac[:, E + i, :E] = (y * member[:, i]) @ a
-        jac[:, :E, E + P:E + P + Q] = a[pure_k].T[None]
-        res[:, :E] = b - n @ a
+        jac[:, :E, E + P:E + P + Q] = a_pure.T[None]
+        res[:, :E] = b[active] - n @ a
         res[:, E:E + P] = 1.0 - y @ member
-        jac[:, E + P:E + P + Q, :E] = a[pure_k][None]
-        res[:, E + P:E + P + Q] = mu[pure_k] - lam @ a[pure_k].T
+        jac[:, E + P:E + P + Q, :E] = a_pure[None]
+        res[:, E + P:E + P + Q] = mu[pure_k] - lam_r @ a_pure.T
         if metered:
-            res[:, :E] += x[:, None] * c
+            w = w_all[active]
+            res[:, :E] += x[active, None] * c
             jac[:, :E, -1] = -c
             wn = w * n_sol
             jac[:, -1, :E] = wn @ a
@@ -308,22 +313,25 @@ def equilibrate_together(system: PhaseSystem, b: np.ndarray, start: np.ndarray, 
             res[:, -1] = -(w * n).sum(axis=1)
         try:
             step = np.linalg.solve(jac, res[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            return np.zeros((rows, len(species))), x, np.zeros(rows, bool)
+        except np.linalg.LinAlgError:        # a singular row: these rows are not solved here
+            break
         change = np.abs(step[:, :E] @ a.T).max(axis=1)
         change = np.maximum(change, np.abs(step[:, E:E + P]).max(axis=1, initial=0.0))
         damp = np.minimum(1.0, 8.0 / np.maximum(change, 1e-300))
         step *= damp[:, None]
-        lam += step[:, :E]
-        ln_n += step[:, E:E + P]
-        n_pure = n_pure + step[:, E + P:E + P + Q]
-        relative = np.abs(step[:, E + P:]) / np.maximum(np.abs(np.c_[n_pure, x[:, None]] if metered else n_pure),
-                                                       1e-300 + 1e-12 * b.sum(axis=1, keepdims=True))
+        lam[active] += step[:, :E]
+        ln_n[active] += step[:, E:E + P]
+        n_pure[active] += step[:, E + P:E + P + Q]
         if metered:
-            x = x + step[:, -1]
+            x[active] += step[:, -1]
+        amounts = np.c_[n_pure[active], x[active]] if metered else n_pure[active]
+        relative = np.abs(step[:, E + P:]) / np.maximum(np.abs(amounts),
+                                                       1e-300 + 1e-12 * b[active].sum(axis=1, keepdims=True))
         size_of_step = np.maximum(change * damp, relative.max(axis=1, initial=0.0))
-        converged = (size_of_step < tolerance) | converged & (size_of_step < 1e3 * tolerance)
-        if converged.all():
+        done = size_of_step < tolerance
+        converged[active[done]] = True
+        active = active[~done]
+        if not len(active):
             break
     y = np.where(in_sol, np.exp(np.clip(-mu + lam @ a.T, -745.0, 700.0)), 0.0)
     n = y * (np.exp(ln_n) @ member.T)

@@ -293,31 +293,17 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
     ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
     rng = np.random.default_rng(seed)
     index, p, accuracy, finance, base_finance = draw_prices_and_finance(models, prices, samples, rng)
-    factor_keys = sorted({k for m in models for k in m.ghg_coef} | {k for m in models for e in m.effects
-                                                                 for c in e.ghg_coef for k in c})
-    factor_table = next((m.factors for m in models if m.factors), {})
-    missing = [k for k in factor_keys if k not in factor_table]
-    if missing:
-        raise KeyError(f"no emission-factor range for {missing}")
-    f = triangular(rng, *(np.array([factor_table[k][j] for k in factor_keys]) for j in range(3)), samples) \
-        if factor_keys else np.zeros((samples, 0))
-    f_index = {k: i for i, k in enumerate(factor_keys)}
-
-    def fvec(coef: dict) -> np.ndarray:
-        return _vector(coef, f_index)
+    f_index, f = draw_emission_factors(models, samples, rng)
 
     nets, scores, risks, ghgs = [], [], [], []
     for m in models:
         thetas = {e.name: triangular(rng, e.low, e.base, e.high, samples)[:, 0] for e in m.effects}
         net = net_value_at(m, p, index, finance, base_finance, thetas, accuracy)
-        ghg_base = fvec(m.ghg_coef)
-        ghg = m.ghg_const + f @ ghg_base
+        ghg = ghg_at(m, f, f_index, thetas)
         score = np.full(samples, float(m.safety))
         risk = np.full(samples, float(m.risk))
         for e in m.effects:
             w_lo, w_hi = _weights(thetas[e.name], e)
-            ghg += w_lo * ((e.ghg_const[0] - m.ghg_const) + f @ (fvec(e.ghg_coef[0]) - ghg_base))
-            ghg += w_hi * ((e.ghg_const[1] - m.ghg_const) + f @ (fvec(e.ghg_coef[1]) - ghg_base))
             nearest = np.where(w_lo > 0.5, e.safety[0] - m.safety, np.where(w_hi > 0.5, e.safety[1] - m.safety, 0))
             score += nearest
             risk += np.where(w_lo > 0.5, e.risk[0] - m.risk, np.where(w_hi > 0.5, e.risk[1] - m.risk, 0.0))
@@ -338,7 +324,7 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
     return MonteCarlo(
         samples=samples, seed=seed,
         sampled=Sampled(prices=len(index), correlated_groups=tuple(getattr(prices, "correlations", {})),
-                        finance=tuple(sorted(finance)), emission_factors=len(factor_keys),
+                        finance=tuple(sorted(finance)), emission_factors=len(f_index),
                         process_parameters=tuple(sorted({e.name for m in models for e in m.effects}))),
         routes=tuple(RouteSpread(route=m.route, net_value=spread(nets[i]), safety_score=spread(scores[i]),
                                  risk=spread(risks[i]), ghg=spread(ghgs[i]),
@@ -367,6 +353,34 @@ def draw_prices_and_finance(models: list[RouteModel], prices, samples: int, rng:
     ranges = next((m.finance for m in models if m.finance), {})
     finance = {k: triangular(rng, *r, samples)[:, 0] for k, r in ranges.items()}
     return index, p, accuracy, finance, {k: r[1] for k, r in ranges.items()}
+
+
+def draw_emission_factors(models: list[RouteModel], samples: int, rng: np.random.Generator):
+    """The emission factors the routes' GHG is linear in (at any of their runs), each from its
+    triangular range of ``emission_factors.yaml``, drawn after the prices and finance factors.
+    Returns (factor index, factors (n, F))."""
+    keys = sorted({k for m in models for k in m.ghg_coef} | {k for m in models for e in m.effects
+                                                           for c in e.ghg_coef for k in c})
+    table = next((m.factors for m in models if m.factors), {})
+    missing = [k for k in keys if k not in table]
+    if missing:
+        raise KeyError(f"no emission-factor range for {missing}")
+    f = triangular(rng, *(np.array([table[k][j] for k in keys]) for j in range(3)), samples) \
+        if keys else np.zeros((samples, 0))
+    return {k: i for i, k in enumerate(keys)}, f
+
+
+def ghg_at(m: RouteModel, f: np.ndarray, f_index: dict[str, int], thetas: dict[str, np.ndarray]) -> np.ndarray:
+    """GHG (kg CO2e per kg of cells) of route model ``m`` per sample: emission factors ``f``
+    (n, F) over the keys of ``f_index``, process parameters ``thetas`` interpolated between the
+    base and low/high runs (the surrogate, as for the net value)."""
+    base = _vector(m.ghg_coef, f_index)
+    ghg = m.ghg_const + f @ base
+    for e in m.effects:
+        w_lo, w_hi = _weights(thetas[e.name], e)
+        ghg = ghg + w_lo * ((e.ghg_const[0] - m.ghg_const) + f @ (_vector(e.ghg_coef[0], f_index) - base))
+        ghg = ghg + w_hi * ((e.ghg_const[1] - m.ghg_const) + f @ (_vector(e.ghg_coef[1], f_index) - base))
+    return ghg
 
 
 def _vector(coef: dict, index: dict) -> np.ndarray:

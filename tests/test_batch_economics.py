@@ -141,13 +141,14 @@ def test_chunk_net_values_equal_each_samples_net_value(planner, prices):
     base = {k: r[1] for k, r in ranges.items()}
     finance = {k: r[0] + (r[2] - r[0]) * rng.random(s) for k, r in ranges.items()}
     inputs = _Inputs(rng.random((s, len(keys))), {k: i for i, k in enumerate(keys)}, 0.8 + 0.4 * rng.random(s),
-                     finance, base)
+                     finance, base, np.zeros((s, 0)), {})
     chunk = inputs.net_values(0, s, m.constant, m.coefficients, m.isbl / m.cells_y, m.references / m.cells_y)
     for n in range(s):
         one = inputs.net_value(n, m.constant[n], {k: a[n] for k, a in m.coefficients.items()},
                                m.isbl[n] / m.cells_y[n], m.references[n] / m.cells_y[n])
         assert chunk[n] == pytest.approx(one, rel=1e-12, abs=1e-12)
-    short = _Inputs(inputs.p[:, 1:], {k: i for i, k in enumerate(keys[1:])}, inputs.accuracy, finance, base)
+    short = _Inputs(inputs.p[:, 1:], {k: i for i, k in enumerate(keys[1:])}, inputs.accuracy, finance, base,
+                    np.zeros((s, 0)), {})
     coef = dict(m.coefficients)
     coef[keys[0]] = np.where(np.arange(s) >= 2, 1.0, 0.0)
     with pytest.raises(RuntimeError, match=f"sample 2 sells or buys \\['{keys[0]}'\\]"):

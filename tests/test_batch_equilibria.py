@@ -237,3 +237,19 @@ def test_rows_with_another_phase_set_are_not_taken(planner):
     assert np.array_equal(valid, same)
     for r in np.flatnonzero(valid):
         assert np.abs(moles[r] - exact[r]).max() <= 1e-8 * exact[r].sum()
+
+
+def test_a_failed_smelter_check_leaves_its_rows_to_cantera(planner, monkeypatch):
+    """When a checked smelter row differs from Cantera's equilibrium by more than the bound (set
+    below any difference to force it), the round's rows are metered by Cantera, the note says
+    so, and the batch equals the one metered by Cantera row by row."""
+    from recycle.steps import smelt
+
+    route = load_route("pyrometallurgy")
+    values = _samples(planner, route, 8)
+    inv = planner.read_inventory(None)
+    each = planner.plan_batch(inv, route, "10 t/day", values)
+    monkeypatch.setattr(smelt, "CHECK_AMOUNT", -1.0)
+    together = planner.plan_batch(inv, route, "10 t/day", values, batch_equilibria=True)
+    assert any("solved by Cantera" in n and "0 of" in n for n in together.steps["smelt"].outcome.notes)
+    assert np.array_equal(together.steps["smelt"].outlets["off_gas"], each.steps["smelt"].outlets["off_gas"])

@@ -10,6 +10,7 @@ import pytest
 from recycle.audit import audit
 from recycle.batch import sample_rows, with_row_values
 from recycle.economics import economics
+from recycle.environment import environment
 from recycle.errors import InputError
 from recycle.exact_mc import _as_text
 from recycle.flowsheet import available_routes, load_route
@@ -142,17 +143,19 @@ def test_exact_monte_carlo_batch_equals_the_per_sample_loop(planner, prices, rou
 
 def test_two_workers_give_the_values_of_one(planner, prices):
     """The chunks shared among two forked worker processes give every sample the value one
-    process gives it (a sample's plan does not depend on where it ran), and progress is
-    reported once per sample."""
+    process gives it, to the last bit (the chunks do not depend on the number of workers; in
+    chunks of 8 samples the flare's equilibria are solved together, from a reference row of
+    the chunk), and progress is reported once per sample."""
     from recycle.exact_mc import exact_monte_carlo
     from recycle.uncertainty import route_model
 
     model = route_model(planner, None, "hydrometallurgy", "10 t/day", {}, prices)
     ticks = []
-    one = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 6, seed=4, chunk=2, model=model)
-    two = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 6, seed=4, chunk=2, model=model,
+    one = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 20, seed=4, chunk=8, model=model)
+    two = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 20, seed=4, chunk=8, model=model,
                             workers=2, progress=lambda: ticks.append(1))
-    assert two.samples_exact == one.samples_exact and len(ticks) == 6
+    assert two.samples_exact == one.samples_exact and len(ticks) == 20
+    assert two.samples_ghg_exact == one.samples_ghg_exact
 
 
 def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planner, prices):
@@ -168,20 +171,25 @@ def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planne
     route = load_route("hydrometallurgy")
     thetas = {"separate.foil_recovery": np.array([0.93, 1.2, 0.96])}
     effects = [SimpleNamespace(name="separate.foil_recovery")]
-    keys = sorted(economics(planner.plan(None, route, "10 t/day"), prices).linear_model.coefficients)
+    plan = planner.plan(None, route, "10 t/day")
+    keys = sorted(economics(plan, prices).linear_model.coefficients)
+    factors = sorted(environment(plan, "US").linear_model.coefficients)
     rng = np.random.default_rng(0)
     base = {k: r[1] for k, r in finance_ranges(planner.db.data("equipment.yaml")).items()}
     inputs = _Inputs(rng.random((3, len(keys))), {k: i for i, k in enumerate(keys)}, np.ones(3),
-                     {k: np.full(3, v) for k, v in base.items()}, base)
+                     {k: np.full(3, v) for k, v in base.items()}, base, rng.random((3, len(factors))),
+                     {k: i for i, k in enumerate(factors)})
     inventory = planner.read_inventory(None)
     job = _Job(planner, inventory, route, "10 t/day", prices, "US", effects, thetas, inputs)
-    exact, infeasible, one_by_one = _batched(job, 3, None, chunk=3)
+    exact, ghg, infeasible, one_by_one = _batched(job, 3, None, chunk=3)
     assert len(one_by_one) == 1 and "sample 1" in one_by_one[0]
     assert len(infeasible) == 1 and infeasible[0].startswith("sample 1")
     assert np.isnan(exact[1]) and np.isfinite(exact[[0, 2]]).all()
-    loop, _ = _per_sample(planner, inventory, route, "10 t/day", prices, "US", effects, thetas,
-                          [0, 2], inputs, None)
+    assert np.isnan(ghg[1]) and np.isfinite(ghg[[0, 2]]).all()
+    loop, loop_ghg, _ = _per_sample(planner, inventory, route, "10 t/day", prices, "US", effects, thetas,
+                                    [0, 2], inputs, None)
     np.testing.assert_allclose(exact[[0, 2]], loop[[0, 2]], rtol=RTOL)
+    np.testing.assert_allclose(ghg[[0, 2]], loop_ghg[[0, 2]], rtol=RTOL)
 
 
 def test_numpy_enthalpies_equal_cantera_at_many_temperatures(db):

@@ -113,6 +113,13 @@ def global_sensitivity_text(extra: dict, top: int) -> Blocks:
                      + f" USD/kg; surrogate error (surrogate minus exact) on the same samples: mean "
                        f"{x.surrogate_error.mean:.3g}, rms {x.surrogate_error.rms:.3g}, max "
                        f"{x.surrogate_error.max_abs:.3g} USD/kg")
+        if x.ghg_exact is not None:
+            text += ("; GHG p5/p50/p95 exact " + "/".join(f"{v:.4g}" for v in (x.ghg_exact.p5, x.ghg_exact.p50,
+                                                                              x.ghg_exact.p95))
+                     + ", surrogate " + "/".join(f"{v:.4g}" for v in (x.ghg_surrogate.p5, x.ghg_surrogate.p50,
+                                                                       x.ghg_surrogate.p95))
+                     + f" kg CO2e/kg; surrogate error: rms {x.ghg_surrogate_error.rms:.3g}, max "
+                       f"{x.ghg_surrogate_error.max_abs:.3g} kg CO2e/kg")
         out.append(text)
         if x.infeasible:
             shown = list(x.infeasible[:3]) + ([f"... {len(x.infeasible) - 3} more (--format json lists them)"]

@@ -39,6 +39,7 @@ from .base import T_STANDARD, Context, Param, Step, StepOutcome, electricity_par
 SMELTER_FILE = "smelter.yaml"
 TRACE = 1e-12     # mol per mol of the row's products: amounts below are solver noise, set to zero
 TOGETHER_MIN = 8  # distinct rows from which a batch's equilibria are solved together
+REFERENCE_ROUNDS = 4  # at most this many reference rows (one Cantera metering each) per batch
 CHECK_AMOUNT = 1e-8   # largest difference from Cantera's equilibrium on a checked row: of the flow
 CHECK_SHARE = 1e-6    # largest difference of a checked row's CO share from co_fraction (the regula falsi's)
 
@@ -235,63 +236,79 @@ class Smelt(Step):
 
     def _together(self, system, db, base, per_o2, guess, reducing, carbon, where, co_fraction):
         """The metered equilibria of a Monte Carlo batch's distinct rows solved together
-        (recycle.multiphase.equilibrate_together) from Cantera's metered solution of the middle
-        one, where the oxidant is metered to the CO share (carbon fed, co_fraction between 1e-3
-        and 1 - 1e-6). Returns ({row key: (O2 blown, moles)}, note).
-        The CO share falls as the O2 rises, so a row's root is the one the regula falsi finds;
-        a row with no root (its bath as reducing as its feed allows) has no valid solution here.
-        Rows the solution does not hold for (another phase set, no root) are left out (solved by Cantera in run); the first and the last are checked against
-        Cantera, and a difference beyond CHECK_AMOUNT of the flow or of the O2 blown leaves
-        every row to Cantera (said in the note)."""
+        (recycle.multiphase.equilibrate_together) where the oxidant is metered to the CO share
+        (carbon fed, co_fraction between 1e-3 and 1 - 1e-6). Returns ({row key: (O2 blown,
+        moles)}, note).
+
+        In rounds (at most REFERENCE_ROUNDS): Cantera meters the middle row still open, and the
+        open rows are solved together from it; a row is taken where the solution holds (the
+        reference's phases, a root of the metering). The CO share falls as the O2 rises, so a
+        row's root is the one the regula falsi finds; a row with no root (its bath as reducing
+        as its feed allows) is never taken. Rows still open (fewer than TOGETHER_MIN, or after
+        the last round) are metered by Cantera in run. In each round the first and the last row
+        taken are checked: Cantera's equilibrium at the O2 found must equal the row to
+        CHECK_AMOUNT of the flow and meet co_fraction to CHECK_SHARE (the regula falsi's own
+        tolerance); otherwise that round's rows are left to Cantera (said in the note)."""
         from ..multiphase import equilibrate_together
 
-        keys, rows = {}, []
+        keys, open_rows = set(), []
         for row in range(len(base)):
             key = (base[row].tobytes(), float(co_fraction[row]))
             if (key not in keys and base[row].any() and carbon[row] > 0
                     and 1e-3 <= co_fraction[row] <= 1.0 - 1e-6):
-                keys[key] = row
-                rows.append(row)
-        if len(rows) < TOGETHER_MIN:
-            return {}, None
-        rows = np.array(rows)
-        ref = rows[len(rows) // 2]
-        args = (system, db, base[ref], per_o2, guess[ref], reducing[ref], carbon[ref], where, float(co_fraction[ref]))
-        o2_ref, moles_ref = self._meter_oxidant(*args)
+                keys.add(key)
+                open_rows.append(row)
+        rows = np.array(open_rows, dtype=int)
         e = [db.elements.index(x) for x in system.elements]
         names = [db.names[i] for i in system.db_index]
-        weight = np.zeros((len(rows), len(names)))
-        phi = co_fraction[rows]
-        for name in ("CO", "C(gr)"):
-            if name in names:
-                weight[:, names.index(name)] = 1.0 - phi
-        if "CO2" in names:
-            weight[:, names.index("CO2")] = -phi
-        if abs(weight[len(rows) // 2] @ moles_ref) > 1e-5 * moles_ref.sum():
-            return {}, None       # the reference's bath is as reducing as its feed allows: no CO share to meet
-        moles, o2, valid = equilibrate_together(system, base[np.ix_(rows, e)], moles_ref, feed=per_o2[e],
-                                                start_feed=o2_ref, constraint=weight)
-        moles[moles < TRACE * moles.sum(axis=1, keepdims=True)] = 0.0
-        worst_n = worst_share = 0.0
         carbon_k = [names.index(n) for n in ("CO", "C(gr)", "CO2") if n in names]
-        ok = np.flatnonzero(valid)
-        for i in {int(ok[0]), int(ok[-1])} - {len(rows) // 2} if len(ok) else ():
-            # Cantera's equilibrium at the O2 found, and its CO share against co_fraction
-            moles_c = equilibrate(system, dict(zip(db.elements, base[rows[i]] + o2[i] * per_o2)), where)
-            moles_c[moles_c < TRACE * moles_c.sum()] = 0.0
-            worst_n = max(worst_n, float(np.abs(moles[i] - moles_c).max() / moles_c.sum()))
-            share_error = abs(weight[i] @ moles_c) / max(float(moles_c[carbon_k].sum()), 1e-300)   # CO share - phi
-            worst_share = max(worst_share, share_error)
-        if worst_n > CHECK_AMOUNT or worst_share > CHECK_SHARE:
-            return {}, (f"smelter equilibria: the {len(rows)} rows solved together differed from Cantera by "
-                        f"{worst_n:.1e} of the flow or {worst_share:.1e} in the CO share on a checked row: "
-                        "every row solved by Cantera")
-        solved = {(base[r].tobytes(), float(co_fraction[r])): (float(o2[i]), moles[i])
-                  for i, r in enumerate(rows) if valid[i]}
-        return solved, (f"smelter equilibria of {len(rows)} rows solved together from Cantera's metered solution "
-                        f"of one (recycle.multiphase.equilibrate_together; {int((~valid).sum())} left to Cantera); "
-                        f"checked on two rows: Cantera's equilibrium at the O2 found differs by at most {worst_n:.1e} "
-                        f"of the flow and meets the CO share to {worst_share:.1e}")
+        solved, rounds, refused = {}, 0, []
+        worst_n = worst_share = 0.0
+        total = len(rows)
+        while len(rows) >= TOGETHER_MIN and rounds < REFERENCE_ROUNDS:
+            rounds += 1
+            weight = np.zeros((len(rows), len(names)))
+            phi = co_fraction[rows]
+            for name in ("CO", "C(gr)"):
+                if name in names:
+                    weight[:, names.index(name)] = 1.0 - phi
+            if "CO2" in names:
+                weight[:, names.index("CO2")] = -phi
+            mid = len(rows) // 2
+            ref = rows[mid]
+            o2_ref, moles_ref = self._meter_oxidant(system, db, base[ref], per_o2, guess[ref], reducing[ref],
+                                                    carbon[ref], where, float(co_fraction[ref]))
+            if abs(weight[mid] @ moles_ref) > 1e-5 * moles_ref.sum():
+                break          # the reference's bath is as reducing as its feed allows: no CO share to meet
+            moles, o2, valid = equilibrate_together(system, base[np.ix_(rows, e)], moles_ref, feed=per_o2[e],
+                                                    start_feed=o2_ref, constraint=weight)
+            moles[moles < TRACE * moles.sum(axis=1, keepdims=True)] = 0.0
+            ok = np.flatnonzero(valid)
+            if not len(ok):
+                break
+            round_n = round_share = 0.0
+            for i in {int(ok[0]), int(ok[-1])} - {mid}:
+                # Cantera's equilibrium at the O2 found, and its CO share against co_fraction
+                moles_c = equilibrate(system, dict(zip(db.elements, base[rows[i]] + o2[i] * per_o2)), where)
+                moles_c[moles_c < TRACE * moles_c.sum()] = 0.0
+                round_n = max(round_n, float(np.abs(moles[i] - moles_c).max() / moles_c.sum()))
+                round_share = max(round_share, abs(weight[i] @ moles_c) / max(float(moles_c[carbon_k].sum()), 1e-300))
+            if round_n > CHECK_AMOUNT or round_share > CHECK_SHARE:
+                refused.append(f"{len(ok)} rows of round {rounds} differed from Cantera by {round_n:.1e} of the "
+                               f"flow or {round_share:.1e} in the CO share on a checked row: solved by Cantera")
+                break
+            worst_n, worst_share = max(worst_n, round_n), max(worst_share, round_share)
+            for i in ok:
+                solved[(base[rows[i]].tobytes(), float(co_fraction[rows[i]]))] = (float(o2[i]), moles[i])
+            rows = rows[~valid]
+        if not total or (not solved and not refused):
+            return {}, None
+        note = (f"smelter equilibria of {len(solved)} of {total} rows solved together from Cantera's metered "
+                f"solution of one row in each of {rounds} round(s) (recycle.multiphase.equilibrate_together; "
+                f"the other {total - len(solved)} metered by Cantera); checked on two rows per round: Cantera's "
+                f"equilibrium at the O2 found differs by at most {worst_n:.1e} of the flow and meets the CO "
+                f"share to {worst_share:.1e}")
+        return solved, "; ".join([note, *refused])
 
     def _elements(self, db, amounts):
         """A lookup element -> moles per batch row (zeros for an absent element)."""
