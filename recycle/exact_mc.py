@@ -374,6 +374,30 @@ def _collect(parts, progress):
         yield part
 
 
+def exact_evaluator(planner, inventory, throughput: str, overrides: dict, prices, region: str = "US",
+                    sources: dict[str, str] | None = None, chunk: int = CHUNK, workers: int = 1, progress=None):
+    """The ``exact`` function of :func:`recycle.uncertainty.monte_carlo`: (route model,
+    :class:`recycle.uncertainty.Draws`) -> (net values USD/kg, GHG kg CO2e/kg, infeasible
+    samples), every sample planned in full on the batch axis at its drawn parameters and its
+    net value and GHG at its drawn prices, finance and emission factors, as
+    :func:`exact_monte_carlo` does. ``sources``: route id -> the route as given (an id or a
+    file), where they differ. ``progress()`` is called after each sample."""
+    if not isinstance(inventory, Inventory):
+        inventory = planner.read_inventory(inventory)
+
+    def evaluate(model, d):
+        route = load_route((sources or {}).get(model.route, model.route))
+        route = route.with_parameters({s: q for s, q in overrides.items() if s in route.steps})
+        n = len(d.p)
+        inputs = _Inputs(d.p, d.index, np.broadcast_to(np.asarray(d.accuracy, dtype=float), (n,)), d.finance,
+                         d.base_finance, d.f, d.f_index)
+        job = _Job(planner, inventory, route, throughput, prices, region, list(model.effects), d.thetas, inputs)
+        exact, ghg, infeasible, _ = _batched(job, n, progress, chunk, workers)
+        return exact, ghg, infeasible
+
+    return evaluate
+
+
 def _as_text(route, sid: str, pname: str, value: float) -> str:
     """A parameter value (SI) as a step takes it: a number, or a quantity in the SI unit."""
     spec = next(p for p in route.steps[sid].params if p.name == pname)
@@ -382,4 +406,5 @@ def _as_text(route, sid: str, pname: str, value: float) -> str:
     return repr(value)
 
 
-__all__ = ["ExactMonteCarlo", "GhgSpread", "GhgSurrogateError", "Spread", "SurrogateError", "exact_monte_carlo"]
+__all__ = ["ExactMonteCarlo", "GhgSpread", "GhgSurrogateError", "Spread", "SurrogateError", "exact_evaluator",
+           "exact_monte_carlo"]

@@ -1,6 +1,7 @@
 """Scenario sweeps: inventories x routes x parameter sets x price scenarios x regions, each one
 evaluated in full (plan, audit with the region's permit check, safety, economics, footprint and,
-with ``samples``, a Monte Carlo of its net value), run on Dask and written to Parquet.
+with ``samples``, an exact Monte Carlo of its net value: every sample planned in full on the batch
+axis, recycle.exact_mc), run on Dask and written to Parquet.
 
 A grid file (YAML)::
 
@@ -13,11 +14,11 @@ A grid file (YAML)::
     parameters: {default: {}, dec: {quench.solvent: DEC}}    # STEP.PARAM: value, for routes with the step
     prices: {base: {}, cheap_lithium: {Li2CO3: 8 USD/kg}}   # price name: value
     regions: [US, EU]                  # permit regions (US, EU, CN); the footprint takes their grid
-    samples: 0                         # Monte Carlo samples of each scenario's net value
+    samples: 0                         # exact Monte Carlo samples of each scenario's net value
     seed: 1
 
 Every scenario has a key: a SHA-256 of what defines it (its inventory, with a file's content,
-route, parameters, prices, region, basis, samples, seed, the versions of recycle and Cantera
+route, parameters, prices, region, basis, samples, seed, the Monte Carlo's method, the versions of recycle and Cantera
 and the checksums of the shipped data). Its rows are
 written to ``OUT/parts/KEY.parquet`` as soon as it finishes, so a sweep that is run again skips
 the scenarios already done; ``OUT/results.parquet`` gathers every scenario of the grid in grid
@@ -199,7 +200,7 @@ def load_grid(path: str | Path, planner) -> Grid:
                         applicable = {st: p for st, p in pset.items() if st in steps_of[route]}
                         spec = {"inventory": ispec, "route": route, "parameters": applicable, "prices": prset,
                                 "region": reg, "grid_region": footprint_region[reg], "basis": basis,
-                                "samples": samples, "seed": seed,
+                                "samples": samples, "seed": seed, "monte_carlo": "exact",
                                 "labels": [inv, pname, prname], "made_by": made_by}
                         key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
                         out.append(Scenario(inv, route, pname, prname, reg, key, spec))
@@ -260,12 +261,15 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
         "max_element_residual": result.max_relative_element_residual(),
     }
     if spec["samples"]:
+        from .exact_mc import exact_evaluator
         from .uncertainty import monte_carlo, route_model
 
         model = route_model(planner, inventory, spec["route"], spec["basis"], spec["parameters"], prices,
                             region=spec["grid_region"])
         seed = int(np.random.SeedSequence([spec["seed"], int(scenario.key[:15], 16)]).generate_state(1)[0])
-        mc = monte_carlo([model], prices, spec["samples"], seed).routes[0].net_value
+        exact = exact_evaluator(planner, inventory, spec["basis"], spec["parameters"], prices, spec["grid_region"],
+                                {model.route: spec["route"]})
+        mc = monte_carlo([model], prices, spec["samples"], seed, exact=exact).routes[0].net_value
         common.update({f"net_value_{p}": mc[p] for p in ("p5", "p50", "p95")})
     permit_lines = {line.pollutant: line for line in (checked.permit.lines if checked.permit else ())}
     rows = []

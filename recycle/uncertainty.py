@@ -37,7 +37,7 @@ from .compare import Comparison
 from .economics import crf, economics
 from .environment import environment, factor_ranges
 from .flowsheet import Route, load_route
-from .results import Measured, measured
+from .results import Measured, measured, optional
 from .safety import safety
 from .step_types import step_facts
 from .units import Q_
@@ -167,6 +167,19 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
     return model
 
 
+_MODEL_ARGS: tuple | None = None      # set in a forked worker only (Pool initializer), never in the caller
+
+
+def _start_models(args: tuple) -> None:
+    global _MODEL_ARGS
+    _MODEL_ARGS = args
+
+
+def _route_model_of(route: str) -> RouteModel:
+    planner, inventory, throughput, overrides, prices, region = _MODEL_ARGS
+    return route_model(planner, inventory, route, throughput, overrides, prices, region=region)
+
+
 def parameter_ranges(db, route: Route) -> dict[str, tuple]:
     """The uncertain process parameters of ``route``: "step.param" -> (low, base, high) in SI,
     (low, high) as written, and the range's source. The range is that of
@@ -238,14 +251,48 @@ def _weights(theta: np.ndarray, e: Effect) -> tuple[np.ndarray, np.ndarray]:
     return w_lo, w_hi
 
 
+ERROR_SAMPLES = 256     # samples of the exact run that measures the surrogate's error (``fast``)
+
+
 def monte_carlo_comparison(comparison: Comparison, planner, inventory, throughput: str, overrides: dict, prices,
-                           samples: int, seed: int | None, region: str = "US", progress=None) -> Comparison:
+                           samples: int, seed: int | None, region: str = "US", progress=None, fast: bool = False,
+                           workers: int = 1, sample_progress=None) -> Comparison:
     """``comparison`` with its Monte Carlo: a :func:`route_model` of each compared route, then
-    :func:`monte_carlo` with the routes that do not apply left out of "best"."""
-    models = [route_model(planner, inventory, r.route, throughput, overrides, prices, progress, region)
-              for r in comparison.routes]
+    :func:`monte_carlo` with the routes that do not apply left out of "best".
+
+    By default every sample's net value and GHG are exact (each sample planned in full on the
+    batch axis: :func:`recycle.exact_mc.exact_evaluator`); ``fast`` uses the first-order
+    surrogate for all ``samples`` and measures its error on an exact run of the first
+    ERROR_SAMPLES draws of the same seed. ``sample_progress()`` is called after each exact
+    sample; ``workers`` forked processes share the routes' base and low/high plans and the
+    exact samples (same values)."""
+    from .exact_mc import exact_evaluator
+
+    args = (planner, inventory, throughput, overrides, prices, region)
+    names = [r.route for r in comparison.routes]
+    if workers > 1 and len(names) > 1:      # the routes' plans shared among forked processes
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(workers, len(names)), _start_models, (args,)) as pool:
+            models = []
+            for m in pool.imap(_route_model_of, names):
+                models.append(m)
+                if progress:
+                    progress(f"{m.route} runs")
+    else:
+        models = [route_model(planner, inventory, name, throughput, overrides, prices, progress, region)
+                  for name in names]
     eligible = [r.applicability.status != DOES_NOT_APPLY for r in comparison.routes]
-    return replace(comparison, monte_carlo=monte_carlo(models, prices, samples, seed, eligible=eligible))
+    exact = exact_evaluator(planner, inventory, throughput, overrides, prices, region,
+                            {m.route: r.route for m, r in zip(models, comparison.routes)}, workers=workers,
+                            progress=sample_progress)
+    if not fast:
+        return replace(comparison, monte_carlo=monte_carlo(models, prices, samples, seed, eligible=eligible,
+                                                           exact=exact))
+    mc = monte_carlo(models, prices, samples, seed, eligible=eligible)
+    check = monte_carlo(models, prices, min(samples, ERROR_SAMPLES), seed, eligible=eligible, exact=exact)
+    routes = tuple(replace(r, surrogate_error=c.surrogate_error) for r, c in zip(mc.routes, check.routes))
+    return replace(comparison, monte_carlo=replace(mc, routes=routes, error_samples=check.samples))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -261,6 +308,17 @@ class Sampled:
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
+class SurrogateErrors(Measured):
+    """The first-order surrogate minus the exact value on the same samples: root mean square and
+    largest, of net value and GHG."""
+
+    net_value_rms: float = measured("USD/kg")
+    net_value_max: float = measured("USD/kg")
+    ghg_rms: float = measured("kg CO2e/kg")
+    ghg_max: float = measured("kg CO2e/kg")
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
 class RouteSpread(Measured):
     """One route's 5th, 50th and 95th percentiles ("p5", "p50", "p95") of net value, safety index,
     route risk and GHG, and the share of samples in which it is best."""
@@ -273,6 +331,8 @@ class RouteSpread(Measured):
     probability_best_net_value: float
     probability_best_safety: float
     probability_lowest_risk: float
+    infeasible: int = 0                  # samples a step refused (exact): left out of the percentiles
+    surrogate_error: SurrogateErrors | None = optional()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,25 +341,59 @@ class MonteCarlo:
     seed: int | None
     sampled: Sampled
     routes: tuple[RouteSpread, ...]
+    method: str = "surrogate"            # "exact": net value and GHG of every sample planned in full
+    error_samples: int = 0               # samples the surrogate's error was measured on
 
     def __repr__(self) -> str:
         return f"MonteCarlo({self.samples} samples, seed {self.seed}, routes {[r.route for r in self.routes]})"
 
 
+@dataclass(frozen=True)
+class Draws:
+    """One Monte Carlo's draws for one route: prices (n, P) over ``index``, the capital-cost
+    accuracy factor (n,) or 1, finance factors name -> (n,) and their base values, emission
+    factors (n, F) over ``f_index``, process parameters name -> (n,) (SI)."""
+
+    p: np.ndarray
+    index: dict[str, int]
+    accuracy: np.ndarray | float
+    finance: dict[str, np.ndarray]
+    base_finance: dict[str, float]
+    f: np.ndarray
+    f_index: dict[str, int]
+    thetas: dict[str, np.ndarray]
+
+
 def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,
-                eligible: list[bool] | None = None) -> MonteCarlo:
+                eligible: list[bool] | None = None, exact=None) -> MonteCarlo:
     """Percentiles of net value, route risk (recycle.scenarios.risk_number, nearest of the three runs of each
     uncertain parameter) and safety index per route, and the probability each is best among the
-    ``eligible`` routes (default all; a route that does not apply is not a candidate: 0)."""
+    ``eligible`` routes (default all; a route that does not apply is not a candidate: 0).
+
+    ``exact``: None for the first-order surrogate; else a function (route model, :class:`Draws`)
+    -> (net values, GHG, infeasible) that evaluates every sample in full
+    (:func:`recycle.exact_mc.exact_evaluator`); net value and GHG are then exact (NaN where a
+    sample is infeasible: left out of the percentiles and never best), the surrogate's error on
+    the same samples is reported, and safety index and risk stay the nearest of the three runs."""
     rng = np.random.default_rng(seed)
     index, p, accuracy, finance, base_finance = draw_prices_and_finance(models, prices, samples, rng)
     f_index, f = draw_emission_factors(models, samples, rng)
 
-    nets, scores, risks, ghgs = [], [], [], []
+    nets, scores, risks, ghgs, infeasible, errors = [], [], [], [], [], []
     for m in models:
         thetas = {e.name: triangular(rng, e.low, e.base, e.high, samples)[:, 0] for e in m.effects}
         net = net_value_at(m, p, index, finance, base_finance, thetas, accuracy)
         ghg = ghg_at(m, f, f_index, thetas)
+        refused, error = 0, None
+        if exact is not None:
+            exact_net, exact_ghg, bad = exact(m, Draws(p, index, accuracy, finance, base_finance, f, f_index, thetas))
+            ok = ~np.isnan(exact_net)
+            dn, dg = net[ok] - exact_net[ok], ghg[ok] - exact_ghg[ok]
+            error = SurrogateErrors(net_value_rms=_rms(dn), net_value_max=_max_abs(dn), ghg_rms=_rms(dg),
+                                    ghg_max=_max_abs(dg))
+            net, ghg, refused = exact_net, exact_ghg, len(bad)
+        infeasible.append(refused)
+        errors.append(error)
         score = np.full(samples, float(m.safety))
         risk = np.full(samples, float(m.risk))
         for e in m.effects:
@@ -315,14 +409,15 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
     ok = np.ones(len(models), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     best_net, best_safety, best_risk = np.zeros(len(models)), np.zeros(len(models)), np.zeros(len(models))
     if ok.any():
-        best_net[ok] = _share_of_best(nets[ok], higher=True)
+        best_net[ok] = _share_of_best(np.where(np.isnan(nets[ok]), -np.inf, nets[ok]), higher=True)
         best_safety[ok] = _share_of_best(scores[ok], higher=False)
         best_risk[ok] = _share_of_best(risks[ok], higher=False)
     def spread(values):
-        return {f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}
+        values = values[~np.isnan(values)]
+        return {f"p{q}": float(np.percentile(values, q)) if len(values) else float("nan") for q in PERCENTILES}
 
     return MonteCarlo(
-        samples=samples, seed=seed,
+        samples=samples, seed=seed, method="surrogate" if exact is None else "exact",
         sampled=Sampled(prices=len(index), correlated_groups=tuple(getattr(prices, "correlations", {})),
                         finance=tuple(sorted(finance)), emission_factors=len(f_index),
                         process_parameters=tuple(sorted({e.name for m in models for e in m.effects}))),
@@ -330,8 +425,17 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
                                  risk=spread(risks[i]), ghg=spread(ghgs[i]),
                                  probability_best_net_value=float(best_net[i]),
                                  probability_best_safety=float(best_safety[i]),
-                                 probability_lowest_risk=float(best_risk[i]))
+                                 probability_lowest_risk=float(best_risk[i]), infeasible=infeasible[i],
+                                 surrogate_error=errors[i])
                      for i, m in enumerate(models)))
+
+
+def _rms(x: np.ndarray) -> float:
+    return float(np.sqrt((x ** 2).mean())) if len(x) else 0.0
+
+
+def _max_abs(x: np.ndarray) -> float:
+    return float(np.abs(x).max()) if len(x) else 0.0
 
 
 def price_keys(models: list[RouteModel]) -> list[str]:

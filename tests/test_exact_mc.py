@@ -126,3 +126,48 @@ def test_the_samples_are_those_of_the_surrogate_monte_carlo(planner, prices):
     for q in (5, 50, 95):
         assert np.percentile(out.samples_surrogate, q) == pytest.approx(mc.net_value[f"p{q}"], rel=1e-12)
         assert np.percentile(out.samples_ghg_surrogate, q) == pytest.approx(mc.ghg[f"p{q}"], rel=1e-12)
+
+
+def test_compare_monte_carlo_is_exact_by_default_and_fast_reports_its_error(planner, prices):
+    """recycle compare's Monte Carlo: by default every sample's net value and GHG are exact, the
+    same values recycle.exact_mc gives one route for the same seed (its percentiles), with the
+    surrogate's error on the same samples; with ``fast`` the percentiles are the surrogate's
+    (recycle.uncertainty.monte_carlo) and the error is the one an exact run of the first
+    min(N, 256) samples of the seed measures."""
+    from recycle.compare import compare_routes
+    from recycle.uncertainty import monte_carlo, monte_carlo_comparison, route_model
+
+    inv = planner.read_inventory(None)
+    comparison = compare_routes(planner, inv, ["hydrometallurgy"], "10 t/day", {}, prices)
+    exact = monte_carlo_comparison(comparison, planner, inv, "10 t/day", {}, prices, 48, 5).monte_carlo
+    fast = monte_carlo_comparison(comparison, planner, inv, "10 t/day", {}, prices, 48, 5, fast=True).monte_carlo
+    alone = exact_monte_carlo(planner, inv, "hydrometallurgy", "10 t/day", {}, prices, 48, seed=5)
+    route = exact.routes[0]
+    assert exact.method == "exact" and route.infeasible == 0
+    for q in (5, 50, 95):
+        assert route.net_value[f"p{q}"] == pytest.approx(getattr(alone.net_value_exact, f"p{q}"), rel=1e-12)
+        assert route.ghg[f"p{q}"] == pytest.approx(getattr(alone.ghg_exact, f"p{q}"), rel=1e-12)
+    assert route.surrogate_error.net_value_rms == pytest.approx(alone.surrogate_error.rms, rel=1e-9)
+    assert route.surrogate_error.ghg_max == pytest.approx(alone.ghg_surrogate_error.max_abs, rel=1e-9)
+    model = route_model(planner, inv, "hydrometallurgy", "10 t/day", {}, prices)
+    surrogate = monte_carlo([model], prices, 48, 5).routes[0]
+    assert fast.method == "surrogate" and fast.error_samples == 48
+    assert fast.routes[0].net_value == pytest.approx(surrogate.net_value, rel=1e-12)
+    assert fast.routes[0].surrogate_error == route.surrogate_error       # the same 48 samples, exact
+
+
+def test_cli_compare_fast_says_what_it_did():
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    res = CliRunner().invoke(app, ["compare", "--routes", "hydrometallurgy", "--samples", "30", "--seed", "2",
+                                   "--fast", "--format", "json"])
+    assert res.exit_code == 0, res.stderr
+    mc = json.loads(res.stdout)["monte_carlo"]
+    assert mc["method"] == "surrogate" and mc["error_samples"] == 30
+    assert mc["routes"][0]["surrogate_error"]["net_value_rms"]["unit"] == "USD/kg"
+    text = CliRunner().invoke(app, ["compare", "--routes", "hydrometallurgy", "--samples", "30", "--seed", "2"])
+    assert "Monte Carlo (exact: net value and GHG of every sample planned in full" in text.stdout

@@ -68,6 +68,11 @@ def monte_carlo_table(mc: MonteCarlo) -> pd.DataFrame:
         row["P(best net value)"] = r.probability_best_net_value
         row["P(lowest risk)"] = r.probability_lowest_risk
         row["P(lowest index)"] = r.probability_best_safety
+        if mc.method == "exact":
+            row["infeasible"] = r.infeasible
+        if r.surrogate_error is not None:
+            row["surrogate error rms [USD/kg]"] = r.surrogate_error.net_value_rms
+            row["surrogate error max [USD/kg]"] = r.surrogate_error.net_value_max
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -104,8 +109,14 @@ def route_lines(comparison: Comparison) -> list[str]:
 
 def monte_carlo_heading(mc: MonteCarlo, samples: int, seed) -> str:
     sampled = mc.sampled
-    return (f"\nMonte Carlo (first-order surrogate: base and low/high plans interpolated; "
-            f"`recycle sensitivity --exact N` measures its error), {samples} samples (seed {seed}): net value USD/kg, route risk "
+    if mc.method == "exact":
+        how = ("exact: net value and GHG of every sample planned in full; risk and safety index from the "
+               "nearest of each parameter's base and low/high plans; surrogate error: the first-order "
+               "surrogate minus the exact value on the same samples")
+    else:
+        how = (f"--fast: first-order surrogate, base and low/high plans interpolated; its error measured on "
+               f"an exact run of {mc.error_samples} samples of the same seed")
+    return (f"\nMonte Carlo ({how}), {samples} samples (seed {seed}): net value USD/kg, route risk "
             "(worst risk + aggregate / (1 + aggregate)), safety index and GHG; sampled: "
             f"{sampled.prices} prices (groups drawn together: {', '.join(sampled.correlated_groups)}), "
             f"{len(sampled.finance)} finance and capital factors, {sampled.emission_factors} "
