@@ -333,7 +333,6 @@ def compare(
     if samples:
         import os
 
-        from recycle.exact_mc import CHUNK
         from recycle.uncertainty import ERROR_SAMPLES, monte_carlo_comparison
 
         exact = min(samples, ERROR_SAMPLES) if fast else samples

@@ -37,7 +37,7 @@ from .compare import Comparison
 from .economics import crf, economics
 from .environment import environment, factor_ranges
 from .flowsheet import Route, load_route
-from .results import Measured, measured, optional
+from .results import Measured, measured
 from .safety import safety
 from .step_types import step_facts
 from .units import Q_
@@ -332,7 +332,7 @@ class RouteSpread(Measured):
     probability_best_safety: float
     probability_lowest_risk: float
     infeasible: int = 0                  # samples a step refused (exact): left out of the percentiles
-    surrogate_error: SurrogateErrors | None = optional()
+    surrogate_error: SurrogateErrors | None = field(default=None, metadata={"optional": True})   # as results.optional
 
 
 @dataclass(frozen=True, kw_only=True)
