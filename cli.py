@@ -428,11 +428,14 @@ def _global_sensitivity(planner, inv, route, throughput, overrides, book, model,
 
         out["sobol"] = sobol_indices(model, book, sobol, seed)
     if exact:
+        import os
+
         from recycle.exact_mc import exact_monte_carlo
 
         with _progress("Exact Monte Carlo samples", exact) as advance:
             out["exact_monte_carlo"] = exact_monte_carlo(planner, inv, route, throughput, overrides, book, exact,
-                                                         seed, progress=advance, model=model)
+                                                         seed, progress=advance, model=model,
+                                                         workers=min(2, os.cpu_count() or 1))
     return out
 
 

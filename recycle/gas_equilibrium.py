@@ -147,7 +147,10 @@ def equilibrate(thermo: GasThermo, moles: np.ndarray, start_moles: np.ndarray, s
             jac[:, E + 1, E] = nh.sum(axis=1)
             jac[:, E + 1, E + 1] = (n * (h * h + cp - h)).sum(axis=1) + enthalpy[active] / rt
             res[:, E + 1] = enthalpy[active] / rt - nh.sum(axis=1)
-        step = np.linalg.solve(jac, res[..., None])[..., 0]
+        try:
+            step = np.linalg.solve(jac, res[..., None])[..., 0]
+        except np.linalg.LinAlgError:        # a singular row: the rows still open are not solved here
+            break
         # damped Newton: a step changes no ln y by more than MAX_LN_STEP, ln T by no more than
         # MAX_LN_T_STEP
         ln_y_step = np.abs(step[:, :E] @ a.T).max(axis=1)

@@ -107,10 +107,13 @@ class Flare(Step):
             groups = [np.flatnonzero(group.reshape(-1) == g) for g in range(len(patterns))]
         for rows in groups:
             if together and len(rows) >= TOGETHER_MIN:
-                n_u[rows], flame_u[rows], exit_u[rows], note = self._together(db, sol, moles[first[rows]],
-                                                                              h_total[first[rows]])
-                notes.append(note)
-                continue
+                try:
+                    n_u[rows], flame_u[rows], exit_u[rows], note = self._together(db, sol, moles[first[rows]],
+                                                                                  h_total[first[rows]])
+                    notes.append(note)
+                    continue
+                except ValueError as exc:      # the burnout zone's rows hold different elements
+                    notes.append(f"flare equilibria of {len(rows)} rows solved by Cantera one by one ({exc})")
             for r in rows:
                 _, flame_u[r], n_u[r], exit_u[r] = self._cantera_row(db, sol, moles[first[r]], h_total[first[r]], T_in)
         return n_u[inverse][:, order], flame_u[inverse], exit_u[inverse], "; ".join(notes) or None
