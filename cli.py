@@ -325,6 +325,10 @@ def compare(
     from recycle.flowsheet import available_routes
     from recycle.report.comparison import compare_json, compare_table
 
+    if fast and not samples:
+        from recycle.errors import InputError
+
+        raise InputError("--fast", "chooses how the Monte Carlo is evaluated: give --samples N as well")
     planner, inv, overrides = _setup(species, cells, inventory, chemistry, soc, set_, throughput, prices_allowed=True)
     book = _prices(planner, prices, overrides)
     plans = {} if out is not None else None

@@ -19,7 +19,7 @@ the samples are those of ``monte_carlo`` (with every parameter sampled). Each is
   sample on its own with its audit, safety and footprint (as ``recycle compare`` does, every
   equilibrium by Cantera). Both give the same values (tests/test_batch_mc.py,
   tests/test_exact_mc.py: to 1e-8 relative, 1e-5 behind the smelter, whose Cantera metering
-  stops within 1e-6 of its CO share);
+  stops within 1e-6 of its CO2 share);
 - by the surrogate (:func:`recycle.uncertainty.net_value_at`, :func:`~recycle.uncertainty.ghg_at`):
   base and low/high runs of each parameter, interpolated and added.
 
@@ -140,7 +140,7 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     the same way wherever it runs). ``batch_equilibria``: a chunk's flare and smelter equilibria
     are solved together from Cantera's solution of one row and checked against Cantera
     (:meth:`recycle.planner.Planner.plan_batch`; within 1e-8 of each flow for the flare, within
-    Cantera's own 1e-6 metering tolerance for the smelter: docs/methods.md); False solves every
+    Cantera's own metering tolerance, 1e-6 of the CO2 share, for the smelter: docs/methods.md); False solves every
     row by Cantera. ``model``: the route's :func:`recycle.uncertainty.route_model` for these
     inputs when the caller has it already (it is not changed); built here otherwise."""
     if method not in ("batch", "loop"):

@@ -76,6 +76,21 @@ class GasThermo:
         return h, h - s, cp
 
 
+def solve_rows(jac: np.ndarray, res: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Newton steps of a stack of systems ``jac`` (rows, m, m) ``step = res`` (rows, m), and
+    which rows had one: a singular row gets no step (NaN) instead of stopping every row."""
+    try:
+        return np.linalg.solve(jac, res[..., None])[..., 0], np.ones(len(jac), bool)
+    except np.linalg.LinAlgError:
+        step, ok = np.full(res.shape, np.nan), np.ones(len(jac), bool)
+        for r in range(len(jac)):
+            try:
+                step[r] = np.linalg.solve(jac[r], res[r])
+            except np.linalg.LinAlgError:
+                ok[r] = False
+        return step, ok
+
+
 def equilibrate(thermo: GasThermo, moles: np.ndarray, start_moles: np.ndarray, start_T: np.ndarray,
                 enthalpy: np.ndarray | None = None, temperature: np.ndarray | None = None,
                 pressure: float = 101325.0):
@@ -147,10 +162,9 @@ def equilibrate(thermo: GasThermo, moles: np.ndarray, start_moles: np.ndarray, s
             jac[:, E + 1, E] = nh.sum(axis=1)
             jac[:, E + 1, E + 1] = (n * (h * h + cp - h)).sum(axis=1) + enthalpy[active] / rt
             res[:, E + 1] = enthalpy[active] / rt - nh.sum(axis=1)
-        try:
-            step = np.linalg.solve(jac, res[..., None])[..., 0]
-        except np.linalg.LinAlgError:        # a singular row: the rows still open are not solved here
-            break
+        step, solvable = solve_rows(jac, res)
+        if not solvable.all():               # a singular row is left unconverged (to Cantera)
+            step[~solvable] = 0.0
         # damped Newton: a step changes no ln y by more than MAX_LN_STEP, ln T by no more than
         # MAX_LN_T_STEP
         ln_y_step = np.abs(step[:, :E] @ a.T).max(axis=1)
@@ -166,9 +180,9 @@ def equilibrate(thermo: GasThermo, moles: np.ndarray, start_moles: np.ndarray, s
         size_of_step = np.maximum(ln_y_step * scale, np.abs(step[:, E]))
         if hp:
             size_of_step = np.maximum(size_of_step, np.abs(step[:, E + 1]))
-        done = size_of_step < TOLERANCE
+        done = (size_of_step < TOLERANCE) & solvable
         converged[active[done]] = True
-        active = active[~done]
+        active = active[~done & solvable]
         if not len(active):
             break
     g = sub.properties(T)[1] if hp else g_fixed
@@ -177,4 +191,4 @@ def equilibrate(thermo: GasThermo, moles: np.ndarray, start_moles: np.ndarray, s
     return out, T, converged
 
 
-__all__ = ["GasThermo", "equilibrate"]
+__all__ = ["GasThermo", "equilibrate", "solve_rows"]

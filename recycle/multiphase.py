@@ -242,6 +242,8 @@ def equilibrate_together(system: PhaseSystem, b: np.ndarray, start: np.ndarray, 
     held in a non-negative amount, and no phase the start lacks would be stable (a solution
     phase's mole fractions would sum to more than 1, or a pure phase's potential lie below the
     element potentials). Rows that are not valid must be solved otherwise (Cantera)."""
+    from .gas_equilibrium import solve_rows
+
     pot = system.potentials
     a_all = system.atoms.T                                                   # (K, E)
     rows = len(b)
@@ -311,10 +313,8 @@ def equilibrate_together(system: PhaseSystem, b: np.ndarray, start: np.ndarray, 
             jac[:, -1, E:E + P] = wn @ member
             jac[:, -1, E + P:E + P + Q] = w[:, pure_k]
             res[:, -1] = -(w * n).sum(axis=1)
-        try:
-            step = np.linalg.solve(jac, res[..., None])[..., 0]
-        except np.linalg.LinAlgError:        # a singular row: these rows are not solved here
-            break
+        step, solvable = solve_rows(jac, res)
+        step[~solvable] = 0.0                # a singular row is left unconverged (to Cantera)
         change = np.abs(step[:, :E] @ a.T).max(axis=1)
         change = np.maximum(change, np.abs(step[:, E:E + P]).max(axis=1, initial=0.0))
         damp = np.minimum(1.0, 8.0 / np.maximum(change, 1e-300))
@@ -328,9 +328,9 @@ def equilibrate_together(system: PhaseSystem, b: np.ndarray, start: np.ndarray, 
         relative = np.abs(step[:, E + P:]) / np.maximum(np.abs(amounts),
                                                        1e-300 + 1e-12 * b[active].sum(axis=1, keepdims=True))
         size_of_step = np.maximum(change * damp, relative.max(axis=1, initial=0.0))
-        done = size_of_step < tolerance
+        done = (size_of_step < tolerance) & solvable
         converged[active[done]] = True
-        active = active[~done]
+        active = active[~done & solvable]
         if not len(active):
             break
     y = np.where(in_sol, np.exp(np.clip(-mu + lam @ a.T, -745.0, 700.0)), 0.0)

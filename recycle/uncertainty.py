@@ -262,8 +262,8 @@ def monte_carlo_comparison(comparison: Comparison, planner, inventory, throughpu
 
     By default every sample's net value and GHG are exact (each sample planned in full on the
     batch axis: :func:`recycle.exact_mc.exact_evaluator`); ``fast`` uses the first-order
-    surrogate for all ``samples`` and measures its error on an exact run of the first
-    ERROR_SAMPLES draws of the same seed. ``sample_progress()`` is called after each exact
+    surrogate for all ``samples`` and measures its error on a separate exact run of
+    min(samples, ERROR_SAMPLES) samples of the same seed. ``sample_progress()`` is called after each exact
     sample; ``workers`` forked processes share the routes' base and low/high plans and the
     exact samples (same values)."""
     from .exact_mc import exact_evaluator
@@ -342,7 +342,7 @@ class MonteCarlo:
     sampled: Sampled
     routes: tuple[RouteSpread, ...]
     method: str = "surrogate"            # "exact": net value and GHG of every sample planned in full
-    error_samples: int = 0               # samples the surrogate's error was measured on
+    error_samples: int = 0               # samples the surrogate's error was measured on (exact: all)
 
     def __repr__(self) -> str:
         return f"MonteCarlo({self.samples} samples, seed {self.seed}, routes {[r.route for r in self.routes]})"
@@ -418,6 +418,7 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
 
     return MonteCarlo(
         samples=samples, seed=seed, method="surrogate" if exact is None else "exact",
+        error_samples=0 if exact is None else samples,
         sampled=Sampled(prices=len(index), correlated_groups=tuple(getattr(prices, "correlations", {})),
                         finance=tuple(sorted(finance)), emission_factors=len(f_index),
                         process_parameters=tuple(sorted({e.name for m in models for e in m.effects}))),

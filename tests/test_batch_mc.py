@@ -141,18 +141,19 @@ def test_exact_monte_carlo_batch_equals_the_per_sample_loop(planner, prices, rou
     assert batch.surrogate_error.rms == pytest.approx(loop.surrogate_error.rms, rel=1e-6, abs=1e-12)
 
 
-def test_two_workers_give_the_values_of_one(planner, prices):
+@pytest.mark.parametrize("route_id", ["hydrometallurgy", "pyrometallurgy"])
+def test_two_workers_give_the_values_of_one(planner, prices, route_id):
     """The chunks shared among two forked worker processes give every sample the value one
     process gives it, to the last bit (the chunks do not depend on the number of workers; in
-    chunks of 8 samples the flare's equilibria are solved together, from a reference row of
-    the chunk), and progress is reported once per sample."""
+    chunks of 8 samples the flare's and the smelter's equilibria are solved together, from
+    reference rows of the chunk), and progress is reported once per sample."""
     from recycle.exact_mc import exact_monte_carlo
     from recycle.uncertainty import route_model
 
-    model = route_model(planner, None, "hydrometallurgy", "10 t/day", {}, prices)
+    model = route_model(planner, None, route_id, "10 t/day", {}, prices)
     ticks = []
-    one = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 20, seed=4, chunk=8, model=model)
-    two = exact_monte_carlo(planner, None, "hydrometallurgy", "10 t/day", {}, prices, 20, seed=4, chunk=8, model=model,
+    one = exact_monte_carlo(planner, None, route_id, "10 t/day", {}, prices, 20, seed=4, chunk=8, model=model)
+    two = exact_monte_carlo(planner, None, route_id, "10 t/day", {}, prices, 20, seed=4, chunk=8, model=model,
                             workers=2, progress=lambda: ticks.append(1))
     assert two.samples_exact == one.samples_exact and len(ticks) == 20
     assert two.samples_ghg_exact == one.samples_ghg_exact

@@ -69,7 +69,7 @@ def test_chunks_solved_together_equal_the_per_sample_plans(planner, prices, rout
 def test_smelter_chunks_solved_together_equal_cantera_per_row(planner, prices):
     """Pyrometallurgy in chunks of 8 samples with the smelter's and flare's equilibria solved
     together against the same chunks with every row by Cantera: net value and GHG of every
-    sample within 1e-5 relative (Cantera's metering of the oxidant stops within 1e-6 of the CO
+    sample within 1e-5 relative (Cantera's metering of the oxidant stops within 1e-6 of the CO2
     share; the rows solved together meet it exactly)."""
     args = (planner, None, "pyrometallurgy", "10 t/day", {}, prices, 16)
     together = exact_monte_carlo(*args, seed=7, chunk=8)

@@ -72,9 +72,11 @@ class Flare(Step):
         keep = self._kept(sol)
         n = n_flame.copy()
         rest = np.where(keep, 0.0, n)
-        sol.TPX = self["burnout_temperature"], 101325.0, rest / rest.sum()
-        sol.equilibrate("TP")
-        n_rest = sol.X * (rest @ sol.molecular_weights / 1000.0) / (sol.mean_molecular_weight / 1000.0)
+        burnout, at = self._burnout_gases(db, sol)      # NO and NO2 do not form there either
+        burnout.TPX = self["burnout_temperature"], 101325.0, rest[at] / rest.sum()
+        burnout.equilibrate("TP")
+        n_rest = np.zeros_like(n)
+        n_rest[at] = burnout.X * (rest @ sol.molecular_weights / 1000.0) / (burnout.mean_molecular_weight / 1000.0)
         n = np.where(keep, n, n_rest)
         sol.TPX = self["burnout_temperature"], 101325.0, n / n.sum()
         sol.HP = h_mass, 101325.0                       # frozen composition at the flame's enthalpy
@@ -143,6 +145,14 @@ class Flare(Step):
         coefficients (recycle.gas_equilibrium.GasThermo)."""
         return db.gas_thermo(() if self["thermal_nox"] else ("NO", "NO2"))
 
+    @staticmethod
+    def _burnout_gases(db, sol):
+        """The burnout zone's gases (the flare's less NO and NO2, which it keeps as the flame
+        made them: thermal NOx neither forms nor decomposes there) and the positions of its
+        species in ``sol``."""
+        burnout = db.gas_solution(("NO", "NO2"))
+        return burnout, np.array([sol.species_index(name) for name in burnout.species_names])
+
     def _kept(self, sol) -> np.ndarray:
         """Species the burnout zone leaves as the flame made them (all but C-H-O-N-Ar; NO, NO2)."""
         burning = {"C", "H", "O", "N", "Ar"}
@@ -169,8 +179,11 @@ class Flare(Step):
             if start is None:       # the reference row does not reach the burnout zone: one that does
                 b0 = burn[0]
                 start = np.where(keep, 0.0, self._cantera_row(db, sol, moles[b0], h[b0])[2])
-            n_rest, _, ok_rest = equilibrate(thermo, rest, start, self["burnout_temperature"],
-                                             temperature=np.full(len(burn), self["burnout_temperature"]))
+            _, at = self._burnout_gases(db, sol)        # NO and NO2 neither form nor go there
+            n_rest = np.zeros_like(rest)
+            n_rest[:, at], _, ok_rest = equilibrate(db.gas_thermo(("NO", "NO2")), rest[:, at], start[at],
+                                                    self["burnout_temperature"],
+                                                    temperature=np.full(len(burn), self["burnout_temperature"]))
             out[burn] = np.where(keep, n_flame[burn], n_rest)
             exit_t[burn] = _frozen_temperature(thermo, out[burn], h[burn], flame[burn])
             ok[burn] &= ok_rest

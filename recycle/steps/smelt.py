@@ -41,7 +41,8 @@ TRACE = 1e-12     # mol per mol of the row's products: amounts below are solver 
 TOGETHER_MIN = 8  # distinct rows from which a batch's equilibria are solved together
 REFERENCE_ROUNDS = 4  # at most this many reference rows (one Cantera metering each) per batch
 CHECK_AMOUNT = 1e-8   # largest difference from Cantera's equilibrium on a checked row: of the flow
-CHECK_SHARE = 1e-6    # largest difference of a checked row's CO share from co_fraction (the regula falsi's)
+SHARE_TOLERANCE = 1e-6   # the metering stops when the CO share is co_fraction to this share of the CO2 share
+CHECK_SHARE = SHARE_TOLERANCE   # a checked row meets co_fraction to this share of its CO2 share
 
 
 class Smelt(Step):
@@ -220,7 +221,7 @@ class Smelt(Step):
             o2 = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
             moles = solve(o2)
             f = excess(moles)
-            if abs(f) < 1e-6 or hi - lo < 1e-12 * (hi + carbon):
+            if abs(f) < SHARE_TOLERANCE * max(1.0 - co_fraction, 1e-6) or hi - lo < 1e-12 * (hi + carbon):
                 return o2, moles
             if f > 0:
                 lo, f_lo = o2, f
@@ -262,7 +263,7 @@ class Smelt(Step):
         e = [db.elements.index(x) for x in system.elements]
         names = [db.names[i] for i in system.db_index]
         carbon_k = [names.index(n) for n in ("CO", "C(gr)", "CO2") if n in names]
-        solved, rounds, refused = {}, 0, []
+        solved, rounds, refused, metered = {}, 0, [], 0      # metered: references kept as Cantera metered them
         worst_n = worst_share = 0.0
         total = len(rows)
         while len(rows) >= TOGETHER_MIN and rounds < REFERENCE_ROUNDS:
@@ -279,35 +280,48 @@ class Smelt(Step):
             o2_ref, moles_ref = self._meter_oxidant(system, db, base[ref], per_o2, guess[ref], reducing[ref],
                                                     carbon[ref], where, float(co_fraction[ref]))
             if abs(weight[mid] @ moles_ref) > 1e-5 * moles_ref.sum():
-                break          # the reference's bath is as reducing as its feed allows: no CO share to meet
+                # the reference's bath is as reducing as its feed allows (no CO share to meet):
+                # its own metering is the answer; the next round takes another reference
+                solved[(base[ref].tobytes(), float(co_fraction[ref]))] = (float(o2_ref), moles_ref)
+                metered += 1
+                rows = np.delete(rows, mid)
+                continue
             moles, o2, valid = equilibrate_together(system, base[np.ix_(rows, e)], moles_ref, feed=per_o2[e],
                                                     start_feed=o2_ref, constraint=weight)
             moles[moles < TRACE * moles.sum(axis=1, keepdims=True)] = 0.0
             ok = np.flatnonzero(valid)
-            if not len(ok):
-                break
+            if not len(ok):          # nothing solved from it: the reference keeps its own metering
+                solved[(base[ref].tobytes(), float(co_fraction[ref]))] = (float(o2_ref), moles_ref)
+                metered += 1
+                rows = np.delete(rows, mid)
+                continue
             round_n = round_share = 0.0
             for i in {int(ok[0]), int(ok[-1])} - {mid}:
                 # Cantera's equilibrium at the O2 found, and its CO share against co_fraction
                 moles_c = equilibrate(system, dict(zip(db.elements, base[rows[i]] + o2[i] * per_o2)), where)
                 moles_c[moles_c < TRACE * moles_c.sum()] = 0.0
                 round_n = max(round_n, float(np.abs(moles[i] - moles_c).max() / moles_c.sum()))
-                round_share = max(round_share, abs(weight[i] @ moles_c) / max(float(moles_c[carbon_k].sum()), 1e-300))
+                share_error = abs(weight[i] @ moles_c) / max(float(moles_c[carbon_k].sum()), 1e-300)   # CO share - phi
+                round_share = max(round_share, share_error / max(1.0 - float(co_fraction[rows[i]]), 1e-6))
             if round_n > CHECK_AMOUNT or round_share > CHECK_SHARE:
                 refused.append(f"{len(ok)} rows of round {rounds} differed from Cantera by {round_n:.1e} of the "
-                               f"flow or {round_share:.1e} in the CO share on a checked row: solved by Cantera")
+                               f"flow or {round_share:.1e} of the CO2 share in the CO share on a checked row: solved by "
+                               "Cantera")
                 break
             worst_n, worst_share = max(worst_n, round_n), max(worst_share, round_share)
             for i in ok:
                 solved[(base[rows[i]].tobytes(), float(co_fraction[rows[i]]))] = (float(o2[i]), moles[i])
             rows = rows[~valid]
-        if not total or (not solved and not refused):
-            return {}, None
-        note = (f"smelter equilibria of {len(solved)} of {total} rows solved together from Cantera's metered "
+        if total < TOGETHER_MIN:
+            return solved, None
+        together = len(solved) - metered
+        note = (f"smelter equilibria of {together} of {total} rows solved together from Cantera's metered "
                 f"solution of one row in each of {rounds} round(s) (recycle.multiphase.equilibrate_together; "
-                f"the other {total - len(solved)} metered by Cantera); checked on two rows per round: Cantera's "
-                f"equilibrium at the O2 found differs by at most {worst_n:.1e} of the flow and meets the CO "
-                f"share to {worst_share:.1e}")
+                f"the other {total - together} metered by Cantera"
+                + (f", {metered} of them references nothing could be solved from" if metered else "") + ")"
+                + (f"; checked on two rows per round: Cantera's equilibrium at the O2 found differs by at most "
+                   f"{worst_n:.1e} of the flow and meets the CO share to {worst_share:.1e} of the CO2 share"
+                   if together else ""))
         return solved, "; ".join([note, *refused])
 
     def _elements(self, db, amounts):
