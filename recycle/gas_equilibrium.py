@@ -5,9 +5,9 @@ A Monte Carlo batch has thousands of rows that burn nearly the same gas, so the 
 (:mod:`recycle.steps.flare`) solves them together: Cantera solves one row (the reference),
 and every row is then solved from that state by Newton's method on the element potentials,
 vectorised over rows in numpy, with the same species, the same NASA 7 coefficients (read from
-the Cantera objects) and the same element constraints. Each call checks rows against
-Cantera's own ``equilibrate`` (:func:`checked_against_cantera`): the largest difference is
-reported and a row that does not converge is solved by Cantera instead.
+the Cantera objects) and the same element constraints. :func:`equilibrate` says which rows
+converged; the flare (``Flare._together``) solves the others by Cantera, checks two more rows
+against Cantera's own ``equilibrate`` and reports the largest difference in its note.
 
 The formulation is the element-potential method (Reynolds, STANJAN, 1986; Gordon and McBride,
 NASA RP-1311, 1994, ch. 2): at equilibrium the mole fraction of gas k is
@@ -56,13 +56,6 @@ class GasThermo:
     def _coeffs(self, T: np.ndarray) -> np.ndarray:
         """(rows, K, 7) coefficients at each row's temperature (Cantera's range choice)."""
         return np.where((T[:, None] <= self.t_mid[None, :])[..., None], self.low[None], self.high[None])
-
-    def h_rt(self, T: np.ndarray) -> np.ndarray:
-        """h/RT of every species at each row's temperature (rows, K)."""
-        a = self._coeffs(T)
-        t = T[:, None]
-        return (a[..., 0] + t * (a[..., 1] / 2 + t * (a[..., 2] / 3 + t * (a[..., 3] / 4 + t * a[..., 4] / 5)))
-                + a[..., 5] / t)
 
     def properties(self, T: np.ndarray):
         """(h/RT, g0/RT, cp/R) of every species at each row's temperature, each (rows, K)."""

@@ -232,7 +232,7 @@ def equilibrate_together(system: PhaseSystem, b: np.ndarray, start: np.ndarray, 
     """Equilibrium moles of the mixture species for each row of element amounts ``b`` (rows,
     elements of ``system``; mol), solved together from ``start`` (K,), Cantera's equilibrium of a
     nearby row: Newton's method on the element potentials, the phase amounts of the phases the
-    start holds (ideal solutions and pure phases; Smith and Missen 1982, ch. 6) and, with
+    start holds (ideal solutions and pure phases; Smith and Missen 1982, the nonstoichiometric formulation) and, with
     ``feed``, an amount ``x`` of a feed (atoms per unit, (elements,)) added to each row so that
     ``constraint @ moles`` is zero (``constraint`` (rows, K); the smelter's oxidant metered to
     its CO share). ``start_feed``: the start's ``x``.

@@ -1,4 +1,8 @@
-"""Monte Carlo and one-at-a-time sensitivity of routes, by design cheap.
+"""Monte Carlo and one-at-a-time sensitivity of routes.
+
+``monte_carlo(..., exact=...)`` (what ``recycle compare --samples`` uses) evaluates the net
+value and GHG of every sample in full (recycle.exact_mc, on the batch axis); the first-order
+surrogate described below is ``--fast`` and the reference its error is reported against.
 
 The expensive part (balances with Cantera) does not depend on prices: each route is planned
 once at the base values and once at the low and high value of every uncertain process

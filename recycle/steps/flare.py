@@ -9,6 +9,9 @@ equilibrium of the tracked gases (this project's Cantera 'HP' calculation: 4 % H
 to 628 K). A burnout zone after the flame (``burnout_temperature``, 850 C) brings the C-H-O species to equilibrium
 there, so CO and H2 burn out; the other species keep the flame's split.
 Heat released is evaluated at the feed temperature: the combustion heat the flue gas carries off.
+In a Monte Carlo batch (``Context.batch_equilibria``) the rows' equilibria are solved together
+from Cantera's solution of one row and checked against Cantera (recycle.gas_equilibrium;
+docs/methods.md); a single plan solves each row by Cantera.
 """
 from __future__ import annotations
 

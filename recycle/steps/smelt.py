@@ -10,7 +10,7 @@ beside metal and no Cl2 forms while Li, H or Ca can take the chlorine.
 
 The oxygen potential follows from the coke and the oxidant. The oxidant is metered until the
 equilibrium off-gas carbon is ``co_fraction`` CO (regula falsi on the O2 rate, one equilibrium
-per try); without carbon it is metered for the blowing target (``blowing_target`` of
+per try, until the CO share is met to 1e-6 of the CO2 share); without carbon it is metered for the blowing target (``blowing_target`` of
 ``chemistry/smelter.yaml``: slag oxides, SO2, H2O, alloy metals reduced). Oxygen the feed
 brings beyond that (charged cathodes, too little coke) is not removed: a note says so. Lime
 is added where F and Cl exceed the Li (less what phosphate takes) and the H, so CaF2 and
@@ -25,7 +25,9 @@ The step reports its enthalpy duty, H(products at T) - H(feed and reagents at 25
 batch (W on a throughput basis); the simulator's duty instead takes the feed at its arrival
 temperature and reagents at T. Species of the equilibrium whose thermo data stop more than
 25 K below T are named in a note. A solver failure is an error naming the step; there is no
-fallback model.
+fallback model. In a Monte Carlo batch (``Context.batch_equilibria``) the rows' metered
+equilibria are solved together from Cantera's metering of reference rows and checked against
+Cantera (``_together``; recycle.multiphase.equilibrate_together; docs/methods.md).
 """
 from __future__ import annotations
 
