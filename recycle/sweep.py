@@ -1,7 +1,8 @@
 """Scenario sweeps: inventories x routes x parameter sets x price scenarios x regions, each one
 evaluated in full (plan, audit with the region's permit check, safety, economics, footprint and,
-with ``samples``, an exact Monte Carlo of its net value: every sample planned in full on the batch
-axis, recycle.exact_mc), run on Dask and written to Parquet.
+with ``samples``, an exact Monte Carlo of its net value and GHG: every sample planned in full on
+the batch axis, recycle.exact_mc; percentiles and the count of infeasible samples), run on Dask
+and written to Parquet.
 
 A grid file (YAML)::
 
@@ -269,8 +270,10 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
         seed = int(np.random.SeedSequence([spec["seed"], int(scenario.key[:15], 16)]).generate_state(1)[0])
         exact = exact_evaluator(planner, inventory, spec["basis"], spec["parameters"], prices, spec["grid_region"],
                                 {model.route: spec["route"]})
-        mc = monte_carlo([model], prices, spec["samples"], seed, exact=exact).routes[0].net_value
-        common.update({f"net_value_{p}": mc[p] for p in ("p5", "p50", "p95")})
+        mc = monte_carlo([model], prices, spec["samples"], seed, exact=exact).routes[0]
+        common.update({f"net_value_{p}": mc.net_value[p] for p in ("p5", "p50", "p95")})
+        common.update({f"ghg_{p}": mc.ghg[p] for p in ("p5", "p50", "p95")})
+        common["infeasible_samples"] = mc.infeasible          # left out of the percentiles
     permit_lines = {line.pollutant: line for line in (checked.permit.lines if checked.permit else ())}
     rows = []
     kg_h = db.molar_mass * 3600.0
@@ -294,7 +297,8 @@ def units() -> dict[str, str]:
     """Unit of every quantity column (pint strings)."""
     out = {"net_value": "USD/kg", "breakeven_feed_price": "USD/kg", "ghg": "kg CO2e/kg", "safety_index": "points",
            "worst_risk": "", "critical_findings": "", "max_element_residual": "", "heat_released": "kW",
-           "net_value_p5": "USD/kg", "net_value_p50": "USD/kg", "net_value_p95": "USD/kg"}
+           "net_value_p5": "USD/kg", "net_value_p50": "USD/kg", "net_value_p95": "USD/kg",
+           "ghg_p5": "kg CO2e/kg", "ghg_p50": "kg CO2e/kg", "ghg_p95": "kg CO2e/kg", "infeasible_samples": ""}
     out.update({f"gas_{g}": "kg/h" for g in GASES})
     out.update({f"stack_{p}": "mg/m^3" for p in POLLUTANTS})
     out.update({f"limit_{p}": "mg/m^3" for p in POLLUTANTS})

@@ -43,6 +43,9 @@ def test_one_worker_and_two_give_identical_parquet(planner, grid_file, tmp_path)
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == 8 and list(a["case"][:2]) == ["expected", "worst"]
     assert a["net_value_p50"].notna().all()
+    # the samples are exact: GHG percentiles beside the net value's, none infeasible, ordered
+    assert (a["ghg_p5"] <= a["ghg_p50"]).all() and (a["ghg_p50"] <= a["ghg_p95"]).all()
+    assert (a["infeasible_samples"] == 0).all()
     # the DEC set reaches only the route with a quench: pyrometallurgy runs its default twice
     pyro = a[(a["route"] == "pyrometallurgy") & (a["case"] == "expected")]
     assert pyro["net_value"].nunique() == 1
