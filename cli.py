@@ -312,7 +312,7 @@ def compare(
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Monte Carlo by the first-order surrogate (for 10^5 samples and more); its error is measured on an exact run of 256 samples.")] = False,
     fmt: FormatOpt = Format.table,
-    out: _out("Write compare.json, compare.csv, compare.png, summary.json, report.html and report.md into this folder.") = None,
+    out: _out("Write compare.json, compare.csv, compare.png, summary.json, report.html and report.md (and monte_carlo.csv with --samples) into this folder.") = None,
     force: ForceOpt = False,
 ):
     """Compare recycling routes side by side: process-safety risk (scenarios), economics and footprint.
@@ -352,9 +352,16 @@ def compare(
         from recycle.report.html import compare_report
 
         chart = compare_chart(comparison)
-        _write(out, {"compare.json": _json(doc) + "\n", "compare.csv": _csv(table), "compare.png": chart,
-                     "summary.json": _json(doc) + "\n", **compare_report(comparison, chart, plans)},
-               overrides, ctx, force)
+        files = {"compare.json": _json(doc) + "\n", "compare.csv": _csv(table), "compare.png": chart,
+                 "summary.json": _json(doc) + "\n", **compare_report(comparison, chart, plans)}
+        if comparison.monte_carlo is not None:
+            from recycle.report.comparison import monte_carlo_table
+
+            files["monte_carlo.csv"] = _csv(monte_carlo_table(comparison.monte_carlo))
+        _write(out, files, overrides, ctx, force)
+    if fmt == Format.csv and comparison.monte_carlo is not None:
+        typer.echo("--format csv prints the comparison table; the Monte Carlo is in --format json "
+                   "(and --out writes monte_carlo.csv)", err=True)
     from recycle.report.text import compare_text
 
     _output(fmt, doc, table, lambda: compare_text(comparison, table, inv.source, samples, seed))

@@ -171,3 +171,23 @@ def test_cli_compare_fast_says_what_it_did():
     assert mc["routes"][0]["surrogate_error"]["net_value_rms"]["unit"] == "USD/kg"
     text = CliRunner().invoke(app, ["compare", "--routes", "hydrometallurgy", "--samples", "30", "--seed", "2"])
     assert "Monte Carlo (exact: net value and GHG of every sample planned in full" in text.stdout
+
+
+def test_cli_compare_writes_the_monte_carlo_table_and_says_where_it_is(tmp_path):
+    """--out writes monte_carlo.csv beside compare.csv when --samples is given (its rows are the
+    routes of the JSON monte_carlo); --format csv says on stderr where the Monte Carlo is."""
+    import json
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    res = CliRunner().invoke(app, ["compare", "--routes", "hydrometallurgy", "--samples", "20", "--seed", "3",
+                                   "--format", "csv", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.stderr
+    assert "--out writes monte_carlo.csv" in res.stderr
+    table = pd.read_csv(tmp_path / "out" / "monte_carlo.csv")
+    doc = json.loads((tmp_path / "out" / "compare.json").read_text())["monte_carlo"]
+    assert list(table["route"]) == [r["route"] for r in doc["routes"]]
+    assert table["net value p50 [USD/kg]"][0] == pytest.approx(doc["routes"][0]["net_value"]["p50"]["value"])
