@@ -26,8 +26,8 @@ the samples are those of ``monte_carlo`` (with every parameter sampled). Each is
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
 reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
 sample, and said so). Safety and route risk are not evaluated per sample here (the loop
-evaluates them; the batch does not yet). Speed on a 2-core machine (bench/run.py mc): 1 700-2 500
-samples/s per route in one process, 3 000-4 000 on two workers; the per-sample loop 8-34.
+evaluates them; the batch does not yet). Speed on a 2-core machine (bench/run.py mc): 2 000-2 600
+samples/s per route in one process, 2 800-3 400 on two workers; the per-sample loop 8-34.
 Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
