@@ -130,13 +130,14 @@ class Context:
     rate_basis: bool = False
     worst_case: np.ndarray = field(default_factory=lambda: np.array([False]))
     inlet_enthalpy: dict = field(default_factory=dict)
+    """Per inlet port: enthalpy (J per batch row) of what arrives, at its own temperature(s)."""
     inlet_streams: dict = field(default_factory=dict)
     """Per inlet port: the arriving streams as (amounts, temperature per batch row)."""
-    """Per inlet port: enthalpy (J per batch row) of what arrives, at its own temperature(s)."""
     reactivity: Any = None          # recycle.reactivity.Reactivity
     batch_equilibria: bool = False
-    """Solve a Monte Carlo batch's gas equilibria together (recycle.gas_equilibrium, checked
-    against Cantera on a few rows) instead of one Cantera call per row."""
+    """Solve a Monte Carlo batch's flare and smelter equilibria together from Cantera's solution
+    of reference rows, checked against Cantera (recycle.gas_equilibrium, recycle.multiphase),
+    instead of one Cantera call per row."""
 
     def pick(self, expected, worst):
         """Per batch row, ``worst`` on worst-case rows and ``expected`` elsewhere."""
