@@ -69,4 +69,4 @@ class SampleRows:
             return np.full(self.samples, float(x))
         if x.shape[0] == self.rows:
             return x[self._rows[case]]
-        return np.broadcast_to(x[case], (self.samples, *x.shape[1:]))
+        return np.broadcast_to(x[min(int(case), x.shape[0] - 1)], (self.samples, *x.shape[1:]))   # one row: all

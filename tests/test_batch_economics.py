@@ -153,3 +153,18 @@ def test_chunk_net_values_equal_each_samples_net_value(planner, prices):
     coef[keys[0]] = np.where(np.arange(s) >= 2, 1.0, 0.0)
     with pytest.raises(RuntimeError, match=f"sample 2 sells or buys \\['{keys[0]}'\\]"):
         short.net_values(0, s, m.constant, coef, m.isbl / m.cells_y, m.references / m.cells_y)
+
+
+def test_sample_rows_pick_each_samples_case():
+    """SampleRows: a batch's sample n reads row 2n (expected) and 2n + 1 (worst); a plan is one
+    sample; a scalar or a one-row array (a value held the same on every row) is every sample's."""
+    from recycle.cases import Case, SampleRows
+
+    batch = SampleRows.batch(6)
+    assert batch.at(np.arange(6.0), Case.EXPECTED).tolist() == [0.0, 2.0, 4.0]
+    assert batch.at(np.arange(6.0), Case.WORST).tolist() == [1.0, 3.0, 5.0]
+    assert batch.at(np.array([7.0]), Case.WORST).tolist() == [7.0, 7.0, 7.0]
+    assert batch.at(2.5, Case.EXPECTED).tolist() == [2.5, 2.5, 2.5]
+    plan = SampleRows.plan(2)
+    assert plan.at(np.array([1.0, 9.0]), Case.WORST).tolist() == [9.0]
+    assert plan.at(np.array([4.0]), Case.WORST).tolist() == [4.0]
