@@ -39,7 +39,7 @@ import numpy as np
 from .errors import InputError
 from .flowsheet import load_route
 from .inventory import Inventory
-from .results import Measured, measured
+from .results import Measured, internal, measured
 from .uncertainty import (
     PERCENTILES,
     _evaluate,
@@ -58,38 +58,23 @@ CHUNK = 512      # samples per batch pass (bench/run.py measures the memory per 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class Spread(Measured):
-    """Percentiles of a net value, USD per kg of cells."""
+    """Percentiles of a net value (USD per kg of cells) or of GHG (kg CO2e per kg), in ``unit``."""
 
-    p5: float = measured("USD/kg")
-    p50: float = measured("USD/kg")
-    p95: float = measured("USD/kg")
+    p5: float = measured(unit_field="unit")
+    p50: float = measured(unit_field="unit")
+    p95: float = measured(unit_field="unit")
+    unit: str = internal(default="USD/kg")
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class SurrogateError(Measured):
-    """Surrogate minus exact net value on the same samples: mean, root mean square, largest."""
+    """Surrogate minus exact value on the same samples, in ``unit``: mean, root mean square,
+    largest."""
 
-    mean: float = measured("USD/kg")
-    rms: float = measured("USD/kg")
-    max_abs: float = measured("USD/kg")
-
-
-@dataclass(frozen=True, kw_only=True, repr=False)
-class GhgSpread(Measured):
-    """Percentiles of GHG, kg CO2e per kg of cells."""
-
-    p5: float = measured("kg CO2e/kg")
-    p50: float = measured("kg CO2e/kg")
-    p95: float = measured("kg CO2e/kg")
-
-
-@dataclass(frozen=True, kw_only=True, repr=False)
-class GhgSurrogateError(Measured):
-    """Surrogate minus exact GHG on the same samples: mean, root mean square, largest."""
-
-    mean: float = measured("kg CO2e/kg")
-    rms: float = measured("kg CO2e/kg")
-    max_abs: float = measured("kg CO2e/kg")
+    mean: float = measured(unit_field="unit")
+    rms: float = measured(unit_field="unit")
+    max_abs: float = measured(unit_field="unit")
+    unit: str = internal(default="USD/kg")
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -111,9 +96,9 @@ class ExactMonteCarlo(Measured):
     surrogate_error: SurrogateError
     samples_exact: tuple[float | None, ...] = measured("USD/kg")     # None where infeasible
     samples_surrogate: tuple[float, ...] = measured("USD/kg")
-    ghg_exact: GhgSpread | None
-    ghg_surrogate: GhgSpread | None
-    ghg_surrogate_error: GhgSurrogateError
+    ghg_exact: Spread | None                      # kg CO2e/kg
+    ghg_surrogate: Spread | None
+    ghg_surrogate_error: SurrogateError
     samples_ghg_exact: tuple[float | None, ...] = measured("kg CO2e/kg")     # None where infeasible
     samples_ghg_surrogate: tuple[float, ...] = measured("kg CO2e/kg")
 
@@ -178,23 +163,24 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
         exact, ghg, infeasible, one_by_one = _batched(job, samples, progress, chunk, workers)
     ok = ~np.isnan(exact)
 
-    def spread(kind, values):
-        return kind(**{f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}) if len(values) else None
+    def spread(values, unit="USD/kg"):
+        return Spread(**{f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}, unit=unit) \
+            if len(values) else None
 
-    def error(kind, diff):
-        return kind(mean=float(diff.mean()) if len(diff) else 0.0,
-                    rms=float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0,
-                    max_abs=float(np.abs(diff).max()) if len(diff) else 0.0)
+    def error(diff, unit="USD/kg"):
+        return SurrogateError(mean=float(diff.mean()) if len(diff) else 0.0,
+                              rms=float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0,
+                              max_abs=float(np.abs(diff).max()) if len(diff) else 0.0, unit=unit)
 
     return ExactMonteCarlo(
         route=model.route, samples=samples, seed=seed, evaluated=int(ok.sum()), infeasible=tuple(infeasible),
-        parameters=tuple(e.name for e in effects), net_value_exact=spread(Spread, exact[ok]),
-        net_value_surrogate=spread(Spread, surrogate[ok]), method=method, planned_one_by_one=tuple(one_by_one),
-        surrogate_error=error(SurrogateError, surrogate[ok] - exact[ok]),
+        parameters=tuple(e.name for e in effects), net_value_exact=spread(exact[ok]),
+        net_value_surrogate=spread(surrogate[ok]), method=method, planned_one_by_one=tuple(one_by_one),
+        surrogate_error=error(surrogate[ok] - exact[ok]),
         samples_exact=tuple(None if np.isnan(v) else float(v) for v in exact),
         samples_surrogate=tuple(float(v) for v in surrogate),
-        ghg_exact=spread(GhgSpread, ghg[ok]), ghg_surrogate=spread(GhgSpread, ghg_surrogate[ok]),
-        ghg_surrogate_error=error(GhgSurrogateError, ghg_surrogate[ok] - ghg[ok]),
+        ghg_exact=spread(ghg[ok], "kg CO2e/kg"), ghg_surrogate=spread(ghg_surrogate[ok], "kg CO2e/kg"),
+        ghg_surrogate_error=error(ghg_surrogate[ok] - ghg[ok], "kg CO2e/kg"),
         samples_ghg_exact=tuple(None if np.isnan(v) else float(v) for v in ghg),
         samples_ghg_surrogate=tuple(float(v) for v in ghg_surrogate))
 
@@ -406,5 +392,4 @@ def _as_text(route, sid: str, pname: str, value: float) -> str:
     return repr(value)
 
 
-__all__ = ["ExactMonteCarlo", "GhgSpread", "GhgSurrogateError", "Spread", "SurrogateError", "exact_evaluator",
-           "exact_monte_carlo"]
+__all__ = ["ExactMonteCarlo", "Spread", "SurrogateError", "exact_evaluator", "exact_monte_carlo"]

@@ -7,31 +7,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import range_samples
 
 from recycle.batch import sample_rows
 from recycle.economics import economics, price_models
 from recycle.flowsheet import available_routes, load_route
 from recycle.prices import load_prices
 from recycle.resources import chemistry_dir
-from recycle.uncertainty import parameter_ranges, triangular
 
 RTOL = 1e-12
 ROUTES = sorted(available_routes())
 
 
 def _samples(planner, route, draws: int = 3, seed: int = 2) -> dict[str, np.ndarray]:
-    """Samples of every parameter of ``route`` with a range: the range's edges (all low, all
-    high, and the two mixes: caps and branches switch between rows of one pass) and ``draws``
-    triangular draws, as tests/test_batch_mc.py draws them."""
-    ranges = parameter_ranges(planner.db, route)
-    names = sorted(ranges)
-    lows = np.array([ranges[k][0] for k in names])
-    highs = np.array([ranges[k][2] for k in names])
-    half = np.arange(len(names)) % 2 == 0
-    edges = np.array([lows, highs, np.where(half, lows, highs), np.where(half, highs, lows)])
-    rng = np.random.default_rng(seed)
-    drawn = {k: triangular(rng, lo, base, hi, draws)[:, 0] for k, (lo, base, hi, *_r) in ranges.items()}
-    return {k: np.concatenate([edges[:, i], drawn[k]]) for i, k in enumerate(names)}
+    """The range's edges and ``draws`` triangular draws (conftest.range_samples)."""
+    return range_samples(planner, route, draws, seed)
 
 
 def _close(a: float, b: float, what: str) -> None:

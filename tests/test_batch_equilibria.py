@@ -7,13 +7,13 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import range_samples
 
 from recycle import Planner
 from recycle.constants import AIR
 from recycle.flowsheet import available_routes, load_route
 from recycle.gas_equilibrium import equilibrate
 from recycle.steps import flare as flare_module
-from recycle.uncertainty import parameter_ranges, triangular
 
 
 @pytest.fixture(scope="module")
@@ -93,13 +93,9 @@ def test_tp_equilibrium_of_burnt_gas_equals_cantera(planner):
 
 
 def _samples(planner, route, n, seed=3):
-    """``n`` samples of every parameter with a range; the first two at the ranges' ends."""
-    ranges = parameter_ranges(planner.db, route)
-    rng = np.random.default_rng(seed)
-    values = {k: triangular(rng, lo, b, hi, n)[:, 0] for k, (lo, b, hi, *_x) in ranges.items()}
-    for k, (lo, _b, hi, *_x) in ranges.items():
-        values[k][:2] = lo, hi
-    return values
+    """``n`` samples (at least 4) of every parameter with a range: the range's edges first
+    (conftest.range_samples)."""
+    return range_samples(planner, route, max(n - 4, 0), seed)
 
 
 @pytest.mark.parametrize("route_id", available_routes())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import range_samples
 
 from recycle.audit import audit
 from recycle.batch import sample_rows, with_row_values
@@ -238,15 +239,9 @@ def test_range_edges_in_one_batch_equal_separate_plans(planner, route_id):
     findings included (the audit of its rows against the audit of its plan)."""
     inventory = planner.cell_inventory("LIB-NCM622-GR" if route_id.endswith("sulfates") else "LLZO-NCM811-LI", 0.0)
     route = load_route(route_id)
-    ranges = parameter_ranges(planner.db, route)
-    names = sorted(ranges)
-    lows = np.array([ranges[k][0] for k in names])
-    highs = np.array([ranges[k][2] for k in names])
-    half = np.arange(len(names)) % 2 == 0
-    table = np.array([lows, highs, np.where(half, lows, highs), np.where(half, highs, lows)])
-    values = {k: table[:, i] for i, k in enumerate(names)}
+    values = range_samples(planner, route, 0, 0)
     batch = planner.plan_batch(inventory, route, "10 t/day", values)
-    for n in range(len(table)):
+    for n in range(len(next(iter(values.values())))):
         rows, single = sample_rows(batch, n), _single(planner, inventory, route, values, n, "10 t/day")
         assert_same_plan(rows, single)
         found = sorted((f.severity, f.step, f.gas) for f in audit(rows).findings)

@@ -100,6 +100,7 @@ def test_cli_sensitivity_reports_the_surrogate_error():
     doc = json.loads(res.stdout)["exact_monte_carlo"]
     assert doc["evaluated"] == 3 and doc["surrogate_error"]["rms"]["unit"] == "USD/kg"
     assert doc["net_value_exact"]["p50"]["unit"] == "USD/kg"
+    assert doc["ghg_exact"]["p50"]["unit"] == doc["ghg_surrogate_error"]["rms"]["unit"] == "kg CO2e/kg"
 
 
 def test_exact_monte_carlo_names_the_route_by_its_id_when_given_a_file(planner, prices, tmp_path):
