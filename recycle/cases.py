@@ -70,3 +70,8 @@ class SampleRows:
         if x.shape[0] == self.rows:
             return x[self._rows[case]]
         return np.broadcast_to(x[min(int(case), x.shape[0] - 1)], (self.samples, *x.shape[1:]))   # one row: all
+
+    def envelope(self, x) -> np.ndarray:
+        """The worst case of ``x`` raised to the expected one where it is lower (:func:`envelope`),
+        for every sample, shape ``(samples, ...)``."""
+        return np.maximum(self.at(x, Case.EXPECTED), self.at(x, Case.WORST))

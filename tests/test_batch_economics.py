@@ -158,3 +158,13 @@ def test_sample_rows_pick_each_samples_case():
     plan = SampleRows.plan(2)
     assert plan.at(np.array([1.0, 9.0]), Case.WORST).tolist() == [9.0]
     assert plan.at(np.array([4.0]), Case.WORST).tolist() == [4.0]
+
+
+def test_sample_rows_envelope_is_each_samples_larger_case():
+    """SampleRows.envelope: per sample and column, the larger of its expected and worst row, as
+    recycle.cases.envelope gives a plan's worst row (hand-built rows)."""
+    from recycle.cases import Case, SampleRows, envelope
+
+    rows = np.array([[1.0, 5.0], [3.0, 2.0], [0.0, 0.0], [-1.0, 4.0]])
+    assert SampleRows.batch(4).envelope(rows).tolist() == [[3.0, 5.0], [0.0, 4.0]]
+    assert SampleRows.plan(2).envelope(rows[:2]).tolist() == [envelope(rows[:2])[Case.WORST].tolist()]
