@@ -65,7 +65,7 @@ def toxic_distance(rate: float, endpoint: float, wind: float, coefficients: dict
     is the farthest point above the endpoint (bisection on the falling side of the peak)."""
     if rate <= 0 or endpoint <= 0:
         return 0.0
-    xs = x_min * (x_max / x_min) ** (np.arange(201) / 200)
+    xs = _grid(x_min, x_max)
     cs = _plume(xs, rate, wind, coefficients, height)
     above = np.flatnonzero(cs >= endpoint)
     if not len(above):
@@ -83,10 +83,60 @@ def toxic_distance(rate: float, endpoint: float, wind: float, coefficients: dict
     return math.sqrt(lo * hi)
 
 
+def _grid(x_min: float, x_max: float) -> np.ndarray:
+    """The 201-point logarithmic grid of downwind distances (m) :func:`toxic_distance` searches."""
+    return x_min * (x_max / x_min) ** (np.arange(201) / 200)
+
+
+class PlumeReach:
+    """Where the plume of a continuous release at ``height`` (m) in a wind of ``wind`` (m/s)
+    reaches an endpoint, for many releases at once (:meth:`beyond`), without finding each
+    distance: the plume's concentration per unit rate g(x) (kg/m^3 per kg/s) on
+    :func:`toxic_distance`'s grid, and its running maximum from the far end."""
+
+    def __init__(self, wind: float, coefficients: dict, height: float = 0.0, edges=(),
+                 x_min: float = 1.0, x_max: float = 1e5):
+        self.wind, self.coefficients, self.height, self.x_max = wind, coefficients, height, x_max
+        self.xs = _grid(x_min, x_max)
+        g = _plume(self.xs, 1.0, wind, coefficients, height)
+        self.farther = np.maximum.accumulate(g[::-1])[::-1]         # highest g at or beyond each point
+        self.edges = np.asarray(edges, dtype=float)
+        self.g_edges = _plume(self.edges, 1.0, wind, coefficients, height) if len(self.edges) else self.edges
+
+    def beyond(self, rates: np.ndarray, endpoint: float) -> tuple[np.ndarray, np.ndarray]:
+        """Whether :func:`toxic_distance` of each release of ``rates`` (kg/s, shape (n,)) to
+        ``endpoint`` (kg/m^3) is positive, shape (n,), and whether it exceeds each of the
+        ``edges`` (m), shape (n, len(edges)).
+
+        The concentration is the rate times g(x), so the endpoint is reached where g(x) >=
+        endpoint / rate. As in :func:`toxic_distance`, the distance lies after the last grid
+        point where that holds (found through the running maximum from the far end, which
+        falls with distance): it exceeds every distance before that point, none after the next
+        one, and, within that interval, a distance x exactly where g(x) > endpoint / rate (the
+        bisection's interval holds one crossing). tests/test_scenarios.py checks it against
+        :func:`toxic_distance` over rates, heights and endpoints."""
+        rates = np.asarray(rates, dtype=float)
+        live = (rates > 0) & (endpoint > 0)
+        threshold = np.where(live, endpoint / np.where(live, rates, 1.0), np.inf)
+        count = np.searchsorted(-self.farther, -threshold, side="right")   # grid points with farther >= threshold
+        reached = live & (count > 0)
+        k = np.maximum(count - 1, 0)                                       # the last grid point above
+        last = k == len(self.xs) - 1                                       # above at x_max: the distance is x_max
+        lo, hi = self.xs[k][:, None], self.xs[np.minimum(k + 1, len(self.xs) - 1)][:, None]
+        inside = (lo <= self.edges) & (self.edges < hi) & (self.g_edges[None, :] > threshold[:, None])
+        beyond = np.where(last[:, None], self.edges < self.x_max, (lo > self.edges) | inside)
+        return reached, reached[:, None] & beyond
+
+
 def explosion_distance(mass: float, heat_of_combustion: float, yield_factor: float, tnt_heat: float,
                        scaled_distance: float) -> float:
     """Distance (m) to 1 psi overpressure of a vapour-cloud explosion of ``mass`` (kg) of fuel with
-    ``heat_of_combustion`` (J/kg): D = scaled_distance (yield mass dHc / dHc_TNT)^(1/3)."""
+    ``heat_of_combustion`` (J/kg): D = scaled_distance (yield mass dHc / dHc_TNT)^(1/3); 0 for no
+    fuel. ``mass`` may be an array (one distance per mass)."""
+    if np.ndim(mass):
+        m = np.asarray(mass, dtype=float)
+        return np.where(m > 0, scaled_distance * (yield_factor * np.maximum(m, 0.0) * heat_of_combustion
+                                                  / tnt_heat) ** (1.0 / 3.0), 0.0)
     if mass <= 0:
         return 0.0
     return scaled_distance * (yield_factor * mass * heat_of_combustion / tnt_heat) ** (1.0 / 3.0)
@@ -94,7 +144,10 @@ def explosion_distance(mass: float, heat_of_combustion: float, yield_factor: flo
 
 def fire_distance(heat_rate: float, radiative_fraction: float, flux: float) -> float:
     """Distance (m) at which a fire releasing ``heat_rate`` (W) gives ``flux`` (W/m^2) by the
-    point-source model q = f Q / (4 pi r^2)."""
+    point-source model q = f Q / (4 pi r^2); 0 for no fire. ``heat_rate`` may be an array."""
+    if np.ndim(heat_rate):
+        q = np.asarray(heat_rate, dtype=float)
+        return np.where(q > 0, np.sqrt(radiative_fraction * np.maximum(q, 0.0) / (4 * math.pi * flux)), 0.0)
     if heat_rate <= 0:
         return 0.0
     return math.sqrt(radiative_fraction * heat_rate / (4 * math.pi * flux))

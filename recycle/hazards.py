@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .chemistry import ChemistryDB
 from .errors import InputError
 from .units import Q_
@@ -84,9 +86,22 @@ def _flag(raw) -> bool:
 
 def le_chatelier_lel(fractions: dict[str, float], hazards: dict[str, Hazard]) -> float | None:
     """LEL (mole fraction) of a combustible mixture: 1 / sum(y_i / LEL_i), y on a
-    combustibles-only basis (Le Chatelier's mixing rule, textbook). None without combustibles."""
-    comb = {k: v for k, v in fractions.items() if v > 0 and k in hazards and hazards[k].combustible}
-    total = sum(comb.values())
-    if total <= 0:
+    combustibles-only basis (Le Chatelier's mixing rule, textbook). None without combustibles.
+    One mixture of :func:`le_chatelier_lels`."""
+    if not fractions:
         return None
-    return 1.0 / sum((v / total) / hazards[k].values["lel"].value for k, v in comb.items())
+    lel = float(le_chatelier_lels({k: np.array([v], dtype=float) for k, v in fractions.items()}, hazards)[0])
+    return None if np.isnan(lel) else lel
+
+
+def le_chatelier_lels(fractions: dict[str, np.ndarray], hazards: dict[str, Hazard]) -> np.ndarray:
+    """:func:`le_chatelier_lel` of many mixtures at once: ``fractions`` gas -> its amount or
+    fraction in each mixture (arrays of one shape); NaN where a mixture holds no combustible."""
+    shape = np.broadcast(*fractions.values()).shape if fractions else ()
+    comb = [(k, np.maximum(np.asarray(v, dtype=float), 0.0)) for k, v in fractions.items()
+            if k in hazards and hazards[k].combustible]
+    total = sum((v for _, v in comb), np.zeros(shape))
+    safe = np.where(total > 0, total, 1.0)
+    inverse = sum(((v / safe) / hazards[k].values["lel"].value for k, v in comb), np.zeros(shape))
+    with np.errstate(divide="ignore"):
+        return np.where(total > 0, 1.0 / np.where(total > 0, inverse, 1.0), np.nan)

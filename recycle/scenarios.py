@@ -24,19 +24,26 @@ Each scenario gets a consequence distance (``recycle.consequence``), a severity 
 a frequency from a LOPA-style initiating event and the protection layers the route has, a
 likelihood class, and a risk class from the matrix in ``chemistry/scenarios.yaml``. A route is
 ranked by its worst risk, then by its aggregate risk, sum of frequency x 10^(severity - 1).
+
+Every number is worked out for every sample of a plan's rows at once (:class:`recycle.cases.SampleRows`:
+a plan is one sample, a Monte Carlo batch of ``recycle.batch`` holds N): each scenario is found
+once, with its amount, distance and severity per sample (:class:`Found`); :func:`scenarios`
+gives a plan's scenarios from its one sample, :func:`route_risks` every sample's route risk
+(the exact Monte Carlo), from the same computation.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .cases import Case, envelope
+from .cases import Case, SampleRows
 from .chemistry import plain_names
-from .consequence import explosion_distance, fire_distance, toxic_distance
+from .consequence import PlumeReach, explosion_distance, fire_distance, toxic_distance
 from .constants import MOLAR_VOLUME_25C
 from .flows import vented
-from .hazards import le_chatelier_lel, load_hazards
+from .hazards import le_chatelier_lels, load_hazards
 from .simulate import RouteResult
 from .step_types import step_facts
 from .units import to_si
@@ -65,16 +72,85 @@ class Scenario:
         return asdict(self)
 
 
-def _band(value: float, bands: list, default: int) -> int:
-    for edge, cls in bands:
-        if value <= float(edge):
-            return int(cls)
-    return default
+Words = Callable[[int], str]     # a sample's text (its amounts written in)
+
+
+@dataclass(frozen=True, eq=False)
+class Found:
+    """One scenario over the samples of a plan's rows: amount (in ``amount_unit``), distance (m;
+    or a function of the sample, found when written out) and severity per sample, shape
+    (samples,); its frequency (1/year) and likelihood are the
+    same for every sample. ``present``: the samples in which its consequence reaches the
+    endpoint (a sample's own plan has the scenario). The words (substance, endpoint,
+    description) are formed for one sample when it is written out (:meth:`scenario`)."""
+
+    step: str
+    kind: str
+    substance: str | Words
+    amount: np.ndarray
+    amount_unit: str
+    endpoint: str | Words
+    distance: np.ndarray | Callable[[int], float]
+    severity: np.ndarray
+    frequency: float
+    likelihood: int
+    present: np.ndarray
+    control: str
+    description: str | Words
+
+    @property
+    def risk(self) -> np.ndarray:
+        """Severity x likelihood per sample (1-25)."""
+        return self.severity * self.likelihood
+
+    def scenario(self, k: int, risk_classes: list) -> Scenario:
+        """Sample ``k``'s scenario (it must be present in that sample)."""
+        def text(v):
+            return v(k) if callable(v) else v
+
+        risk = int(self.severity[k]) * self.likelihood
+        distance = self.distance(k) if callable(self.distance) else float(self.distance[k])
+        return Scenario(self.step, self.kind, text(self.substance), float(self.amount[k]), self.amount_unit,
+                        text(self.endpoint), distance, int(self.severity[k]), self.frequency,
+                        self.likelihood, risk, _risk_class(risk, risk_classes), self.control,
+                        plain_names(text(self.description)))
+
+
+def _risk_class(risk: int, classes: list) -> str:
+    return next((name for edge, name in classes if risk >= edge), "low")
+
+
+def _bands(values: np.ndarray, bands: list, default: int) -> np.ndarray:
+    """The class of each value for ``bands`` [[upper edge, class], ...] (edges rising and
+    inclusive: the first band whose edge is at least the value); ``default`` above the last."""
+    edges = np.array([float(e) for e, _ in bands])
+    return _bands_by_count(bands, default)[np.searchsorted(edges, np.asarray(values, dtype=float), side="left")]
+
+
+def _bands_by_count(bands: list, default: int) -> np.ndarray:
+    """The classes of ``bands`` [[upper edge, class], ...] by the number of edges a value exceeds
+    (the class of :func:`_bands`), ``default`` beyond every edge."""
+    edges = np.array([float(e) for e, _ in bands])
+    if np.any(np.diff(edges) <= 0):
+        raise ValueError(f"band edges must rise: {edges.tolist()}")
+    return np.array([int(c) for _, c in bands] + [int(default)])
+
+
+@dataclass(frozen=True, eq=False)
+class Reach:
+    """How far a toxic release reaches in each sample: whether it reaches its endpoint at all
+    (``present``), its severity class, its distance (m) and endpoint for one sample."""
+
+    present: np.ndarray
+    severity: np.ndarray
+    distance: Callable[[int], float]
+    endpoint: Words
 
 
 class _Context:
-    def __init__(self, result: RouteResult):
+    def __init__(self, result: RouteResult, rows: SampleRows | None = None):
         self.r = result
+        self.rows = rows or SampleRows.plan(len(result.feed))        # safety's stack point: a plan
         self.db = result.db
         self.cfg = result.db.data("scenarios.yaml")
         self.hz = load_hazards(result.db)
@@ -89,6 +165,17 @@ class _Context:
         self.flux = float(c["fire"]["flux"]["value"]) * 1000.0
         self.radiative = float(c["fire"]["radiative_fraction"]["value"])
         self.events = {k: float(v["frequency"]) for k, v in c["initiating_events"].items()}
+        self._heats: dict[str, float] = {}
+        self._plumes: dict[float, PlumeReach] = {}          # by release height (m)
+        self.severities = _bands_by_count(c["matrix"]["severity_by_distance"], 5)   # by edges exceeded
+
+    @property
+    def samples(self) -> int:
+        return self.rows.samples
+
+    def worst(self, x) -> np.ndarray:
+        """Every sample's worst case of ``x`` raised to its expected one (samples, ...)."""
+        return self.rows.envelope(x)
 
     # --- consequence helpers -----------------------------------------------------------
     def limit(self, gas: str, key: str) -> float | None:
@@ -99,79 +186,91 @@ class _Context:
             return None
         return lim.value * 101325.0 / (8.314462618 * 298.15) * self.db.molar_mass[self.db.index[gas]]
 
-    def toxic(self, gas: str, rate: float, height: float = 0.0) -> tuple[float, str, bool] | None:
-        """(distance, endpoint, minor) of a release of ``gas`` at ``rate`` (kg/s): the distance to
-        ERPG-2; where ERPG-2 is never reached, the distance to the lowest TLV (TWA, STEL or
-        ceiling) with ``minor`` True (irritation, not serious harm: severity 1). None when the
-        gas has no limit or neither is reached."""
+    def toxic(self, gas: str, rate: np.ndarray, height: float = 0.0) -> Reach:
+        """How far a release of ``gas`` at ``rate`` (kg/s) reaches in each sample: to ERPG-2;
+        where ERPG-2 is never reached, to the lowest TLV (TWA, STEL or ceiling), ``minor``
+        (irritation, not serious harm: severity 1). Nowhere where the gas has no limit or
+        neither is reached. The severity band comes from where the plume falls below the
+        endpoint (:func:`recycle.consequence.toxic_beyond`), the distance itself is found for a
+        sample when its scenario is written out (:func:`recycle.consequence.toxic_distance`)."""
+        rate = np.asarray(rate, dtype=float)
+        plume = self._plumes.get(height)
+        if plume is None:
+            edges = [float(e) for e, _ in self.cfg["matrix"]["severity_by_distance"]]
+            plume = self._plumes[height] = PlumeReach(self.wind, self.sigmas, height, edges)
         erpg2 = self.limit(gas, "erpg2")
-        if erpg2:
-            d = toxic_distance(rate, erpg2, self.wind, self.sigmas, height)
-            if d > 0:
-                return d, f"ERPG-2 {self.hz[gas].get('erpg2').value * 1e6:g} ppm", False
+        none = np.zeros(rate.shape, dtype=bool)
+        serious, beyond = (plume.beyond(rate, erpg2) if erpg2
+                           else (none, np.zeros((len(rate), len(plume.edges)), dtype=bool)))
         tlvs = [(self.limit(gas, k), k) for k in ("tlv_twa", "stel", "ceiling") if self.limit(gas, k)]
-        if not tlvs:
-            return None
-        value, key = min(tlvs)
-        d = toxic_distance(rate, value, self.wind, self.sigmas, height)
-        if d <= 0:
-            return None
-        return d, f"{key.upper().replace('_', '-')} {self.hz[gas].get(key).value * 1e6:g} ppm (below ERPG-2)", True
+        tlv, key = min(tlvs) if tlvs else (None, "")
+        minor = plume.beyond(np.where(serious, 0.0, rate), tlv)[0] if tlv and not serious.all() else none
+        above = f"ERPG-2 {self.hz[gas].get('erpg2').value * 1e6:g} ppm" if erpg2 else ""
+        below = f"{key.upper().replace('_', '-')} {self.hz[gas].get(key).value * 1e6:g} ppm (below ERPG-2)" if tlv else ""
+
+        def distance(k: int) -> float:
+            return toxic_distance(float(rate[k]), erpg2 if serious[k] else tlv, self.wind, self.sigmas, height)
+
+        return Reach(present=serious | minor, severity=np.where(serious, self.severities[beyond.sum(axis=1)], 1),
+                     distance=distance, endpoint=lambda k: above if serious[k] else below)
 
     def heat_of_combustion(self, gas: str) -> float:
         """Lower heat of combustion (J/kg) of ``gas`` from Cantera enthalpies: products CO2,
         H2O (vapour), SO2, P4O10, N2."""
-        db = self.db
-        comp = db.element_matrix[:, db.index[gas]]
-        el = dict(zip(db.elements, comp))
-        c, h, s, o, p = (el.get(e, 0.0) for e in ("C", "H", "S", "O", "P"))
-        hh = db.enthalpy(298.15)
-        o2 = c + h / 4 + s + 1.25 * p - o / 2
-        products = (c * hh[db.index["CO2"]] + h / 2 * hh[db.index["H2O"]] + s * hh[db.index["SO2"]]
-                    + p / 4 * hh[db.index["P4O10"]])
-        dh = hh[db.index[gas]] + o2 * hh[db.index["O2"]] - products
-        return float(dh / db.molar_mass[db.index[gas]])
+        if gas not in self._heats:
+            db = self.db
+            comp = db.element_matrix[:, db.index[gas]]
+            el = dict(zip(db.elements, comp))
+            c, h, s, o, p = (el.get(e, 0.0) for e in ("C", "H", "S", "O", "P"))
+            hh = db.enthalpy(298.15)
+            o2 = c + h / 4 + s + 1.25 * p - o / 2
+            products = (c * hh[db.index["CO2"]] + h / 2 * hh[db.index["H2O"]] + s * hh[db.index["SO2"]]
+                        + p / 4 * hh[db.index["P4O10"]])
+            dh = hh[db.index[gas]] + o2 * hh[db.index["O2"]] - products
+            self._heats[gas] = float(dh / db.molar_mass[db.index[gas]])
+        return self._heats[gas]
 
-    def classify(self, distance: float, frequency: float) -> tuple[int, int, int, str]:
-        m = self.cfg["matrix"]
-        sev = _band(distance, m["severity_by_distance"], 5)
-        lik = next((int(cls) for f_min, cls in m["likelihood_by_frequency"] if frequency >= float(f_min)), 1)
-        risk = sev * lik
-        cls = next((name for edge, name in m["risk_classes"] if risk >= edge), "low")
-        return sev, lik, risk, cls
+    def combustible(self, name: str) -> bool:
+        h = self.hz.get(name)
+        return bool(h and h.combustible)
 
-    def make(self, step, kind, substance, amount, unit, endpoint, distance, event, layers, control, description,
-             minor: bool = False):
-        """A scenario, or None when its consequence never reaches the endpoint. ``minor``: the
-        endpoint is below serious harm (a TLV), so the severity is 1 whatever the distance."""
-        if distance <= 0:
-            return None
+    def make(self, step, kind, substance, amount, unit, endpoint, distance, event, layers, control,
+             description) -> Found:
+        """A scenario over the samples, present where its consequence reaches the endpoint.
+        ``distance`` (m): per sample, positive where it reaches, its severity from the distance
+        bands; or the :class:`Reach` of a toxic release (its severity and endpoint with it)."""
         frequency = self.events[event]
         for layer in layers:
             frequency *= float(self.cfg["protection_layers"][layer]["pfd"])
-        sev, lik, risk, cls = self.classify(distance, frequency)
-        if minor:
-            sev, risk = 1, lik
-            cls = next((name for edge, name in self.cfg["matrix"]["risk_classes"] if risk >= edge), "low")
-        return Scenario(step, kind, substance, float(amount), unit, endpoint, float(distance), sev, frequency,
-                        lik, risk, cls, control, plain_names(description))
+        m = self.cfg["matrix"]
+        if isinstance(distance, Reach):
+            present, severity, endpoint, distance = distance.present, distance.severity, distance.endpoint, \
+                distance.distance
+        else:
+            distance = np.broadcast_to(np.asarray(distance, dtype=float), (self.samples,))
+            present, severity = distance > 0, _bands(distance, m["severity_by_distance"], 5)
+        likelihood = next((int(cls) for f_min, cls in m["likelihood_by_frequency"] if frequency >= float(f_min)), 1)
+        return Found(step, kind, substance, np.broadcast_to(np.asarray(amount, dtype=float), (self.samples,)), unit,
+                     endpoint, distance, severity, frequency, likelihood, present, control, description)
 
 
-def scenarios(result: RouteResult) -> list[Scenario]:
-    """Every scenario of a route planned on a throughput basis (worst-case rates)."""
+def found_scenarios(result: RouteResult, rows: SampleRows) -> list[Found]:
+    """Every scenario of a route planned on a throughput basis (worst-case rates), over the
+    samples of ``rows`` (a plan's one sample, or a batch's); a scenario present in no sample is
+    left out."""
     if not result.rate_basis:
         raise ValueError("scenarios need a plan on a throughput basis")
-    c = _Context(result)
+    c = _Context(result, rows)
     db = result.db
-    out: list[Scenario] = []
+    out: list[Found] = []
     for sid, step in result.steps.items():
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
         released = step.gas_generated if step.gas_treatment else vented(step, db)     # gas the step lets out
-        kg_s = envelope(released)[Case.WORST] * db.molar_mass * peak
+        kg_s = c.worst(released) * db.molar_mass * peak                              # (samples, species)
         if step.gas_treatment:
             out += _treatment_outage(c, sid, step)
             if step.gas_treatment == "absorption":     # a scrubber is no place for a flammable gas (no flare upstream)
-                out += _flammable_flow(c, sid, envelope(step.inlet)[Case.WORST], f"combustibles into {sid}",
+                out += _flammable_flow(c, sid, c.worst(step.inlet), f"combustibles into {sid}",
                                        "burn them upstream (flare) or dilute the scrubber inlet below 25 % LEL",
                                        f"combustible gas above its LEL enters {sid}, mixes with the draft air "
                                        "and ignites inside the tower")
@@ -182,16 +281,7 @@ def scenarios(result: RouteResult) -> list[Scenario]:
             continue
         out += _toxic_releases(c, sid, kg_s, "enclose the step and route its vent to treatment",
                                f"loss of containment of the {sid} vent")
-        energy = sum(kg_s[i] * c.heat_of_combustion(db.names[i]) for i in np.flatnonzero(db.is_gas & (kg_s > 0))
-                     if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible)
-        if energy > 0:
-            mass_equiv = energy * c.duration              # J: combustion energy of the cloud
-            d = explosion_distance(mass_equiv, 1.0, *c.vce)
-            fuels = [db.names[i] for i in np.flatnonzero(db.is_gas & (kg_s > 0))
-                     if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible]
-            out.append(c.make(sid, "vapour_cloud_explosion", "+".join(fuels), mass_equiv / 1e6, "MJ", "1 psi overpressure",
-                              d, "loss_of_containment", [], "inert the headspace, dilute below 25 % LEL, vent to a flare",
-                              f"the flammable gas the {sid} step makes in {c.duration / 60:.0f} min ignites"))
+        out += _vent_explosion(c, sid, kg_s)
         out += _from_flags(c, sid, step)
         if "runaway_energy" in step.outcome.quantities:
             out += _storage_runaway(c, sid, step)
@@ -201,25 +291,51 @@ def scenarios(result: RouteResult) -> list[Scenario]:
     out += _stack_release(c)
     out += _metal_leaving(c)
     out += _room_exposure(c)
-    return [s for s in out if s is not None]
+    return [f for f in out if f.present.any()]
+
+
+def scenarios(result: RouteResult) -> list[Scenario]:
+    """Every scenario of a route planned on a throughput basis (worst-case rates)."""
+    classes = result.db.data("scenarios.yaml")["matrix"]["risk_classes"]
+    return [f.scenario(0, classes) for f in found_scenarios(result, SampleRows.plan(len(result.feed)))
+            if f.present[0]]
+
+
+def _gases(c: _Context, x: np.ndarray) -> np.ndarray:
+    """The gas species positive in some sample of ``x`` (samples, species)."""
+    return np.flatnonzero(c.db.is_gas & (x > 0).any(axis=0))
 
 
 def _toxic_releases(c: _Context, sid: str, kg_s: np.ndarray, control: str, what: str,
-                    layers: list[str] | None = None) -> list[Scenario]:
-    """A toxic_release scenario for each gas with a toxic endpoint in ``kg_s`` (kg/s per species),
-    its loss-of-containment frequency reduced by the protection ``layers``."""
+                    layers: list[str] | None = None) -> list[Found]:
+    """A toxic_release scenario for each gas with a toxic endpoint in ``kg_s`` (kg/s per sample
+    and species), its loss-of-containment frequency reduced by the protection ``layers``."""
     db = c.db
     out = []
-    for i in np.flatnonzero(db.is_gas & (kg_s > 0)):
+    for i in _gases(c, kg_s):
         gas = db.names[i]
-        hit = c.toxic(gas, kg_s[i])
-        if hit is not None:
-            out.append(c.make(sid, "toxic_release", gas, kg_s[i], "kg/s", hit[1], hit[0], "loss_of_containment",
-                              layers or [], control, f"{what}: {gas} at its worst-case peak rate", hit[2]))
+        out.append(c.make(sid, "toxic_release", gas, kg_s[:, i], "kg/s", None, c.toxic(gas, kg_s[:, i]),
+                          "loss_of_containment", layers or [], control, f"{what}: {gas} at its worst-case peak rate"))
     return out
 
 
-def _metal_leaving(c: _Context) -> list[Scenario]:
+def _vent_explosion(c: _Context, sid: str, kg_s: np.ndarray) -> list[Found]:
+    """The flammable gas a step lets out in the release duration ignites (its combustion energy,
+    TNT equivalence)."""
+    db = c.db
+    fuels = [i for i in _gases(c, kg_s) if c.combustible(db.names[i])]
+    if not fuels:
+        return []
+    energy = sum(kg_s[:, i] * c.heat_of_combustion(db.names[i]) for i in fuels)
+    mass_equiv = energy * c.duration              # J: combustion energy of the cloud
+    d = explosion_distance(mass_equiv, 1.0, *c.vce)
+    return [c.make(sid, "vapour_cloud_explosion", lambda k: "+".join(db.names[i] for i in fuels if kg_s[k, i] > 0),
+                   mass_equiv / 1e6, "MJ", "1 psi overpressure", d, "loss_of_containment", [],
+                   "inert the headspace, dilute below 25 % LEL, vent to a flare",
+                   f"the flammable gas the {sid} step makes in {c.duration / 60:.0f} min ignites")]
+
+
+def _metal_leaving(c: _Context) -> list[Found]:
     """Metallic Li (or Li-In) that leaves the plant in a product or waste meets water there
     (rain, a landfill, a customer's wet process): its H2 in the release duration ignites."""
     db = c.db
@@ -228,10 +344,10 @@ def _metal_leaving(c: _Context) -> list[Scenario]:
     for edge, amounts, _ in c.r.streams.values():
         if edge.sink_kind not in ("product", "waste"):
             continue
-        metal = envelope(amounts)[Case.WORST]
-        li_kg = sum(metal[db.index[m]] * db.element_matrix[db.elements.index("Li"), db.index[m]]
+        metal = c.worst(amounts)
+        li_kg = sum(metal[:, db.index[m]] * db.element_matrix[db.elements.index("Li"), db.index[m]]
                     for m in ("Li(cr)", "Li(L)", "LiIn(s)")) * db.molar_mass[li] * c.duration
-        if li_kg <= 0:
+        if not np.any(li_kg > 0):
             continue
         h2 = li_kg * 0.5 / db.molar_mass[li] * db.molar_mass[db.index["H2"]]
         d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
@@ -241,7 +357,7 @@ def _metal_leaving(c: _Context) -> list[Scenario]:
     return out
 
 
-def _room_exposure(c: _Context) -> list[Scenario]:
+def _room_exposure(c: _Context) -> list[Found]:
     """Workers in a dry room breathe what its air holds in normal operation: above the TLV is a
     severity-2 exposure, above ERPG-2 severity 3, whatever the distance."""
     db = c.db
@@ -250,100 +366,90 @@ def _room_exposure(c: _Context) -> list[Scenario]:
         if step.type != "dismantle" or c.r.route.steps[sid]["atmosphere"] != "dry_room":
             continue
         changes = float(c.cfg["room"]["air_changes"]["value"])          # 1/h
-        room = float(step.outcome.quantities["room_volume"][0][Case.WORST])    # m3
+        room = c.rows.at(step.outcome.quantities["room_volume"][0], Case.WORST)     # m3
         air = room * changes / 3600.0 / 0.0244654                           # mol/s of room air (25 C, 1 atm)
-        gen = envelope(step.gas_generated)[Case.WORST]
-        for i in np.flatnonzero(db.is_gas & (gen > 0)):
+        gen = c.worst(step.gas_generated)
+        for i in _gases(c, gen):
             gas = db.names[i]
-            x = gen[i] / air
+            x = gen[:, i] / air
             limits = [(k, c.hz[gas].get(k).value) for k in ("erpg2", "tlv_twa", "stel", "ceiling")
                       if c.hz.get(gas) and c.hz[gas].get(k)]
             if not limits:
                 continue
             erpg2 = next((v for k, v in limits if k == "erpg2"), None)
             tlv = min(v for k, v in limits if k != "erpg2") if any(k != "erpg2" for k, _ in limits) else None
-            sev = 3 if erpg2 and x > erpg2 else 2 if tlv and x > tlv else 0
-            if not sev:
-                continue
-            scen = c.make(sid, "room_exposure", gas, x * 1e6, "ppm", "ERPG-2" if sev == 3 else "TLV", 1.0,
-                          "normal_operation", [], "a lower dew point, more air changes, or local exhaust at the "
-                          "opening station", f"the {sid} room air holds {x * 1e6:.3g} ppm {gas} in normal operation")
-            lik = scen.likelihood
-            risk = sev * lik
-            cls = next((n for e, n in c.cfg["matrix"]["risk_classes"] if risk >= e), "low")
-            out.append(Scenario(scen.step, scen.kind, scen.substance, scen.amount, scen.amount_unit, scen.endpoint,
-                                0.0, sev, scen.frequency, lik, risk, cls, scen.control, scen.description))
+            serious = (x > erpg2) if erpg2 else np.zeros(x.shape, dtype=bool)
+            sev = np.where(serious, 3, np.where((x > tlv) if tlv else False, 2, 0))
+            found = c.make(sid, "room_exposure", gas, x * 1e6, "ppm",
+                           lambda k, serious=serious: "ERPG-2" if serious[k] else "TLV", 1.0, "normal_operation", [],
+                           "a lower dew point, more air changes, or local exhaust at the opening station",
+                           lambda k, x=x, gas=gas, sid=sid: f"the {sid} room air holds {x[k] * 1e6:.3g} ppm {gas} in normal "
+                                                   "operation")
+            out.append(Found(found.step, found.kind, found.substance, found.amount, found.amount_unit,
+                             found.endpoint, np.zeros(c.samples), sev, found.frequency, found.likelihood, sev > 0,
+                             found.control, found.description))
     return out
 
 
-def _from_flags(c: _Context, sid: str, step) -> list[Scenario]:
+def _from_flags(c: _Context, sid: str, step) -> list[Found]:
     db = c.db
     out = []
     h2_per_kg_li = 0.5 / db.molar_mass[db.index["Li(cr)"]] * db.molar_mass[db.index["H2"]]   # 2 Li -> H2
     for flag in step.outcome.flags:
         if flag.code == "metal_meets_water":
-            li = float(np.max(flag.amount)) * c.duration            # kg of Li in the release duration
+            li = c.worst(flag.amount) * c.duration            # kg of Li in the release duration
             h2 = li * h2_per_kg_li
             d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
             out.append(c.make(sid, "metal_meets_water", "H2", h2, "kg", "1 psi overpressure", d, "normal_operation", [],
                               "quench the Li in an alcohol upstream (ethanol, DEC)",
-                              f"metallic Li meets the water of {sid} in normal operation: the H2 of {li:.3g} kg Li "
-                              f"in {c.duration / 60:.0f} min ignites"))
+                              lambda k, li=li: f"metallic Li meets the water of {sid} in normal operation: the H2 of "
+                                               f"{li[k]:.3g} kg Li in {c.duration / 60:.0f} min ignites"))
         elif flag.code == "contact_reaction":
-            heat = float(step.heat_released[Case.WORST])                 # W: the worst case burns
+            heat = c.rows.at(step.heat_released, Case.WORST)                 # W: the worst case burns
             d = fire_distance(heat, c.radiative, c.flux)
             out.append(c.make(sid, "grinding_fire", "Li(cr)", heat / 1e3, "kW", f"{c.flux / 1000:g} kW/m^2", d,
                               "grinding_ignition", [], "take the Li anode off before shredding (dry-room dismantling), "
                               "or shred under an inert liquid", f"Li metal burns with the electrolyte it is ground with in {sid}"))
         elif flag.code == "latent_sulfide":
-            rate = float(np.max(flag.amount))                       # kg/s of H2S if acidified
-            hit = c.toxic("H2S", rate)
-            if hit:
-                out.append(c.make(sid, "latent_sulfide", "H2S", rate, "kg/s", hit[1], hit[0], "human_error", [],
-                                  "oxidise or precipitate the sulfide before the liquor is neutralised",
-                                  f"the alkaline liquor of {sid} is acidified: its sulfide leaves as H2S", hit[2]))
+            rate = c.worst(flag.amount)                       # kg/s of H2S if acidified
+            out.append(c.make(sid, "latent_sulfide", "H2S", rate, "kg/s", None, c.toxic("H2S", rate), "human_error", [],
+                              "oxidise or precipitate the sulfide before the liquor is neutralised",
+                              f"the alkaline liquor of {sid} is acidified: its sulfide leaves as H2S"))
     return out
 
 
-def _storage_runaway(c: _Context, sid: str, step) -> list[Scenario]:
+def _storage_runaway(c: _Context, sid: str, step) -> list[Found]:
     """One stored package of cells runs away (receive step's ``runaway_energy``, worst case):
     its heat over ``storage.runaway_duration`` as a fire, and the gas its cells hold released in
     the same time (the step's held gas per kg, worst case)."""
     db = c.db
     cfg = c.cfg["storage"]
     duration = to_si(cfg["runaway_duration"]["value"], "time", "chemistry/scenarios.yaml: storage.runaway_duration")
-    energy = float(step.outcome.quantities["runaway_energy"][0][Case.WORST]) * 1e6        # J
-    out = []
-    if energy > 0:
-        heat = energy / duration
-        d = fire_distance(heat, c.radiative, c.flux)
-        out.append(c.make(sid, "storage_runaway", "stored cells", heat / 1e3, "kW", f"{c.flux / 1000:g} kW/m^2", d,
-                          "storage_runaway", [], "store discharged cells in small separated packages with thermal "
-                          "and off-gas detection; keep damaged cells in closed drums outside the main store",
-                          f"a package of stored cells runs away ({energy / 1e6:.3g} MJ in {duration / 60:.0f} min)"))
+    energy = c.rows.at(step.outcome.quantities["runaway_energy"][0], Case.WORST) * 1e6        # J
+    heat = energy / duration
+    out = [c.make(sid, "storage_runaway", "stored cells", heat / 1e3, "kW", f"{c.flux / 1000:g} kW/m^2",
+                  fire_distance(heat, c.radiative, c.flux), "storage_runaway", [],
+                  "store discharged cells in small separated packages with thermal and off-gas detection; keep "
+                  "damaged cells in closed drums outside the main store",
+                  lambda k: f"a package of stored cells runs away ({energy[k] / 1e6:.3g} MJ in {duration / 60:.0f} min)")]
     params = c.r.route.steps[sid]
-    held = max(params["held_gas"], params["held_gas_worst"]) * params["runaway_mass"]     # m3 of held gas
-    gas = envelope(vented(step, db))[Case.WORST]
-    total = gas[db.is_gas].sum()
-    if total > 0:
-        for i in np.flatnonzero(db.is_gas & (gas > 0)):
-            rate = held / MOLAR_VOLUME_25C * gas[i] / total * db.molar_mass[i] / duration     # kg/s
-            hit = c.toxic(db.names[i], rate)
-            if hit:
-                out.append(c.make(sid, "storage_runaway", db.names[i], rate, "kg/s", hit[1], hit[0], "storage_runaway",
-                                  [], "off-gas detection in the store, interlocked with its extraction",
-                                  f"a package of stored cells runs away and vents the {db.names[i]} its cells hold",
-                                  hit[2]))
+    held = (np.maximum(c.rows.at(params["held_gas"], Case.EXPECTED), c.rows.at(params["held_gas_worst"], Case.EXPECTED))
+            * c.rows.at(params["runaway_mass"], Case.EXPECTED))            # m3 of held gas
+    gas = c.worst(vented(step, db))
+    total = gas[:, db.is_gas].sum(axis=1)
+    for i in _gases(c, gas):
+        rate = held / MOLAR_VOLUME_25C * gas[:, i] / np.where(total > 0, total, 1.0) * db.molar_mass[i] / duration
+        out.append(c.make(sid, "storage_runaway", db.names[i], rate, "kg/s", None, c.toxic(db.names[i], rate),
+                          "storage_runaway", [], "off-gas detection in the store, interlocked with its extraction",
+                          f"a package of stored cells runs away and vents the {db.names[i]} its cells hold"))
     return out
 
 
-def _quench_loss(c: _Context, sid: str, step) -> list[Scenario]:
+def _quench_loss(c: _Context, sid: str, step) -> list[Found]:
     """Addition-rate or cooling failure of a step with an ``h2_interlock`` parameter (the
     quench): the metallic Li of the release duration reacts at once."""
     db = c.db
-    h2 = float(envelope(step.gas_generated)[Case.WORST, db.index["H2"]] * db.molar_mass[db.index["H2"]]) * c.duration
-    if h2 <= 0:
-        return []
+    h2 = c.worst(step.gas_generated)[:, db.index["H2"]] * db.molar_mass[db.index["H2"]] * c.duration
     d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
     layers = ["h2_detection_interlock"] if c.r.route.steps[sid]["h2_interlock"] else []
     return [c.make(sid, "quench_control_loss", "H2", h2, "kg", "1 psi overpressure", d, "control_loop_failure",
@@ -352,57 +458,56 @@ def _quench_loss(c: _Context, sid: str, step) -> list[Scenario]:
                    f"{c.duration / 60:.0f} min of Li reacts at once")]
 
 
-def _treatment_outage(c: _Context, sid: str, step) -> list[Scenario]:
+def _treatment_outage(c: _Context, sid: str, step) -> list[Found]:
     """A flare or scrubber fails: the gas it treats is released from the stack untreated."""
     db = c.db
-    enabled = step.outcome.media != ("as_received",)
-    if not enabled:
+    if step.outcome.media == ("as_received",):       # disabled
         return []
     out = []
-    rate = envelope(step.inlet)[Case.WORST] * db.molar_mass
-    for i in np.flatnonzero(db.is_gas & (rate > 0)):
+    rate = c.worst(step.inlet) * db.molar_mass
+    for i in _gases(c, rate):
         gas = db.names[i]
-        hit = c.toxic(gas, rate[i], c.stack_height)
-        if hit is None:
-            continue
-        out.append(c.make(sid, "treatment_outage", gas, rate[i], "kg/s", hit[1], hit[0], "control_loop_failure", [],
+        out.append(c.make(sid, "treatment_outage", gas, rate[:, i], "kg/s", None, c.toxic(gas, rate[:, i], c.stack_height),
+                          "control_loop_failure", [],
                           f"a second {step.gas_treatment} stage or an interlock that stops the feed when {sid} fails",
-                          f"{sid} fails: {gas} leaves the stack untreated", hit[2]))
+                          f"{sid} fails: {gas} leaves the stack untreated"))
     return out
 
 
-def _stack_release(c: _Context) -> list[Scenario]:
+def _stack_release(c: _Context) -> list[Found]:
     """What the stack emits in normal operation, dispersed from the stack."""
     db = c.db
-    stack = envelope(c.r.sink_total("stack"))[Case.WORST] * db.molar_mass
+    moles = c.worst(c.r.sink_total("stack"))
+    stack = moles * db.molar_mass
     out = []
-    for i in np.flatnonzero(db.is_gas & (stack > 0)):
+    for i in _gases(c, stack):
         gas = db.names[i]
-        hit = c.toxic(gas, stack[i], c.stack_height)
-        if hit is None:
-            continue
-        out.append(c.make("stack", "stack_release", gas, stack[i], "kg/s", hit[1], hit[0], "normal_operation", [],
-                          "raise the removal of the treatment (a second stage) or the stack",
-                          f"{gas} the stack emits in normal operation", hit[2]))
+        out.append(c.make("stack", "stack_release", gas, stack[:, i], "kg/s", None, c.toxic(gas, stack[:, i], c.stack_height),
+                          "normal_operation", [], "raise the removal of the treatment (a second stage) or the stack",
+                          f"{gas} the stack emits in normal operation"))
     # combustible gas leaving the stack above its LEL (H2 past a disabled flare): a flammable plume
-    out += _flammable_flow(c, "stack", envelope(c.r.sink_total("stack"))[Case.WORST], "combustibles at the stack",
-                           "burn them in a flare", "combustible gas leaves the stack in normal operation and ignites")
+    out += _flammable_flow(c, "stack", moles, "combustibles at the stack", "burn them in a flare",
+                           "combustible gas leaves the stack in normal operation and ignites")
     return out
 
 
 def _flammable_flow(c: _Context, where: str, moles: np.ndarray, substance: str, control: str,
-                    description: str) -> list[Scenario]:
-    """A vapour-cloud explosion of a gas flow (mol/s per species) that is above its mixture LEL
-    (Le Chatelier) in normal operation: its combustion energy over the release duration."""
+                    description: str) -> list[Found]:
+    """A vapour-cloud explosion of a gas flow (mol/s per sample and species) that is above its
+    mixture LEL (Le Chatelier) in normal operation: its combustion energy over the release
+    duration."""
     db = c.db
-    total = moles[db.is_gas].sum()
-    fuels = {db.names[i]: moles[i] / total for i in np.flatnonzero(db.is_gas & (moles > 0))
-             if c.hz.get(db.names[i]) and c.hz[db.names[i]].combustible} if total > 0 else {}
-    lel = le_chatelier_lel(fuels, c.hz) if fuels else None
-    energy = sum(moles[db.index[g]] * db.molar_mass[db.index[g]] * c.heat_of_combustion(g) for g in fuels)
-    if not (lel and sum(fuels.values()) >= lel and energy > 0):
+    fuels = [i for i in _gases(c, moles) if c.combustible(db.names[i])]
+    if not fuels:
         return []
-    d = explosion_distance(energy * c.duration, 1.0, *c.vce)
+    total = moles[:, db.is_gas].sum(axis=1)
+    safe = np.where(total > 0, total, 1.0)
+    fractions = {db.names[i]: moles[:, i] / safe for i in fuels}           # mole fractions in the flow
+    share = sum(fractions.values())
+    lel = le_chatelier_lels(fractions, c.hz)                                # NaN: no combustible
+    energy = sum(moles[:, i] * db.molar_mass[i] * c.heat_of_combustion(db.names[i]) for i in fuels)
+    burns = (total > 0) & (share >= np.nan_to_num(lel, nan=np.inf)) & (energy > 0)
+    d = np.where(burns, explosion_distance(energy * c.duration, 1.0, *c.vce), 0.0)
     return [c.make(where, "vapour_cloud_explosion", substance, energy * c.duration / 1e6, "MJ", "1 psi overpressure",
                    d, "normal_operation", [], control, description)]
 
@@ -440,4 +545,20 @@ def route_risk(items: list[Scenario]) -> RouteRisk:
     return RouteRisk(worst=worst, worst_risk=worst.risk, aggregate=aggregate, rank_key=(worst.risk, aggregate))
 
 
-__all__ = ["RouteRisk", "Scenario", "risk_number", "route_risk", "scenarios"]
+def route_risks(result: RouteResult, rows: SampleRows | None = None) -> np.ndarray:
+    """Every sample's route risk as one number (:func:`risk_number` of :func:`route_risk` of
+    the sample's scenarios), shape (samples,): from the same scenarios :func:`scenarios` gives
+    a plan, worked out for all samples of ``rows`` (default: a Monte Carlo batch,
+    :meth:`recycle.cases.SampleRows.batch`) at once."""
+    rows = rows or SampleRows.batch(len(result.feed))
+    found = found_scenarios(result, rows)
+    worst = np.zeros(rows.samples, dtype=int)
+    aggregate = np.zeros(rows.samples)
+    for f in found:
+        worst = np.maximum(worst, np.where(f.present, f.risk, 0))
+        aggregate = aggregate + np.where(f.present, f.frequency * 10.0 ** (f.severity - 1), 0.0)
+    return worst + aggregate / (1.0 + aggregate)
+
+
+__all__ = ["Found", "RouteRisk", "Scenario", "found_scenarios", "risk_number", "route_risk", "route_risks",
+           "scenarios"]

@@ -210,3 +210,43 @@ def test_toxic_distance_matches_the_epa_oca_reference_table(planner, ratio, mile
     assert abs(distance - metres) <= 0.10 * metres + 0.05 * 1609.344
     if miles == 0.2:
         assert distance == pytest.approx(metres, rel=0.01)
+
+
+@pytest.mark.parametrize("height", [0.0, 20.0])
+def test_plume_reach_agrees_with_the_distance_it_does_not_find(planner, height):
+    """PlumeReach.beyond (the per-sample severity bands of the exact Monte Carlo) says whether
+    toxic_distance is positive and exceeds each band edge, for rates over eight decades and edges
+    across the grid and beyond it, from the ground and from a 20 m stack (Briggs class F,
+    1.5 m/s): compared with toxic_distance itself, release by release (an edge within 1e-9 of the
+    distance is left out: there the two may round either way)."""
+    import numpy as np
+
+    from recycle.consequence import PlumeReach
+
+    sig = planner.db.data("scenarios.yaml")["dispersion"]["briggs"]["F"]
+    edges = [0.5, 1.0, 10.0, 50.0, 200.0, 1000.0, 5e4, 1e5, 2e5]
+    reach = PlumeReach(1.5, sig, height, edges)
+    rates = np.concatenate([[0.0, -1.0], 10.0 ** np.random.default_rng(3).uniform(-6, 2, 400)])
+    for endpoint in (42e-6, 1e-7):
+        reached, beyond = reach.beyond(rates, endpoint)
+        for n, rate in enumerate(rates):
+            d = toxic_distance(rate, endpoint, 1.5, sig, height)
+            assert reached[n] == (d > 0), (rate, d)
+            for j, edge in enumerate(edges):
+                if abs(d - edge) > 1e-9 * edge:
+                    assert beyond[n, j] == (d > edge), (rate, endpoint, d, edge)
+
+
+def test_severity_bands_are_the_first_edge_at_or_above(planner):
+    """The distance bands of chemistry/scenarios.yaml ([[10, 1], [50, 2], [200, 3], [1000, 4]],
+    5 beyond): edges inclusive, by hand."""
+    import numpy as np
+
+    from recycle.scenarios import _bands
+
+    bands = planner.db.data("scenarios.yaml")["matrix"]["severity_by_distance"]
+    assert bands == [[10, 1], [50, 2], [200, 3], [1000, 4]]
+    assert _bands(np.array([0.1, 10.0, 10.5, 50.0, 199.0, 200.0, 1000.0, 1000.1]), bands, 5).tolist() == \
+        [1, 1, 2, 2, 3, 3, 4, 5]
+    with pytest.raises(ValueError, match="rise"):
+        _bands(np.array([1.0]), [[10, 1], [5, 2]], 5)
