@@ -32,7 +32,7 @@ Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -101,6 +101,8 @@ class ExactMonteCarlo(Measured):
     ghg_surrogate_error: SurrogateError
     samples_ghg_exact: tuple[float | None, ...] = measured("kg CO2e/kg")     # None where infeasible
     samples_ghg_surrogate: tuple[float, ...] = measured("kg CO2e/kg")
+    risk_exact: Spread | None                     # recycle.scenarios.risk_number, dimensionless
+    samples_risk_exact: tuple[float | None, ...] = measured("")     # None where infeasible
 
     def __repr__(self) -> str:
         return (f"ExactMonteCarlo(route={self.route!r}, {self.evaluated}/{self.samples} samples, "
@@ -155,12 +157,12 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     accuracy = np.asarray(accuracy, dtype=float)
     inputs = _Inputs(p, index, accuracy, finance, base_finance, f, f_index)
     if method == "loop":
-        exact, ghg, infeasible = _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas,
-                                              range(samples), inputs, progress)
-        one_by_one: list[str] = []
+        done = _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas, range(samples),
+                           inputs, progress)
     else:
         job = _Job(planner, inventory, route, throughput, prices, region, effects, thetas, inputs, batch_equilibria)
-        exact, ghg, infeasible, one_by_one = _batched(job, samples, progress, chunk, workers)
+        done = _batched(job, samples, progress, chunk, workers)
+    exact, ghg, infeasible, one_by_one = done.net, done.ghg, done.infeasible, done.one_by_one
     ok = ~np.isnan(exact)
 
     def spread(values, unit="USD/kg"):
@@ -182,7 +184,9 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
         ghg_exact=spread(ghg[ok], "kg CO2e/kg"), ghg_surrogate=spread(ghg_surrogate[ok], "kg CO2e/kg"),
         ghg_surrogate_error=error(ghg_surrogate[ok] - ghg[ok], "kg CO2e/kg"),
         samples_ghg_exact=tuple(None if np.isnan(v) else float(v) for v in ghg),
-        samples_ghg_surrogate=tuple(float(v) for v in ghg_surrogate))
+        samples_ghg_surrogate=tuple(float(v) for v in ghg_surrogate),
+        risk_exact=spread(done.risk[ok], ""),
+        samples_risk_exact=tuple(None if np.isnan(v) else float(v) for v in done.risk))
 
 
 @dataclass
@@ -245,28 +249,53 @@ def _settings(route, effects, thetas, n) -> dict[str, dict[str, str]]:
     return settings
 
 
+@dataclass
+class Evaluated:
+    """Every sample's exact values, NaN where infeasible: net value (USD/kg of cells), GHG
+    (kg CO2e/kg), route risk (recycle.scenarios.risk_number) and inherent-safety index
+    (points, expected case); the infeasible samples (why) and the chunks planned one by one."""
+
+    net: np.ndarray
+    ghg: np.ndarray
+    risk: np.ndarray
+    safety: np.ndarray
+    infeasible: list[str] = field(default_factory=list)
+    one_by_one: list[str] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, samples: int) -> Evaluated:
+        return cls(*(np.full(samples, np.nan) for _ in range(4)))
+
+    def put(self, start: int, part: Evaluated) -> None:
+        """``part`` (samples ``start`` on) written into these arrays and lists."""
+        stop = start + len(part.net)
+        for name in ("net", "ghg", "risk", "safety"):
+            getattr(self, name)[start:stop] = getattr(part, name)
+        self.infeasible += part.infeasible
+        self.one_by_one += part.one_by_one
+
+
 def _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas, ns, inputs: _Inputs,
-                progress) -> tuple[np.ndarray, list[str]]:
+                progress) -> Evaluated:
     """Samples ``ns`` planned one by one in full (balances, audit, safety, economics, footprint):
-    net values and GHG (NaN where infeasible), and the infeasible samples."""
-    exact = np.full(len(inputs.accuracy), np.nan)
-    ghg = np.full(len(inputs.accuracy), np.nan)
-    infeasible: list[str] = []
+    every sample's values (NaN where infeasible, and outside ``ns``) and the infeasible samples."""
+    out = Evaluated.empty(len(inputs.accuracy))
     for n in ns:
         try:
             run = _evaluate(planner, inventory, route.with_parameters(_settings(route, effects, thetas, n)),
                             throughput, prices, region)
         except InputError as exc:
-            infeasible.append(f"sample {n}: {exc}")
+            out.infeasible.append(f"sample {n}: {exc}")
             if progress:
                 progress()
             continue
-        exact[n] = inputs.net_value(n, run.const, run.coef, run.isbl, run.references)
-        ghg[n] = inputs.ghg_values(n, n + 1, np.array([run.ghg_const]),
-                                   {k: np.array([a]) for k, a in run.ghg_coef.items()})[0]
+        out.net[n] = inputs.net_value(n, run.const, run.coef, run.isbl, run.references)
+        out.ghg[n] = inputs.ghg_values(n, n + 1, np.array([run.ghg_const]),
+                                       {k: np.array([a]) for k, a in run.ghg_coef.items()})[0]
+        out.risk[n], out.safety[n] = run.risk, run.safety
         if progress:
             progress()
-    return exact, ghg, infeasible
+    return out
 
 
 @dataclass
@@ -285,15 +314,16 @@ class _Job:
     batch_equilibria: bool = True
 
 
-def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+def _chunk(job: _Job, start: int, stop: int) -> Evaluated:
     """Samples ``start``-``stop`` planned in one pass on the batch axis; every sample's net value
-    from its own price model and capital and its GHG from its own footprint model, evaluated for
-    all samples at once from the batch rows (recycle.economics.price_models,
-    recycle.environment.ghg_models: what each sample's own plan gives). A pass a step refuses
-    is planned sample by sample (the refused ones are infeasible). Returns (net values, GHG,
-    infeasible, chunks planned one by one)."""
+    from its own price model and capital, its GHG from its own footprint model and its route
+    risk from its own scenarios, evaluated for all samples at once from the batch rows
+    (recycle.economics.price_models, recycle.environment.ghg_models, recycle.scenarios.route_risks:
+    what each sample's own plan gives). A pass a step refuses is planned sample by sample (the
+    refused ones are infeasible)."""
     from .economics import price_models
     from .environment import ghg_models
+    from .scenarios import route_risks
 
     ns = range(start, stop)
     try:
@@ -301,15 +331,19 @@ def _chunk(job: _Job, start: int, stop: int) -> tuple[np.ndarray, np.ndarray, li
                                         {e.name: job.thetas[e.name][start:stop] for e in job.effects},
                                         batch_equilibria=job.batch_equilibria)
     except InputError as exc:      # some sample of the chunk is refused: find it, plan the rest
-        part, ghg, bad = _per_sample(job.planner, job.inventory, job.route, job.throughput, job.prices, job.region,
-                                     job.effects, job.thetas, ns, job.inputs, None)
-        return part[start:stop], ghg[start:stop], bad, [f"samples {start}-{stop - 1}: {exc}"]
+        part = _per_sample(job.planner, job.inventory, job.route, job.throughput, job.prices, job.region,
+                           job.effects, job.thetas, ns, job.inputs, None)
+        return Evaluated(part.net[start:stop], part.ghg[start:stop], part.risk[start:stop], part.safety[start:stop],
+                         part.infeasible, [f"samples {start}-{stop - 1}: {exc}"])
     m = price_models(result, job.prices)       # one sample for all when no parameter is sampled
-    exact = job.inputs.net_values(start, stop, m.constant, m.coefficients, m.isbl / m.cells_y,
-                                  m.references / m.cells_y)
+    net = job.inputs.net_values(start, stop, m.constant, m.coefficients, m.isbl / m.cells_y,
+                                m.references / m.cells_y)
     g = ghg_models(result, job.region)
     ghg = job.inputs.ghg_values(start, stop, g.constant, g.coefficients)
-    return np.broadcast_to(exact, (stop - start,)).copy(), ghg.copy(), [], []
+    risk = route_risks(result)
+    size = stop - start
+    return Evaluated(np.broadcast_to(net, (size,)).copy(), ghg.copy(), np.broadcast_to(risk, (size,)).copy(),
+                     np.full(size, np.nan))
 
 
 _WORKER_JOB: _Job | None = None      # set in a forked worker only (Pool initializer), never in the caller
@@ -324,15 +358,11 @@ def _worker_chunk(bounds: tuple[int, int]):
     return _chunk(_WORKER_JOB, *bounds)
 
 
-def _batched(job: _Job, samples: int, progress, chunk: int, workers: int = 1
-             ) -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
+def _batched(job: _Job, samples: int, progress, chunk: int, workers: int = 1) -> Evaluated:
     """Samples planned ``chunk`` at a time on the batch axis, by ``workers`` processes (forked:
     each inherits the loaded data). The chunks do not depend on ``workers``, so neither does
     any sample's value (a chunk is planned the same way wherever it runs)."""
-    exact = np.full(samples, np.nan)
-    ghg = np.full(samples, np.nan)
-    infeasible: list[str] = []
-    one_by_one: list[str] = []
+    out = Evaluated.empty(samples)
     chunk = max(1, chunk)
     bounds = [(s, min(s + chunk, samples)) for s in range(0, samples, chunk)]
     if workers > 1 and len(bounds) > 1:
@@ -342,12 +372,9 @@ def _batched(job: _Job, samples: int, progress, chunk: int, workers: int = 1
             parts = list(_collect(pool.imap(_worker_chunk, bounds), progress))
     else:
         parts = list(_collect((_chunk(job, *b) for b in bounds), progress))
-    for (start, stop), (part, part_ghg, bad, refused) in zip(bounds, parts):
-        exact[start:stop] = part
-        ghg[start:stop] = part_ghg
-        infeasible += bad
-        one_by_one += refused
-    return exact, ghg, infeasible, one_by_one
+    for (start, _stop), part in zip(bounds, parts):
+        out.put(start, part)
+    return out
 
 
 def _collect(parts, progress):
@@ -355,7 +382,7 @@ def _collect(parts, progress):
     chunk arrives."""
     for part in parts:
         if progress:
-            for _ in range(len(part[0])):
+            for _ in range(len(part.net)):
                 progress()
         yield part
 
@@ -363,10 +390,10 @@ def _collect(parts, progress):
 def exact_evaluator(planner, inventory, throughput: str, overrides: dict, prices, region: str = "US",
                     sources: dict[str, str] | None = None, chunk: int = CHUNK, workers: int = 1, progress=None):
     """The ``exact`` function of :func:`recycle.uncertainty.monte_carlo`: (route model,
-    :class:`recycle.uncertainty.Draws`) -> (net values USD/kg, GHG kg CO2e/kg, infeasible
-    samples), every sample planned in full on the batch axis at its drawn parameters and its
-    net value and GHG at its drawn prices, finance and emission factors, as
-    :func:`exact_monte_carlo` does. ``sources``: route id -> the route as given (an id or a
+    :class:`recycle.uncertainty.Draws`) -> :class:`Evaluated`, every sample planned in full on
+    the batch axis at its drawn parameters, its net value and GHG at its drawn prices, finance
+    and emission factors, and its route risk and safety index, as :func:`exact_monte_carlo`
+    does. ``sources``: route id -> the route as given (an id or a
     file), where they differ. ``progress()`` is called after each sample."""
     if not isinstance(inventory, Inventory):
         inventory = planner.read_inventory(inventory)
@@ -378,8 +405,7 @@ def exact_evaluator(planner, inventory, throughput: str, overrides: dict, prices
         inputs = _Inputs(d.p, d.index, np.broadcast_to(np.asarray(d.accuracy, dtype=float), (n,)), d.finance,
                          d.base_finance, d.f, d.f_index)
         job = _Job(planner, inventory, route, throughput, prices, region, list(model.effects), d.thetas, inputs)
-        exact, ghg, infeasible, _ = _batched(job, n, progress, chunk, workers)
-        return exact, ghg, infeasible
+        return _batched(job, n, progress, chunk, workers)
 
     return evaluate
 
@@ -392,4 +418,4 @@ def _as_text(route, sid: str, pname: str, value: float) -> str:
     return repr(value)
 
 
-__all__ = ["ExactMonteCarlo", "Spread", "SurrogateError", "exact_evaluator", "exact_monte_carlo"]
+__all__ = ["Evaluated", "ExactMonteCarlo", "Spread", "SurrogateError", "exact_evaluator", "exact_monte_carlo"]

@@ -370,15 +370,16 @@ class Draws:
 
 def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,
                 eligible: list[bool] | None = None, exact=None) -> MonteCarlo:
-    """Percentiles of net value, route risk (recycle.scenarios.risk_number, nearest of the three runs of each
-    uncertain parameter) and safety index per route, and the probability each is best among the
+    """Percentiles of net value, route risk (recycle.scenarios.risk_number), safety index and GHG per route, and the probability each is best among the
     ``eligible`` routes (default all; a route that does not apply is not a candidate: 0).
 
     ``exact``: None for the first-order surrogate; else a function (route model, :class:`Draws`)
-    -> (net values, GHG, infeasible) that evaluates every sample in full
-    (:func:`recycle.exact_mc.exact_evaluator`); net value and GHG are then exact (NaN where a
-    sample is infeasible: left out of the percentiles and never best), the surrogate's error on
-    the same samples is reported, and safety index and risk stay the nearest of the three runs."""
+    -> :class:`recycle.exact_mc.Evaluated` that evaluates every sample in full
+    (:func:`recycle.exact_mc.exact_evaluator`); net value, GHG and route risk are then exact (NaN
+    where a sample is infeasible: left out of the percentiles and never best), and the
+    surrogate's error on the same samples is reported. Without it, and for a safety index the
+    evaluator does not give, each sample takes the risk and index of the nearest of the three
+    runs of each uncertain parameter."""
     rng = np.random.default_rng(seed)
     index, p, accuracy, finance, base_finance = draw_prices_and_finance(models, prices, samples, rng)
     f_index, f = draw_emission_factors(models, samples, rng)
@@ -388,14 +389,14 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
         thetas = {e.name: triangular(rng, e.low, e.base, e.high, samples)[:, 0] for e in m.effects}
         net = net_value_at(m, p, index, finance, base_finance, thetas, accuracy)
         ghg = ghg_at(m, f, f_index, thetas)
-        refused, error = 0, None
+        refused, error, evaluated = 0, None, None
         if exact is not None:
-            exact_net, exact_ghg, bad = exact(m, Draws(p, index, accuracy, finance, base_finance, f, f_index, thetas))
-            ok = ~np.isnan(exact_net)
-            dn, dg = net[ok] - exact_net[ok], ghg[ok] - exact_ghg[ok]
+            evaluated = exact(m, Draws(p, index, accuracy, finance, base_finance, f, f_index, thetas))
+            ok = ~np.isnan(evaluated.net)
+            dn, dg = net[ok] - evaluated.net[ok], ghg[ok] - evaluated.ghg[ok]
             error = SurrogateErrors(net_value_rms=_rms(dn), net_value_max=_max_abs(dn), ghg_rms=_rms(dg),
                                     ghg_max=_max_abs(dg))
-            net, ghg, refused = exact_net, exact_ghg, len(bad)
+            net, ghg, refused = evaluated.net, evaluated.ghg, len(evaluated.infeasible)
         infeasible.append(refused)
         errors.append(error)
         score = np.full(samples, float(m.safety))
@@ -405,6 +406,10 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
             nearest = np.where(w_lo > 0.5, e.safety[0] - m.safety, np.where(w_hi > 0.5, e.safety[1] - m.safety, 0))
             score += nearest
             risk += np.where(w_lo > 0.5, e.risk[0] - m.risk, np.where(w_hi > 0.5, e.risk[1] - m.risk, 0.0))
+        if evaluated is not None:        # exact where the evaluator gives them (NaN: infeasible)
+            risk = evaluated.risk
+            if not np.isnan(evaluated.safety[~np.isnan(evaluated.net)]).any():
+                score = evaluated.safety
         nets.append(net)
         scores.append(score)
         risks.append(risk)
@@ -414,8 +419,8 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
     best_net, best_safety, best_risk = np.zeros(len(models)), np.zeros(len(models)), np.zeros(len(models))
     if ok.any():
         best_net[ok] = _share_of_best(np.where(np.isnan(nets[ok]), -np.inf, nets[ok]), higher=True)
-        best_safety[ok] = _share_of_best(scores[ok], higher=False)
-        best_risk[ok] = _share_of_best(risks[ok], higher=False)
+        best_safety[ok] = _share_of_best(np.where(np.isnan(scores[ok]), np.inf, scores[ok]), higher=False)
+        best_risk[ok] = _share_of_best(np.where(np.isnan(risks[ok]), np.inf, risks[ok]), higher=False)
     def spread(values):
         values = values[~np.isnan(values)]
         return {f"p{q}": float(np.percentile(values, q)) if len(values) else float("nan") for q in PERCENTILES}

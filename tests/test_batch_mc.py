@@ -183,15 +183,15 @@ def test_a_refused_sample_sends_its_chunk_sample_by_sample_and_is_counted(planne
                      {k: i for i, k in enumerate(factors)})
     inventory = planner.read_inventory(None)
     job = _Job(planner, inventory, route, "10 t/day", prices, "US", effects, thetas, inputs)
-    exact, ghg, infeasible, one_by_one = _batched(job, 3, None, chunk=3)
-    assert len(one_by_one) == 1 and "sample 1" in one_by_one[0]
-    assert len(infeasible) == 1 and infeasible[0].startswith("sample 1")
-    assert np.isnan(exact[1]) and np.isfinite(exact[[0, 2]]).all()
-    assert np.isnan(ghg[1]) and np.isfinite(ghg[[0, 2]]).all()
-    loop, loop_ghg, _ = _per_sample(planner, inventory, route, "10 t/day", prices, "US", effects, thetas,
-                                    [0, 2], inputs, None)
-    np.testing.assert_allclose(exact[[0, 2]], loop[[0, 2]], rtol=RTOL)
-    np.testing.assert_allclose(ghg[[0, 2]], loop_ghg[[0, 2]], rtol=RTOL)
+    done = _batched(job, 3, None, chunk=3)
+    assert len(done.one_by_one) == 1 and "sample 1" in done.one_by_one[0]
+    assert len(done.infeasible) == 1 and done.infeasible[0].startswith("sample 1")
+    for values in (done.net, done.ghg, done.risk, done.safety):
+        assert np.isnan(values[1]) and np.isfinite(values[[0, 2]]).all()
+    loop = _per_sample(planner, inventory, route, "10 t/day", prices, "US", effects, thetas, [0, 2], inputs, None)
+    np.testing.assert_allclose(done.net[[0, 2]], loop.net[[0, 2]], rtol=RTOL)
+    np.testing.assert_allclose(done.ghg[[0, 2]], loop.ghg[[0, 2]], rtol=RTOL)
+    assert done.risk[[0, 2]].tolist() == loop.risk[[0, 2]].tolist()
 
 
 def test_numpy_enthalpies_equal_cantera_at_many_temperatures(db):

@@ -58,12 +58,13 @@ def test_chunks_solved_together_equal_the_per_sample_plans(planner, prices, rout
     """Chunks of 8 samples (16 rows: the flare's equilibria solved together, checked against
     Cantera) give every sample the net value and GHG of its own full plan (method "loop", every
     equilibrium by Cantera) to 1e-8 relative: the flare's rows agree with Cantera to 1e-8 of
-    their flow (tests/test_batch_equilibria.py)."""
+    their flow (tests/test_batch_equilibria.py); and the route risk of its own scenarios."""
     args = (planner, None, route_id, "10 t/day", {}, prices, 16)
     batch = exact_monte_carlo(*args, seed=6, chunk=8)
     loop = exact_monte_carlo(*args, seed=6, method="loop")
     np.testing.assert_allclose(batch.samples_exact, loop.samples_exact, rtol=1e-8)
     np.testing.assert_allclose(batch.samples_ghg_exact, loop.samples_ghg_exact, rtol=1e-8)
+    assert batch.samples_risk_exact == loop.samples_risk_exact        # each sample's own audit's scenarios
 
 
 def test_smelter_chunks_solved_together_equal_cantera_per_row(planner, prices):
