@@ -76,3 +76,18 @@ def test_the_economics_quantities_convert(results):
     assert e.quantity("net_value").to("USD/t").magnitude == pytest.approx(1000 * e.net_value)
     assert results["environment"].ghg.quantity("total").to("g CO2e/kg").magnitude == pytest.approx(
         1000 * results["environment"].ghg.total)
+
+
+def test_a_percentile_of_no_feasible_sample_is_null_in_json():
+    """A Monte Carlo route whose every sample was refused has no percentile (NaN inside): its
+    JSON says null, and the document is strict JSON (json.dumps with allow_nan=False)."""
+    from recycle.uncertainty import RouteSpread
+
+    nan = float("nan")
+    spread = {"p5": nan, "p50": nan, "p95": nan}
+    route = RouteSpread(route="r", net_value=spread, safety_score=spread, risk=spread, ghg=spread,
+                        probability_best_net_value=0.0, probability_best_safety=0.0, probability_lowest_risk=0.0,
+                        infeasible=4)
+    doc = json.loads(json.dumps(to_json(route), allow_nan=False))
+    assert doc["net_value"]["p50"] == {"value": None, "unit": "USD/kg"}
+    assert doc["infeasible"] == 4

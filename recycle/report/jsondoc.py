@@ -7,13 +7,16 @@ dict or list becomes a dict or list of quantities, None stays null.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from ..results import field_unit, json_key
 
 
 def quantity_json(value: float, unit: str) -> dict:
-    """The JSON form of a quantity: ``{"value": number, "unit": "pint unit string"}``."""
-    return {"value": float(value), "unit": unit}
+    """The JSON form of a quantity: ``{"value": number, "unit": "pint unit string"}``; a value
+    that is not a number (a percentile of no feasible sample) is null, as JSON has no NaN."""
+    value = float(value)
+    return {"value": None if math.isnan(value) else value, "unit": unit}
 
 
 def number_json(value, unit: str) -> dict:
