@@ -177,7 +177,8 @@ def test_cli_compare_fast_says_what_it_did():
 
 def test_cli_compare_writes_the_monte_carlo_table_and_says_where_it_is(tmp_path):
     """--out writes monte_carlo.csv beside compare.csv when --samples is given (its rows are the
-    routes of the JSON monte_carlo); --format csv says on stderr where the Monte Carlo is."""
+    routes of the JSON monte_carlo), and report.md and report.html show it; --format csv says on
+    stderr where the Monte Carlo is."""
     import json
 
     import pandas as pd
@@ -193,3 +194,6 @@ def test_cli_compare_writes_the_monte_carlo_table_and_says_where_it_is(tmp_path)
     doc = json.loads((tmp_path / "out" / "compare.json").read_text())["monte_carlo"]
     assert list(table["route"]) == [r["route"] for r in doc["routes"]]
     assert table["net value p50 [USD/kg]"][0] == pytest.approx(doc["routes"][0]["net_value"]["p50"]["value"])
+    for report in ("report.md", "report.html"):          # the reports carry it too
+        text = (tmp_path / "out" / report).read_text()
+        assert "Monte Carlo (exact" in text and "P(lowest risk)" in text, report

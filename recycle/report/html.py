@@ -427,8 +427,14 @@ def compare_sections(doc: Comparison, chart_png: bytes | None, results: dict[str
                          "energy [MJ/kg]": r.environment.energy.total,
                          "process water [kg/kg]": r.environment.water.process_water_in.total}
                         for r in doc.routes])
-    sections = [("summary", "Comparison", summary),
-                ("environment", "Environmental footprint", [("table", env)] + [
+    sections = [("summary", "Comparison", summary)]
+    if doc.monte_carlo is not None:
+        from .comparison import monte_carlo_heading, monte_carlo_table
+
+        mc = doc.monte_carlo
+        sections.append(("uncertainty", "Monte Carlo", [("p", monte_carlo_heading(mc, mc.samples, mc.seed).strip()),
+                                                        ("table", monte_carlo_table(mc))]))
+    sections += [("environment", "Environmental footprint", [("table", env)] + [
                     ("details", f"{r.route}: {r.environment.ghg.total:.3g} kg CO2e/kg",
                      environment_blocks(r.environment)) for r in doc.routes]),
                 ("safety", "Safety by factor [points]", [("table", by_factor)] + [
