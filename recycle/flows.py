@@ -19,11 +19,11 @@ CLOSED_CELLS = "cells"     # the outlet of a step whose cells stay closed (recei
 def vented(step, db) -> np.ndarray:
     """Gas a step lets out (rows, species; mol or mol/s): the gas species of every outlet except
     closed cells, which carry the gas they hold on to the step that opens them."""
-    gas = np.zeros_like(step.gas_generated)
+    total = None
     for port, amounts in step.outlets.items():
         if port != CLOSED_CELLS:
-            gas = gas + np.where(db.is_gas, amounts, 0.0)
-    return gas
+            total = amounts.copy() if total is None else np.add(total, amounts, out=total)
+    return np.zeros_like(step.gas_generated) if total is None else np.where(db.is_gas, total, 0.0)
 
 
 def node_kind(node: str) -> str:
