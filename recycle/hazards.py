@@ -4,7 +4,10 @@ Limits are volume (mole) fractions in air; temperatures K. Each value keeps its 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .chemistry import ChemistryDB
 from .errors import InputError
@@ -84,9 +87,27 @@ def _flag(raw) -> bool:
 
 def le_chatelier_lel(fractions: dict[str, float], hazards: dict[str, Hazard]) -> float | None:
     """LEL (mole fraction) of a combustible mixture: 1 / sum(y_i / LEL_i), y on a
-    combustibles-only basis (Le Chatelier's mixing rule, textbook). None without combustibles."""
-    comb = {k: v for k, v in fractions.items() if v > 0 and k in hazards and hazards[k].combustible}
-    total = sum(comb.values())
-    if total <= 0:
-        return None
-    return 1.0 / sum((v / total) / hazards[k].values["lel"].value for k, v in comb.items())
+    combustibles-only basis (Le Chatelier's mixing rule, textbook). None without combustibles.
+    One sample of :func:`le_chatelier_lels`."""
+    lel = le_chatelier_lels({k: np.array([v], dtype=float) for k, v in fractions.items()}, hazards)[0]
+    return None if np.isnan(lel) else lel
+
+
+def le_chatelier_lels(fractions: Mapping[str, np.ndarray], hazards: dict[str, Hazard]) -> np.ndarray:
+    """LEL (mole fraction) of a combustible mixture for every sample: ``fractions`` maps a gas to
+    its mole fraction per sample ``(samples,)``; NaN where a sample has no combustible (a
+    fraction <= 0 is no combustible). Le Chatelier's rule 1 / sum(y_i / LEL_i), y on a
+    combustibles-only basis; summed gas by gas in the order of ``fractions`` (a gas absent
+    from a sample adds an exact 0), so each sample rounds as its own mixture does."""
+    shape = np.shape(next(iter(fractions.values()))) if fractions else (1,)
+    fuels = [(np.asarray(v, dtype=float), hazards[k].values["lel"].value) for k, v in fractions.items()
+             if k in hazards and hazards[k].combustible]
+    total = np.zeros(shape)                                   # combustibles, mole fraction
+    for y, _ in fuels:
+        total = total + np.where(y > 0, y, 0.0)
+    some = total > 0
+    basis = np.where(some, total, 1.0)
+    inverse = np.zeros(shape)                                 # sum of y_i / LEL_i on that basis
+    for y, lel in fuels:
+        inverse = inverse + np.where(y > 0, (y / basis) / lel, 0.0)
+    return np.where(some, 1.0 / np.where(some, inverse, 1.0), np.nan)
