@@ -18,7 +18,7 @@ import numpy as np
 from .cases import Case, SampleRows, envelope, row_dot
 from .chemistry import plain_names
 from .constants import MOLAR_VOLUME_25C
-from .flows import vented
+from .flows import vented, vented_gas
 from .hazards import Hazard, le_chatelier_lel, le_chatelier_lels, load_hazards
 from .moisture import ice_vapour_pressure
 from .permit import Permit
@@ -258,10 +258,10 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     for sid, step in result.steps.items():
         at_peak = step_vent(result, sid, plan, hazards, cfg)
         peak = at_peak.peak
-        vent = np.stack([at_peak.vent_expected[0], at_peak.vent_worst[0]])           # (2, S) mol/s, envelope
+        vent = at_peak.species(np.concatenate([at_peak.vent_expected, at_peak.vent_worst]), db.n_species)  # (2, S) mol/s
         sweep = at_peak.sweep[0]                                                       # mol/s
         total = vent.sum(axis=1) + sweep
-        gen = np.stack([at_peak.generated_expected[0], at_peak.generated_worst[0]])
+        gen = at_peak.species(np.concatenate([at_peak.generated_expected, at_peak.generated_worst]), db.n_species)
         metal = step.inlet[:, db.index["Li(cr)"]] + step.inlet[:, db.index["LiIn(s)"]]
         if metal.any():
             findings.append(Finding.of("info", sid, "-", "metallic Li in process: class D fire suppression "
@@ -357,8 +357,9 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
 
 @dataclass(frozen=True, kw_only=True)
 class StepVent:
-    """A step's vent for every sample of a plan or batch (:class:`recycle.cases.SampleRows`):
-    arrays ``(samples, species)`` in mol/s, ``(samples,)`` per sample.
+    """A step's vent for every sample of a plan or batch (:class:`recycle.cases.SampleRows`), in
+    the gas species' columns ``gas`` (species indices): arrays ``(samples, gases)`` in mol/s,
+    ``(samples,)`` per sample.
 
     The worst case is the envelope (raised to the expected case, :func:`recycle.cases.envelope`).
     ``fractions_peak`` holds, per gas the audit lists in some sample, the worst-case mole
@@ -366,14 +367,22 @@ class StepVent:
     gas is listed in a sample (``listed``) when the step makes more of it than ``TRACE`` of the
     feed mass and it has a hazard (a limit or asphyxiant), and its fraction is 0 where not."""
 
+    gas: np.ndarray                      # species index of each column
     peak: float                          # peak / average generation of the step (chemistry/audit.yaml)
     sweep: np.ndarray                    # (samples,) mol/s of sweep or room air diluting the vent
     vent_expected: np.ndarray            # gas the step lets out, expected case
     vent_worst: np.ndarray               # worst case
+    vented_worst: np.ndarray             # (samples,) mol/s: all of it, worst case
     generated_expected: np.ndarray       # gas it forms (a gas treatment) or lets out, expected case
     generated_worst: np.ndarray          # worst case
     fractions_peak: Mapping[str, np.ndarray]   # gas -> (samples,) mole fraction at peak, worst case
     listed: Mapping[str, np.ndarray]           # gas -> (samples,) bool
+
+    def species(self, x: np.ndarray, n_species: int) -> np.ndarray:
+        """``x`` (samples, gases) spread over every species (samples, species), 0 outside the gases."""
+        out = np.zeros((len(x), n_species))
+        out[:, self.gas] = x
+        return out
 
     def combustibles(self, hazards: dict[str, Hazard]) -> np.ndarray:
         """Mole fraction of the combustible gases in the vent at peak, worst case, (samples,)."""
@@ -395,25 +404,37 @@ def step_vent(result: RouteResult, sid: str, rows: SampleRows, hazards: dict[str
     db, step = result.db, result.steps[sid]
     scfg = (cfg.get("steps") or {}).get(step.type) or step_facts(db)[step.type].audit
     peak = float(scfg["peak_factor"])
-    let_out = vented(step, db)                                                       # (rows, S) mol/s
+    gas = np.flatnonzero(db.is_gas)
+    let_out = vented_gas(step, db)                                                   # (rows, gases) mol/s
     vent_e, vent_w = rows.at(let_out, Case.EXPECTED), rows.envelope(let_out)
+    vented_worst = _vented_total(vent_w, gas, db.n_species)
     sweep = _sweep(result, sid, scfg, cfg, rows) / (MOLAR_VOLUME_25C * 3600.0)          # mol/s
     # gas the step lets out (not a gas treatment): what it forms and, for a step that opens
     # cells, the gas they held; gas kept inside closed cells is not vented (recycle.flows.vented)
-    made = step.gas_generated if step.gas_treatment else let_out
+    made = step.gas_generated[:, gas] if step.gas_treatment else let_out
     gen_e, gen_w = rows.at(made, Case.EXPECTED), rows.envelope(made)
     trace = TRACE * row_dot(rows.at(result.feed, Case.EXPECTED), db.molar_mass)         # kg(/s) per sample
-    over = db.is_gas & (gen_w * db.molar_mass > trace[:, None])                        # (samples, S)
-    diluted = np.maximum(vent_w.sum(axis=1) * peak + sweep, 1e-300)                      # mol/s at peak
+    over = gen_w * db.molar_mass[gas] > trace[:, None]                                  # (samples, gases)
+    diluted = np.maximum(vented_worst * peak + sweep, 1e-300)                           # mol/s at peak
     fractions, listed = {}, {}
-    for i in np.flatnonzero(over.any(axis=0)):
-        h = hazards.get(db.names[i])
+    for j in np.flatnonzero(over.any(axis=0)):
+        name = db.names[gas[j]]
+        h = hazards.get(name)
         if h is None or not (h.values or h.asphyxiant):
             continue
-        listed[db.names[i]] = over[:, i]
-        fractions[db.names[i]] = np.where(over[:, i], vent_w[:, i] * peak / diluted, 0.0)
-    return StepVent(peak=peak, sweep=sweep, vent_expected=vent_e, vent_worst=vent_w, generated_expected=gen_e,
-                    generated_worst=gen_w, fractions_peak=fractions, listed=listed)
+        listed[name] = over[:, j]
+        fractions[name] = np.where(over[:, j], vent_w[:, j] * peak / diluted, 0.0)
+    return StepVent(gas=gas, peak=peak, sweep=sweep, vent_expected=vent_e, vent_worst=vent_w,
+                    vented_worst=vented_worst, generated_expected=gen_e, generated_worst=gen_w,
+                    fractions_peak=fractions, listed=listed)
+
+
+def _vented_total(vent: np.ndarray, gas: np.ndarray, n_species: int) -> np.ndarray:
+    """All the gas of ``vent`` (samples, gases), mol/s per sample, summed over every species as
+    a plan's full rows are (the same rounding)."""
+    full = np.zeros((len(vent), n_species))
+    full[:, gas] = vent
+    return full.sum(axis=1)
 
 
 def _sweep(result, sid, scfg, cfg, rows: SampleRows) -> np.ndarray:
