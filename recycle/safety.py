@@ -223,20 +223,49 @@ def _vents_of_balances(result: RouteResult, rows: SampleRows, hazards: dict[str,
     return out
 
 
+@dataclass(frozen=True)
+class _StepRows:
+    """What the factors of a step read, on every row of the result (both cases of every sample):
+    worked out once for both cases."""
+
+    contents: np.ndarray        # (rows, species) mol/s: inlets and reagents
+    mass: np.ndarray            # (rows,) kg/s of contents
+    made: np.ndarray            # (rows, species) mol/s: every outlet
+    heat_capacity: np.ndarray   # (rows,) J/(K s) of the outlets at the step temperature
+    generated: np.ndarray       # (rows, gases) kg/s of each gas species formed
+
+
+def _step_rows(result: RouteResult, sid: str, buffers: tuple[np.ndarray, np.ndarray] | None = None) -> _StepRows:
+    """A step's contents, outlets and gas formed on every row (:class:`_StepRows`). ``buffers``:
+    two arrays (rows, species) to hold the contents and the outlets (reused from step to step
+    of a batch; their values are the same as without)."""
+    db, step = result.db, result.steps[sid]
+    contents, made = buffers if buffers is not None else (np.empty_like(step.inlet), np.empty_like(step.inlet))
+    np.add(step.inlet, step.reagents, out=contents)
+    np.add(0.0, 0.0, out=made)
+    for amounts in step.outlets.values():                      # summed in order, as sum() would
+        np.add(made, amounts, out=made)
+    gas = np.flatnonzero(db.is_gas)                             # the step forms gas species only (simulate)
+    return _StepRows(contents=contents, mass=row_dot(contents, db.molar_mass), made=made,
+                     heat_capacity=row_dot(made, db.heat_capacity(step.temperature)),
+                     generated=step.gas_generated[:, gas] * db.molar_mass[gas])
+
+
 class _StepScorer:
     """Scores the factors of one step in one case for every sample (arrays (samples,))."""
 
     def __init__(self, result: RouteResult, sid: str, case: Case, rows: SampleRows, cfg: dict,
-                 hazards: dict[str, Hazard], vent: _VentSeen):
+                 hazards: dict[str, Hazard], vent: _VentSeen, step_rows: _StepRows):
         self.r, self.sid, self.case, self.rows, self.cfg, self.hz, self.vent = result, sid, case, rows, cfg, hazards, vent
         self.db = result.db
         self.step = result.steps[sid]
-        self.contents = rows.at(self.step.inlet, case) + rows.at(self.step.reagents, case)   # (samples, S) mol/s
-        self.mass = row_dot(self.contents, self.db.molar_mass)                               # (samples,) kg/s
-        gas = np.flatnonzero(self.db.is_gas)                    # the step forms gas species only (simulate)
-        gen = rows.at(self.step.gas_generated[:, gas], case) * self.db.molar_mass[gas]       # kg/s
-        formed = gen > 1e-6 * _at_least(self.mass, 1e-300)[:, None]
+        self.contents = rows.at(step_rows.contents, case)            # (samples, S) mol/s
+        self.made = rows.at(step_rows.made, case)                    # (samples, S) mol/s
+        self.heat_capacity = rows.at(step_rows.heat_capacity, case)  # (samples,) J/(K s)
+        self.mass = rows.at(step_rows.mass, case)                    # (samples,) kg/s
+        formed = rows.at(step_rows.generated, case) > 1e-6 * _at_least(self.mass, 1e-300)[:, None]
         index = np.flatnonzero(formed.any(axis=0))
+        gas = np.flatnonzero(self.db.is_gas)
         self.gases = [self.db.names[gas[j]] for j in index]     # gases formed in some sample
         self.formed = formed[:, index]                          # (samples, gases): formed in that sample
 
@@ -303,6 +332,7 @@ class _StepScorer:
                            else np.full(self.rows.samples, pts[k]) for k in kinds], axis=1) if kinds \
             else np.zeros((self.rows.samples, 0), dtype=int)
         best, which = _first_highest(by_gas, self.formed)
+        gases = self.gases
 
         def words(n):
             if meets[n]:
@@ -310,7 +340,7 @@ class _StepScorer:
             if which[n] < 0:
                 return "no gas formed", "points"
             kind = kinds[which[n]] or ("flammable_above_lel" if over_lel[n] else "flammable")
-            return f"{self.gases[which[n]]} formed ({kind.replace('_', ' ')})", "points"
+            return f"{gases[which[n]]} formed ({kind.replace('_', ' ')})", "points"
         return self.s("chemical_interaction", np.where(meets, pts["water_reactive_metal"], best),
                       np.where(meets, kg, best), words)
 
@@ -332,12 +362,13 @@ class _StepScorer:
         gas = (first_fuel >= 0) & (4 > best)
         lel = np.array([self.hz[self.gases[j]].values["lel"].value * 100 for j in fuels] + [0.0])    # percent
         value = np.where(gas, lel[first_fuel], np.where(which >= 0, flash[which] if len(flash) else 0.0, 0.0))
+        gases, names = self.gases, self.db.names
 
         def words(n):
             if gas[n]:
-                return f"flammable gas {self.gases[fuels[first_fuel[n]]]} formed", "percent"
+                return f"flammable gas {gases[fuels[first_fuel[n]]]} formed", "percent"
             if which[n] >= 0:
-                return f"{self.db.names[index[which[n]]]} flash point", "degC"
+                return f"{names[index[which[n]]]} flash point", "degC"
             return "no flammable material", "percent"
         return self.s("flammability", np.where(gas, 4, best), value, words)
 
@@ -348,9 +379,10 @@ class _StepScorer:
         cols = [j for j, _ in wide]
         best, which = _first_highest(np.broadcast_to(band_points(span[:-1], self.f("explosiveness")["bands"]),
                                                      (self.rows.samples, len(cols))), self.formed[:, cols])
+        gases = self.gases
 
         def words(n):
-            return (f"{self.gases[cols[which[n]]]} UEL-LEL" if which[n] >= 0 else "no flammable gas formed"), "percent"
+            return (f"{gases[cols[which[n]]]} UEL-LEL" if which[n] >= 0 else "no flammable gas formed"), "percent"
         return self.s("explosiveness", best, span[which], words)
 
     def toxicity(self) -> list[_Scored]:
@@ -374,9 +406,7 @@ class _StepScorer:
         """Which of ``names`` the vessel holds, per sample (samples, names): fed, supplied, made
         or formed as gas (a name that is no species is never held)."""
         known = [self.db.index[n] for n in names if n in self.db.index]
-        made = sum((self.rows.at(a[:, known], self.case) for a in self.step.outlets.values()),
-                   start=np.zeros((self.rows.samples, len(known))))
-        held = (self.contents[:, known] > 0) | (made > 0)
+        held = (self.contents[:, known] > 0) | (self.made[:, known] > 0)
         cols = []
         for name in names:
             has = held[:, known.index(self.db.index[name])] if name in self.db.index \
@@ -435,9 +465,8 @@ class _StepScorer:
     def adiabatic_rise(self):
         cfg = self.f("adiabatic_rise")
         db, T = self.db, self.step.temperature
-        out = sum(self.rows.at(a, self.case) for a in self.step.outlets.values())
-        cp = row_dot(out, db.heat_capacity(T))                                                   # J/K (per s)
-        rise = _at_least(self.rows.at(self.step.heat_released, self.case), 0.0) / _at_least(cp, 1e-300)   # K
+        rise = (_at_least(self.rows.at(self.step.heat_released, self.case), 0.0)
+                / _at_least(self.heat_capacity, 1e-300))                                          # K
         onsets = {k: _kelvin(str(v)) for k, v in cfg["onsets"].items()}
         c = self.contents
         peo = c[:, db.index["PEO(s)"]] > 0
@@ -529,11 +558,18 @@ def _stack_scored(result: RouteResult, rows: SampleRows, cfg: dict, hazards: dic
     return _Scored("stack_release", band_points(worst, cfg["factors"]["stack_release"]["bands"]), worst, words)
 
 
-def _steps_scored(result: RouteResult, case: Case, rows: SampleRows, cfg: dict, hazards: dict[str, Hazard],
-                  vents: dict[str, _VentSeen]) -> list[tuple[str, _Scored]]:
-    """Every factor of every step in ``case``, for every sample, with its step."""
-    return [(sid, s) for sid in result.steps
-            for s in _StepScorer(result, sid, case, rows, cfg, hazards, vents[sid]).all()]
+def _steps_scored(result: RouteResult, rows: SampleRows, cfg: dict, hazards: dict[str, Hazard],
+                  vents: dict[str, _VentSeen]) -> dict[Case, list[tuple[str, _Scored]]]:
+    """Every factor of every step in each case, for every sample, with its step. Step by step,
+    the steps' full-row arrays in the same two buffers (fresh memory for every step of a
+    512-sample batch costs more than the arithmetic)."""
+    out: dict[Case, list[tuple[str, _Scored]]] = {case: [] for case in CASES}
+    buffers = np.empty((len(result.feed), result.db.n_species)), np.empty((len(result.feed), result.db.n_species))
+    for sid in result.steps:
+        step_rows = _step_rows(result, sid, buffers)
+        for case in CASES:
+            out[case] += [(sid, s) for s in _StepScorer(result, sid, case, rows, cfg, hazards, vents[sid], step_rows).all()]
+    return out
 
 
 def _highest_by_factor(scored: list[_Scored]) -> dict[str, np.ndarray]:
@@ -571,8 +607,8 @@ def safety_scores(result: RouteResult, rows: SampleRows | None = None, path=None
     rows = SampleRows.batch(len(result.feed)) if rows is None else rows
     vents = _vents_of_balances(result, rows, hazards)
     stack = _stack_scored(result, rows, cfg, hazards)
-    highest = {case: _highest_by_factor([s for _sid, s in _steps_scored(result, case, rows, cfg, hazards, vents)]
-                                        + [stack]) for case in CASES}
+    scored = _steps_scored(result, rows, cfg, hazards, vents)
+    highest = {case: _highest_by_factor([s for _sid, s in scored[case]] + [stack]) for case in CASES}
     score = {case: sum(highest[case].values(), start=np.zeros(rows.samples, dtype=np.int64)) for case in CASES}
     return SafetyScores(expected=score[Case.EXPECTED], worst_case=score[Case.WORST],
                         by_factor=highest[Case.EXPECTED], by_factor_worst_case=highest[Case.WORST])
@@ -586,9 +622,10 @@ def safety(result: RouteResult, audit: Audit, path=None) -> Safety:
     plan = SampleRows.plan(len(result.feed))
     vents = _vents_of_audit(result, audit)
     stack = _stack_scored(result, plan, cfg, hazards)
+    scored = _steps_scored(result, plan, cfg, hazards, vents)
     out = {}
     for case in CASES:
-        points = [pt for sid, s in _steps_scored(result, case, plan, cfg, hazards, vents) for pt in s.points_at(sid, 0)]
+        points = [pt for sid, s in scored[case] for pt in s.points_at(sid, 0)]
         points += stack.points_at("stack", 0)
         per_factor: dict[str, Point] = {}
         for pt in points:
