@@ -437,9 +437,12 @@ def _vented_total(vent: np.ndarray, gas: np.ndarray, n_species: int) -> np.ndarr
     return full.sum(axis=1)
 
 
-def _sweep(result, sid, scfg, cfg, rows: SampleRows) -> np.ndarray:
-    """Sweep or ventilation flow (m3/h) diluting the step's vent, per sample (samples,): a room's
-    air changes on its worst-case volume, or the step type's own sweep."""
+def _sweep(result, sid, scfg, cfg, rows: SampleRows | None = None):
+    """Sweep or ventilation flow (m3/h) diluting the step's vent: a room's air changes on its
+    worst-case volume, or the step type's own sweep. Per sample of ``rows`` (samples,); without
+    ``rows``, the plan's one value (a float)."""
+    if rows is None:
+        return float(_sweep(result, sid, scfg, cfg, SampleRows.plan(len(result.feed)))[0])
     sweep = str(scfg.get("sweep", "0 m^3/h"))
     if sweep == "room":
         room = result.steps[sid].outcome.quantities.get("room_volume")
