@@ -6,6 +6,14 @@ computed quantity behind it. A route's score sums, per factor, the highest step 
 (Heikkilae's worst-case rule), for the expected and for the worst case.
 
 Input: a plan on a throughput basis (rows expected, worst) and its gas-handling audit.
+
+:func:`safety_scores` gives the scores of every sample of a Monte Carlo batch (recycle.batch)
+at once, for the exact Monte Carlo. One array computation serves both: every factor's points
+and value are arrays over samples (:class:`recycle.cases.SampleRows`), a plan being one sample
+whose report (the Points with their words) is read from sample 0. The batch works out each
+sample's vent as the audit does (recycle.audit.step_vent); a plan reads its audit. No factor
+reads a step's flags (which in a batch describe every row), and a step's gases, contents and
+stream temperatures are taken per sample, so a sample scores as its own plan does.
 """
 from __future__ import annotations
 
