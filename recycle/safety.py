@@ -108,12 +108,24 @@ def band_points(values: np.ndarray, bands: list) -> np.ndarray:
     """Points of each of ``values`` (samples,) for bands ``[[upper edge, points], ...]``: the
     points of the first band whose upper edge the value does not exceed (edges inclusive, taken
     in the order written), else the last band's points (NaN too). Integer array (samples,)."""
-    edges, points, ascending = _band_table(tuple((float(edge), int(pts)) for edge, pts in bands))
+    edges, points, ascending = _band_table(bands if isinstance(bands, tuple) else _band_tuple(bands))
     values = np.asarray(values, dtype=float)
     if ascending:          # the first edge >= value; NaN sorts above every edge
         return points[np.searchsorted(edges, values, side="left")]
     within = values[:, None] <= edges                                           # (samples, bands)
     return points[np.where(within.any(axis=1), within.argmax(axis=1), len(edges))]
+
+
+def _band_tuple(bands: list) -> tuple[tuple[float, int], ...]:
+    """Bands ``[[upper edge, points], ...]`` as ``((edge, points), ...)`` (floats, integers)."""
+    return tuple((float(edge), int(pts)) for edge, pts in bands)
+
+
+def _read_bands(cfg: dict) -> dict:
+    """``cfg`` (chemistry/safety.yaml) with every factor's bands read once as tuples (a copy:
+    the loaded data stay as they are)."""
+    factors = {k: {**v, "bands": _band_tuple(v["bands"])} if "bands" in v else v for k, v in cfg["factors"].items()}
+    return {**cfg, "factors": factors}
 
 
 @functools.lru_cache(maxsize=64)
@@ -259,12 +271,31 @@ def _step_rows(result: RouteResult, sid: str, buffers: tuple[np.ndarray, np.ndar
                      generated=step.gas_generated[:, gas] * db.molar_mass[gas])
 
 
+@dataclass(frozen=True)
+class _Species:
+    """Species tables the factors read, worked out once per route: the liquids with a flash point
+    (species index and flash point, degC) and the sulfides (a mask over species)."""
+
+    liquids: np.ndarray
+    flash_points: np.ndarray
+    sulfide: np.ndarray
+
+
+def _species(db, hazards: dict[str, Hazard]) -> _Species:
+    """:class:`_Species` of ``db`` with ``hazards``."""
+    liquids = [(i, hazards[name].get("flash_point").value - 273.15) for i, name in enumerate(db.names)
+               if hazards.get(name) and hazards[name].get("flash_point") and db.species[i].phase == "liquid"]
+    return _Species(np.array([i for i, _ in liquids], dtype=int), np.array([fp for _, fp in liquids]),
+                    db.mask(family="sulfide"))
+
+
 class _StepScorer:
     """Scores the factors of one step in one case for every sample (arrays (samples,))."""
 
     def __init__(self, result: RouteResult, sid: str, case: Case, rows: SampleRows, cfg: dict,
-                 hazards: dict[str, Hazard], vent: _VentSeen, step_rows: _StepRows):
+                 hazards: dict[str, Hazard], vent: _VentSeen, step_rows: _StepRows, species: _Species):
         self.r, self.sid, self.case, self.rows, self.cfg, self.hz, self.vent = result, sid, case, rows, cfg, hazards, vent
+        self.species = species
         self.db = result.db
         self.step = result.steps[sid]
         self.contents = rows.at(step_rows.contents, case)            # (samples, S) mol/s
@@ -358,10 +389,7 @@ class _StepScorer:
 
     def flammability(self):
         bands = self.f("flammability")["bands"]
-        liquids = [(i, self.hz[name].get("flash_point").value - 273.15) for i, name in enumerate(self.db.names)
-                   if self.hz.get(name) and self.hz[name].get("flash_point") and self.db.species[i].phase == "liquid"]
-        index = np.array([i for i, _ in liquids], dtype=int)
-        flash = np.array([fp for _, fp in liquids])                                    # degC
+        index, flash = self.species.liquids, self.species.flash_points                 # flash points degC
         best, which = _first_highest(np.broadcast_to(band_points(flash, bands), (self.rows.samples, len(index))),
                                      self.contents[:, index] > 0)
         fuels = [j for j, g in enumerate(self.gases) if self.hz.get(g) and self.hz[g].combustible]
@@ -480,7 +508,7 @@ class _StepScorer:
         peo = c[:, db.index["PEO(s)"]] > 0
         relevant = {
             "lithium_melting": c[:, db.index["Li(cr)"]] > 0,
-            "sulfide_oxidation": (c[:, db.mask(family="sulfide")].sum(axis=1) > 0)
+            "sulfide_oxidation": (c[:, self.species.sulfide].sum(axis=1) > 0)
                                  & ((c[:, db.index["O2"]] > 0) | (self._charged() > 0)),
             "peo_decomposition": peo,
             "peo_perchlorate_exotherm": peo & (c[:, db.index["LiClO4(s)"]] > 0),
@@ -573,10 +601,12 @@ def _steps_scored(result: RouteResult, rows: SampleRows, cfg: dict, hazards: dic
     512-sample batch costs more than the arithmetic)."""
     out: dict[Case, list[tuple[str, _Scored]]] = {case: [] for case in CASES}
     buffers = np.empty((len(result.feed), result.db.n_species)), np.empty((len(result.feed), result.db.n_species))
+    species, cfg = _species(result.db, hazards), _read_bands(cfg)
     for sid in result.steps:
         step_rows = _step_rows(result, sid, buffers)
         for case in CASES:
-            out[case] += [(sid, s) for s in _StepScorer(result, sid, case, rows, cfg, hazards, vents[sid], step_rows).all()]
+            out[case] += [(sid, s) for s in
+                          _StepScorer(result, sid, case, rows, cfg, hazards, vents[sid], step_rows, species).all()]
     return out
 
 
