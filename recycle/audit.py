@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cases import Case, envelope
+from .cases import Case, SampleRows, envelope, row_dot
 from .chemistry import plain_names
 from .constants import MOLAR_VOLUME_25C
-from .flows import vented
-from .hazards import Hazard, le_chatelier_lel, load_hazards
+from .flows import vented, vented_gas
+from .hazards import Hazard, le_chatelier_lel, le_chatelier_lels, load_hazards
 from .moisture import ice_vapour_pressure
 from .permit import Permit
 from .results import Measured, internal, measured, optional
@@ -254,16 +254,14 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
     m3_h = MOLAR_VOLUME_25C * 3600.0                   # mol/s -> m3/h
     gases, findings, ventilation = [], [], []
     peaks: dict[str, dict[str, float]] = {}      # step -> gas -> worst-case peak mole fraction in its vent
+    plan = SampleRows.plan(len(result.feed))
     for sid, step in result.steps.items():
-        scfg = (cfg.get("steps") or {}).get(step.type) or step_facts(db)[step.type].audit
-        peak = float(scfg["peak_factor"])
-        let_out = vented(step, db)                                                     # (2, S) mol/s
-        vent = envelope(let_out)
-        sweep = _sweep(result, sid, scfg, cfg) / m3_h                                  # mol/s
+        at_peak = step_vent(result, sid, plan, hazards, cfg)
+        peak = at_peak.peak
+        vent = at_peak.species(np.concatenate([at_peak.vent_expected, at_peak.vent_worst]), db.n_species)  # (2, S) mol/s
+        sweep = at_peak.sweep[0]                                                       # mol/s
         total = vent.sum(axis=1) + sweep
-        # gas the step lets out (not a gas treatment): what it forms and, for a step that opens
-        # cells, the gas they held; gas kept inside closed cells is not vented (recycle.flows.vented)
-        gen = envelope(step.gas_generated if step.gas_treatment else let_out)
+        gen = at_peak.species(np.concatenate([at_peak.generated_expected, at_peak.generated_worst]), db.n_species)
         metal = step.inlet[:, db.index["Li(cr)"]] + step.inlet[:, db.index["LiIn(s)"]]
         if metal.any():
             findings.append(Finding.of("info", sid, "-", "metallic Li in process: class D fire suppression "
@@ -272,15 +270,10 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                                            "are not applicable to SSLMBs (Luo 2024 section 4.1)"))
         findings += _flag_findings(sid, step)
         fractions_peak = peaks.setdefault(sid, {})
-        trace = TRACE * float(result.db.mass(result.feed)[Case.EXPECTED])
-        for i in np.flatnonzero(db.is_gas & (gen.max(axis=0) * db.molar_mass > trace)):
-            name = db.names[i]
-            h = hazards.get(name)
-            if h is None or not (h.values or h.asphyxiant):
-                continue
+        for name in (g for g, listed in at_peak.listed.items() if listed[0]):
+            i, h = db.index[name], hazards[name]
             x_avg = vent[Case.EXPECTED, i] / max(total[Case.EXPECTED], 1e-300)
-            n_peak = vent[Case.WORST, i] * peak
-            x_peak = n_peak / max(vent[Case.WORST].sum() * peak + sweep, 1e-300)
+            x_peak = at_peak.fractions_peak[name][0]
             fractions_peak[name] = x_peak
             line = GasLine(step=sid, gas=name, generated=float(gen[Case.EXPECTED, i] * kg_h[i]),
                            generated_worst=float(gen[Case.WORST, i] * kg_h[i]),
@@ -291,8 +284,9 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
             gases.append(line)
             if name not in COMBUSTION_PRODUCTS:
                 findings += _exposure_findings(sid, name, h, x_peak)
-        lel_mix = le_chatelier_lel(fractions_peak, hazards)
-        comb = sum(v for g, v in fractions_peak.items() if hazards[g].combustible)
+        lel_mix = at_peak.lel_mixture(hazards)[0]
+        lel_mix = None if np.isnan(lel_mix) else lel_mix
+        comb = at_peak.combustibles(hazards)[0]
         row: dict = {}
         if lel_mix is not None:
             comb_rate = sum(vent[Case.WORST, db.index[g]] * peak for g in fractions_peak if hazards[g].combustible)
@@ -361,15 +355,103 @@ def audit(result: RouteResult, lel_fraction: float | None = None, dilution_k: fl
                  scenarios=tuple(driving), permit=permit_doc)
 
 
-def _sweep(result, sid, scfg, cfg) -> float:
-    """Sweep or ventilation flow (m3/h) diluting the step's vent."""
+@dataclass(frozen=True, kw_only=True)
+class StepVent:
+    """A step's vent for every sample of a plan or batch (:class:`recycle.cases.SampleRows`), in
+    the gas species' columns ``gas`` (species indices): arrays ``(samples, gases)`` in mol/s,
+    ``(samples,)`` per sample.
+
+    The worst case is the envelope (raised to the expected case, :func:`recycle.cases.envelope`).
+    ``fractions_peak`` holds, per gas the audit lists in some sample, the worst-case mole
+    fraction in the vent at peak (the step's peak factor on its gas, diluted by its sweep); a
+    gas is listed in a sample (``listed``) when the step makes more of it than ``TRACE`` of the
+    feed mass and it has a hazard (a limit or asphyxiant), and its fraction is 0 where not."""
+
+    gas: np.ndarray                      # species index of each column
+    peak: float                          # peak / average generation of the step (chemistry/audit.yaml)
+    sweep: np.ndarray                    # (samples,) mol/s of sweep or room air diluting the vent
+    vent_expected: np.ndarray            # gas the step lets out, expected case
+    vent_worst: np.ndarray               # worst case
+    vented_worst: np.ndarray             # (samples,) mol/s: all of it, worst case
+    generated_expected: np.ndarray       # gas it forms (a gas treatment) or lets out, expected case
+    generated_worst: np.ndarray          # worst case
+    fractions_peak: Mapping[str, np.ndarray]   # gas -> (samples,) mole fraction at peak, worst case
+    listed: Mapping[str, np.ndarray]           # gas -> (samples,) bool
+
+    def species(self, x: np.ndarray, n_species: int) -> np.ndarray:
+        """``x`` (samples, gases) spread over every species (samples, species), 0 outside the gases."""
+        out = np.zeros((len(x), n_species))
+        out[:, self.gas] = x
+        return out
+
+    def combustibles(self, hazards: dict[str, Hazard]) -> np.ndarray:
+        """Mole fraction of the combustible gases in the vent at peak, worst case, (samples,)."""
+        total = np.zeros_like(self.sweep)
+        for gas, x in self.fractions_peak.items():
+            if hazards[gas].combustible:
+                total = total + x
+        return total
+
+    def lel_mixture(self, hazards: dict[str, Hazard]) -> np.ndarray:
+        """LEL (mole fraction) of the vent's combustibles at peak (Le Chatelier), (samples,); NaN
+        where the vent has none."""
+        return np.broadcast_to(le_chatelier_lels(self.fractions_peak, hazards), self.sweep.shape)
+
+
+def step_vent(result: RouteResult, sid: str, rows: SampleRows, hazards: dict[str, Hazard], cfg: dict) -> StepVent:
+    """The vent of step ``sid`` for every sample ``rows`` of ``result`` (:class:`StepVent`): what
+    the audit holds against exposure and flammability limits. ``cfg``: chemistry/audit.yaml."""
+    db, step = result.db, result.steps[sid]
+    scfg = (cfg.get("steps") or {}).get(step.type) or step_facts(db)[step.type].audit
+    peak = float(scfg["peak_factor"])
+    gas = np.flatnonzero(db.is_gas)
+    let_out = vented_gas(step, db)                                                   # (rows, gases) mol/s
+    vent_e, vent_w = rows.at(let_out, Case.EXPECTED), rows.envelope(let_out)
+    vented_worst = _vented_total(vent_w, gas, db.n_species)
+    sweep = _sweep(result, sid, scfg, cfg, rows) / (MOLAR_VOLUME_25C * 3600.0)          # mol/s
+    # gas the step lets out (not a gas treatment): what it forms and, for a step that opens
+    # cells, the gas they held; gas kept inside closed cells is not vented (recycle.flows.vented)
+    made = step.gas_generated[:, gas] if step.gas_treatment else let_out
+    gen_e, gen_w = rows.at(made, Case.EXPECTED), rows.envelope(made)
+    trace = TRACE * row_dot(rows.at(result.feed, Case.EXPECTED), db.molar_mass)         # kg(/s) per sample
+    over = gen_w * db.molar_mass[gas] > trace[:, None]                                  # (samples, gases)
+    diluted = np.maximum(vented_worst * peak + sweep, 1e-300)                           # mol/s at peak
+    fractions, listed = {}, {}
+    for j in np.flatnonzero(over.any(axis=0)):
+        name = db.names[gas[j]]
+        h = hazards.get(name)
+        if h is None or not (h.values or h.asphyxiant):
+            continue
+        listed[name] = over[:, j]
+        fractions[name] = np.where(over[:, j], vent_w[:, j] * peak / diluted, 0.0)
+    return StepVent(gas=gas, peak=peak, sweep=sweep, vent_expected=vent_e, vent_worst=vent_w,
+                    vented_worst=vented_worst, generated_expected=gen_e, generated_worst=gen_w,
+                    fractions_peak=fractions, listed=listed)
+
+
+def _vented_total(vent: np.ndarray, gas: np.ndarray, n_species: int) -> np.ndarray:
+    """All the gas of ``vent`` (samples, gases), mol/s per sample, summed over every species as
+    a plan's full rows are (the same rounding)."""
+    full = np.zeros((len(vent), n_species))
+    full[:, gas] = vent
+    return full.sum(axis=1)
+
+
+def _sweep(result, sid, scfg, cfg, rows: SampleRows | None = None):
+    """Sweep or ventilation flow (m3/h) diluting the step's vent: a room's air changes on its
+    worst-case volume, or the step type's own sweep. Per sample of ``rows`` (samples,); without
+    ``rows``, the plan's one value (a float)."""
+    if rows is None:
+        return float(_sweep(result, sid, scfg, cfg, SampleRows.plan(len(result.feed)))[0])
     sweep = str(scfg.get("sweep", "0 m^3/h"))
     if sweep == "room":
         room = result.steps[sid].outcome.quantities.get("room_volume")
-        return float(room[0][Case.WORST]) * _param(cfg, "dry_room_air_changes", "1/h") if room is not None else 0.0
+        if room is None:
+            return np.zeros(rows.samples)
+        return rows.at(room[0], Case.WORST) * _param(cfg, "dry_room_air_changes", "1/h")
     if sweep == "step":
-        return 0.0
-    return magnitude(sweep, "m^3/h")
+        return np.zeros(rows.samples)
+    return np.full(rows.samples, magnitude(sweep, "m^3/h"))
 
 
 def _exposure_findings(sid: str, gas: str, h: Hazard, x: float) -> list[Finding]:

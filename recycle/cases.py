@@ -75,3 +75,11 @@ class SampleRows:
         """The worst case of ``x`` raised to the expected one where it is lower (:func:`envelope`),
         for every sample, shape ``(samples, ...)``."""
         return np.maximum(self.at(x, Case.EXPECTED), self.at(x, Case.WORST))
+
+
+def row_dot(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Each row of ``a`` (samples, n) dotted with ``v`` (n,), shape ``(samples,)``, rounded as
+    each row's own 1-D product ``a[k] @ v`` (a matrix-vector product sums in another order, so
+    a sample in a batch would differ by an ulp from its own plan). Units: those of the product."""
+    a = np.asarray(a, dtype=float)
+    return np.matmul(a[:, None, :], np.asarray(v, dtype=float)[:, None])[:, 0, 0]

@@ -38,22 +38,77 @@ def plume_concentration(x: float, rate: float, wind: float, coefficients: dict, 
 def max_ground_concentration(rate: float, wind: float, coefficients: dict, height: float,
                              x_min: float = 1.0, x_max: float = 1e5) -> float:
     """Highest centreline ground-level concentration (kg/m^3) of a continuous release of ``rate``
-    (kg/s) at ``height`` (m), over downwind distances ``x_min`` to ``x_max`` (m): the maximum of
-    :func:`plume_concentration` on a logarithmic grid refined around the peak."""
+    (kg/s) at ``height`` (m), over downwind distances ``x_min`` to ``x_max`` (m): one release of
+    :func:`max_ground_concentrations`."""
+    return float(max_ground_concentrations(np.array([rate], dtype=float), wind, coefficients, height, x_min, x_max)[0])
+
+
+def max_ground_concentrations(rates: np.ndarray, wind: float, coefficients: dict, height: float,
+                              x_min: float = 1.0, x_max: float = 1e5) -> np.ndarray:
+    """Highest centreline ground-level concentration (kg/m^3) of each continuous release of
+    ``rates`` (kg/s, shape (samples,)) at ``height`` (m), over downwind distances ``x_min`` to
+    ``x_max`` (m): the maximum of :func:`plume_concentration` on a logarithmic grid of 401
+    distances, refined on 201 distances between the grid points either side of each release's
+    peak. Shape (samples,); each value is the one a single release gives (same rounding).
+
+    The plume's shape is the same for every rate, so a concentration is worked out only at the
+    distances where the shape is within 1e-9 of its peak (no other distance can hold the
+    maximum: the two roundings of rate / dilution x reflection are ~1e-16); a rate outside
+    1e-250..1e250 kg/s (or 0) is worked out at every distance."""
+    rates = np.asarray(rates, dtype=float)
     xs = x_min * (x_max / x_min) ** (np.arange(401) / 400)
-    values = _plume(xs, rate, wind, coefficients, height)
-    k = int(np.argmax(values))
-    lo, hi = xs[max(k - 1, 0)], xs[min(k + 1, len(xs) - 1)]
-    fine = lo + (hi - lo) * np.arange(201) / 200
-    return float(max(values.max(), _plume(fine, rate, wind, coefficients, height).max()))
+    out = np.zeros(len(rates))
+    ordinary = (rates > 1e-250) & (rates < 1e250)
+    for rows, near_peak in ((ordinary, True), (~ordinary, False)):
+        if rows.any():
+            out[rows] = _highest(rates[rows], xs, wind, coefficients, height, near_peak)
+    return out
+
+
+def _highest(rates: np.ndarray, xs: np.ndarray, wind: float, coefficients: dict, height: float,
+             near_peak: bool) -> np.ndarray:
+    """:func:`max_ground_concentrations` of ``rates`` (kg/s) on the grid ``xs`` (m), kg/m^3; with
+    ``near_peak``, worked out only where the plume's shape is within 1e-9 of its peak."""
+    def at(grid):
+        """Distances of ``grid`` that can hold the maximum, and the concentrations there per rate."""
+        dilution, reflection = _dilution(grid, wind, coefficients), _reflection(grid, coefficients, height)
+        keep = np.arange(len(grid))
+        if near_peak:
+            shape = reflection / dilution
+            keep = np.flatnonzero(shape >= shape.max() * (1 - 1e-9))
+        return keep, rates[:, None] / dilution[keep] * reflection[keep]
+
+    keep, values = at(xs)                                                         # (samples, kept)
+    k = keep[np.argmax(values, axis=1)]                                         # first peak distance
+    highest = values.max(axis=1)
+    for peak in np.unique(k):
+        lo, hi = xs[max(peak - 1, 0)], xs[min(peak + 1, len(xs) - 1)]
+        near = k == peak
+        _, refined = at(lo + (hi - lo) * np.arange(201) / 200)                    # m
+        highest[near] = np.maximum(highest[near], refined[near].max(axis=1))
+    return highest
+
+
+def _dilution(xs: np.ndarray, wind: float, coefficients: dict) -> np.ndarray:
+    """pi sigma_y sigma_z u (m^3/s) at every distance of ``xs`` (m): a release rate over it is
+    the centreline concentration of a ground-level source."""
+    ay, by, cy = coefficients["y"]
+    az, bz, cz = coefficients["z"]
+    sy, sz = ay * xs * (1 + by * xs) ** cy, az * xs * (1 + bz * xs) ** cz
+    return np.pi * sy * sz * wind
+
+
+def _reflection(xs: np.ndarray, coefficients: dict, height: float) -> np.ndarray:
+    """exp(-H^2 / (2 sigma_z^2)) at every distance of ``xs`` (m): what a source at ``height``
+    (m) keeps of the ground-level centreline concentration (dimensionless)."""
+    az, bz, cz = coefficients["z"]
+    sz = az * xs * (1 + bz * xs) ** cz
+    return np.exp(-height ** 2 / (2 * sz ** 2))
 
 
 def _plume(xs: np.ndarray, rate: float, wind: float, coefficients: dict, height: float) -> np.ndarray:
     """:func:`plume_concentration` at every distance of ``xs`` (m, > 0), kg/m^3."""
-    ay, by, cy = coefficients["y"]
-    az, bz, cz = coefficients["z"]
-    sy, sz = ay * xs * (1 + by * xs) ** cy, az * xs * (1 + bz * xs) ** cz
-    return rate / (np.pi * sy * sz * wind) * np.exp(-height ** 2 / (2 * sz ** 2))
+    return rate / _dilution(xs, wind, coefficients) * _reflection(xs, coefficients, height)
 
 
 def toxic_distance(rate: float, endpoint: float, wind: float, coefficients: dict, height: float = 0.0,

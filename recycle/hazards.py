@@ -4,6 +4,7 @@ Limits are volume (mole) fractions in air; temperatures K. Each value keeps its 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,21 +88,26 @@ def _flag(raw) -> bool:
 def le_chatelier_lel(fractions: dict[str, float], hazards: dict[str, Hazard]) -> float | None:
     """LEL (mole fraction) of a combustible mixture: 1 / sum(y_i / LEL_i), y on a
     combustibles-only basis (Le Chatelier's mixing rule, textbook). None without combustibles.
-    One mixture of :func:`le_chatelier_lels`."""
-    if not fractions:
-        return None
-    lel = float(le_chatelier_lels({k: np.array([v], dtype=float) for k, v in fractions.items()}, hazards)[0])
+    One sample of :func:`le_chatelier_lels`."""
+    lel = le_chatelier_lels({k: np.array([v], dtype=float) for k, v in fractions.items()}, hazards)[0]
     return None if np.isnan(lel) else lel
 
 
-def le_chatelier_lels(fractions: dict[str, np.ndarray], hazards: dict[str, Hazard]) -> np.ndarray:
-    """:func:`le_chatelier_lel` of many mixtures at once: ``fractions`` gas -> its amount or
-    fraction in each mixture (arrays of one shape); NaN where a mixture holds no combustible."""
-    shape = np.broadcast(*fractions.values()).shape if fractions else ()
-    comb = [(k, np.maximum(np.asarray(v, dtype=float), 0.0)) for k, v in fractions.items()
-            if k in hazards and hazards[k].combustible]
-    total = sum((v for _, v in comb), np.zeros(shape))
-    safe = np.where(total > 0, total, 1.0)
-    inverse = sum(((v / safe) / hazards[k].values["lel"].value for k, v in comb), np.zeros(shape))
-    with np.errstate(divide="ignore"):
-        return np.where(total > 0, 1.0 / np.where(total > 0, inverse, 1.0), np.nan)
+def le_chatelier_lels(fractions: Mapping[str, np.ndarray], hazards: dict[str, Hazard]) -> np.ndarray:
+    """LEL (mole fraction) of a combustible mixture for every sample: ``fractions`` maps a gas to
+    its mole fraction per sample ``(samples,)``; NaN where a sample has no combustible (a
+    fraction <= 0 is no combustible). Le Chatelier's rule 1 / sum(y_i / LEL_i), y on a
+    combustibles-only basis; summed gas by gas in the order of ``fractions`` (a gas absent
+    from a sample adds an exact 0), so each sample rounds as its own mixture does."""
+    shape = np.shape(next(iter(fractions.values()))) if fractions else (1,)
+    fuels = [(np.asarray(v, dtype=float), hazards[k].values["lel"].value) for k, v in fractions.items()
+             if k in hazards and hazards[k].combustible]
+    total = np.zeros(shape)                                   # combustibles, mole fraction
+    for y, _ in fuels:
+        total = total + np.where(y > 0, y, 0.0)
+    some = total > 0
+    basis = np.where(some, total, 1.0)
+    inverse = np.zeros(shape)                                 # sum of y_i / LEL_i on that basis
+    for y, lel in fuels:
+        inverse = inverse + np.where(y > 0, (y / basis) / lel, 0.0)
+    return np.where(some, 1.0 / np.where(some, inverse, 1.0), np.nan)
