@@ -11,24 +11,25 @@ the samples are those of ``monte_carlo`` (with every parameter sampled). Each is
   prices for a given plan: recycle.economics ``price_models``), the capital charge at the
   sample's finance factors is recomputed in closed form from that plan's capital, and the GHG
   at the sample's emission factors is that plan's own footprint model (linear in the factors:
-  recycle.environment ``ghg_models``). By default (``method="batch"``) the samples are planned
+  recycle.environment ``ghg_models``); its route risk and safety index are those of its own
+  scenarios and index (recycle.scenarios ``route_risks``, recycle.safety ``safety_scores``).
+  By default (``method="batch"``) the samples are planned
   CHUNK at a time on the batch axis (:meth:`recycle.planner.Planner.plan_batch`: one pass of
   the route, two rows per sample, the flare's and smelter's equilibria solved together and
-  checked against Cantera) and every sample's price model, capital and footprint model are
-  evaluated at once from the batch rows (no loop over samples); ``method="loop"`` plans each
+  checked against Cantera) and every sample's price model, capital, footprint model, route risk
+  and safety index are evaluated at once from the batch rows (no loop over samples); ``method="loop"`` plans each
   sample on its own with its audit, safety and footprint (as ``recycle compare`` does, every
   equilibrium by Cantera). Both give the same values (tests/test_batch_mc.py,
   tests/test_exact_mc.py: to 1e-8 relative, 1e-5 behind the smelter, whose Cantera metering
-  stops within 1e-6 of its CO2 share);
+  stops within 1e-6 of its CO2 share; risk and index equal);
 - by the surrogate (:func:`recycle.uncertainty.net_value_at`, :func:`~recycle.uncertainty.ghg_at`):
   base and low/high runs of each parameter, interpolated and added.
 
 Where a sample cannot be planned (its parameters are refused), it is counted as infeasible and
 reported, never silently dropped (a batch pass that a sample breaks is planned again sample by
-sample, and said so). Safety and route risk are not evaluated per sample here (the loop
-evaluates them; the batch does not yet). Speed on a 2-core machine (bench/run.py mc): 2 000-2 600
-samples/s per route in one process, 2 800-3 400 on two workers; the per-sample loop 8-34.
-Units: net value USD per kg of cells, GHG kg CO2e per kg of cells.
+sample, and said so). Speed on a 2-core machine: bench/run.py mc.
+Units: net value USD per kg of cells, GHG kg CO2e per kg of cells, safety index points, route
+risk dimensionless (recycle.scenarios.risk_number).
 """
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ class SurrogateError(Measured):
 class ExactMonteCarlo(Measured):
     """Exact and surrogate net value and GHG on the same samples of one route: the samples drawn
     and evaluated, the infeasible ones (why), the process parameters sampled, both spreads, the
-    surrogate's errors, and every sample's values (None where infeasible)."""
+    surrogate's errors, and every sample's values (None where infeasible); and every sample's
+    exact route risk and safety index."""
 
     route: str
     samples: int
@@ -103,6 +105,8 @@ class ExactMonteCarlo(Measured):
     samples_ghg_surrogate: tuple[float, ...] = measured("kg CO2e/kg")
     risk_exact: Spread | None                     # recycle.scenarios.risk_number, dimensionless
     samples_risk_exact: tuple[float | None, ...] = measured("")     # None where infeasible
+    safety_score_exact: Spread | None             # inherent-safety index, points
+    samples_safety_score_exact: tuple[int | None, ...] = measured("points")     # None where infeasible
 
     def __repr__(self) -> str:
         return (f"ExactMonteCarlo(route={self.route!r}, {self.evaluated}/{self.samples} samples, "
@@ -186,7 +190,9 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
         samples_ghg_exact=tuple(None if np.isnan(v) else float(v) for v in ghg),
         samples_ghg_surrogate=tuple(float(v) for v in ghg_surrogate),
         risk_exact=spread(done.risk[ok], ""),
-        samples_risk_exact=tuple(None if np.isnan(v) else float(v) for v in done.risk))
+        samples_risk_exact=tuple(None if np.isnan(v) else float(v) for v in done.risk),
+        safety_score_exact=spread(done.safety[ok], "points"),
+        samples_safety_score_exact=tuple(None if np.isnan(v) else int(v) for v in done.safety))
 
 
 @dataclass
@@ -316,13 +322,15 @@ class _Job:
 
 def _chunk(job: _Job, start: int, stop: int) -> Evaluated:
     """Samples ``start``-``stop`` planned in one pass on the batch axis; every sample's net value
-    from its own price model and capital, its GHG from its own footprint model and its route
-    risk from its own scenarios, evaluated for all samples at once from the batch rows
-    (recycle.economics.price_models, recycle.environment.ghg_models, recycle.scenarios.route_risks:
-    what each sample's own plan gives). A pass a step refuses is planned sample by sample (the
+    from its own price model and capital, its GHG from its own footprint model, its route risk
+    from its own scenarios and its safety index from its own balances and vents, evaluated for
+    all samples at once from the batch rows (recycle.economics.price_models,
+    recycle.environment.ghg_models, recycle.scenarios.route_risks, recycle.safety.safety_scores:
+    what each sample's own plan and audit give). A pass a step refuses is planned sample by sample (the
     refused ones are infeasible)."""
     from .economics import price_models
     from .environment import ghg_models
+    from .safety import safety_scores
     from .scenarios import route_risks
 
     ns = range(start, stop)
@@ -340,10 +348,10 @@ def _chunk(job: _Job, start: int, stop: int) -> Evaluated:
                                 m.references / m.cells_y)
     g = ghg_models(result, job.region)
     ghg = job.inputs.ghg_values(start, stop, g.constant, g.coefficients)
-    risk = route_risks(result)
     size = stop - start
-    return Evaluated(np.broadcast_to(net, (size,)).copy(), ghg.copy(), np.broadcast_to(risk, (size,)).copy(),
-                     np.full(size, np.nan))
+    risk = np.broadcast_to(route_risks(result), (size,)).copy()
+    index = np.broadcast_to(safety_scores(result).expected, (size,)).astype(float)
+    return Evaluated(np.broadcast_to(net, (size,)).copy(), ghg.copy(), risk, index)
 
 
 _WORKER_JOB: _Job | None = None      # set in a forked worker only (Pool initializer), never in the caller

@@ -201,7 +201,7 @@ def load_grid(path: str | Path, planner) -> Grid:
                         applicable = {st: p for st, p in pset.items() if st in steps_of[route]}
                         spec = {"inventory": ispec, "route": route, "parameters": applicable, "prices": prset,
                                 "region": reg, "grid_region": footprint_region[reg], "basis": basis,
-                                "samples": samples, "seed": seed, "monte_carlo": "exact",
+                                "samples": samples, "seed": seed, "monte_carlo": "exact: net value, GHG, risk, safety index",
                                 "labels": [inv, pname, prname], "made_by": made_by}
                         key = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
                         out.append(Scenario(inv, route, pname, prname, reg, key, spec))
@@ -273,6 +273,8 @@ def run_scenario(scenario: Scenario, planner=None) -> list[dict]:
         mc = monte_carlo([model], prices, spec["samples"], seed, exact=exact).routes[0]
         common.update({f"net_value_{p}": mc.net_value[p] for p in ("p5", "p50", "p95")})
         common.update({f"ghg_{p}": mc.ghg[p] for p in ("p5", "p50", "p95")})
+        common.update({f"risk_{p}": mc.risk[p] for p in ("p5", "p50", "p95")})
+        common.update({f"safety_index_{p}": mc.safety_score[p] for p in ("p5", "p50", "p95")})
         common["infeasible_samples"] = mc.infeasible          # left out of the percentiles
     permit_lines = {line.pollutant: line for line in (checked.permit.lines if checked.permit else ())}
     rows = []
@@ -298,7 +300,9 @@ def units() -> dict[str, str]:
     out = {"net_value": "USD/kg", "breakeven_feed_price": "USD/kg", "ghg": "kg CO2e/kg", "safety_index": "points",
            "worst_risk": "", "critical_findings": "", "max_element_residual": "", "heat_released": "kW",
            "net_value_p5": "USD/kg", "net_value_p50": "USD/kg", "net_value_p95": "USD/kg",
-           "ghg_p5": "kg CO2e/kg", "ghg_p50": "kg CO2e/kg", "ghg_p95": "kg CO2e/kg", "infeasible_samples": ""}
+           "ghg_p5": "kg CO2e/kg", "ghg_p50": "kg CO2e/kg", "ghg_p95": "kg CO2e/kg", "infeasible_samples": "",
+           "risk_p5": "", "risk_p50": "", "risk_p95": "",
+           "safety_index_p5": "points", "safety_index_p50": "points", "safety_index_p95": "points"}
     out.update({f"gas_{g}": "kg/h" for g in GASES})
     out.update({f"stack_{p}": "mg/m^3" for p in POLLUTANTS})
     out.update({f"limit_{p}": "mg/m^3" for p in POLLUTANTS})

@@ -1,8 +1,9 @@
 """Monte Carlo and one-at-a-time sensitivity of routes.
 
 ``monte_carlo(..., exact=...)`` (what ``recycle compare --samples`` uses) evaluates the net
-value and GHG of every sample in full (recycle.exact_mc, on the batch axis); the first-order
-surrogate described below is ``--fast`` and the reference its error is reported against.
+value, GHG, route risk and safety index of every sample in full (recycle.exact_mc, on the
+batch axis); the first-order surrogate described below is ``--fast``, and its error is
+reported against the exact values.
 
 The expensive part (balances with Cantera) does not depend on prices: each route is planned
 once at the base values and once at the low and high value of every uncertain process
@@ -22,8 +23,8 @@ then array operations:
   runs, and the parameter effects add (first order: exact when the outputs are linear in each
   parameter and the effects do not interact).
 
-Safety scores (integers) take the score change of the nearest of the low/base/high runs of
-each parameter, added over parameters. Income tax does not enter the net value (it is in the
+In the surrogate, safety scores (integers) and route risks take the change of the nearest of
+the low/base/high runs of each parameter, added over parameters. Income tax does not enter the net value (it is in the
 NPV of recycle.economics), so it is not sampled here.
 Units: net value USD per kg of cells; GHG kg CO2e per kg of cells; safety score in points.
 """
@@ -375,11 +376,11 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
 
     ``exact``: None for the first-order surrogate; else a function (route model, :class:`Draws`)
     -> :class:`recycle.exact_mc.Evaluated` that evaluates every sample in full
-    (:func:`recycle.exact_mc.exact_evaluator`); net value, GHG and route risk are then exact (NaN
-    where a sample is infeasible: left out of the percentiles and never best), and the
-    surrogate's error on the same samples is reported. Without it, and for a safety index the
-    evaluator does not give, each sample takes the risk and index of the nearest of the three
-    runs of each uncertain parameter."""
+    (:func:`recycle.exact_mc.exact_evaluator`); net value, GHG, route risk and safety index are
+    then every sample's own (NaN where a sample is infeasible: left out of the percentiles and
+    never best), and the surrogate's error on the same samples is reported. Without it each
+    sample takes the risk and index of the nearest of the three runs of each uncertain
+    parameter."""
     rng = np.random.default_rng(seed)
     index, p, accuracy, finance, base_finance = draw_prices_and_finance(models, prices, samples, rng)
     f_index, f = draw_emission_factors(models, samples, rng)
@@ -406,10 +407,8 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
             nearest = np.where(w_lo > 0.5, e.safety[0] - m.safety, np.where(w_hi > 0.5, e.safety[1] - m.safety, 0))
             score += nearest
             risk += np.where(w_lo > 0.5, e.risk[0] - m.risk, np.where(w_hi > 0.5, e.risk[1] - m.risk, 0.0))
-        if evaluated is not None:        # exact where the evaluator gives them (NaN: infeasible)
-            risk = evaluated.risk
-            if not np.isnan(evaluated.safety[~np.isnan(evaluated.net)]).any():
-                score = evaluated.safety
+        if evaluated is not None:        # every sample's own (NaN: infeasible)
+            risk, score = evaluated.risk, evaluated.safety
         nets.append(net)
         scores.append(score)
         risks.append(risk)

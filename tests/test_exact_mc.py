@@ -65,6 +65,7 @@ def test_chunks_solved_together_equal_the_per_sample_plans(planner, prices, rout
     np.testing.assert_allclose(batch.samples_exact, loop.samples_exact, rtol=1e-8)
     np.testing.assert_allclose(batch.samples_ghg_exact, loop.samples_ghg_exact, rtol=1e-8)
     assert batch.samples_risk_exact == loop.samples_risk_exact        # each sample's own audit's scenarios
+    assert batch.samples_safety_score_exact == loop.samples_safety_score_exact     # and its own audit's index
 
 
 def test_smelter_chunks_solved_together_equal_cantera_per_row(planner, prices):
@@ -131,8 +132,9 @@ def test_the_samples_are_those_of_the_surrogate_monte_carlo(planner, prices):
 
 
 def test_compare_monte_carlo_is_exact_by_default_and_fast_reports_its_error(planner, prices):
-    """recycle compare's Monte Carlo: by default every sample's net value and GHG are exact, the
-    same values recycle.exact_mc gives one route for the same seed (its percentiles), with the
+    """recycle compare's Monte Carlo: by default every sample's net value, GHG, route risk and
+    safety index are exact, the same values recycle.exact_mc gives one route for the same seed
+    (its percentiles), with the
     surrogate's error on the same samples; with ``fast`` the percentiles are the surrogate's
     (recycle.uncertainty.monte_carlo) and the error is the one an exact run of the first
     min(N, 256) samples of the seed measures."""
@@ -149,6 +151,8 @@ def test_compare_monte_carlo_is_exact_by_default_and_fast_reports_its_error(plan
     for q in (5, 50, 95):
         assert route.net_value[f"p{q}"] == pytest.approx(getattr(alone.net_value_exact, f"p{q}"), rel=1e-12)
         assert route.ghg[f"p{q}"] == pytest.approx(getattr(alone.ghg_exact, f"p{q}"), rel=1e-12)
+        assert route.risk[f"p{q}"] == getattr(alone.risk_exact, f"p{q}")                  # the samples' own
+        assert route.safety_score[f"p{q}"] == getattr(alone.safety_score_exact, f"p{q}")
     assert route.surrogate_error.net_value_rms == pytest.approx(alone.surrogate_error.rms, rel=1e-9)
     assert route.surrogate_error.ghg_max == pytest.approx(alone.ghg_surrogate_error.max_abs, rel=1e-9)
     model = route_model(planner, inv, "hydrometallurgy", "10 t/day", {}, prices)
@@ -172,7 +176,8 @@ def test_cli_compare_fast_says_what_it_did():
     assert mc["method"] == "surrogate" and mc["error_samples"] == 30
     assert mc["routes"][0]["surrogate_error"]["net_value_rms"]["unit"] == "USD/kg"
     text = CliRunner().invoke(app, ["compare", "--routes", "hydrometallurgy", "--samples", "30", "--seed", "2"])
-    assert "Monte Carlo (exact: net value and GHG of every sample planned in full" in text.stdout
+    assert "Monte Carlo (exact: every sample planned in full, its net value, GHG, route risk and safety index" \
+        in text.stdout
 
 
 def test_cli_compare_writes_the_monte_carlo_table_and_says_where_it_is(tmp_path):

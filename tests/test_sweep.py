@@ -46,6 +46,8 @@ def test_one_worker_and_two_give_identical_parquet(planner, grid_file, tmp_path)
     # the samples are exact: GHG percentiles beside the net value's, none infeasible, ordered
     assert (a["ghg_p5"] <= a["ghg_p50"]).all() and (a["ghg_p50"] <= a["ghg_p95"]).all()
     assert (a["infeasible_samples"] == 0).all()
+    for name in ("risk", "safety_index"):              # every sample's own risk and index, ordered
+        assert (a[f"{name}_p5"] <= a[f"{name}_p50"]).all() and (a[f"{name}_p50"] <= a[f"{name}_p95"]).all()
     # the DEC set reaches only the route with a quench: pyrometallurgy runs its default twice
     pyro = a[(a["route"] == "pyrometallurgy") & (a["case"] == "expected")]
     assert pyro["net_value"].nunique() == 1

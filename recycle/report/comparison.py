@@ -110,9 +110,8 @@ def route_lines(comparison: Comparison) -> list[str]:
 def monte_carlo_heading(mc: MonteCarlo, samples: int, seed) -> str:
     sampled = mc.sampled
     if mc.method == "exact":
-        how = ("exact: net value and GHG of every sample planned in full; risk and safety index from the "
-               "nearest of each parameter's base and low/high plans; surrogate error: the first-order "
-               "surrogate minus the exact value on the same samples")
+        how = ("exact: every sample planned in full, its net value, GHG, route risk and safety index its own; "
+               "surrogate error: the first-order surrogate minus the exact value on the same samples")
     else:
         how = (f"--fast: first-order surrogate, base and low/high plans interpolated; its error measured on "
                f"an exact run of {mc.error_samples} samples of the same seed")
