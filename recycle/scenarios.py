@@ -42,7 +42,7 @@ from .cases import Case, SampleRows
 from .chemistry import plain_names
 from .consequence import PlumeReach, explosion_distance, fire_distance, toxic_distance
 from .constants import MOLAR_VOLUME_25C
-from .flows import vented
+from .flows import vented_gas
 from .hazards import le_chatelier_lels, load_hazards
 from .simulate import RouteResult
 from .step_types import step_facts
@@ -166,6 +166,9 @@ class _Context:
         self.radiative = float(c["fire"]["radiative_fraction"]["value"])
         self.events = {k: float(v["frequency"]) for k, v in c["initiating_events"].items()}
         self._heats: dict[str, float] = {}
+        self.gas = np.flatnonzero(result.db.is_gas)                  # species index of each gas column
+        self.names = [result.db.names[i] for i in self.gas]          # gas columns' names
+        self.mass = result.db.molar_mass[self.gas]                   # kg/mol per gas column
         self._plumes: dict[float, PlumeReach] = {}          # by release height (m)
         self.severities = _bands_by_count(c["matrix"]["severity_by_distance"], 5)   # by edges exceeded
 
@@ -176,6 +179,12 @@ class _Context:
     def worst(self, x) -> np.ndarray:
         """Every sample's worst case of ``x`` raised to its expected one (samples, ...)."""
         return self.rows.envelope(x)
+
+    def worst_gas(self, x: np.ndarray) -> np.ndarray:
+        """:meth:`worst` of the gas species' columns of ``x`` (rows, species), (samples, gases);
+        ``names`` and ``mass`` name the columns. Already gas columns (rows, gases) are taken
+        as they are."""
+        return self.rows.envelope(x if x.shape[-1] == len(self.gas) else x[:, self.gas])
 
     # --- consequence helpers -----------------------------------------------------------
     def limit(self, gas: str, key: str) -> float | None:
@@ -265,12 +274,12 @@ def found_scenarios(result: RouteResult, rows: SampleRows) -> list[Found]:
     out: list[Found] = []
     for sid, step in result.steps.items():
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
-        released = step.gas_generated if step.gas_treatment else vented(step, db)     # gas the step lets out
-        kg_s = c.worst(released) * db.molar_mass * peak                              # (samples, species)
+        released = step.gas_generated if step.gas_treatment else vented_gas(step, db)     # gas the step lets out
+        kg_s = c.worst_gas(released) * c.mass * peak                                # (samples, gases)
         if step.gas_treatment:
             out += _treatment_outage(c, sid, step)
             if step.gas_treatment == "absorption":     # a scrubber is no place for a flammable gas (no flare upstream)
-                out += _flammable_flow(c, sid, c.worst(step.inlet), f"combustibles into {sid}",
+                out += _flammable_flow(c, sid, c.worst_gas(step.inlet), f"combustibles into {sid}",
                                        "burn them upstream (flare) or dilute the scrubber inlet below 25 % LEL",
                                        f"combustible gas above its LEL enters {sid}, mixes with the draft air "
                                        "and ignites inside the tower")
@@ -301,19 +310,18 @@ def scenarios(result: RouteResult) -> list[Scenario]:
             if f.present[0]]
 
 
-def _gases(c: _Context, x: np.ndarray) -> np.ndarray:
-    """The gas species positive in some sample of ``x`` (samples, species)."""
-    return np.flatnonzero(c.db.is_gas & (x > 0).any(axis=0))
+def _gases(x: np.ndarray) -> np.ndarray:
+    """The gas columns positive in some sample of ``x`` (samples, gases)."""
+    return np.flatnonzero((x > 0).any(axis=0))
 
 
 def _toxic_releases(c: _Context, sid: str, kg_s: np.ndarray, control: str, what: str,
                     layers: list[str] | None = None) -> list[Found]:
     """A toxic_release scenario for each gas with a toxic endpoint in ``kg_s`` (kg/s per sample
-    and species), its loss-of-containment frequency reduced by the protection ``layers``."""
-    db = c.db
+    and gas column), its loss-of-containment frequency reduced by the protection ``layers``."""
     out = []
-    for i in _gases(c, kg_s):
-        gas = db.names[i]
+    for i in _gases(kg_s):
+        gas = c.names[i]
         out.append(c.make(sid, "toxic_release", gas, kg_s[:, i], "kg/s", None, c.toxic(gas, kg_s[:, i]),
                           "loss_of_containment", layers or [], control, f"{what}: {gas} at its worst-case peak rate"))
     return out
@@ -322,14 +330,13 @@ def _toxic_releases(c: _Context, sid: str, kg_s: np.ndarray, control: str, what:
 def _vent_explosion(c: _Context, sid: str, kg_s: np.ndarray) -> list[Found]:
     """The flammable gas a step lets out in the release duration ignites (its combustion energy,
     TNT equivalence)."""
-    db = c.db
-    fuels = [i for i in _gases(c, kg_s) if c.combustible(db.names[i])]
+    fuels = [i for i in _gases(kg_s) if c.combustible(c.names[i])]
     if not fuels:
         return []
-    energy = sum(kg_s[:, i] * c.heat_of_combustion(db.names[i]) for i in fuels)
+    energy = sum(kg_s[:, i] * c.heat_of_combustion(c.names[i]) for i in fuels)
     mass_equiv = energy * c.duration              # J: combustion energy of the cloud
     d = explosion_distance(mass_equiv, 1.0, *c.vce)
-    return [c.make(sid, "vapour_cloud_explosion", lambda k: "+".join(db.names[i] for i in fuels if kg_s[k, i] > 0),
+    return [c.make(sid, "vapour_cloud_explosion", lambda k: "+".join(c.names[i] for i in fuels if kg_s[k, i] > 0),
                    mass_equiv / 1e6, "MJ", "1 psi overpressure", d, "loss_of_containment", [],
                    "inert the headspace, dilute below 25 % LEL, vent to a flare",
                    f"the flammable gas the {sid} step makes in {c.duration / 60:.0f} min ignites")]
@@ -344,8 +351,7 @@ def _metal_leaving(c: _Context) -> list[Found]:
     for edge, amounts, _ in c.r.streams.values():
         if edge.sink_kind not in ("product", "waste"):
             continue
-        metal = c.worst(amounts)
-        li_kg = sum(metal[:, db.index[m]] * db.element_matrix[db.elements.index("Li"), db.index[m]]
+        li_kg = sum(c.worst(amounts[:, db.index[m]]) * db.element_matrix[db.elements.index("Li"), db.index[m]]
                     for m in ("Li(cr)", "Li(L)", "LiIn(s)")) * db.molar_mass[li] * c.duration
         if not np.any(li_kg > 0):
             continue
@@ -360,7 +366,6 @@ def _metal_leaving(c: _Context) -> list[Found]:
 def _room_exposure(c: _Context) -> list[Found]:
     """Workers in a dry room breathe what its air holds in normal operation: above the TLV is a
     severity-2 exposure, above ERPG-2 severity 3, whatever the distance."""
-    db = c.db
     out = []
     for sid, step in c.r.steps.items():
         if step.type != "dismantle" or c.r.route.steps[sid]["atmosphere"] != "dry_room":
@@ -368,9 +373,9 @@ def _room_exposure(c: _Context) -> list[Found]:
         changes = float(c.cfg["room"]["air_changes"]["value"])          # 1/h
         room = c.rows.at(step.outcome.quantities["room_volume"][0], Case.WORST)     # m3
         air = room * changes / 3600.0 / 0.0244654                           # mol/s of room air (25 C, 1 atm)
-        gen = c.worst(step.gas_generated)
-        for i in _gases(c, gen):
-            gas = db.names[i]
+        gen = c.worst_gas(step.gas_generated)
+        for i in _gases(gen):
+            gas = c.names[i]
             x = gen[:, i] / air
             limits = [(k, c.hz[gas].get(k).value) for k in ("erpg2", "tlv_twa", "stel", "ceiling")
                       if c.hz.get(gas) and c.hz[gas].get(k)]
@@ -435,13 +440,13 @@ def _storage_runaway(c: _Context, sid: str, step) -> list[Found]:
     params = c.r.route.steps[sid]
     held = (np.maximum(c.rows.at(params["held_gas"], Case.EXPECTED), c.rows.at(params["held_gas_worst"], Case.EXPECTED))
             * c.rows.at(params["runaway_mass"], Case.EXPECTED))            # m3 of held gas
-    gas = c.worst(vented(step, db))
-    total = gas[:, db.is_gas].sum(axis=1)
-    for i in _gases(c, gas):
-        rate = held / MOLAR_VOLUME_25C * gas[:, i] / np.where(total > 0, total, 1.0) * db.molar_mass[i] / duration
-        out.append(c.make(sid, "storage_runaway", db.names[i], rate, "kg/s", None, c.toxic(db.names[i], rate),
+    gas = c.worst_gas(vented_gas(step, db))
+    total = gas.sum(axis=1)
+    for i in _gases(gas):
+        rate = held / MOLAR_VOLUME_25C * gas[:, i] / np.where(total > 0, total, 1.0) * c.mass[i] / duration
+        out.append(c.make(sid, "storage_runaway", c.names[i], rate, "kg/s", None, c.toxic(c.names[i], rate),
                           "storage_runaway", [], "off-gas detection in the store, interlocked with its extraction",
-                          f"a package of stored cells runs away and vents the {db.names[i]} its cells hold"))
+                          f"a package of stored cells runs away and vents the {c.names[i]} its cells hold"))
     return out
 
 
@@ -449,7 +454,7 @@ def _quench_loss(c: _Context, sid: str, step) -> list[Found]:
     """Addition-rate or cooling failure of a step with an ``h2_interlock`` parameter (the
     quench): the metallic Li of the release duration reacts at once."""
     db = c.db
-    h2 = c.worst(step.gas_generated)[:, db.index["H2"]] * db.molar_mass[db.index["H2"]] * c.duration
+    h2 = c.worst(step.gas_generated[:, db.index["H2"]]) * db.molar_mass[db.index["H2"]] * c.duration
     d = explosion_distance(h2, c.heat_of_combustion("H2"), *c.vce)
     layers = ["h2_detection_interlock"] if c.r.route.steps[sid]["h2_interlock"] else []
     return [c.make(sid, "quench_control_loss", "H2", h2, "kg", "1 psi overpressure", d, "control_loop_failure",
@@ -460,13 +465,12 @@ def _quench_loss(c: _Context, sid: str, step) -> list[Found]:
 
 def _treatment_outage(c: _Context, sid: str, step) -> list[Found]:
     """A flare or scrubber fails: the gas it treats is released from the stack untreated."""
-    db = c.db
     if step.outcome.media == ("as_received",):       # disabled
         return []
     out = []
-    rate = c.worst(step.inlet) * db.molar_mass
-    for i in _gases(c, rate):
-        gas = db.names[i]
+    rate = c.worst_gas(step.inlet) * c.mass
+    for i in _gases(rate):
+        gas = c.names[i]
         out.append(c.make(sid, "treatment_outage", gas, rate[:, i], "kg/s", None, c.toxic(gas, rate[:, i], c.stack_height),
                           "control_loop_failure", [],
                           f"a second {step.gas_treatment} stage or an interlock that stops the feed when {sid} fails",
@@ -476,12 +480,11 @@ def _treatment_outage(c: _Context, sid: str, step) -> list[Found]:
 
 def _stack_release(c: _Context) -> list[Found]:
     """What the stack emits in normal operation, dispersed from the stack."""
-    db = c.db
-    moles = c.worst(c.r.sink_total("stack"))
-    stack = moles * db.molar_mass
+    moles = c.worst_gas(c.r.sink_total("stack"))
+    stack = moles * c.mass
     out = []
-    for i in _gases(c, stack):
-        gas = db.names[i]
+    for i in _gases(stack):
+        gas = c.names[i]
         out.append(c.make("stack", "stack_release", gas, stack[:, i], "kg/s", None, c.toxic(gas, stack[:, i], c.stack_height),
                           "normal_operation", [], "raise the removal of the treatment (a second stage) or the stack",
                           f"{gas} the stack emits in normal operation"))
@@ -493,19 +496,18 @@ def _stack_release(c: _Context) -> list[Found]:
 
 def _flammable_flow(c: _Context, where: str, moles: np.ndarray, substance: str, control: str,
                     description: str) -> list[Found]:
-    """A vapour-cloud explosion of a gas flow (mol/s per sample and species) that is above its
+    """A vapour-cloud explosion of a gas flow (mol/s per sample and gas column) that is above its
     mixture LEL (Le Chatelier) in normal operation: its combustion energy over the release
     duration."""
-    db = c.db
-    fuels = [i for i in _gases(c, moles) if c.combustible(db.names[i])]
+    fuels = [i for i in _gases(moles) if c.combustible(c.names[i])]
     if not fuels:
         return []
-    total = moles[:, db.is_gas].sum(axis=1)
+    total = moles.sum(axis=1)
     safe = np.where(total > 0, total, 1.0)
-    fractions = {db.names[i]: moles[:, i] / safe for i in fuels}           # mole fractions in the flow
+    fractions = {c.names[i]: moles[:, i] / safe for i in fuels}           # mole fractions in the flow
     share = sum(fractions.values())
     lel = le_chatelier_lels(fractions, c.hz)                                # NaN: no combustible
-    energy = sum(moles[:, i] * db.molar_mass[i] * c.heat_of_combustion(db.names[i]) for i in fuels)
+    energy = sum(moles[:, i] * c.mass[i] * c.heat_of_combustion(c.names[i]) for i in fuels)
     burns = (total > 0) & (share >= np.nan_to_num(lel, nan=np.inf)) & (energy > 0)
     d = np.where(burns, explosion_distance(energy * c.duration, 1.0, *c.vce), 0.0)
     return [c.make(where, "vapour_cloud_explosion", substance, energy * c.duration / 1e6, "MJ", "1 psi overpressure",
