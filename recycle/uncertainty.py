@@ -37,13 +37,14 @@ import numpy as np
 from scipy.special import ndtr
 
 from .applicability import DOES_NOT_APPLY
-from .audit import audit
+from .cases import SampleRows
 from .compare import Comparison
 from .economics import crf, economics
 from .environment import environment, factor_ranges
 from .flowsheet import Route, load_route
 from .results import Measured, measured
-from .safety import safety
+from .safety import safety_scores
+from .scenarios import route_risks
 from .step_types import step_facts
 from .units import Q_
 
@@ -99,12 +100,17 @@ class Run:
 
 
 def _evaluate(planner, inventory, route: Route, throughput, prices, region: str) -> Run:
+    """One plan of ``route`` and what the Monte Carlo reads of it: its price and GHG models, its
+    capital, and its safety index and route risk (the numbers of ``safety(result,
+    audit(result))``, without the audit's findings and words: recycle.safety.safety_scores and
+    recycle.scenarios.route_risks of the plan's one sample)."""
     result = planner.plan(inventory, route, throughput)
     econ = economics(result, prices)
     env = environment(result, region).linear_model
-    s = safety(result, audit(result))
+    one = SampleRows.plan(len(result.feed))
+    score, risk = int(safety_scores(result, one).expected[0]), float(route_risks(result, one)[0])
     cells_y = econ.throughput * 1000.0                                                 # kg/year
-    return Run(econ.linear_model.constant, econ.linear_model.coefficients, s.score, s.risk.number,
+    return Run(econ.linear_model.constant, econ.linear_model.coefficients, score, risk,
                env.constant, env.coefficients, econ.capital.isbl / cells_y, econ.capital.references / cells_y)
 
 

@@ -75,3 +75,20 @@ def test_a_plan_is_a_batch_of_one_sample(planner):
     """route_risks of a plan (two rows, one sample) is its own route risk."""
     result = planner.plan(None, "hydrometallurgy", "10 t/day")
     assert route_risks(result, SampleRows.plan(len(result.feed))).tolist() == [route_risk(scenarios(result)).number]
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_the_monte_carlo_runs_read_the_plans_own_index_and_risk(planner, route_id):
+    """The surrogate's base and low/high runs (recycle.uncertainty._evaluate) take the index and
+    the risk from safety_scores and route_risks of the plan's one sample: the same numbers as
+    safety(plan, audit(plan)) gives the comparison."""
+    from recycle.audit import audit
+    from recycle.prices import load_prices
+    from recycle.safety import safety
+    from recycle.uncertainty import _evaluate
+
+    run = _evaluate(planner, planner.read_inventory(None), load_route(route_id), "10 t/day",
+                    load_prices(planner.db.directory), "US")
+    plan = planner.plan(None, route_id, "10 t/day")
+    full = safety(plan, audit(plan))
+    assert (run.safety, run.risk) == (full.score, full.risk.number)
