@@ -7,7 +7,8 @@ process parameter ("step.param", one with a range in ``chemistry/step_types.yaml
 its step as an array of shape ``(2 N,)``, one value per row (the sample's value on both of its
 rows); every other parameter stays the scalar the route gives. The steps broadcast a per-row
 parameter over their rows (:func:`recycle.steps.base.per_row`), so one pass of ``simulate``
-gives every sample's balances.
+gives every sample's balances. The feed may differ between samples too (one inventory per
+sample: :meth:`recycle.planner.Planner.plan_batch`), each on its sample's two rows.
 
 :func:`sample_rows` cuts sample ``n``'s two rows out of a batch result: a ``RouteResult`` of the
 shape :meth:`recycle.planner.Planner.plan` returns, which the later layers (economics, safety,
@@ -117,7 +118,8 @@ def sample_rows(result: RouteResult, n: int) -> RouteResult:
         route = replace(route, steps={sid: _step_row(st, sl, rows) for sid, st in route.steps.items()})
     return RouteResult(route, result.db, cut(result.feed), result.rate_basis, steps,
                        {k: (e, cut(a), cut(T)) for k, (e, a, T) in result.streams.items()},
-                       inventory=result.inventory, basis=result.basis, aqueous=result.aqueous)
+                       inventory=result.inventory[n] if isinstance(result.inventory, tuple) else result.inventory,
+                       basis=result.basis, aqueous=result.aqueous)
 
 
 def _step_row(step, sl: slice, rows: int):

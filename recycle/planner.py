@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -181,9 +182,16 @@ class Planner:
             return parse_basis(basis, inventory, operating_year=self.operating_year)
         return parse_basis(inventory.basis, inventory, f"{inventory.source}: basis", self.operating_year)
 
-    def plan_batch(self, inventory: Inventory | str | Path | None, route: Route | str, basis: str | None,
+    def plan_batch(self, inventory: Inventory | str | Path | None | Sequence, route: Route | str, basis: str | None,
                    values: dict[str, np.ndarray], batch_equilibria: bool = False) -> RouteResult:
-        """Balances of ``route`` for ``N`` samples of its process parameters in one pass.
+        """Balances of ``route`` for ``N`` samples of its process parameters and feed in one pass.
+
+        ``inventory``: one inventory for every sample, or a list or tuple of N, sample n's feed
+        being the n-th (its composition and amount on ``basis``, as :meth:`plan` makes it; the
+        result's ``inventory`` is then the tuple, and ``sample_rows`` gives each sample its own).
+        The inventories may differ in the amounts of the species they hold (counts, masses,
+        states of charge of the same cells), not in which species: a step chooses its reactions
+        by what its rows hold, for the whole batch (an :class:`InputError` names the sample).
 
         ``values``: "step.param" -> its value in each sample, shape (N,), SI (as the step holds
         it); only parameters with a range in chemistry/step_types.yaml (the sampled ones, whose
@@ -207,13 +215,16 @@ class Planner:
         )
         from .uncertainty import parameter_ranges
 
-        if not isinstance(inventory, Inventory):
-            inventory = self.read_inventory(inventory)
+        per_sample = isinstance(inventory, (list, tuple))
+        inventories = [i if isinstance(i, Inventory) else self.read_inventory(i)
+                       for i in (inventory if per_sample else [inventory])]
+        if per_sample and not inventories:
+            raise InputError("inventory", "no inventory given: give one, or one per sample")
         if not isinstance(route, Route):
             route = load_route(route)
-        sizes = {len(np.atleast_1d(v)) for v in values.values()}
+        sizes = {len(np.atleast_1d(v)) for v in values.values()} | ({len(inventories)} if per_sample else set())
         if len(sizes) > 1:
-            raise InputError("samples", f"parameters have different numbers of samples: {sorted(sizes)}")
+            raise InputError("samples", f"parameters and inventories have different numbers of samples: {sorted(sizes)}")
         n = sizes.pop() if sizes else 1
         sampled = parameter_ranges(self.db, route)
         for name in values:
@@ -221,10 +232,24 @@ class Planner:
                 raise InputError(f"samples {name}", "not a sampled parameter of this route (no range in "
                                  "chemistry/step_types.yaml): only those are set per row, and tested so")
         route = with_row_values(route, values)
-        b = self._basis(inventory, basis)
-        feed = np.repeat(feed_amounts(inventory, b, self.db), ROWS_PER_SAMPLE * n, axis=0)
+        bases = [self._basis(inv, basis) for inv in inventories]
+        b = bases[0]
+        if any((x.text, x.rate, x.amount) != (b.text, b.rate, b.amount) for x in bases):
+            raise InputError("basis", "the inventories of a batch give different bases: give one throughput "
+                             "(e.g. '10 t/day') for every sample")
+        feeds = np.concatenate([feed_amounts(inv, b, self.db) for inv in inventories])        # (1 or N, species)
+        differ = np.flatnonzero(((feeds > 0) != (feeds[0] > 0)).any(axis=1))
+        if len(differ):      # a step chooses its reactions by the species its rows hold, for all rows at once
+            n_bad = int(differ[0])
+            odd = [self.db.names[i] for i in np.flatnonzero((feeds[n_bad] > 0) != (feeds[0] > 0))]
+            raise InputError(f"inventory of sample {n_bad}", f"its feed holds other species than sample 0's "
+                             f"({', '.join(odd[:5])}{', ...' if len(odd) > 5 else ''}): the samples of a batch "
+                             "meet the same reactions, so their inventories may differ in amounts (counts, masses, "
+                             "states of charge) but not in which species they hold; plan other cells in another "
+                             "batch")
+        feed = np.repeat(feeds, ROWS_PER_SAMPLE * (1 if per_sample else n), axis=0)
         with single_threaded_blas():
             result = simulate(route, feed, self.context(b.rate, worst_case_rows(n), batch_equilibria))
-        result.inventory = inventory
+        result.inventory = tuple(inventories) if per_sample else inventories[0]
         result.basis = b
         return result

@@ -246,3 +246,63 @@ def test_range_edges_in_one_batch_equal_separate_plans(planner, route_id):
         assert_same_plan(rows, single)
         found = sorted((f.severity, f.step, f.gas) for f in audit(rows).findings)
         assert found == sorted((f.severity, f.step, f.gas) for f in audit(single).findings)
+
+
+def _example(planner, counts=(600, 100, 200), socs=(0.05, 0.5, 0.1), masses=("0.8 kg", "0.8 kg", "0.6 kg")):
+    """The built-in example's three cell rows (recycle/examples/inventory.csv) with other counts,
+    states of charge and cell masses."""
+    cells = ("LPSCL-NCM811-LI", "LPSCL-NCM811-LI", "LPS-NCM811-LI")
+    return planner.read_inventory([{"name": f"row {i}", "chemistry": c, "count": k, "cell_mass": m, "soc": q}
+                                   for i, (c, k, q, m) in enumerate(zip(cells, counts, socs, masses))])
+
+
+@pytest.mark.parametrize("route_id", ROUTES)
+def test_each_sample_may_have_its_own_feed(planner, route_id):
+    """Feed composition per sample: one inventory per sample (the example's cells in other
+    numbers, states of charge and masses), with its own parameter draws, in one pass; each
+    sample's balances equal its own plan of its own inventory, and so do its price model
+    (price_models), GHG model, route risk and safety index, read from the batch at once."""
+    from recycle.economics import price_models
+    from recycle.environment import environment, ghg_models
+    from recycle.safety import safety_scores
+    from recycle.scenarios import route_risk, route_risks, scenarios
+
+    inventories = [_example(planner), _example(planner, counts=(100, 700, 20)),
+                   _example(planner, socs=(0.02, 0.9, 0.4)), _example(planner, masses=("0.5 kg", "1.2 kg", "0.6 kg"))]
+    route = load_route(route_id)
+    values = _draw(planner, route, len(inventories), seed=13)
+    batch = planner.plan_batch(inventories, route, "10 t/day", values)
+    prices = load_prices(planner.db.directory)
+    models, ghg, risks, scores = (price_models(batch, prices), ghg_models(batch, "US"), route_risks(batch),
+                                  safety_scores(batch).expected)
+    assert len(np.unique(batch.feed[::2], axis=0)) == len(inventories)       # the feeds differ
+    for n, inventory in enumerate(inventories):
+        single = _single(planner, inventory, route, values, n, "10 t/day")
+        rows = sample_rows(batch, n)
+        assert rows.inventory is inventory
+        assert_same_plan(rows, single)
+        own = economics(single, prices, discounted=False).linear_model
+        assert models.constant[n] == pytest.approx(own.constant, rel=1e-9)
+        assert ghg.constant[n] == pytest.approx(environment(single, "US").linear_model.constant, rel=1e-9, abs=1e-12)
+        assert risks[n] == route_risk(scenarios(single)).number
+        assert scores[n] == safety(single, audit(single)).score
+
+
+def test_a_batch_refuses_inventories_that_hold_other_species(planner):
+    """A sample whose feed holds other species (an oxide cell beside sulfide cells) would meet
+    the reactions chosen for the others: refused, naming the sample and a species."""
+    from recycle.errors import InputError
+
+    with pytest.raises(InputError, match=r"inventory of sample 1.*LLZO|inventory of sample 1.*Li7La3Zr2O12"):
+        planner.plan_batch([_example(planner), planner.cell_inventory("LLZO-NCM811-LI", 0.3)], "hydrometallurgy",
+                           "10 t/day", {})
+
+
+def test_inventories_and_parameters_must_count_the_same_samples(planner):
+    """Three inventories with two samples of a parameter: refused, naming both counts."""
+    from recycle.errors import InputError
+
+    route = load_route("hydrometallurgy")
+    values = {k: v[:2] for k, v in _draw(planner, route, 2, seed=1).items()}
+    with pytest.raises(InputError, match=r"\[2, 3\]"):
+        planner.plan_batch([planner.read_inventory(None)] * 3, route, "10 t/day", values)
