@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .audit import Audit, step_vent
+from .bands import band, band_points, bands_tuple
 from .cases import CASES, Case, SampleRows, row_dot
 from .consequence import max_ground_concentrations
 from .hazards import Hazard, load_hazards
@@ -98,44 +99,11 @@ def _kelvin(text: str) -> float:
     return float(Q_(text).to("K").magnitude)
 
 
-def band(value: float, bands: list) -> int:
-    """Points of ``value`` for bands ``[[upper edge, points], ...]`` (edges inclusive; a value
-    above every edge, or NaN, gets the last band's points): one value of :func:`band_points`."""
-    return int(band_points(np.array([value], dtype=float), bands)[0])
-
-
-def band_points(values: np.ndarray, bands: list) -> np.ndarray:
-    """Points of each of ``values`` (samples,) for bands ``[[upper edge, points], ...]``: the
-    points of the first band whose upper edge the value does not exceed (edges inclusive, taken
-    in the order written), else the last band's points (NaN too). Integer array (samples,)."""
-    edges, points, ascending = _band_table(bands if isinstance(bands, tuple) else _band_tuple(bands))
-    values = np.asarray(values, dtype=float)
-    if ascending:          # the first edge >= value; NaN sorts above every edge
-        return points[np.searchsorted(edges, values, side="left")]
-    within = values[:, None] <= edges                                           # (samples, bands)
-    return points[np.where(within.any(axis=1), within.argmax(axis=1), len(edges))]
-
-
-def _band_tuple(bands: list) -> tuple[tuple[float, int], ...]:
-    """Bands ``[[upper edge, points], ...]`` as ``((edge, points), ...)`` (floats, integers)."""
-    return tuple((float(edge), int(pts)) for edge, pts in bands)
-
-
 def _read_bands(cfg: dict) -> dict:
     """``cfg`` (chemistry/safety.yaml) with every factor's bands read once as tuples (a copy:
     the loaded data stay as they are)."""
-    factors = {k: {**v, "bands": _band_tuple(v["bands"])} if "bands" in v else v for k, v in cfg["factors"].items()}
+    factors = {k: {**v, "bands": bands_tuple(v["bands"])} if "bands" in v else v for k, v in cfg["factors"].items()}
     return {**cfg, "factors": factors}
-
-
-@functools.lru_cache(maxsize=64)
-def _band_table(bands: tuple[tuple[float, int], ...]) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Upper edges, points (the last band's repeated for a value above every edge) and whether
-    the edges ascend, of bands ``((edge, points), ...)`` (a pure function, memoised)."""
-    edges = np.array([edge for edge, _ in bands])
-    points = np.array([pts for _, pts in bands] + [bands[-1][1]])
-    edges.flags.writeable = points.flags.writeable = False
-    return edges, points, bool(np.all(edges[1:] >= edges[:-1]))
 
 
 def _at_least(x: np.ndarray, floor: float) -> np.ndarray:

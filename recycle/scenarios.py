@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from .bands import band_points
 from .cases import Case, SampleRows
 from .chemistry import plain_names
 from .consequence import PlumeReach, explosion_distance, fire_distance, toxic_distance
@@ -121,10 +122,10 @@ def _risk_class(risk: int, classes: list) -> str:
 
 
 def _bands(values: np.ndarray, bands: list, default: int) -> np.ndarray:
-    """The class of each value for ``bands`` [[upper edge, class], ...] (edges rising and
-    inclusive: the first band whose edge is at least the value); ``default`` above the last."""
-    edges = np.array([float(e) for e, _ in bands])
-    return _bands_by_count(bands, default)[np.searchsorted(edges, np.asarray(values, dtype=float), side="left")]
+    """The class of each value for ``bands`` [[upper edge, class], ...] (edges inclusive: the
+    first band whose edge is at least the value, :func:`recycle.bands.band_points`); ``default``
+    above the last."""
+    return band_points(values, [*bands, [np.inf, default]])
 
 
 def _bands_by_count(bands: list, default: int) -> np.ndarray:

@@ -239,14 +239,15 @@ def test_plume_reach_agrees_with_the_distance_it_does_not_find(planner, height):
 
 def test_severity_bands_are_the_first_edge_at_or_above(planner):
     """The distance bands of chemistry/scenarios.yaml ([[10, 1], [50, 2], [200, 3], [1000, 4]],
-    5 beyond): edges inclusive, by hand."""
+    5 beyond): edges inclusive, by hand; edges that do not rise are refused where the severity
+    is read by counting the edges a toxic release passes."""
     import numpy as np
 
-    from recycle.scenarios import _bands
+    from recycle.scenarios import _bands, _bands_by_count
 
     bands = planner.db.data("scenarios.yaml")["matrix"]["severity_by_distance"]
     assert bands == [[10, 1], [50, 2], [200, 3], [1000, 4]]
     assert _bands(np.array([0.1, 10.0, 10.5, 50.0, 199.0, 200.0, 1000.0, 1000.1]), bands, 5).tolist() == \
         [1, 1, 2, 2, 3, 3, 4, 5]
-    with pytest.raises(ValueError, match="rise"):
-        _bands(np.array([1.0]), [[10, 1], [5, 2]], 5)
+    with pytest.raises(ValueError, match="rise"):       # the toxic bands count the edges a release passes
+        _bands_by_count([[10, 1], [5, 2]], 5)
