@@ -103,6 +103,9 @@ def test_cli_sensitivity_reports_the_surrogate_error():
     assert doc["evaluated"] == 3 and doc["surrogate_error"]["rms"]["unit"] == "USD/kg"
     assert doc["net_value_exact"]["p50"]["unit"] == "USD/kg"
     assert doc["ghg_exact"]["p50"]["unit"] == doc["ghg_surrogate_error"]["rms"]["unit"] == "kg CO2e/kg"
+    assert doc["safety_score_exact"]["p50"]["unit"] == "points" and len(doc["samples_risk_exact"]) == 3
+    text = CliRunner().invoke(app, ["sensitivity", "--route", "pyrometallurgy", "--exact", "3"])
+    assert "each sample's own route risk p5/p50/p95" in text.stdout
 
 
 def test_exact_monte_carlo_names_the_route_by_its_id_when_given_a_file(planner, prices, tmp_path):

@@ -120,6 +120,12 @@ def global_sensitivity_text(extra: dict, top: int) -> Blocks:
                                                                        x.ghg_surrogate.p95))
                      + f" kg CO2e/kg; surrogate error: rms {x.ghg_surrogate_error.rms:.3g}, max "
                        f"{x.ghg_surrogate_error.max_abs:.3g} kg CO2e/kg")
+        if x.risk_exact is not None:
+            text += ("; each sample's own route risk p5/p50/p95 "
+                     + "/".join(f"{v:.4g}" for v in (x.risk_exact.p5, x.risk_exact.p50, x.risk_exact.p95))
+                     + " and safety index " + "/".join(f"{v:.4g}" for v in (x.safety_score_exact.p5,
+                                                                             x.safety_score_exact.p50,
+                                                                             x.safety_score_exact.p95)) + " points")
         out.append(text)
         if x.infeasible:
             shown = list(x.infeasible[:3]) + ([f"... {len(x.infeasible) - 3} more (--format json lists them)"]
