@@ -308,7 +308,7 @@ def compare(
     cells: CellsOpt = None,
     soc: SocOpt = None,
     region: Annotated[str, typer.Option("--region", help="Grid region for indirect emissions (US, EU, China, World).")] = "US",
-    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none); each sample's net value and GHG planned in full.", min=0)] = 0,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples over every input with a range (0: none; a --set parameter is held); each sample planned in full: its net value, GHG, route risk and safety index.", min=0)] = 0,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the Monte Carlo (same seed, same result).")] = None,
     fast: Annotated[bool, typer.Option("--fast", help="Monte Carlo by the first-order surrogate (for 10^5 samples and more); its error is measured on an exact run of 256 samples.")] = False,
     fmt: FormatOpt = Format.table,

@@ -17,8 +17,9 @@ the samples are those of ``monte_carlo`` (with every parameter sampled). Each is
   CHUNK at a time on the batch axis (:meth:`recycle.planner.Planner.plan_batch`: one pass of
   the route, two rows per sample, the flare's and smelter's equilibria solved together and
   checked against Cantera) and every sample's price model, capital, footprint model, route risk
-  and safety index are evaluated at once from the batch rows (no loop over samples); ``method="loop"`` plans each
-  sample on its own with its audit, safety and footprint (as ``recycle compare`` does, every
+  and safety index are evaluated at once from the batch rows (no loop over samples);
+  ``method="loop"`` plans each sample on its own with its economics, footprint, scenarios and
+  safety index (as the surrogate's runs are, recycle.uncertainty ``_evaluate``; every
   equilibrium by Cantera). Both give the same values (tests/test_batch_mc.py,
   tests/test_exact_mc.py: to 1e-8 relative, 1e-5 behind the smelter, whose Cantera metering
   stops within 1e-6 of its CO2 share; risk and index equal);
@@ -42,6 +43,7 @@ from .flowsheet import load_route
 from .inventory import Inventory
 from .results import Measured, internal, measured
 from .uncertainty import (
+    INDEX_PERCENTILE,
     PERCENTILES,
     _evaluate,
     capital_cost_per_kg,
@@ -80,10 +82,10 @@ class SurrogateError(Measured):
 
 @dataclass(frozen=True, kw_only=True, repr=False)
 class ExactMonteCarlo(Measured):
-    """Exact and surrogate net value and GHG on the same samples of one route: the samples drawn
-    and evaluated, the infeasible ones (why), the process parameters sampled, both spreads, the
-    surrogate's errors, and every sample's values (None where infeasible); and every sample's
-    exact route risk and safety index."""
+    """Exact and surrogate net value and GHG on the same samples of one route, and every sample's
+    own route risk and safety index: the samples drawn and evaluated, the infeasible ones (why),
+    the process parameters sampled, the spreads, the surrogate's errors (NaN where no sample was
+    evaluated), and every sample's values (None where infeasible)."""
 
     route: str
     samples: int
@@ -169,14 +171,15 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
     exact, ghg, infeasible, one_by_one = done.net, done.ghg, done.infeasible, done.one_by_one
     ok = ~np.isnan(exact)
 
-    def spread(values, unit="USD/kg"):
-        return Spread(**{f"p{q}": float(np.percentile(values, q)) for q in PERCENTILES}, unit=unit) \
-            if len(values) else None
+    def spread(values, unit="USD/kg", method="linear"):
+        return Spread(**{f"p{q}": float(np.percentile(values, q, method=method)) for q in PERCENTILES},
+                      unit=unit) if len(values) else None
 
-    def error(diff, unit="USD/kg"):
-        return SurrogateError(mean=float(diff.mean()) if len(diff) else 0.0,
-                              rms=float(np.sqrt((diff ** 2).mean())) if len(diff) else 0.0,
-                              max_abs=float(np.abs(diff).max()) if len(diff) else 0.0, unit=unit)
+    def error(diff, unit="USD/kg"):        # NaN (JSON null) where no sample was evaluated
+        if not len(diff):
+            return SurrogateError(mean=float("nan"), rms=float("nan"), max_abs=float("nan"), unit=unit)
+        return SurrogateError(mean=float(diff.mean()), rms=float(np.sqrt((diff ** 2).mean())),
+                              max_abs=float(np.abs(diff).max()), unit=unit)
 
     return ExactMonteCarlo(
         route=model.route, samples=samples, seed=seed, evaluated=int(ok.sum()), infeasible=tuple(infeasible),
@@ -191,7 +194,7 @@ def exact_monte_carlo(planner, inventory, route_id: str, throughput: str, overri
         samples_ghg_surrogate=tuple(float(v) for v in ghg_surrogate),
         risk_exact=spread(done.risk[ok], ""),
         samples_risk_exact=tuple(None if np.isnan(v) else float(v) for v in done.risk),
-        safety_score_exact=spread(done.safety[ok], "points"),
+        safety_score_exact=spread(done.safety[ok], "points", INDEX_PERCENTILE),
         samples_safety_score_exact=tuple(None if np.isnan(v) else int(v) for v in done.safety))
 
 
@@ -283,8 +286,9 @@ class Evaluated:
 
 def _per_sample(planner, inventory, route, throughput, prices, region, effects, thetas, ns, inputs: _Inputs,
                 progress) -> Evaluated:
-    """Samples ``ns`` planned one by one in full (balances, audit, safety, economics, footprint):
-    every sample's values (NaN where infeasible, and outside ``ns``) and the infeasible samples."""
+    """Samples ``ns`` planned one by one in full (balances, economics, footprint, scenarios,
+    safety index): every sample's values (NaN where infeasible, and outside ``ns``) and the
+    infeasible samples."""
     out = Evaluated.empty(len(inputs.accuracy))
     for n in ns:
         try:

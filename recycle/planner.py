@@ -190,8 +190,9 @@ class Planner:
         being the n-th (its composition and amount on ``basis``, as :meth:`plan` makes it; the
         result's ``inventory`` is then the tuple, and ``sample_rows`` gives each sample its own).
         The inventories may differ in the amounts of the species they hold (counts, masses,
-        states of charge of the same cells), not in which species: a step chooses its reactions
-        by what its rows hold, for the whole batch (an :class:`InputError` names the sample).
+        states of charge above 0 of the same cells), not in which species: a step chooses its
+        reactions by what its rows hold, for the whole batch (an :class:`InputError` names the
+        sample and the species).
 
         ``values``: "step.param" -> its value in each sample, shape (N,), SI (as the step holds
         it); only parameters with a range in chemistry/step_types.yaml (the sampled ones, whose
@@ -240,13 +241,16 @@ class Planner:
         feeds = np.concatenate([feed_amounts(inv, b, self.db) for inv in inventories])        # (1 or N, species)
         differ = np.flatnonzero(((feeds > 0) != (feeds[0] > 0)).any(axis=1))
         if len(differ):      # a step chooses its reactions by the species its rows hold, for all rows at once
-            n_bad = int(differ[0])
-            odd = [self.db.names[i] for i in np.flatnonzero((feeds[n_bad] > 0) != (feeds[0] > 0))]
-            raise InputError(f"inventory of sample {n_bad}", f"its feed holds other species than sample 0's "
-                             f"({', '.join(odd[:5])}{', ...' if len(odd) > 5 else ''}): the samples of a batch "
-                             "meet the same reactions, so their inventories may differ in amounts (counts, masses, "
-                             "states of charge) but not in which species they hold; plan other cells in another "
-                             "batch")
+            k = int(differ[0])
+            more = [self.db.names[i] for i in np.flatnonzero((feeds[k] > 0) & ~(feeds[0] > 0))]
+            fewer = [self.db.names[i] for i in np.flatnonzero(~(feeds[k] > 0) & (feeds[0] > 0))]
+            what = "; ".join(part for part in (f"holds {', '.join(more[:4])}" if more else "",
+                                               f"lacks {', '.join(fewer[:4])}" if fewer else "") if part)
+            raise InputError(f"inventory of sample {k}", f"its feed {what}, unlike sample 0's: the samples of a "
+                             "batch meet the same reactions, so their inventories may differ in the amounts of "
+                             "the species they hold (counts, cell masses, states of charge above 0), not in which "
+                             "species (other cells, or a state of charge of 0, which leaves no charged cathode): "
+                             "plan those in another batch")
         feed = np.repeat(feeds, ROWS_PER_SAMPLE * (1 if per_sample else n), axis=0)
         with single_threaded_blas():
             result = simulate(route, feed, self.context(b.rate, worst_case_rows(n), batch_equilibria))

@@ -198,10 +198,10 @@ class _Context:
 
     def toxic(self, gas: str, rate: np.ndarray, height: float = 0.0) -> Reach:
         """How far a release of ``gas`` at ``rate`` (kg/s) reaches in each sample: to ERPG-2;
-        where ERPG-2 is never reached, to the lowest TLV (TWA, STEL or ceiling), ``minor``
-        (irritation, not serious harm: severity 1). Nowhere where the gas has no limit or
-        neither is reached. The severity band comes from where the plume falls below the
-        endpoint (:func:`recycle.consequence.toxic_beyond`), the distance itself is found for a
+        where ERPG-2 is never reached, to the lowest TLV (TWA, STEL or ceiling), with severity 1
+        (irritation, not serious harm). Nowhere where the gas has no limit or neither is
+        reached. The severity band comes from where the plume falls below the endpoint
+        (:meth:`recycle.consequence.PlumeReach.beyond`); the distance itself is found for a
         sample when its scenario is written out (:func:`recycle.consequence.toxic_distance`)."""
         rate = np.asarray(rate, dtype=float)
         plume = self._plumes.get(height)
@@ -245,15 +245,20 @@ class _Context:
         return bool(h and h.combustible)
 
     def make(self, step, kind, substance, amount, unit, endpoint, distance, event, layers, control,
-             description) -> Found:
+             description, severity=None) -> Found:
         """A scenario over the samples, present where its consequence reaches the endpoint.
         ``distance`` (m): per sample, positive where it reaches, its severity from the distance
-        bands; or the :class:`Reach` of a toxic release (its severity and endpoint with it)."""
+        bands; or the :class:`Reach` of a toxic release (its severity and endpoint with it).
+        ``severity`` (per sample, 0: absent) gives a scenario's severity without a distance
+        (distance 0)."""
         frequency = self.events[event]
         for layer in layers:
             frequency *= float(self.cfg["protection_layers"][layer]["pfd"])
         m = self.cfg["matrix"]
-        if isinstance(distance, Reach):
+        if severity is not None:
+            severity = np.asarray(severity)
+            present, distance = severity > 0, np.zeros(self.samples)
+        elif isinstance(distance, Reach):
             present, severity, endpoint, distance = distance.present, distance.severity, distance.endpoint, \
                 distance.distance
         else:
@@ -386,14 +391,11 @@ def _room_exposure(c: _Context) -> list[Found]:
             tlv = min(v for k, v in limits if k != "erpg2") if any(k != "erpg2" for k, _ in limits) else None
             serious = (x > erpg2) if erpg2 else np.zeros(x.shape, dtype=bool)
             sev = np.where(serious, 3, np.where((x > tlv) if tlv else False, 2, 0))
-            found = c.make(sid, "room_exposure", gas, x * 1e6, "ppm",
-                           lambda k, serious=serious: "ERPG-2" if serious[k] else "TLV", 1.0, "normal_operation", [],
-                           "a lower dew point, more air changes, or local exhaust at the opening station",
-                           lambda k, x=x, gas=gas, sid=sid: f"the {sid} room air holds {x[k] * 1e6:.3g} ppm {gas} in normal "
-                                                   "operation")
-            out.append(Found(found.step, found.kind, found.substance, found.amount, found.amount_unit,
-                             found.endpoint, np.zeros(c.samples), sev, found.frequency, found.likelihood, sev > 0,
-                             found.control, found.description))
+            out.append(c.make(sid, "room_exposure", gas, x * 1e6, "ppm",
+                              lambda k, serious=serious: "ERPG-2" if serious[k] else "TLV", None, "normal_operation",
+                              [], "a lower dew point, more air changes, or local exhaust at the opening station",
+                              lambda k, x=x, gas=gas, sid=sid: f"the {sid} room air holds {x[k] * 1e6:.3g} ppm {gas} "
+                                                               "in normal operation", severity=sev))
     return out
 
 

@@ -1,8 +1,9 @@
 """Scenario sweeps: inventories x routes x parameter sets x price scenarios x regions, each one
 evaluated in full (plan, audit with the region's permit check, safety, economics, footprint and,
-with ``samples``, an exact Monte Carlo of its net value and GHG: every sample planned in full on
-the batch axis, recycle.exact_mc; percentiles and the count of infeasible samples), run on Dask
-and written to Parquet.
+with ``samples``, an exact Monte Carlo of its net value, GHG, route risk and safety index: every
+sample planned in full on the batch axis, recycle.exact_mc; percentiles and the count of
+infeasible samples; the scenario's parameter set is held, not sampled), run on Dask and written
+to Parquet.
 
 A grid file (YAML)::
 

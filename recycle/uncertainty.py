@@ -48,6 +48,7 @@ from .scenarios import route_risks
 from .step_types import step_facts
 from .units import Q_
 
+INDEX_PERCENTILE = "inverted_cdf"     # the index's percentiles are scores a sample has (integers)
 PERCENTILES = (5, 50, 95)
 
 
@@ -147,7 +148,8 @@ def capital_cost_per_kg(f: dict, isbl, references):
 def route_model(planner, inventory, route_id: str, throughput: str, overrides: dict, prices,
                 progress=None, region: str = "US") -> RouteModel:
     """Base run and low/high runs of every uncertain parameter of the route; ``region`` picks
-    the grid emission factor.
+    the grid emission factor. A parameter ``overrides`` sets (``--set``, a sweep's parameter
+    set) is a choice, held at its value: it is not sampled.
 
     ``progress(text)``, when given, is called after each run (for a progress bar)."""
     from .inventory import Inventory
@@ -163,7 +165,10 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
                        ghg_coef=base.ghg_coef, isbl=base.isbl, references=base.references,
                        finance=finance_ranges(planner.db.data("equipment.yaml")),
                        factors=factor_ranges(planner.db))
+    chosen = {f"{sid}.{pname}" for sid, params in overrides.items() for pname in params}
     for name, (lo, value, hi, (lo_text, hi_text), source) in parameter_ranges(planner.db, route).items():
+        if name in chosen:
+            continue
         sid, pname = name.split(".", 1)
         runs = []
         for text in (lo_text, hi_text):
@@ -271,8 +276,8 @@ def monte_carlo_comparison(comparison: Comparison, planner, inventory, throughpu
     """``comparison`` with its Monte Carlo: a :func:`route_model` of each compared route, then
     :func:`monte_carlo` with the routes that do not apply left out of "best".
 
-    By default every sample's net value and GHG are exact (each sample planned in full on the
-    batch axis: :func:`recycle.exact_mc.exact_evaluator`); ``fast`` uses the first-order
+    By default every sample's net value, GHG, route risk and safety index are its own (each
+    sample planned in full on the batch axis: :func:`recycle.exact_mc.exact_evaluator`); ``fast`` uses the first-order
     surrogate for all ``samples`` and measures its error on a separate exact run of
     min(samples, ERROR_SAMPLES) samples of the same seed. ``sample_progress()`` is called after each exact
     sample; ``workers`` forked processes share the routes' base and low/high plans and the
@@ -352,7 +357,7 @@ class MonteCarlo:
     seed: int | None
     sampled: Sampled
     routes: tuple[RouteSpread, ...]
-    method: str = "surrogate"            # "exact": net value and GHG of every sample planned in full
+    method: str = "surrogate"            # "exact": every sample planned in full (net value, GHG, risk, index)
     error_samples: int = 0               # samples the surrogate's error was measured on (exact: all)
 
     def __repr__(self) -> str:
@@ -402,7 +407,7 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
             ok = ~np.isnan(evaluated.net)
             dn, dg = net[ok] - evaluated.net[ok], ghg[ok] - evaluated.ghg[ok]
             error = SurrogateErrors(net_value_rms=_rms(dn), net_value_max=_max_abs(dn), ghg_rms=_rms(dg),
-                                    ghg_max=_max_abs(dg))
+                                    ghg_max=_max_abs(dg)) if ok.any() else None     # nothing to measure it on
             net, ghg, refused = evaluated.net, evaluated.ghg, len(evaluated.infeasible)
         infeasible.append(refused)
         errors.append(error)
@@ -423,12 +428,13 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
     ok = np.ones(len(models), dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     best_net, best_safety, best_risk = np.zeros(len(models)), np.zeros(len(models)), np.zeros(len(models))
     if ok.any():
-        best_net[ok] = _share_of_best(np.where(np.isnan(nets[ok]), -np.inf, nets[ok]), higher=True)
-        best_safety[ok] = _share_of_best(np.where(np.isnan(scores[ok]), np.inf, scores[ok]), higher=False)
-        best_risk[ok] = _share_of_best(np.where(np.isnan(risks[ok]), np.inf, risks[ok]), higher=False)
-    def spread(values):
+        best_net[ok] = _share_of_best(nets[ok], higher=True)
+        best_safety[ok] = _share_of_best(scores[ok], higher=False)
+        best_risk[ok] = _share_of_best(risks[ok], higher=False)
+    def spread(values, method="linear"):
         values = values[~np.isnan(values)]
-        return {f"p{q}": float(np.percentile(values, q)) if len(values) else float("nan") for q in PERCENTILES}
+        return {f"p{q}": float(np.percentile(values, q, method=method)) if len(values) else float("nan")
+                for q in PERCENTILES}
 
     return MonteCarlo(
         samples=samples, seed=seed, method="surrogate" if exact is None else "exact",
@@ -436,7 +442,7 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
         sampled=Sampled(prices=len(index), correlated_groups=tuple(getattr(prices, "correlations", {})),
                         finance=tuple(sorted(finance)), emission_factors=len(f_index),
                         process_parameters=tuple(sorted({e.name for m in models for e in m.effects}))),
-        routes=tuple(RouteSpread(route=m.route, net_value=spread(nets[i]), safety_score=spread(scores[i]),
+        routes=tuple(RouteSpread(route=m.route, net_value=spread(nets[i]), safety_score=spread(scores[i], INDEX_PERCENTILE),
                                  risk=spread(risks[i]), ghg=spread(ghgs[i]),
                                  probability_best_net_value=float(best_net[i]),
                                  probability_best_safety=float(best_safety[i]),
@@ -528,10 +534,15 @@ def net_value_at(m: RouteModel, p: np.ndarray, index: dict[str, int], finance: d
 
 
 def _share_of_best(values: np.ndarray, higher: bool) -> np.ndarray:
-    """Share of samples in which each route is best; ties share the sample equally."""
-    best = values.max(axis=0) if higher else values.min(axis=0)
-    is_best = values == best
-    return (is_best / is_best.sum(axis=0)).mean(axis=1)
+    """Share of samples (routes, samples) in which each route is best; ties share the sample
+    equally. A NaN (an infeasible sample of that route) is never best, and a sample no route
+    could plan counts for none, so the shares then add up to less than 1."""
+    feasible = ~np.isnan(values)
+    filled = np.where(feasible, values, -np.inf if higher else np.inf)
+    best = filled.max(axis=0) if higher else filled.min(axis=0)
+    is_best = feasible & (filled == best)
+    count = is_best.sum(axis=0)
+    return np.where(count > 0, is_best / np.maximum(count, 1), 0.0).mean(axis=1)
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)

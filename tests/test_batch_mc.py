@@ -289,13 +289,17 @@ def test_each_sample_may_have_its_own_feed(planner, route_id):
 
 
 def test_a_batch_refuses_inventories_that_hold_other_species(planner):
-    """A sample whose feed holds other species (an oxide cell beside sulfide cells) would meet
-    the reactions chosen for the others: refused, naming the sample and a species."""
+    """A sample whose feed holds other species (an oxide cell beside sulfide cells; a cell at a
+    state of charge of 0, which holds no charged cathode) would meet the reactions chosen for
+    the others: refused, naming the sample and the species it holds or lacks."""
     from recycle.errors import InputError
 
-    with pytest.raises(InputError, match=r"inventory of sample 1.*LLZO|inventory of sample 1.*Li7La3Zr2O12"):
+    with pytest.raises(InputError, match=r"inventory of sample 1.*holds .*Li7La3Zr2O12.*lacks .*Li6PS5Cl"):
         planner.plan_batch([_example(planner), planner.cell_inventory("LLZO-NCM811-LI", 0.3)], "hydrometallurgy",
                            "10 t/day", {})
+    with pytest.raises(InputError, match=r"inventory of sample 1: its feed lacks .*state of charge of 0"):
+        planner.plan_batch([planner.cell_inventory("LPSCL-NCM811-LI", 0.3), planner.cell_inventory("LPSCL-NCM811-LI", 0.0)],
+                           "hydrometallurgy", "10 t/day", {})
 
 
 def test_inventories_and_parameters_must_count_the_same_samples(planner):

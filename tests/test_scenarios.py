@@ -251,3 +251,26 @@ def test_severity_bands_are_the_first_edge_at_or_above(planner):
         [1, 1, 2, 2, 3, 3, 4, 5]
     with pytest.raises(ValueError, match="rise"):       # the toxic bands count the edges a release passes
         _bands_by_count([[10, 1], [5, 2]], 5)
+
+
+@pytest.mark.parametrize("height", [0.0, 20.0])
+def test_plume_reach_on_an_edge_is_the_band_of_the_distance_shown(planner, height):
+    """Releases whose distance falls within round-off of a band edge (rate = endpoint / g(edge),
+    nudged by a few ulps either way; the reviewer's case gave 50.00000000000001 m, band 3, where
+    the sorted search alone said 2): PlumeReach agrees with toxic_distance > edge on every one."""
+    import numpy as np
+
+    from recycle.consequence import PlumeReach, _plume
+
+    sig = planner.db.data("scenarios.yaml")["dispersion"]["briggs"]["F"]
+    edges = [10.0, 50.0, 200.0, 1000.0]
+    reach = PlumeReach(1.5, sig, height, edges)
+    endpoint = 4.2e-5
+    reachable = [e for e in edges if _plume(np.array([e]), 1.0, 1.5, sig, height)[0] > 0]   # a stack's plume
+    rates = np.concatenate([endpoint / _plume(np.array([e]), 1.0, 1.5, sig, height) * (1 + k * 2.0 ** -52)
+                            for e in reachable for k in range(-40, 41)])
+    rates = np.append(rates, 0.00031121558090843306)
+    _, beyond = reach.beyond(rates, endpoint)
+    for n, rate in enumerate(rates):
+        d = toxic_distance(rate, endpoint, 1.5, sig, height)
+        assert beyond[n].tolist() == [d > e for e in edges], (rate, d)

@@ -199,3 +199,59 @@ def test_the_monte_carlo_samples_finance_emission_factors_and_says_so():
     ghg = mc["routes"][0]["ghg"]
     assert ghg["p5"]["value"] < ghg["p50"]["value"] < ghg["p95"]["value"]
     assert ghg["p50"]["unit"] == "kg CO2e/kg"
+
+
+def _refusing(routes: set[str]):
+    """An exact evaluator (recycle.exact_mc.Evaluated) that refuses every sample of ``routes``
+    and gives the others their surrogate values' stand-ins: net value 1, GHG 1, risk 5, index 20."""
+    from recycle.exact_mc import Evaluated
+
+    def evaluate(model, draws):
+        n = len(draws.p)
+        if model.route in routes:
+            out = Evaluated.empty(n)
+            out.infeasible += [f"sample {k}: refused" for k in range(n)]
+            return out
+        return Evaluated(np.ones(n), np.ones(n), np.full(n, 5.0), np.full(n, 20.0))
+    return evaluate
+
+
+def test_infeasible_samples_are_never_best_and_measure_no_error(db):
+    """A route whose every sample is refused gets no share of best in any measure, null
+    percentiles and no surrogate error (nothing was measured); when no route could plan a
+    sample, that sample is nobody's best (the shares add up to less than 1)."""
+    prices = load_prices(db.directory)
+    a, b = RouteModel("a", 0.0, {}, 10, risk=3.0), RouteModel("b", 0.0, {}, 30, risk=9.0)
+    mc = monte_carlo([a, b], prices, 40, 1, exact=_refusing({"a"}))
+    by = {r.route: r for r in mc.routes}
+    assert by["a"].infeasible == 40 and by["a"].surrogate_error is None
+    assert all(math.isnan(v) for v in by["a"].net_value.values())
+    for p in ("probability_best_net_value", "probability_best_safety", "probability_lowest_risk"):
+        assert getattr(by["a"], p) == 0.0 and getattr(by["b"], p) == 1.0, p
+    none = monte_carlo([a, b], prices, 40, 1, exact=_refusing({"a", "b"}))
+    for r in none.routes:
+        assert r.probability_best_net_value == r.probability_best_safety == r.probability_lowest_risk == 0.0
+
+
+def test_a_parameter_the_user_sets_is_held_not_sampled(planner, db):
+    """--set dismantle.dew_point=0 degC is a choice: the route model has no effect for it (the
+    Monte Carlo does not draw it), while the parameters left alone keep theirs."""
+    prices = load_prices(db.directory)
+    inv = planner.read_inventory(None)
+    free = {e.name for e in route_model(planner, inv, "direct-regeneration", "10 t/day", {}, prices).effects}
+    held = {e.name for e in route_model(planner, inv, "direct-regeneration", "10 t/day",
+                                        {"dismantle": {"dew_point": "0 degC"}}, prices).effects}
+    assert "dismantle.dew_point" in free and free - held == {"dismantle.dew_point"}
+
+
+def test_index_percentiles_are_scores_a_sample_has(db):
+    """The index is an integer score: its percentiles are scores of samples (inverted CDF), not
+    interpolated between two (a median of 37.5 points would be no score any plan has)."""
+    from recycle.exact_mc import Evaluated
+
+    def half_37_half_38(model, d):
+        n = len(d.p)
+        return Evaluated(np.zeros(n), np.zeros(n), np.zeros(n), np.array([37.0, 38.0] * (n // 2)))
+
+    mc = monte_carlo([RouteModel("r", 0.0, {}, 40)], load_prices(db.directory), 40, 1, exact=half_37_half_38)
+    assert mc.routes[0].safety_score["p50"] in (37.0, 38.0)

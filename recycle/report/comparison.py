@@ -108,14 +108,17 @@ def route_lines(comparison: Comparison) -> list[str]:
 
 
 def monte_carlo_heading(mc: MonteCarlo, samples: int, seed) -> str:
+    """The line above the Monte Carlo table: how it was evaluated, the samples and seed, what
+    was sampled."""
     sampled = mc.sampled
     if mc.method == "exact":
         how = ("exact: every sample planned in full, its net value, GHG, route risk and safety index its own; "
                "surrogate error: the first-order surrogate minus the exact value on the same samples")
     else:
         how = (f"--fast: first-order surrogate, base and low/high plans interpolated; its error measured on "
-               f"an exact run of {mc.error_samples} samples of the same seed")
-    return (f"\nMonte Carlo ({how}), {samples} samples (seed {seed}): net value USD/kg, route risk "
+               f"an exact run of {mc.error_samples} samples drawn with the same seed")
+    drawn = f"seed {seed}" if seed is not None else "no seed: a fresh draw each run"
+    return (f"\nMonte Carlo ({how}), {samples} samples ({drawn}): net value USD/kg, route risk "
             "(worst risk + aggregate / (1 + aggregate)), safety index and GHG; sampled: "
             f"{sampled.prices} prices (groups drawn together: {', '.join(sampled.correlated_groups)}), "
             f"{len(sampled.finance)} finance and capital factors, {sampled.emission_factors} "
