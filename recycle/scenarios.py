@@ -43,6 +43,7 @@ from .cases import Case, SampleRows
 from .chemistry import plain_names
 from .consequence import PlumeReach, explosion_distance, fire_distance, toxic_distance
 from .constants import MOLAR_VOLUME_25C
+from .errors import InputError
 from .flows import vented_gas
 from .hazards import le_chatelier_lels, load_hazards
 from .simulate import RouteResult
@@ -80,10 +81,10 @@ Words = Callable[[int], str]     # a sample's text (its amounts written in)
 class Found:
     """One scenario over the samples of a plan's rows: amount (in ``amount_unit``), distance (m;
     or a function of the sample, found when written out) and severity per sample, shape
-    (samples,); its frequency (1/year) and likelihood are the
-    same for every sample. ``present``: the samples in which its consequence reaches the
-    endpoint (a sample's own plan has the scenario). The words (substance, endpoint,
-    description) are formed for one sample when it is written out (:meth:`scenario`)."""
+    (samples,); its frequency (1/year) and likelihood are the same for every sample.
+    ``present``: the samples in which its consequence reaches the endpoint (a sample's own plan
+    has the scenario). The words (substance, endpoint, description) are formed for one sample
+    when it is written out (:meth:`scenario`)."""
 
     step: str
     kind: str
@@ -133,7 +134,8 @@ def _bands_by_count(bands: list, default: int) -> np.ndarray:
     (the class of :func:`_bands`), ``default`` beyond every edge."""
     edges = np.array([float(e) for e, _ in bands])
     if np.any(np.diff(edges) <= 0):
-        raise ValueError(f"band edges must rise: {edges.tolist()}")
+        raise InputError("chemistry/scenarios.yaml: matrix.severity_by_distance",
+                         f"the distance edges must rise: {edges.tolist()}")
     return np.array([int(c) for _, c in bands] + [int(default)])
 
 
@@ -182,10 +184,9 @@ class _Context:
         return self.rows.envelope(x)
 
     def worst_gas(self, x: np.ndarray) -> np.ndarray:
-        """:meth:`worst` of the gas species' columns of ``x`` (rows, species), (samples, gases);
-        ``names`` and ``mass`` name the columns. Already gas columns (rows, gases) are taken
-        as they are."""
-        return self.rows.envelope(x if x.shape[-1] == len(self.gas) else x[:, self.gas])
+        """:meth:`worst` of the gas species' columns of ``x`` (rows, species): (samples, gases),
+        the columns named by ``names``, their molar masses ``mass``."""
+        return self.rows.envelope(x[:, self.gas])
 
     # --- consequence helpers -----------------------------------------------------------
     def limit(self, gas: str, key: str) -> float | None:
@@ -280,8 +281,8 @@ def found_scenarios(result: RouteResult, rows: SampleRows) -> list[Found]:
     out: list[Found] = []
     for sid, step in result.steps.items():
         peak = float(step_facts(db)[step.type].audit["peak_factor"])
-        released = step.gas_generated if step.gas_treatment else vented_gas(step, db)     # gas the step lets out
-        kg_s = c.worst_gas(released) * c.mass * peak                                # (samples, gases)
+        released = step.gas_generated[:, c.gas] if step.gas_treatment else vented_gas(step, db)   # gas let out
+        kg_s = c.worst(released) * c.mass * peak                                    # (samples, gases)
         if step.gas_treatment:
             out += _treatment_outage(c, sid, step)
             if step.gas_treatment == "absorption":     # a scrubber is no place for a flammable gas (no flare upstream)
@@ -443,7 +444,7 @@ def _storage_runaway(c: _Context, sid: str, step) -> list[Found]:
     params = c.r.route.steps[sid]
     held = (np.maximum(c.rows.at(params["held_gas"], Case.EXPECTED), c.rows.at(params["held_gas_worst"], Case.EXPECTED))
             * c.rows.at(params["runaway_mass"], Case.EXPECTED))            # m3 of held gas
-    gas = c.worst_gas(vented_gas(step, db))
+    gas = c.worst(vented_gas(step, db))                     # (samples, gases)
     total = gas.sum(axis=1)
     for i in _gases(gas):
         rate = held / MOLAR_VOLUME_25C * gas[:, i] / np.where(total > 0, total, 1.0) * c.mass[i] / duration

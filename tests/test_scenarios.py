@@ -249,7 +249,9 @@ def test_severity_bands_are_the_first_edge_at_or_above(planner):
     assert bands == [[10, 1], [50, 2], [200, 3], [1000, 4]]
     assert _bands(np.array([0.1, 10.0, 10.5, 50.0, 199.0, 200.0, 1000.0, 1000.1]), bands, 5).tolist() == \
         [1, 1, 2, 2, 3, 3, 4, 5]
-    with pytest.raises(ValueError, match="rise"):       # the toxic bands count the edges a release passes
+    from recycle.errors import InputError
+
+    with pytest.raises(InputError, match="severity_by_distance.*rise"):   # toxic bands count the edges passed
         _bands_by_count([[10, 1], [5, 2]], 5)
 
 
