@@ -524,7 +524,7 @@ def _reactive_dust(result) -> list[Finding]:
     moisture = db.data("moisture.yaml")
     sensitive = set(moisture.get("calibrations") or {}) | set(moisture.get("stand_ins") or {})
     metals = [db.index[n] for n in REACTIVE_METALS if n in db.index]
-    electrolytes = [db.index[n] for n in sensitive if n in db.index]
+    electrolytes = [db.index[n] for n in sorted(sensitive) if n in db.index]     # one order: one sum
     out = []
     for edge, amounts, _ in result.streams.values():
         if edge.outlet != "dust":
