@@ -24,8 +24,8 @@ then array operations:
   parameter and the effects do not interact).
 
 In the surrogate, safety scores (integers) and route risks take the change of the nearest of
-the low/base/high runs of each parameter, added over parameters. Income tax does not enter the net value (it is in the
-NPV of recycle.economics), so it is not sampled here.
+the low/base/high runs of each parameter, added over parameters. Income tax does not enter the
+net value (it is in the NPV of recycle.economics), so it is not sampled here.
 Units: net value USD per kg of cells; GHG kg CO2e per kg of cells; safety score in points.
 """
 from __future__ import annotations
@@ -277,7 +277,8 @@ def monte_carlo_comparison(comparison: Comparison, planner, inventory, throughpu
     :func:`monte_carlo` with the routes that do not apply left out of "best".
 
     By default every sample's net value, GHG, route risk and safety index are its own (each
-    sample planned in full on the batch axis: :func:`recycle.exact_mc.exact_evaluator`); ``fast`` uses the first-order
+    sample planned in full on the batch axis: :func:`recycle.exact_mc.exact_evaluator`);
+    ``fast`` uses the first-order
     surrogate for all ``samples`` and measures its error on a separate exact run of
     min(samples, ERROR_SAMPLES) samples of the same seed. ``sample_progress()`` is called after each exact
     sample; ``workers`` forked processes share the routes' base and low/high plans and the
@@ -382,8 +383,9 @@ class Draws:
 
 def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None,
                 eligible: list[bool] | None = None, exact=None) -> MonteCarlo:
-    """Percentiles of net value, route risk (recycle.scenarios.risk_number), safety index and GHG per route, and the probability each is best among the
-    ``eligible`` routes (default all; a route that does not apply is not a candidate: 0).
+    """Percentiles of net value, route risk (recycle.scenarios.risk_number), safety index and GHG
+    per route, and the probability each is best among the ``eligible`` routes (default all; a
+    route that does not apply is not a candidate: 0).
 
     ``exact``: None for the first-order surrogate; else a function (route model, :class:`Draws`)
     -> :class:`recycle.exact_mc.Evaluated` that evaluates every sample in full
@@ -442,7 +444,8 @@ def monte_carlo(models: list[RouteModel], prices, samples: int, seed: int | None
         sampled=Sampled(prices=len(index), correlated_groups=tuple(getattr(prices, "correlations", {})),
                         finance=tuple(sorted(finance)), emission_factors=len(f_index),
                         process_parameters=tuple(sorted({e.name for m in models for e in m.effects}))),
-        routes=tuple(RouteSpread(route=m.route, net_value=spread(nets[i]), safety_score=spread(scores[i], INDEX_PERCENTILE),
+        routes=tuple(RouteSpread(route=m.route, net_value=spread(nets[i]),
+                                 safety_score=spread(scores[i], INDEX_PERCENTILE),
                                  risk=spread(risks[i]), ghg=spread(ghgs[i]),
                                  probability_best_net_value=float(best_net[i]),
                                  probability_best_safety=float(best_safety[i]),
