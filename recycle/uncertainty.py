@@ -41,6 +41,7 @@ from .cases import SampleRows
 from .compare import Comparison
 from .economics import crf, economics
 from .environment import environment, factor_ranges
+from .errors import InputError
 from .flowsheet import Route, load_route
 from .results import Measured, measured
 from .safety import safety_scores
@@ -159,28 +160,58 @@ def route_model(planner, inventory, route_id: str, throughput: str, overrides: d
     tick = progress or (lambda text="": None)
     route = load_route(route_id)
     route = route.with_parameters({s: p for s, p in overrides.items() if s in route.steps})
-    base = _evaluate(planner, inventory, route, throughput, prices, region)
+    chosen = {f"{sid}.{pname}" for sid, params in overrides.items() for pname in params}
+    ranges = {name: r for name, r in parameter_ranges(planner.db, route).items() if name not in chosen}
+    runs = _runs(planner, inventory, route, throughput, prices, region, ranges)
+    base = runs[0]
     tick(f"{route.id} base")
     model = RouteModel(route.id, base.const, base.coef, base.safety, risk=base.risk, ghg_const=base.ghg_const,
                        ghg_coef=base.ghg_coef, isbl=base.isbl, references=base.references,
                        finance=finance_ranges(planner.db.data("equipment.yaml")),
                        factors=factor_ranges(planner.db))
-    chosen = {f"{sid}.{pname}" for sid, params in overrides.items() for pname in params}
-    for name, (lo, value, hi, (lo_text, hi_text), source) in parameter_ranges(planner.db, route).items():
-        if name in chosen:
-            continue
-        sid, pname = name.split(".", 1)
-        runs = []
+    for j, (name, (lo, value, hi, (lo_text, hi_text), source)) in enumerate(ranges.items()):
+        low, high = runs[1 + 2 * j], runs[2 + 2 * j]
         for text in (lo_text, hi_text):
-            runs.append(_evaluate(planner, inventory, route.with_parameters({sid: {pname: text}}),
-                                  throughput, prices, region))
-            tick(f"{route.id} {sid}.{pname}={text}")
-        model.effects.append(Effect(f"{sid}.{pname}", lo, value, hi, (lo_text, hi_text),
-                                    (runs[0].const, runs[1].const), (runs[0].coef, runs[1].coef),
-                                    (runs[0].safety, runs[1].safety), source,
-                                    (runs[0].risk, runs[1].risk), (runs[0].ghg_const, runs[1].ghg_const),
-                                    (runs[0].ghg_coef, runs[1].ghg_coef)))
+            tick(f"{route.id} {name}={text}")
+        model.effects.append(Effect(name, lo, value, hi, (lo_text, hi_text),
+                                    (low.const, high.const), (low.coef, high.coef),
+                                    (low.safety, high.safety), source,
+                                    (low.risk, high.risk), (low.ghg_const, high.ghg_const),
+                                    (low.ghg_coef, high.ghg_coef)))
     return model
+
+
+def _runs(planner, inventory, route: Route, throughput, prices, region: str, ranges: dict) -> list[Run]:
+    """The surrogate's plans of ``route``: the base, then the low and the high value of each
+    parameter of ``ranges`` (:func:`parameter_ranges`) in turn, every other at its base value,
+    planned as one batch (:meth:`recycle.planner.Planner.plan_batch`, the flare's and smelter's
+    equilibria solved together and checked against Cantera) and read at once: each run's price
+    and GHG models, capital, safety index and route risk, the numbers its own plan gives
+    (tests/test_uncertainty.py). A key a run's own model lacks is 0 in it (the runs together
+    have the keys their own plans have). Planned one by one (:func:`_evaluate`) where the batch
+    is refused."""
+    from .economics import price_models
+    from .environment import ghg_models
+
+    names = list(ranges)
+    if not names:
+        return [_evaluate(planner, inventory, route, throughput, prices, region)]
+    n = 1 + 2 * len(names)
+    values = {name: np.full(n, ranges[name][1]) for name in names}           # SI, every run at base
+    for j, name in enumerate(names):
+        values[name][1 + 2 * j], values[name][2 + 2 * j] = ranges[name][0], ranges[name][2]
+    try:
+        result = planner.plan_batch(inventory, route, throughput, values, batch_equilibria=True)
+    except InputError:
+        return [_evaluate(planner, inventory, route, throughput, prices, region)] + [
+            _evaluate(planner, inventory, route.with_parameters({name.split(".", 1)[0]: {name.split(".", 1)[1]: t}}),
+                      throughput, prices, region)
+            for name in names for t in ranges[name][3]]
+    m, g = price_models(result, prices), ghg_models(result, region)
+    score, risk = safety_scores(result).expected, route_risks(result)
+    return [Run(float(m.constant[k]), {key: float(a[k]) for key, a in m.coefficients.items()}, int(score[k]),
+                float(risk[k]), float(g.constant[k]), {key: float(a[k]) for key, a in g.coefficients.items()},
+                float(m.isbl[k] / m.cells_y[k]), float(m.references[k] / m.cells_y[k])) for k in range(n)]
 
 
 _MODEL_ARGS: tuple | None = None      # set in a forked worker only (Pool initializer), never in the caller

@@ -22,8 +22,10 @@ def test_exact_equals_the_surrogate_where_the_model_is_linear(planner, prices):
     assert out.evaluated == 12 and not out.infeasible
     np.testing.assert_allclose(out.samples_exact, out.samples_surrogate, rtol=0, atol=1e-9)
     assert out.surrogate_error.max_abs < 1e-9
-    # GHG is linear in the emission factors for a given plan: the same holds for it
-    np.testing.assert_allclose(out.samples_ghg_exact, out.samples_ghg_surrogate, rtol=1e-12, atol=1e-12)
+    # GHG is linear in the emission factors for a given plan: the same holds for it (to 1e-9: the
+    # surrogate's base run is a row of the batch of its runs, the exact samples rows of another;
+    # their flares' equilibria are solved together in each, and agree to round-off)
+    np.testing.assert_allclose(out.samples_ghg_exact, out.samples_ghg_surrogate, rtol=1e-9, atol=1e-12)
     assert out.ghg_surrogate_error.max_abs < 1e-9 and len(set(out.samples_ghg_exact)) == 12
 
 
