@@ -220,34 +220,37 @@ class _Inputs:
         """Net values (USD/kg) of samples ``start``-``stop`` from their price models and capital
         (recycle.economics.PriceModels; capital per kg/year of cells), arrays over those samples
         (or of length 1: the same plan for all)."""
-        missing = set(coef) - set(self.index)
-        if missing:      # a price the base and low/high runs never met: it was not sampled
-            priced = np.flatnonzero(np.any([np.broadcast_to(coef[k], (stop - start,)) != 0 for k in missing], axis=0))
-            n = start + int(priced[0] if len(priced) else 0)
-            raise RuntimeError(f"sample {n} sells or buys {sorted(missing)}, which no run of the surrogate prices")
-        p = self.p[start:stop]
-        net = np.array(const, dtype=float)
-        for k, a in coef.items():
-            net = net + a * p[:, self.index[k]]
+        net = self._linear(start, stop, const, coef, self.p, self.index,
+                           "sells or buys {}, which no run of the surrogate prices")
         finance = {k: v[start:stop] for k, v in self.finance.items()}
         return net + self.accuracy[start:stop] * (capital_cost_per_kg(self.base_finance, isbl, references)
                                                   - capital_cost_per_kg(finance, isbl, references))
-
 
     def ghg_values(self, start: int, stop: int, const: np.ndarray, coef: dict[str, np.ndarray]) -> np.ndarray:
         """GHG (kg CO2e/kg) of samples ``start``-``stop`` from their GHG models
         (recycle.environment.GhgModels: constant, activity per emission factor; arrays over
         those samples or of length 1) at the samples' drawn emission factors."""
-        missing = set(coef) - set(self.f_index)
-        if missing:      # an activity the base and low/high runs never had: its factor was not drawn
+        ghg = self._linear(start, stop, const, coef, self.f, self.f_index,
+                           "has GHG from {}, which no run of the surrogate has")
+        return np.broadcast_to(ghg, (stop - start,))
+
+    @staticmethod
+    def _linear(start: int, stop: int, const, coef: dict[str, np.ndarray], drawn: np.ndarray,
+                index: dict[str, int], refusal: str) -> np.ndarray:
+        """``const + sum_k coef[k] x drawn[:, index[k]]`` for samples ``start``-``stop`` (a linear
+        model's constant and coefficients, arrays over those samples or of length 1, at the
+        drawn values). A key with no drawn value (no run of the surrogate had it, so it was not
+        drawn) is refused where a sample uses it: ``refusal`` says what, naming the keys."""
+        missing = set(coef) - set(index)
+        if missing:
             used = np.flatnonzero(np.any([np.broadcast_to(coef[k], (stop - start,)) != 0 for k in missing], axis=0))
             n = start + int(used[0] if len(used) else 0)
-            raise RuntimeError(f"sample {n} has GHG from {sorted(missing)}, which no run of the surrogate has")
-        f = self.f[start:stop]
-        ghg = np.array(const, dtype=float)
+            raise RuntimeError(f"sample {n} " + refusal.format(sorted(missing)))
+        x = drawn[start:stop]
+        total = np.array(const, dtype=float)
         for k, a in coef.items():
-            ghg = ghg + a * f[:, self.f_index[k]]
-        return np.broadcast_to(ghg, (stop - start,))
+            total = total + a * x[:, index[k]]
+        return total
 
 
 def _settings(route, effects, thetas, n) -> dict[str, dict[str, str]]:

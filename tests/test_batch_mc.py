@@ -310,3 +310,18 @@ def test_inventories_and_parameters_must_count_the_same_samples(planner):
     values = {k: v[:2] for k, v in _draw(planner, route, 2, seed=1).items()}
     with pytest.raises(InputError, match=r"\[2, 3\]"):
         planner.plan_batch([planner.read_inventory(None)] * 3, route, "10 t/day", values)
+
+
+def test_a_key_no_run_of_the_surrogate_had_is_refused_naming_the_sample():
+    """A price or an emission factor that was never drawn (no base or low/high run had it) cannot
+    value a sample that uses it: refused, naming the first sample that does and the key."""
+    from recycle.exact_mc import _Inputs
+
+    inputs = _Inputs(np.ones((3, 1)), {"products.Li2CO3": 0}, np.ones(3), {}, {}, np.ones((3, 1)),
+                     {"electricity.US": 0})
+    used_by_1 = {"products.Li2CO3": np.ones(3), "reagents.NaOH": np.array([0.0, 2.0, 0.0])}
+    with pytest.raises(RuntimeError, match=r"sample 1 sells or buys \['reagents.NaOH'\]"):
+        inputs.net_values(0, 3, np.zeros(3), used_by_1, np.zeros(3), np.zeros(3))
+    with pytest.raises(RuntimeError, match=r"sample 1 has GHG from \['reagents.NaOH'\]"):
+        inputs.ghg_values(0, 3, np.zeros(3), {"electricity.US": np.ones(3), "reagents.NaOH": used_by_1["reagents.NaOH"]})
+    assert inputs.ghg_values(0, 3, np.zeros(3), {"electricity.US": np.array([1.0, 2.0, 3.0])}).tolist() == [1.0, 2.0, 3.0]
